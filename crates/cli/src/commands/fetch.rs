@@ -1,0 +1,49 @@
+//! `zoepnet fetch`: make sure a config's well log is present and verified.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use zoepnet_dataset::{FetchOptions, Progress};
+use zoepnet_learner::ExperimentConfig;
+
+pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
+    let experiment = ExperimentConfig::load(config)?;
+    let file = experiment.data.las_file();
+    let located = file
+        .locate(options, &mut report_progress())
+        .with_context(|| format!("the well log named in {}", config.display()))?;
+    let how = match (located.fetched, file.sha256.is_some()) {
+        (true, true) => "downloaded, sha256 verified",
+        (true, false) => "downloaded, no sha256 in the config to verify",
+        (false, true) => "present, sha256 verified",
+        (false, false) => "present, no sha256 in the config to verify",
+    };
+    println!("{}: {how}", located.path.display());
+    println!("sha256 {}", located.sha256);
+    Ok(())
+}
+
+/// Progress on stderr: a line that updates in place on a terminal, a start line otherwise.
+fn report_progress() -> impl FnMut(Progress<'_>) {
+    let tty = std::io::stderr().is_terminal();
+    let mut shown = 0u64;
+    move |event| match event {
+        Progress::Started { url, dest, total } => {
+            let size = total.map_or_else(String::new, |t| format!(" ({:.1} MB)", t as f64 / 1e6));
+            eprintln!("downloading {url}{size}\n  to {}", dest.display());
+        }
+        Progress::Bytes { done, total } if tty && done - shown >= 64 * 1024 => {
+            shown = done;
+            let pct = total.map_or_else(String::new, |t| {
+                format!(" {:3.0}%", 100.0 * done as f64 / t.max(1) as f64)
+            });
+            eprint!("\r  {:.1} MB{pct}", done as f64 / 1e6);
+            let _ = std::io::stderr().flush();
+            if total == Some(done) {
+                eprintln!();
+            }
+        }
+        Progress::Bytes { .. } => {}
+    }
+}

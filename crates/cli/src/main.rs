@@ -1,0 +1,78 @@
+//! `zoepnet`: the command line of the zoepnet workspace.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use zoepnet_dataset::FetchOptions;
+
+/// Teach a small neural network the exact Zoeppritz P-P reflection coefficient from real well
+/// logs, after the 2018 Leading Edge tutorial "Neural networks".
+///
+/// Exit codes: 0 success, 1 failure, 2 bad input (config, data file, arguments).
+#[derive(Debug, Parser)]
+#[command(name = "zoepnet", version, propagate_version = true)]
+struct Cli {
+    /// Folder that holds the data files, looked up by file name instead of the paths the configs
+    /// give (e.g. ../shared/data).
+    #[arg(long, global = true, env = "ZOEPNET_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Never download a missing data file; say where to put it instead.
+    #[arg(
+        long,
+        global = true,
+        env = "ZOEPNET_OFFLINE",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    offline: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show the version, the backends compiled in, and the device each one finds on this machine
+    /// (or why it is not usable).
+    Info,
+    /// Make sure the well log a config names is present and has the right sha256, downloading it
+    /// from its public address when it is missing.
+    ///
+    /// With --data-dir (or ZOEPNET_DATA_DIR) the file is looked for, and downloaded to, that
+    /// folder; otherwise at the path the config gives, relative to the current directory.
+    Fetch {
+        /// The experiment config naming the file in its [data] section.
+        #[arg(default_value = "configs/tutorial.toml")]
+        config: PathBuf,
+    },
+}
+
+impl Cli {
+    fn fetch_options(&self) -> FetchOptions {
+        FetchOptions {
+            data_dir: self.data_dir.clone(),
+            offline: self.offline,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Info => commands::info::run(&cli.fetch_options()),
+        Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(commands::exit_code(&err))
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! Where a run's well logs come from.
+//!
+//! A config names a file (`data/R-39.las`), optionally with the public address it is published at
+//! and the sha256 it must have. [`DataFile::locate`] finds the file (in the folder given by
+//! `--data-dir` / `ZOEPNET_DATA_DIR` when one is set), checks its checksum, and, when the file is
+//! missing and fetching is allowed, downloads it, verifies it and only then moves it into place.
+//! A failed or mismatching download never leaves a file behind.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+/// The largest file a download accepts (the R-39 log is about 1.6 MB).
+const MAX_DOWNLOAD_BYTES: u64 = 512 * 1024 * 1024;
+/// How long a whole download may take before it is abandoned.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A data file a config names, with where to fetch it and the checksum it must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFile {
+    /// The path as the config gives it.
+    pub path: PathBuf,
+    /// Public address to fetch it from when it is missing.
+    pub url: Option<String>,
+    /// Expected sha256, 64 lower-case hexadecimal digits.
+    pub sha256: Option<String>,
+}
+
+/// How to look for data files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchOptions {
+    /// A folder that holds the data files, by file name, instead of the paths configs give.
+    pub data_dir: Option<PathBuf>,
+    /// Never download: a missing file is an error.
+    pub offline: bool,
+}
+
+/// What a download reports as it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// The request was answered; `total` is the announced size in bytes, if any.
+    Started {
+        /// Where the file comes from.
+        url: &'a str,
+        /// Where it will be put.
+        dest: &'a Path,
+        /// Size announced by the server.
+        total: Option<u64>,
+    },
+    /// `done` bytes have arrived so far.
+    Bytes {
+        /// Bytes received so far.
+        done: u64,
+        /// Size announced by the server.
+        total: Option<u64>,
+    },
+}
+
+/// A data file found (and, where the config gives one, checked against its sha256).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Where the file is.
+    pub path: PathBuf,
+    /// Its sha256, 64 lower-case hexadecimal digits.
+    pub sha256: String,
+    /// Whether this call downloaded it.
+    pub fetched: bool,
+}
+
+/// Why a data file could not be provided. Each message says where the file should be put.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The file is not there and could not be fetched.
+    #[error(
+        "data file not found: {path}\n  {reason}\n  Put the file at that path, or point --data-dir \
+         (or ZOEPNET_DATA_DIR) at the folder holding it.{}",
+        published(url)
+    )]
+    Missing {
+        /// Where it was looked for.
+        path: PathBuf,
+        /// Why it was not fetched.
+        reason: String,
+        /// Where it is published, if known.
+        url: Option<String>,
+    },
+    /// The download failed.
+    #[error(
+        "could not download {url}\n  {reason}\n  Download it yourself and put it at {path}, or \
+         point --data-dir (or ZOEPNET_DATA_DIR) at the folder holding it."
+    )]
+    Download {
+        /// The address asked.
+        url: String,
+        /// Where the file should go.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The file (on disk or just downloaded) is not the one the config expects.
+    #[error(
+        "checksum mismatch for {origin}\n  expected sha256 {expected}\n  found    sha256 {actual}\n  \
+         Put the right file at {path} (delete a wrong one there and zoepnet fetches it again), \
+         or correct `data.sha256` in the config.{}",
+        published(url)
+    )]
+    Checksum {
+        /// What was checked: the file on disk, or the download from its address.
+        origin: String,
+        /// Where the file is (or would have gone).
+        path: PathBuf,
+        /// The sha256 the config gives.
+        expected: String,
+        /// The sha256 found.
+        actual: String,
+        /// Where it is published, if known.
+        url: Option<String>,
+    },
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+}
+
+fn published(url: &Option<String>) -> String {
+    url.as_ref()
+        .map(|u| format!("\n  The file is published at {u}"))
+        .unwrap_or_default()
+}
+
+impl DataFile {
+    /// Where this file is expected: its file name in `data_dir` when one is given (an absolute
+    /// path in the config is kept as it is), otherwise the path as the config gives it.
+    pub fn expected_path(&self, data_dir: Option<&Path>) -> PathBuf {
+        match (data_dir, self.path.file_name()) {
+            (Some(dir), Some(name)) if self.path.is_relative() => dir.join(name),
+            _ => self.path.clone(),
+        }
+    }
+
+    /// Finds the file, checks its sha256, and fetches it when it is missing and fetching is
+    /// allowed. `progress` hears about a download as it goes.
+    pub fn locate(
+        &self,
+        options: &FetchOptions,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Located, SourceError> {
+        let path = self.expected_path(options.data_dir.as_deref());
+        if path.is_file() {
+            let actual = sha256_file(&path)?;
+            self.check(&actual, &path, format!("{}", path.display()))?;
+            return Ok(Located {
+                path,
+                sha256: actual,
+                fetched: false,
+            });
+        }
+        let missing = |reason: &str| SourceError::Missing {
+            path: path.clone(),
+            reason: reason.to_owned(),
+            url: self.url.clone(),
+        };
+        if options.offline {
+            return Err(missing(
+                "Downloading is off (--offline or ZOEPNET_OFFLINE).",
+            ));
+        }
+        let Some(url) = &self.url else {
+            return Err(missing("The config gives no `data.url` to fetch it from."));
+        };
+        let actual = self.download(url, &path, progress)?;
+        Ok(Located {
+            path,
+            sha256: actual,
+            fetched: true,
+        })
+    }
+
+    fn check(&self, actual: &str, path: &Path, origin: String) -> Result<(), SourceError> {
+        match &self.sha256 {
+            Some(expected) if expected != actual => Err(SourceError::Checksum {
+                origin,
+                path: path.to_owned(),
+                expected: expected.clone(),
+                actual: actual.to_owned(),
+                url: self.url.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Downloads `url` to a `.part` file beside `path`, hashing as it goes, and renames it into
+    /// place once the checksum holds. Returns the sha256.
+    fn download(
+        &self,
+        url: &str,
+        path: &Path,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<String, SourceError> {
+        let failed = |reason: String| SourceError::Download {
+            url: url.to_owned(),
+            path: path.to_owned(),
+            reason,
+        };
+        let io_err = |action, p: &Path| {
+            let p = p.to_owned();
+            move |source| SourceError::Io {
+                action,
+                path: p,
+                source,
+            }
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(io_err("cannot create the folder", dir))?;
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(DOWNLOAD_TIMEOUT))
+            .build()
+            .into();
+        let mut response = agent.get(url).call().map_err(|e| failed(e.to_string()))?;
+        let total = response.body().content_length();
+        progress(Progress::Started {
+            url,
+            dest: path,
+            total,
+        });
+        let mut reader = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_DOWNLOAD_BYTES)
+            .reader();
+
+        let mut part_name = path.file_name().unwrap_or_default().to_owned();
+        part_name.push(".part");
+        let part = path.with_file_name(part_name);
+        let written = (|| {
+            let mut out = File::create(&part).map_err(io_err("cannot create", &part))?;
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut done = 0u64;
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(failed(e.to_string())),
+                };
+                hasher.update(&buf[..n]);
+                out.write_all(&buf[..n])
+                    .map_err(io_err("cannot write", &part))?;
+                done += n as u64;
+                progress(Progress::Bytes { done, total });
+            }
+            if let Some(total) = total.filter(|&t| t != done) {
+                return Err(failed(format!(
+                    "the connection closed after {done} of {total} bytes"
+                )));
+            }
+            out.sync_all().map_err(io_err("cannot write", &part))?;
+            let actual = hex(&hasher.finalize());
+            self.check(&actual, path, format!("the download from {url}"))?;
+            Ok(actual)
+        })();
+        match written {
+            Ok(actual) => {
+                fs::rename(&part, path).map_err(io_err("cannot move the download to", path))?;
+                Ok(actual)
+            }
+            Err(e) => {
+                // Never leave a partial or wrong file behind; the original error matters more
+                // than a failure to clean up.
+                let _ = fs::remove_file(&part);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The sha256 of a file, as 64 lower-case hexadecimal digits.
+pub fn sha256_file(path: &Path) -> Result<String, SourceError> {
+    let io_err = |source| SourceError::Io {
+        action: "cannot read",
+        path: path.to_owned(),
+        source,
+    };
+    let mut reader = BufReader::new(File::open(path).map_err(io_err)?);
+    let mut hasher = Sha256::new();
+    io::copy(&mut reader, &mut hasher).map_err(io_err)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("zoepnet-source-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    // sha256("abc"), FIPS 180-2 appendix B.1.
+    const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    #[test]
+    fn hashes_a_file_as_fips_180_says() {
+        let dir = temp_dir("hash");
+        let path = dir.join("abc.txt");
+        fs::write(&path, b"abc").unwrap();
+        assert_eq!(sha256_file(&path).unwrap(), ABC_SHA256);
+    }
+
+    #[test]
+    fn data_dir_takes_the_file_name_of_a_relative_path_only() {
+        let file = DataFile {
+            path: "data/R-39.las".into(),
+            url: None,
+            sha256: None,
+        };
+        assert_eq!(file.expected_path(None), PathBuf::from("data/R-39.las"));
+        assert_eq!(
+            file.expected_path(Some(Path::new("/srv/logs"))),
+            PathBuf::from("/srv/logs/R-39.las")
+        );
+        let absolute = DataFile {
+            path: "/elsewhere/R-39.las".into(),
+            ..file
+        };
+        assert_eq!(
+            absolute.expected_path(Some(Path::new("/srv/logs"))),
+            PathBuf::from("/elsewhere/R-39.las")
+        );
+    }
+
+    #[test]
+    fn a_present_file_is_checked_against_its_checksum() {
+        let dir = temp_dir("present");
+        fs::write(dir.join("abc.las"), b"abc").unwrap();
+        let options = FetchOptions {
+            data_dir: Some(dir.clone()),
+            offline: true,
+        };
+        let good = DataFile {
+            path: "data/abc.las".into(),
+            url: None,
+            sha256: Some(ABC_SHA256.into()),
+        };
+        let found = good.locate(&options, &mut |_| {}).unwrap();
+        assert_eq!(found.path, dir.join("abc.las"));
+        assert!(!found.fetched);
+
+        let wrong = DataFile {
+            sha256: Some("0".repeat(64)),
+            ..good
+        };
+        let err = wrong.locate(&options, &mut |_| {}).unwrap_err();
+        assert!(matches!(err, SourceError::Checksum { ref actual, .. } if actual == ABC_SHA256));
+    }
+
+    #[test]
+    fn offline_and_missing_says_where_to_put_the_file() {
+        let dir = temp_dir("offline");
+        let file = DataFile {
+            path: "data/R-39.las".into(),
+            url: Some("https://example.org/R-39.las".into()),
+            sha256: None,
+        };
+        let options = FetchOptions {
+            data_dir: Some(dir.clone()),
+            offline: true,
+        };
+        let message = file.locate(&options, &mut |_| {}).unwrap_err().to_string();
+        assert!(
+            message.contains(&dir.join("R-39.las").display().to_string()),
+            "{message}"
+        );
+        assert!(message.contains("--offline"), "{message}");
+        assert!(
+            message.contains("https://example.org/R-39.las"),
+            "{message}"
+        );
+    }
+}

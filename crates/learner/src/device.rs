@@ -1,0 +1,269 @@
+//! The one place a backend and its device are chosen.
+//!
+//! Cargo features decide which backends are compiled in ([`Backend::compiled`]); [`select`] brings
+//! one up on this machine and says what it found, or why it cannot be used. Everything below the
+//! learner takes the returned `&Device`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use burn::tensor::Device;
+
+/// A tensor backend zoepnet can be built with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// Burn's ndarray CPU backend (the one the design asks for; Burn 0.22 marks it deprecated).
+    Ndarray,
+    /// Burn's wgpu GPU backend (Vulkan, Metal, DirectX 12; lavapipe in CI).
+    Wgpu,
+    /// Burn's pure-Rust `flex` CPU backend (cargo feature `flex`, off by default).
+    Flex,
+}
+
+impl Backend {
+    /// Every backend zoepnet knows, compiled in or not.
+    pub const ALL: [Backend; 3] = [Backend::Ndarray, Backend::Wgpu, Backend::Flex];
+
+    /// The name used in configs and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Ndarray => "ndarray",
+            Backend::Wgpu => "wgpu",
+            Backend::Flex => "flex",
+        }
+    }
+
+    /// The cargo feature that compiles this backend in.
+    pub fn feature(self) -> &'static str {
+        self.name()
+    }
+
+    /// Whether this build has the backend.
+    pub fn is_compiled(self) -> bool {
+        match self {
+            Backend::Ndarray => cfg!(feature = "ndarray"),
+            Backend::Wgpu => cfg!(feature = "wgpu"),
+            Backend::Flex => cfg!(feature = "flex"),
+        }
+    }
+
+    /// The backends this build has, in [`Backend::ALL`] order.
+    pub fn compiled() -> Vec<Backend> {
+        Self::ALL.into_iter().filter(|b| b.is_compiled()).collect()
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+/// A backend name that is not one of [`Backend::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown backend {0:?}: expected one of ndarray, wgpu, flex")]
+pub struct UnknownBackend(pub String);
+
+impl FromStr for Backend {
+    type Err = UnknownBackend;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|b| b.name() == s)
+            .ok_or_else(|| UnknownBackend(s.to_owned()))
+    }
+}
+
+/// What a backend found on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInfo {
+    /// The backend.
+    pub backend: Backend,
+    /// The device's name, e.g. the wgpu adapter's (`llvmpipe (LLVM 15.0.6, 256 bits)`).
+    pub name: String,
+    /// More about it: graphics API, device type and driver for wgpu; threads and f64 for CPUs.
+    pub details: String,
+}
+
+/// Why a backend cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceError {
+    /// This build does not have the backend.
+    #[error(
+        "backend {backend} is not compiled into this build (rebuild with `--features {}`)",
+        backend.feature()
+    )]
+    NotCompiled {
+        /// The backend asked for.
+        backend: Backend,
+    },
+    /// The backend is compiled in but found no usable device here.
+    #[error("backend {backend} is not usable on this machine: {reason}")]
+    Unavailable {
+        /// The backend asked for.
+        backend: Backend,
+        /// What went wrong, and what might fix it.
+        reason: String,
+    },
+}
+
+/// Brings `backend` up on this machine and returns its device with a description of it.
+///
+/// A backend is initialised once per process; later calls return the same device.
+pub fn select(backend: Backend) -> Result<(Device, DeviceInfo), DeviceError> {
+    if !backend.is_compiled() {
+        return Err(DeviceError::NotCompiled { backend });
+    }
+    match backend {
+        #[cfg(feature = "ndarray")]
+        Backend::Ndarray => {
+            #[allow(deprecated)] // asked for by the design; flex is offered beside it
+            let device = Device::ndarray();
+            Ok(cpu_info(device, backend))
+        }
+        #[cfg(feature = "flex")]
+        Backend::Flex => Ok(cpu_info(Device::flex(), backend)),
+        #[cfg(feature = "wgpu")]
+        Backend::Wgpu => wgpu::select(),
+        #[allow(unreachable_patterns)] // every arm above may be compiled out
+        _ => Err(DeviceError::NotCompiled { backend }),
+    }
+}
+
+#[cfg(any(feature = "ndarray", feature = "flex"))]
+fn cpu_info(device: Device, backend: Backend) -> (Device, DeviceInfo) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let f64 = if device.supports_dtype(burn::tensor::FloatDType::F64) {
+        "f32 and f64"
+    } else {
+        "f32 only"
+    };
+    let info = DeviceInfo {
+        backend,
+        name: "CPU".into(),
+        details: format!("{threads} threads available, {f64}"),
+    };
+    (device, info)
+}
+
+#[cfg(feature = "wgpu")]
+mod wgpu {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::OnceLock;
+
+    use burn::tensor::Device;
+
+    use super::{Backend, DeviceError, DeviceInfo};
+
+    /// What to do when no adapter is found.
+    const HINT: &str = "no GPU driver answered; on Debian or Ubuntu without a GPU, \
+                        `apt-get install mesa-vulkan-drivers` gives a software Vulkan device (lavapipe)";
+
+    /// The wgpu runtime can be initialised once per process, so the outcome is kept.
+    static WGPU: OnceLock<Result<(Device, DeviceInfo), String>> = OnceLock::new();
+
+    pub(super) fn select() -> Result<(Device, DeviceInfo), DeviceError> {
+        WGPU.get_or_init(init)
+            .clone()
+            .map_err(|reason| DeviceError::Unavailable {
+                backend: Backend::Wgpu,
+                reason,
+            })
+    }
+
+    fn kind(device_type: burn::tensor::wgpu::wgpu::DeviceType) -> &'static str {
+        use burn::tensor::wgpu::wgpu::DeviceType;
+        match device_type {
+            DeviceType::DiscreteGpu => "discrete GPU",
+            DeviceType::IntegratedGpu => "integrated GPU",
+            DeviceType::VirtualGpu => "virtual GPU",
+            DeviceType::Cpu => "software renderer on the CPU",
+            DeviceType::Other => "other device",
+        }
+    }
+
+    fn init() -> Result<(Device, DeviceInfo), String> {
+        // The fallible initialiser reports a missing adapter as an error; a driver that panics
+        // inside wgpu is turned into one too, so that `zoepnet` never dies on a probe.
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            Device::wgpu_options().init_with_setup()
+        }));
+        match outcome {
+            Ok(Ok((device, setup))) => {
+                let adapter = setup.adapter.get_info();
+                let driver = [adapter.driver.as_str(), adapter.driver_info.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let info = DeviceInfo {
+                    backend: Backend::Wgpu,
+                    name: adapter.name,
+                    details: format!(
+                        "{:?}, {}, driver {}",
+                        adapter.backend,
+                        kind(adapter.device_type),
+                        if driver.is_empty() {
+                            "unknown"
+                        } else {
+                            &driver
+                        }
+                    ),
+                };
+                Ok((device, info))
+            }
+            Ok(Err(e)) => Err(format!("{e} ({HINT})")),
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown panic");
+                Err(format!("the wgpu driver failed: {what} ({HINT})"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_refused() {
+        for b in Backend::ALL {
+            assert_eq!(b.name().parse::<Backend>(), Ok(b));
+        }
+        assert_eq!(
+            "cuda".parse::<Backend>(),
+            Err(UnknownBackend("cuda".into()))
+        );
+    }
+
+    #[test]
+    fn compiled_backends_follow_the_cargo_features() {
+        let compiled = Backend::compiled();
+        assert_eq!(
+            compiled.contains(&Backend::Ndarray),
+            cfg!(feature = "ndarray")
+        );
+        assert_eq!(compiled.contains(&Backend::Wgpu), cfg!(feature = "wgpu"));
+        assert_eq!(compiled.contains(&Backend::Flex), cfg!(feature = "flex"));
+        for b in Backend::ALL.into_iter().filter(|b| !b.is_compiled()) {
+            assert_eq!(
+                select(b).map(|_| ()),
+                Err(DeviceError::NotCompiled { backend: b })
+            );
+        }
+    }
+
+    #[cfg(feature = "ndarray")]
+    #[test]
+    fn ndarray_is_a_cpu_with_f64() {
+        let (_, info) = select(Backend::Ndarray).unwrap();
+        assert_eq!(info.name, "CPU");
+        assert!(info.details.ends_with("f32 and f64"), "{}", info.details);
+    }
+}

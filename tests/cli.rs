@@ -1,0 +1,95 @@
+//! End-to-end: the `zoepnet` binary's help, version and `info`.
+
+mod common;
+
+use common::{run, zoepnet};
+
+#[test]
+fn help_lists_the_subcommands_and_the_data_flags() {
+    let (out, stdout, _) = run(zoepnet().arg("--help"));
+    assert!(out.status.success());
+    for needle in [
+        "info",
+        "fetch",
+        "--data-dir",
+        "--offline",
+        "ZOEPNET_DATA_DIR",
+        "Exit codes",
+    ] {
+        assert!(
+            stdout.contains(needle),
+            "`zoepnet --help` lacks {needle:?}:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn each_subcommand_has_its_own_help() {
+    let (out, stdout, _) = run(zoepnet().args(["info", "--help"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("backends compiled in"), "{stdout}");
+    let (out, stdout, _) = run(zoepnet().args(["fetch", "--help"]));
+    assert!(out.status.success());
+    assert!(stdout.contains("sha256"), "{stdout}");
+    assert!(
+        stdout.contains("[default: configs/tutorial.toml]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn version_is_the_workspace_version() {
+    let (out, stdout, _) = run(zoepnet().arg("--version"));
+    assert!(out.status.success());
+    assert_eq!(
+        stdout.trim(),
+        format!("zoepnet {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn a_wrong_subcommand_is_a_usage_error() {
+    let (out, _, stderr) = run(zoepnet().arg("trian"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("unrecognized subcommand 'trian'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn info_reports_each_backend() {
+    let (out, stdout, stderr) = run(zoepnet().arg("info"));
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], format!("zoepnet {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(lines[1], "backends compiled in: ndarray, wgpu");
+    let line = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}"))
+            .to_string()
+    };
+    assert!(line("ndarray").contains("CPU; "), "{stdout}");
+    assert!(line("ndarray").contains("f32 and f64"), "{stdout}");
+    assert!(
+        line("flex").contains("not compiled in (rebuild with `--features flex`)"),
+        "{stdout}"
+    );
+    let wgpu = line("wgpu");
+    // In CI lavapipe must be found; elsewhere the line says why wgpu is unusable.
+    if std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1") {
+        assert!(!wgpu.contains("unusable"), "{stdout}");
+        assert!(wgpu.contains("driver"), "{stdout}");
+        assert!(
+            wgpu.contains("Vulkan"),
+            "CI runs wgpu on Vulkan (lavapipe):\n{stdout}"
+        );
+    } else {
+        assert!(
+            wgpu.contains("driver") || wgpu.contains("unusable"),
+            "{stdout}"
+        );
+    }
+}
