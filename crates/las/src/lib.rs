@@ -1,5 +1,29 @@
-//! Reading well logs in LAS 1.2 and 2.0 (Canadian Well Logging Society Log ASCII Standard).
+//! Reading well logs in LAS 1.2 and 2.0 (Canadian Well Logging Society, Log ASCII Standard).
 //!
-//! This crate knows nothing of Burn: it turns a LAS file into typed header sections and columns of
-//! `f64`, with units converted to SI on request. The reader itself arrives with its own issue
-//! ("Well logs: a LAS 1.2/2.0 reader worth trusting").
+//! This crate knows nothing of Burn. [`read`] turns a file into its header sections
+//! ([`Section`]s of [`HeaderItem`]s, as lasio models them) and its curves as columns of `f64`,
+//! nulls as NaN under a [`NullPolicy`] the caller picks. It reads what petrophysicists' tools read:
+//! wrapped and unwrapped data; space-, tab- and comma-delimited values; comments and blank lines
+//! anywhere; units with a space or none; header lines without a description; mnemonics with
+//! periods; duplicate mnemonics (renamed `DT:1`, `DT:2`); rows with too few or too many values;
+//! UTF-8 (with or without BOM), UTF-16 and Windows-1252 text; LF, CRLF and CR line ends. LAS 3.0
+//! is refused with a clear error. [`units`] converts slowness, density and depth to SI.
+//!
+//! ```no_run
+//! let log = zoepnet_las::read("data/R-39.las".as_ref(), &Default::default())?;
+//! let vp = log.velocity_from_slowness("DT4P")?; // m/s
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod error;
+pub mod header;
+pub mod null;
+pub mod reader;
+pub mod text;
+pub mod units;
+
+pub use error::{LasError, UnitError};
+pub use header::{HeaderItem, Section};
+pub use null::{COMMON_SENTINELS, NullPolicy};
+pub use reader::{Curve, LasFile, ReadOptions, Warning, parse, read};
+pub use text::Encoding;
