@@ -48,6 +48,9 @@ enum Command {
         #[arg(default_value = "configs/tutorial.toml")]
         config: PathBuf,
     },
+    /// Read a LAS 1.2/2.0 well log: summarise it, or write its curves as CSV.
+    #[command(subcommand)]
+    Las(commands::las::LasCommand),
 }
 
 impl Cli {
@@ -64,14 +67,13 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Info => commands::info::run(&cli.fetch_options()),
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
+        Command::Las(command) => commands::las::run(command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
+            // The context chain on one line: "FILE: line N: what was expected".
+            eprintln!("error: {err:#}");
             ExitCode::from(commands::exit_code(&err))
         }
     }

@@ -2,9 +2,16 @@
 
 pub mod fetch;
 pub mod info;
+pub mod las;
 
 use zoepnet_dataset::{ConfigError, SourceError};
+use zoepnet_las::{LasError, UnitError};
 use zoepnet_learner::{DeviceError, LoadError};
+
+/// A mistake in the arguments that clap cannot see (an unknown curve name, say).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
 
 /// 2 for errors in what the user gave (config, data file, backend choice), 1 for the rest.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
@@ -12,6 +19,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         e.is::<SourceError>()
             || e.is::<LoadError>()
             || e.is::<ConfigError>()
+            || e.is::<LasError>()
+            || e.is::<UnitError>()
+            || e.is::<UsageError>()
             || matches!(e.downcast_ref(), Some(DeviceError::NotCompiled { .. }))
     });
     if bad_input { 2 } else { 1 }

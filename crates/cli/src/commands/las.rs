@@ -1,0 +1,207 @@
+//! `zoepnet las info` and `zoepnet las csv`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use zoepnet_las::{Curve, LasFile, NullPolicy, ReadOptions};
+
+use super::UsageError;
+
+#[derive(Debug, Subcommand)]
+pub enum LasCommand {
+    /// Print the well name, the index range and step, and a table of the curves (mnemonic, unit,
+    /// description, non-null count, min, max), then any warnings.
+    Info {
+        #[command(flatten)]
+        file: FileArgs,
+    },
+    /// Write the curves as CSV to stdout: a header row of mnemonics (index first), one row per
+    /// depth, a null as an empty field, numbers that read back to the same f64.
+    Csv {
+        #[command(flatten)]
+        file: FileArgs,
+        /// Only these curves (comma-separated mnemonics, any case), after the index.
+        #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+        curves: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The LAS file.
+    file: PathBuf,
+    /// Which values read as null (empty): `none` (nothing; text is an error), `strict` (the
+    /// header's NULL value; text is an error), `common` (NULL, -999.25 and its relatives, and
+    /// text that is not a number).
+    #[arg(long, default_value = "common", value_parser = NullPolicy::NAMES)]
+    null_policy: String,
+}
+
+impl FileArgs {
+    fn read(&self) -> anyhow::Result<LasFile> {
+        let null_policy = NullPolicy::from_name(&self.null_policy)
+            .ok_or_else(|| UsageError(format!("unknown null policy {:?}", self.null_policy)))?;
+        let log = zoepnet_las::read(&self.file, &ReadOptions { null_policy })
+            .with_context(|| self.file.display().to_string())?;
+        for warning in &log.warnings {
+            eprintln!("warning: {}: {warning}", self.file.display());
+        }
+        Ok(log)
+    }
+}
+
+pub fn run(command: &LasCommand) -> anyhow::Result<()> {
+    match command {
+        LasCommand::Info { file } => info(&file.file, &file.read()?),
+        LasCommand::Csv { file, curves } => csv(&file.read()?, curves),
+    }
+}
+
+fn info(path: &Path, log: &LasFile) -> anyhow::Result<()> {
+    let mut out = String::new();
+    let version = log.version.value("VERS").unwrap_or("(no VERS)").to_owned();
+    let wrap = if log.wrapped() {
+        "wrapped"
+    } else {
+        "unwrapped"
+    };
+    out.push_str(&format!(
+        "file:  {} (LAS {version}, {wrap}, {} text)\n",
+        path.display(),
+        log.encoding
+    ));
+    out.push_str(&format!(
+        "well:  {}\n",
+        log.well_name().unwrap_or("(no WELL)")
+    ));
+    let index = log.index();
+    let unit = index.unit();
+    let range = match index.range() {
+        Some(_) => format!(
+            "{} to {} {unit}",
+            number(index.data[0]),
+            number(index.data[log.rows() - 1])
+        ),
+        None => "no values".into(),
+    };
+    let step = match log.well_number("STEP") {
+        Some(0.0) => "step 0 (irregular sampling)".to_owned(),
+        Some(s) => format!("step {} {unit}", number(s)),
+        None => "no STEP".to_owned(),
+    };
+    out.push_str(&format!(
+        "index: {} from {range}, {step}, {} rows\n",
+        index.mnemonic(),
+        log.rows()
+    ));
+    out.push_str(&format!("curves: {}\n", log.curves.len()));
+    out.push_str(&table(&log.curves));
+    print_all(&out)
+}
+
+fn table(curves: &[Curve]) -> String {
+    let header = ["mnemonic", "unit", "description", "non-null", "min", "max"];
+    let rows: Vec<[String; 6]> = curves
+        .iter()
+        .map(|c| {
+            let (lo, hi) = c
+                .range()
+                .map_or((String::new(), String::new()), |(lo, hi)| {
+                    (number(lo), number(hi))
+                });
+            [
+                c.mnemonic().to_owned(),
+                c.unit().to_owned(),
+                c.header.description.clone(),
+                c.non_null().to_string(),
+                lo,
+                hi,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            // Numbers right-aligned, text left-aligned.
+            let cell = if i >= 3 {
+                format!("{cell:>w$}")
+            } else {
+                format!("{cell:<w$}")
+            };
+            text.push_str(&cell);
+            text.push_str("  ");
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+    out
+}
+
+/// Prints a number so that it reads back to the same f64 (Rust's shortest round-trip form).
+fn number(v: f64) -> String {
+    format!("{v}")
+}
+
+fn csv(log: &LasFile, wanted: &[String]) -> anyhow::Result<()> {
+    let mut columns: Vec<&Curve> = vec![log.index()];
+    for name in wanted {
+        let curve = log.curve(name).ok_or_else(|| {
+            let names: Vec<&str> = log.curves.iter().map(Curve::mnemonic).collect();
+            UsageError(format!(
+                "--curves: no curve {name:?} in the file (curves: {})",
+                names.join(", ")
+            ))
+        })?;
+        if !std::ptr::eq(curve, log.index()) {
+            columns.push(curve);
+        }
+    }
+    if wanted.is_empty() {
+        columns = log.curves.iter().collect();
+    }
+    let stdout = std::io::stdout().lock();
+    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(stdout));
+    let result = (|| -> Result<(), csv::Error> {
+        writer.write_record(columns.iter().map(|c| c.mnemonic()))?;
+        let mut record = Vec::with_capacity(columns.len());
+        for row in 0..log.rows() {
+            record.clear();
+            record.extend(columns.iter().map(|c| {
+                let v = c.data[row];
+                if v.is_nan() { String::new() } else { number(v) }
+            }));
+            writer.write_record(&record)?;
+        }
+        writer.flush()?;
+        Ok(())
+    })();
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other.context("writing CSV to stdout"),
+    }
+}
+
+fn is_broken_pipe(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes to stdout, taking a closed pipe (`| head`) as the reader's choice, not an error.
+fn print_all(text: &str) -> anyhow::Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}

@@ -1,0 +1,112 @@
+//! End-to-end: `zoepnet las info` and `zoepnet las csv`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{real_data_dir, repo_root, run, zoepnet};
+use zoepnet_las::ReadOptions;
+
+fn fixture(name: &str) -> PathBuf {
+    repo_root().join("crates/las/tests/fixtures").join(name)
+}
+
+#[test]
+fn info_summarises_the_r39_log() {
+    let path = real_data_dir().join("R-39.las");
+    let (out, stdout, stderr) = run(zoepnet().args(["las", "info"]).arg(&path));
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[1], "well:  EXXONMOBIL ET AL ALMA 3");
+    assert_eq!(
+        lines[2],
+        "index: DEPT from 2193.036 to 3388.1568 M, step 0.1524 M, 7843 rows"
+    );
+    assert_eq!(lines[3], "curves: 23");
+    assert_eq!(lines.len(), 4 + 1 + 23, "{stdout}");
+    let dt4p: Vec<&str> = lines
+        .iter()
+        .find(|l| l.starts_with("DT4P "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(dt4p[..2], ["DT4P", "US/M"]);
+    assert_eq!(dt4p[dt4p.len() - 3..], ["7843", "166.3475", "348.9463"]);
+    // The duplicated ~P item is reported on stderr with its line.
+    assert!(
+        stderr.contains("line 34: ~P mnemonic EPD appears more than once"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn csv_round_trips_every_value() {
+    let path = real_data_dir().join("R-39.las");
+    let (out, stdout, stderr) = run(zoepnet()
+        .args(["las", "csv"])
+        .arg(&path)
+        .args(["--curves", "dt4p,DT4S,RHOB"]));
+    assert!(out.status.success(), "{stderr}");
+    let log = zoepnet_las::read(&path, &ReadOptions::default()).unwrap();
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("DEPT,DT4P,DT4S,RHOB"));
+    let mut rows = 0;
+    for (row, line) in lines.enumerate() {
+        for (field, name) in line.split(',').zip(["DEPT", "DT4P", "DT4S", "RHOB"]) {
+            let expected = log.curve(name).unwrap().data[row];
+            let got: f64 = field.parse().unwrap();
+            assert_eq!(
+                got.to_bits(),
+                expected.to_bits(),
+                "row {row}, {name}: {field}"
+            );
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 7843);
+}
+
+#[test]
+fn csv_writes_nulls_as_empty_fields() {
+    let (out, stdout, _) = run(zoepnet().args(["las", "csv"]).arg(fixture("nulls.las")));
+    assert!(out.status.success());
+    assert_eq!(
+        stdout,
+        "DEPT,DT,RHOB\n1670,,2550\n1669.75,,\n1669.5,,\n1669.25,,2580\n1669,430,\n"
+    );
+}
+
+#[test]
+fn bad_files_and_arguments_exit_2_with_the_line() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["info", "las3.las"],
+            "las3.las: line 2: LAS version 3.0 is not supported",
+        ),
+        (
+            &["csv", "bad_number.las", "--null-policy", "none"],
+            "bad_number.las: line 17, column 2: expected a number, found \"4l0.0\"",
+        ),
+        (
+            &["csv", "nulls.las", "--null-policy", "strict"],
+            "nulls.las: line 18, column 2: expected a number, found \"(null)\"",
+        ),
+        (
+            &["csv", "v20.las", "--curves", "DT,VS"],
+            "--curves: no curve \"VS\" in the file (curves: DEPT, DT, RHOB)",
+        ),
+    ];
+    for (args, message) in cases {
+        let mut cmd = zoepnet();
+        cmd.arg("las")
+            .arg(args[0])
+            .arg(fixture(args[1]))
+            .args(&args[2..]);
+        let (out, _, stderr) = run(&mut cmd);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    let (out, _, stderr) = run(zoepnet().args(["las", "info", "no/such/file.las"]));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no/such/file.las"), "{stderr}");
+}
