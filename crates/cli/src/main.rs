@@ -48,6 +48,10 @@ enum Command {
         #[arg(default_value = "configs/tutorial.toml")]
         config: PathBuf,
     },
+    /// Compute the P-P reflection coefficient of each row of a CSV file (columns
+    /// vp1,vs1,rho1,vp2,vs2,rho2,theta in m/s, kg/m3 and degrees): exact Zoeppritz or an
+    /// approximation. Other columns are carried through.
+    Reflectivity(commands::reflectivity::ReflectivityArgs),
     /// Read a LAS 1.2/2.0 well log: summarise it, or write its curves as CSV.
     #[command(subcommand)]
     Las(commands::las::LasCommand),
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Info => commands::info::run(&cli.fetch_options()),
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
         Command::Las(command) => commands::las::run(command),
+        Command::Reflectivity(args) => commands::reflectivity::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

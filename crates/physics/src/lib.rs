@@ -1,6 +1,28 @@
-//! Elastic reflectivity of a planar interface: the exact Zoeppritz solution and its classic
-//! approximations (Aki-Richards, Shuey).
+//! Elastic reflectivity of a planar interface between two isotropic elastic half-spaces: the
+//! exact Zoeppritz solution ([`zoeppritz`]) and its classic linear approximations ([`approx`]:
+//! Aki-Richards, Shuey).
 //!
-//! This crate knows nothing of Burn. Velocities are in m/s, densities in kg/m3, angles in degrees
-//! at the API edge. The functions arrive with their own issue ("Physics: exact Zoeppritz
-//! reflectivity and its classic approximations").
+//! This crate knows nothing of Burn. Velocities are in m/s, densities in kg/m3, angles of
+//! incidence in degrees at the API; all arithmetic is f64. Invalid inputs (a negative velocity,
+//! a fluid layer, an angle outside [0, 90]) are errors, never NaN.
+//!
+//! ```
+//! use zoepnet_physics::{Elastic, Interface, zoeppritz};
+//! let shale = Elastic::new(3094.0, 1515.0, 2400.0);
+//! let sand = Elastic::new(4050.0, 2526.0, 2210.0);
+//! let r = zoeppritz::rpp(&Interface::new(shale, sand), 0.0)?;
+//! // At normal incidence: (Z2 - Z1) / (Z2 + Z1).
+//! assert!((r.re - (4050.0 * 2210.0 - 3094.0 * 2400.0) / (4050.0 * 2210.0 + 3094.0 * 2400.0)).abs() < 1e-15);
+//! # Ok::<(), zoepnet_physics::PhysicsError>(())
+//! ```
+
+pub mod approx;
+pub mod error;
+pub mod medium;
+pub mod zoeppritz;
+
+pub use approx::{ShueyTerms, aki_richards, shuey};
+pub use error::PhysicsError;
+pub use medium::{Elastic, Interface};
+pub use num_complex::Complex64;
+pub use zoeppritz::{Scattering, rpp, rpp_many, scattering};

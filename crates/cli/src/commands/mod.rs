@@ -3,6 +3,7 @@
 pub mod fetch;
 pub mod info;
 pub mod las;
+pub mod reflectivity;
 
 use zoepnet_dataset::{ConfigError, SourceError};
 use zoepnet_las::{LasError, UnitError};

@@ -1,0 +1,77 @@
+//! Elastic media and the interfaces between them.
+
+use crate::error::PhysicsError;
+
+/// An isotropic elastic medium: P- and S-wave velocities (m/s) and density (kg/m3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Elastic {
+    /// P-wave velocity, m/s.
+    pub vp: f64,
+    /// S-wave velocity, m/s.
+    pub vs: f64,
+    /// Density, kg/m3.
+    pub rho: f64,
+}
+
+impl Elastic {
+    /// A medium from its P-wave velocity (m/s), S-wave velocity (m/s) and density (kg/m3).
+    pub const fn new(vp: f64, vs: f64, rho: f64) -> Self {
+        Self { vp, vs, rho }
+    }
+
+    /// Checks that each property is a positive, finite number (`which` is 1 or 2, for messages).
+    pub(crate) fn check(&self, which: usize) -> Result<(), PhysicsError> {
+        let names = [["vp1", "vs1", "rho1"], ["vp2", "vs2", "rho2"]][which - 1];
+        for (name, value) in names.into_iter().zip([self.vp, self.vs, self.rho]) {
+            if value == 0.0 && name.starts_with("vs") {
+                return Err(PhysicsError::Fluid { name });
+            }
+            if !(value.is_finite() && value > 0.0) {
+                return Err(PhysicsError::NotPositive { name, value });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A planar interface: the medium above (the incident wave's side) and the medium below.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interface {
+    /// The upper medium, where the P wave comes from.
+    pub upper: Elastic,
+    /// The lower medium.
+    pub lower: Elastic,
+}
+
+impl Interface {
+    /// An interface from the upper and lower media.
+    pub const fn new(upper: Elastic, lower: Elastic) -> Self {
+        Self { upper, lower }
+    }
+
+    /// An interface from the seven numbers of one tutorial row: vp1, vs1, rho1, vp2, vs2, rho2
+    /// (the angle is kept apart).
+    pub const fn from_properties(p: [f64; 6]) -> Self {
+        Self::new(
+            Elastic::new(p[0], p[1], p[2]),
+            Elastic::new(p[3], p[4], p[5]),
+        )
+    }
+
+    /// Checks both media and the angle (degrees, within [0, 90]).
+    pub(crate) fn check(&self, theta_deg: f64) -> Result<(), PhysicsError> {
+        self.upper.check(1)?;
+        self.lower.check(2)?;
+        if !(0.0..=90.0).contains(&theta_deg) {
+            return Err(PhysicsError::Angle(theta_deg));
+        }
+        Ok(())
+    }
+
+    /// The normal-incidence reflection coefficient (Z2 - Z1) / (Z2 + Z1), Z = rho * vp.
+    pub fn normal_incidence(&self) -> f64 {
+        let z1 = self.upper.rho * self.upper.vp;
+        let z2 = self.lower.rho * self.lower.vp;
+        (z2 - z1) / (z2 + z1)
+    }
+}
