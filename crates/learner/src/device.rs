@@ -16,7 +16,7 @@ pub enum Backend {
     Ndarray,
     /// Burn's wgpu GPU backend (Vulkan, Metal, DirectX 12; lavapipe in CI).
     Wgpu,
-    /// Burn's pure-Rust `flex` CPU backend (cargo feature `flex`, off by default).
+    /// Burn's pure-Rust `flex` CPU backend, the one Burn 0.22 recommends for the CPU.
     Flex,
 }
 
@@ -259,11 +259,13 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ndarray")]
+    #[cfg(all(feature = "ndarray", feature = "flex"))]
     #[test]
-    fn ndarray_is_a_cpu_with_f64() {
-        let (_, info) = select(Backend::Ndarray).unwrap();
-        assert_eq!(info.name, "CPU");
-        assert!(info.details.ends_with("f32 and f64"), "{}", info.details);
+    fn the_cpu_backends_have_f64() {
+        for backend in [Backend::Ndarray, Backend::Flex] {
+            let (_, info) = select(backend).unwrap();
+            assert_eq!(info.name, "CPU");
+            assert!(info.details.ends_with("f32 and f64"), "{}", info.details);
+        }
     }
 }

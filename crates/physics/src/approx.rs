@@ -7,6 +7,7 @@
 
 use crate::error::PhysicsError;
 use crate::medium::Interface;
+use crate::zoeppritz::map_many;
 
 struct Contrasts {
     dvp: f64,
@@ -84,4 +85,21 @@ pub fn shuey(
         ShueyTerms::Three => 0.5 * c.dvp * (t.tan().powi(2) - sin2),
     };
     Ok(r0 + g * sin2 + curvature)
+}
+
+/// [`aki_richards`] for many interfaces, each at its own angle (degrees).
+pub fn aki_richards_many(
+    interfaces: &[Interface],
+    theta_deg: &[f64],
+) -> Result<Vec<f64>, PhysicsError> {
+    map_many(interfaces, theta_deg, aki_richards)
+}
+
+/// [`shuey`] for many interfaces, each at its own angle (degrees).
+pub fn shuey_many(
+    interfaces: &[Interface],
+    theta_deg: &[f64],
+    terms: ShueyTerms,
+) -> Result<Vec<f64>, PhysicsError> {
+    map_many(interfaces, theta_deg, |i, t| shuey(i, t, terms))
 }

@@ -21,7 +21,7 @@ pub mod error;
 pub mod medium;
 pub mod zoeppritz;
 
-pub use approx::{ShueyTerms, aki_richards, shuey};
+pub use approx::{ShueyTerms, aki_richards, aki_richards_many, shuey, shuey_many};
 pub use error::PhysicsError;
 pub use medium::{Elastic, Interface};
 pub use num_complex::Complex64;

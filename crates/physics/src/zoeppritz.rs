@@ -184,6 +184,15 @@ pub fn rpp_many(
     interfaces: &[Interface],
     theta_deg: &[f64],
 ) -> Result<Vec<Complex64>, PhysicsError> {
+    map_many(interfaces, theta_deg, rpp)
+}
+
+/// Applies `f` to each interface at its own angle, naming the index of an element that fails.
+pub(crate) fn map_many<T>(
+    interfaces: &[Interface],
+    theta_deg: &[f64],
+    f: impl Fn(&Interface, f64) -> Result<T, PhysicsError>,
+) -> Result<Vec<T>, PhysicsError> {
     if interfaces.len() != theta_deg.len() {
         return Err(PhysicsError::Lengths {
             interfaces: interfaces.len(),
@@ -195,7 +204,7 @@ pub fn rpp_many(
         .zip(theta_deg)
         .enumerate()
         .map(|(index, (interface, &theta))| {
-            rpp(interface, theta).map_err(|e| PhysicsError::At {
+            f(interface, theta).map_err(|e| PhysicsError::At {
                 index,
                 source: Box::new(e),
             })

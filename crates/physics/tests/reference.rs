@@ -2,8 +2,8 @@
 //! this crate, and against the physics they must obey.
 
 use zoepnet_physics::{
-    Complex64, Elastic, Interface, PhysicsError, ShueyTerms, aki_richards, rpp, rpp_many,
-    scattering, shuey,
+    Complex64, Elastic, Interface, PhysicsError, ShueyTerms, aki_richards, aki_richards_many, rpp,
+    rpp_many, scattering, shuey, shuey_many,
 };
 
 /// Shale over a brine sand (the two-layer model used in the bruges examples).
@@ -260,6 +260,20 @@ fn bad_inputs_are_named_errors() {
         many,
         [rpp(&SHALE_SAND, 20.0).unwrap(), rpp(&HARD, 45.0).unwrap()]
     );
+    let ar = aki_richards_many(&[SHALE_SAND, HARD], &[20.0, 10.0]).unwrap();
+    assert_eq!(
+        ar,
+        [
+            aki_richards(&SHALE_SAND, 20.0).unwrap(),
+            aki_richards(&HARD, 10.0).unwrap()
+        ]
+    );
+    let sh = shuey_many(&[HARD], &[10.0], ShueyTerms::Two).unwrap();
+    assert_eq!(sh, [shuey(&HARD, 10.0, ShueyTerms::Two).unwrap()]);
+    assert!(matches!(
+        aki_richards_many(&[HARD], &[91.0]),
+        Err(PhysicsError::At { index: 0, .. })
+    ));
 }
 
 /// bruges 0.5.4, `akirichards` and `shuey` (three terms) on the same model.
