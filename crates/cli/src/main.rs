@@ -52,6 +52,9 @@ enum Command {
     /// vp1,vs1,rho1,vp2,vs2,rho2,theta in m/s, kg/m3 and degrees): exact Zoeppritz or an
     /// approximation. Other columns are carried through.
     Reflectivity(commands::reflectivity::ReflectivityArgs),
+    /// Make the tutorial's interfaces from a config's well logs and write them as CSV (SI units,
+    /// degrees, unscaled) with the feature scaler.
+    Data(commands::data::DataArgs),
     /// Read a LAS 1.2/2.0 well log: summarise it, or write its curves as CSV.
     #[command(subcommand)]
     Las(commands::las::LasCommand),
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Info => commands::info::run(&cli.fetch_options()),
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
         Command::Las(command) => commands::las::run(command),
+        Command::Data(args) => commands::data::run(args, &cli.fetch_options()),
         Command::Reflectivity(args) => commands::reflectivity::run(args),
     };
     match outcome {

@@ -1,4 +1,5 @@
-//! The `[data]` section of an experiment config.
+//! The `[data]` section of an experiment config: which well logs, and every step from the logs
+//! to the interfaces. The defaults are the 2018 tutorial's.
 
 use std::path::PathBuf;
 
@@ -6,23 +7,255 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::DataFile;
 
-/// The `[data]` section: which well log a run learns from.
-///
-/// Keys the section does not know are refused when it is deserialised; values are checked by
-/// [`DataConfig::validate`], which names the offending key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The `[data]` section. Keys the section does not know are refused when it is deserialised;
+/// values are checked by [`DataConfig::validate`], which names the offending key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataConfig {
-    /// The LAS file. A relative path is taken from the current directory (run zoepnet from the
-    /// repository root), or, when a data folder is set (`--data-dir`, `ZOEPNET_DATA_DIR`), looked
-    /// up there by its file name.
-    pub las: PathBuf,
-    /// The public address to fetch the file from when it is missing (http or https).
+    /// The LAS file, or a list of them. A relative path is taken from the current directory, or,
+    /// when a data folder is set (`--data-dir`, `ZOEPNET_DATA_DIR`), looked up there by its file
+    /// name. With several files each is processed alone and interfaces never span two wells.
+    #[serde(with = "one_or_many")]
+    pub las: Vec<PathBuf>,
+    /// The public address to fetch the file from when it is missing (one file only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The sha256 the file must have, as 64 hexadecimal digits. Checked on every use when given.
+    /// The sha256 the file must have, 64 hexadecimal digits (one file only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// The curves to read, converted to SI by their units.
+    #[serde(default)]
+    pub curves: Curves,
+    /// Samples dropped at the end of each log (the tutorial: 100, "some bad data").
+    #[serde(default = "defaults::drop_last")]
+    pub drop_last: usize,
+    /// What to do with invalid S-wave velocities (negative or null).
+    #[serde(default)]
+    pub vs_repair: VsRepair,
+    /// What to do with samples where Vp, rho (or Vs, without repair) is null.
+    #[serde(default)]
+    pub missing: Missing,
+    /// Keep every n-th sample (the tutorial: 5).
+    #[serde(default = "defaults::decimate")]
+    pub decimate: usize,
+    /// Interfaces to make, from the top: sample i over sample i + 1 (the tutorial: 500).
+    #[serde(default = "defaults::interfaces")]
+    pub interfaces: usize,
+    /// Smallest incidence angle drawn, degrees.
+    #[serde(default)]
+    pub theta_min: f64,
+    /// Angles are drawn uniformly in [theta_min, theta_max), degrees.
+    #[serde(default = "defaults::theta_max")]
+    pub theta_max: f64,
+    /// The random generator (only `numpy`, NumPy's legacy `RandomState`, so far).
+    #[serde(default)]
+    pub rng: RngKind,
+    /// The seed, reset before the angle draws and again before the split (as the tutorial did).
+    #[serde(default = "defaults::seed")]
+    pub seed: u32,
+    /// Interfaces in the training split; the rest are for validation (the tutorial: 400 of 500).
+    #[serde(default = "defaults::train")]
+    pub train: usize,
+    /// Which interfaces the feature scaler is fitted on.
+    #[serde(default)]
+    pub scaler: ScalerFit,
+    /// The "new rocks" blind test.
+    #[serde(default)]
+    pub blind_rocks: BlindRocks,
+    /// The "new angles" blind test.
+    #[serde(default)]
+    pub new_angles: NewAngles,
+}
+
+/// Curve mnemonics for the three logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Curves {
+    /// P-wave slowness (us/m or us/ft).
+    #[serde(default = "defaults::vp")]
+    pub vp: String,
+    /// S-wave slowness (us/m or us/ft).
+    #[serde(default = "defaults::vs")]
+    pub vs: String,
+    /// Bulk density (kg/m3 or g/cm3).
+    #[serde(default = "defaults::rho")]
+    pub rho: String,
+}
+
+impl Default for Curves {
+    fn default() -> Self {
+        Self {
+            vp: defaults::vp(),
+            vs: defaults::vs(),
+            rho: defaults::rho(),
+        }
+    }
+}
+
+/// Repair of invalid S-wave velocities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VsRepair {
+    /// Replace Vs < 0 and null Vs by the mean of the non-null Vs, negative values included (the
+    /// tutorial's `VS[VS < 0] = np.mean(VS)`).
+    #[default]
+    Mean,
+    /// Leave Vs as read; nulls are then handled by `missing`.
+    None,
+}
+
+/// Handling of null samples.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Missing {
+    /// A null is an error naming the curve and depth.
+    #[default]
+    Error,
+    /// Samples with a null are removed before decimation.
+    Drop,
+}
+
+/// The random generator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RngKind {
+    /// NumPy's legacy `RandomState` (MT19937), bit for bit.
+    #[default]
+    Numpy,
+}
+
+/// The interfaces the scaler's mean and standard deviation come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScalerFit {
+    /// All interfaces, before the split (the tutorial).
+    #[default]
+    All,
+    /// The training split only.
+    Train,
+}
+
+/// "New rocks": the last interfaces of the decimated log, all at one angle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlindRocks {
+    /// How many interfaces, counted from the bottom of the (last) log (the tutorial: 200).
+    #[serde(default = "defaults::blind_interfaces")]
+    pub interfaces: usize,
+    /// Their incidence angle, degrees (the tutorial: 30).
+    #[serde(default = "defaults::blind_theta")]
+    pub theta: f64,
+}
+
+impl Default for BlindRocks {
+    fn default() -> Self {
+        Self {
+            interfaces: defaults::blind_interfaces(),
+            theta: defaults::blind_theta(),
+        }
+    }
+}
+
+/// "New angles": chosen blind interfaces swept over a range of angles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAngles {
+    /// Indices into the blind-rocks interfaces.
+    #[serde(default = "defaults::sweep_interfaces")]
+    pub interfaces: Vec<usize>,
+    /// First angle of the sweep, degrees.
+    #[serde(default)]
+    pub theta_min: f64,
+    /// Last angle of the sweep, degrees (included).
+    #[serde(default = "defaults::sweep_theta_max")]
+    pub theta_max: f64,
+    /// Angle step, degrees.
+    #[serde(default = "defaults::sweep_step")]
+    pub step: f64,
+}
+
+impl Default for NewAngles {
+    fn default() -> Self {
+        Self {
+            interfaces: defaults::sweep_interfaces(),
+            theta_min: 0.0,
+            theta_max: defaults::sweep_theta_max(),
+            step: defaults::sweep_step(),
+        }
+    }
+}
+
+mod defaults {
+    pub fn vp() -> String {
+        "DT4P".into()
+    }
+    pub fn vs() -> String {
+        "DT4S".into()
+    }
+    pub fn rho() -> String {
+        "RHOB".into()
+    }
+    pub fn drop_last() -> usize {
+        100
+    }
+    pub fn decimate() -> usize {
+        5
+    }
+    pub fn interfaces() -> usize {
+        500
+    }
+    pub fn theta_max() -> f64 {
+        20.0
+    }
+    pub fn seed() -> u32 {
+        42
+    }
+    pub fn train() -> usize {
+        400
+    }
+    pub fn blind_interfaces() -> usize {
+        200
+    }
+    pub fn blind_theta() -> f64 {
+        30.0
+    }
+    pub fn sweep_interfaces() -> Vec<usize> {
+        vec![0]
+    }
+    pub fn sweep_theta_max() -> f64 {
+        60.0
+    }
+    pub fn sweep_step() -> f64 {
+        1.0
+    }
+}
+
+/// `las = "a.las"` or `las = ["a.las", "b.las"]`.
+mod one_or_many {
+    use std::path::PathBuf;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(PathBuf),
+        Many(Vec<PathBuf>),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+        Ok(match OneOrMany::deserialize(d)? {
+            OneOrMany::One(p) => vec![p],
+            OneOrMany::Many(v) => v,
+        })
+    }
+
+    pub fn serialize<S: Serializer>(v: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
 }
 
 /// A value in the `[data]` section that is out of range or malformed.
@@ -35,41 +268,128 @@ pub struct ConfigError {
     pub message: String,
 }
 
+fn bad(key: &str, message: impl Into<String>) -> Result<(), ConfigError> {
+    Err(ConfigError {
+        key: key.into(),
+        message: message.into(),
+    })
+}
+
 impl DataConfig {
     /// Checks each value, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.las.as_os_str().is_empty() {
-            return Err(ConfigError {
-                key: "data.las".into(),
-                message: "expected the path of a LAS file, found an empty string".into(),
-            });
+        if self.las.is_empty() || self.las.iter().any(|p| p.as_os_str().is_empty()) {
+            return bad(
+                "data.las",
+                "expected the path of a LAS file (or a list of them)",
+            );
+        }
+        if self.las.len() > 1 && (self.url.is_some() || self.sha256.is_some()) {
+            return bad(
+                "data.url",
+                "`url` and `sha256` describe one file; `las` lists several",
+            );
         }
         if let Some(url) = &self.url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(ConfigError {
-                key: "data.url".into(),
-                message: format!("expected an http:// or https:// address, found {url:?}"),
-            });
+            return bad(
+                "data.url",
+                format!("expected an http:// or https:// address, found {url:?}"),
+            );
         }
         if let Some(sum) = &self.sha256
             && !(sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit()))
         {
-            return Err(ConfigError {
-                key: "data.sha256".into(),
-                message: format!("expected 64 hexadecimal digits, found {sum:?}"),
-            });
+            return bad(
+                "data.sha256",
+                format!("expected 64 hexadecimal digits, found {sum:?}"),
+            );
+        }
+        if self.decimate == 0 {
+            return bad("data.decimate", "expected 1 or more (1 keeps every sample)");
+        }
+        if self.interfaces == 0 {
+            return bad("data.interfaces", "expected 1 or more interfaces");
+        }
+        let angle = |key: &str, v: f64, max_included: bool| {
+            let ok = v.is_finite() && v >= 0.0 && if max_included { v <= 90.0 } else { v < 90.0 };
+            if ok {
+                Ok(())
+            } else {
+                bad(
+                    key,
+                    format!("expected an angle in [0, 90) degrees, found {v}"),
+                )
+            }
+        };
+        angle("data.theta_min", self.theta_min, false)?;
+        angle("data.theta_max", self.theta_max, true)?;
+        if self.theta_max <= self.theta_min {
+            return bad(
+                "data.theta_max",
+                format!(
+                    "expected more than theta_min ({}), found {}",
+                    self.theta_min, self.theta_max
+                ),
+            );
+        }
+        if self.train == 0 || self.train >= self.interfaces {
+            return bad(
+                "data.train",
+                format!(
+                    "expected 1 to {} (some of the {} interfaces must be left for validation), found {}",
+                    self.interfaces - 1,
+                    self.interfaces,
+                    self.train
+                ),
+            );
+        }
+        if self.blind_rocks.interfaces == 0 {
+            return bad(
+                "data.blind_rocks.interfaces",
+                "expected 1 or more interfaces",
+            );
+        }
+        angle("data.blind_rocks.theta", self.blind_rocks.theta, true)?;
+        let sweep = &self.new_angles;
+        angle("data.new_angles.theta_min", sweep.theta_min, true)?;
+        angle("data.new_angles.theta_max", sweep.theta_max, true)?;
+        if sweep.theta_max < sweep.theta_min {
+            return bad("data.new_angles.theta_max", "expected at least theta_min");
+        }
+        if !(sweep.step.is_finite() && sweep.step > 0.0) {
+            return bad(
+                "data.new_angles.step",
+                format!("expected a positive angle step, found {}", sweep.step),
+            );
+        }
+        if let Some(&i) = sweep
+            .interfaces
+            .iter()
+            .find(|&&i| i >= self.blind_rocks.interfaces)
+        {
+            return bad(
+                "data.new_angles.interfaces",
+                format!(
+                    "index {i} is past the {} blind-rocks interfaces",
+                    self.blind_rocks.interfaces
+                ),
+            );
         }
         Ok(())
     }
 
-    /// The well log this section names, with its address and checksum.
-    pub fn las_file(&self) -> DataFile {
-        DataFile {
-            path: self.las.clone(),
-            url: self.url.clone(),
-            sha256: self.sha256.as_ref().map(|s| s.to_ascii_lowercase()),
-        }
+    /// The well logs this section names, with the address and checksum of a single file.
+    pub fn las_files(&self) -> Vec<DataFile> {
+        self.las
+            .iter()
+            .map(|path| DataFile {
+                path: path.clone(),
+                url: self.url.clone(),
+                sha256: self.sha256.as_ref().map(|s| s.to_ascii_lowercase()),
+            })
+            .collect()
     }
 }
 
@@ -77,42 +397,100 @@ impl DataConfig {
 mod tests {
     use super::*;
 
-    fn config(url: Option<&str>, sha256: Option<&str>) -> DataConfig {
-        DataConfig {
-            las: "data/R-39.las".into(),
-            url: url.map(str::to_owned),
-            sha256: sha256.map(str::to_owned),
-        }
+    fn parse(text: &str) -> DataConfig {
+        toml::from_str(text).unwrap()
     }
 
     #[test]
-    fn accepts_the_tutorial_data_section() {
-        let c = config(
-            Some("https://example.org/R-39.las"),
-            Some("02CBDC519647CA03E028035E949CA19F928793E5DA6B0B934B3255D7F95EE7C7"),
+    fn the_defaults_are_the_tutorials() {
+        let c = parse("las = \"data/R-39.las\"");
+        assert_eq!(c.las, [PathBuf::from("data/R-39.las")]);
+        assert_eq!(
+            (c.drop_last, c.decimate, c.interfaces, c.train, c.seed),
+            (100, 5, 500, 400, 42)
+        );
+        assert_eq!((c.theta_min, c.theta_max), (0.0, 20.0));
+        assert_eq!(
+            c.curves,
+            Curves {
+                vp: "DT4P".into(),
+                vs: "DT4S".into(),
+                rho: "RHOB".into()
+            }
+        );
+        assert_eq!((c.blind_rocks.interfaces, c.blind_rocks.theta), (200, 30.0));
+        assert_eq!(
+            (c.vs_repair, c.missing, c.scaler),
+            (VsRepair::Mean, Missing::Error, ScalerFit::All)
         );
         assert_eq!(c.validate(), Ok(()));
-        // Checksums are compared in lower case whatever case the config used.
+    }
+
+    #[test]
+    fn several_files_and_checksums_in_any_case() {
+        let c = parse("las = [\"a.las\", \"b.las\"]");
+        assert_eq!(c.las.len(), 2);
+        let one = parse(&format!(
+            "las = \"a.las\"\nsha256 = \"{}\"",
+            "AB".repeat(32)
+        ));
         assert_eq!(
-            c.las_file().sha256.as_deref(),
-            Some("02cbdc519647ca03e028035e949ca19f928793e5da6b0b934b3255d7f95ee7c7")
+            one.las_files()[0].sha256.as_deref(),
+            Some("ab".repeat(32).as_str())
         );
     }
 
     #[test]
     fn names_the_key_of_a_bad_value() {
-        let short = config(None, Some("02cbdc"));
+        let key = |text: &str| parse(text).validate().map_err(|e| e.key);
         assert_eq!(
-            short.validate().map_err(|e| e.key),
+            key("las = \"a.las\"\nsha256 = \"02cb\""),
             Err("data.sha256".into())
         );
-        let ftp = config(Some("ftp://example.org/R-39.las"), None);
-        assert_eq!(ftp.validate().map_err(|e| e.key), Err("data.url".into()));
-        let empty = DataConfig {
-            las: "".into(),
-            url: None,
-            sha256: None,
-        };
-        assert_eq!(empty.validate().map_err(|e| e.key), Err("data.las".into()));
+        assert_eq!(
+            key("las = \"a.las\"\nurl = \"ftp://x/a.las\""),
+            Err("data.url".into())
+        );
+        assert_eq!(key("las = \"\""), Err("data.las".into()));
+        assert_eq!(
+            key("las = \"a.las\"\ninterfaces = 0"),
+            Err("data.interfaces".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\ntheta_max = 95"),
+            Err("data.theta_max".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\ntheta_min = -1"),
+            Err("data.theta_min".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\ntheta_min = 30"),
+            Err("data.theta_max".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\ntrain = 500"),
+            Err("data.train".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\ndecimate = 0"),
+            Err("data.decimate".into())
+        );
+        assert_eq!(
+            key("las = [\"a.las\", \"b.las\"]\nurl = \"https://x/a.las\""),
+            Err("data.url".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\n[new_angles]\ninterfaces = [200]"),
+            Err("data.new_angles.interfaces".into())
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err =
+            toml::from_str::<DataConfig>("las = \"a.las\"\n[curves]\nvp = \"DT\"\ndt = \"DT\"")
+                .unwrap_err();
+        assert!(err.to_string().contains("unknown field `dt`"), "{err}");
     }
 }

@@ -1,12 +1,19 @@
 //! From well logs to the tutorial's interface dataset.
 //!
-//! Today this crate knows where a run's well logs come from ([`source`]): the path a config names,
-//! the data folder that can stand in for it, the sha256 the file must have, and the public address
-//! to fetch it from when it is missing. The interfaces, labels, scaling and splits arrive with the
-//! issue "Dataset and batcher".
+//! [`source`] knows where a run's well logs come from: the path a config names, the data folder
+//! that can stand in for it, the sha256 the file must have, and the public address to fetch it
+//! from when it is missing. [`interfaces`] makes the tutorial's labelled interfaces from them,
+//! every step a setting of the `[data]` section ([`config`]), with NumPy's random stream
+//! ([`rng`]) where the tutorial's numbers are to be reproduced.
 
 pub mod config;
+pub mod interfaces;
+pub mod rng;
 pub mod source;
 
 pub use config::{ConfigError, DataConfig};
+pub use interfaces::{
+    DatasetError, FEATURES, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare,
+};
+pub use rng::NumpyRandomState;
 pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use zoepnet_dataset::DataConfig;
 
 /// One experiment, as a config file under `configs/` describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExperimentConfig {
     /// The `[data]` section: which well log to learn from.
@@ -89,7 +89,7 @@ mod tests {
     fn reads_the_tutorial_config() {
         let text = include_str!("../../../configs/tutorial.toml");
         let config = parse(text).unwrap();
-        assert_eq!(config.data.las, PathBuf::from("data/R-39.las"));
+        assert_eq!(config.data.las, [PathBuf::from("data/R-39.las")]);
         assert_eq!(
             config.data.sha256.as_deref(),
             Some("02cbdc519647ca03e028035e949ca19f928793e5da6b0b934b3255d7f95ee7c7")
@@ -98,8 +98,8 @@ mod tests {
 
     #[test]
     fn refuses_an_unknown_key_with_its_line() {
-        let err = parse("[data]\nlas = \"a.las\"\ncurves = 3\n").unwrap_err();
-        assert!(err.contains("unknown field `curves`"), "{err}");
+        let err = parse("[data]\nlas = \"a.las\"\ncurve = 3\n").unwrap_err();
+        assert!(err.contains("unknown field `curve`"), "{err}");
         assert!(err.contains("line 3"), "{err}");
         let err = parse("[data]\nlas = \"a.las\"\n[dta]\n").unwrap_err();
         assert!(err.contains("unknown field `dta`"), "{err}");

@@ -1,27 +1,44 @@
-//! `zoepnet fetch`: make sure a config's well log is present and verified.
+//! `zoepnet fetch`: make sure a config's well logs are present and verified.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use zoepnet_dataset::{FetchOptions, Progress};
+use zoepnet_dataset::{DataConfig, FetchOptions, Progress};
 use zoepnet_learner::ExperimentConfig;
 
 pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
     let experiment = ExperimentConfig::load(config)?;
-    let file = experiment.data.las_file();
-    let located = file
-        .locate(options, &mut report_progress())
-        .with_context(|| format!("the well log named in {}", config.display()))?;
-    let how = match (located.fetched, file.sha256.is_some()) {
-        (true, true) => "downloaded, sha256 verified",
-        (true, false) => "downloaded, no sha256 in the config to verify",
-        (false, true) => "present, sha256 verified",
-        (false, false) => "present, no sha256 in the config to verify",
-    };
-    println!("{}: {how}", located.path.display());
-    println!("sha256 {}", located.sha256);
+    locate_logs(&experiment.data, config, options, true)?;
     Ok(())
+}
+
+/// Finds (fetching when allowed) each well log of a `[data]` section, checking its sha256.
+/// With `report`, prints one line per file on stdout.
+pub fn locate_logs(
+    data: &DataConfig,
+    config: &Path,
+    options: &FetchOptions,
+    report: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for file in data.las_files() {
+        let located = file
+            .locate(options, &mut report_progress())
+            .with_context(|| format!("the well log named in {}", config.display()))?;
+        if report {
+            let how = match (located.fetched, file.sha256.is_some()) {
+                (true, true) => "downloaded, sha256 verified",
+                (true, false) => "downloaded, no sha256 in the config to verify",
+                (false, true) => "present, sha256 verified",
+                (false, false) => "present, no sha256 in the config to verify",
+            };
+            println!("{}: {how}", located.path.display());
+            println!("sha256 {}", located.sha256);
+        }
+        paths.push(located.path);
+    }
+    Ok(paths)
 }
 
 /// Progress on stderr: a line that updates in place on a terminal, a start line otherwise.

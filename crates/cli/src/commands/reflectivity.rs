@@ -1,12 +1,12 @@
 //! `zoepnet reflectivity`: P-P reflection coefficients for the rows of a CSV file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use zoepnet_physics::{Interface, ShueyTerms, aki_richards, rpp, shuey};
 
-use super::UsageError;
+use super::{UsageError, write_atomically};
 
 /// The input columns, by header name: the upper and lower layers and the angle.
 const COLUMNS: [&str; 7] = ["vp1", "vs1", "rho1", "vp2", "vs2", "rho2", "theta"];
@@ -147,7 +147,9 @@ pub fn run(args: &ReflectivityArgs) -> anyhow::Result<()> {
             }
             other => other.context("writing CSV to stdout"),
         },
-        Some(path) => write_atomically(path, |file| write(Box::new(std::io::BufWriter::new(file)))),
+        Some(path) => write_atomically(path, |file| {
+            Ok(write(Box::new(std::io::BufWriter::new(file)))?)
+        }),
     }
 }
 
@@ -164,22 +166,4 @@ fn row_values(record: &csv::StringRecord, index: &[usize; 7]) -> Result<[f64; 7]
             .map_err(|_| format!("{name}: expected a number, found {field:?}"))?;
     }
     Ok(values)
-}
-
-/// Writes `path` through a temporary file beside it, renamed into place once complete.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(std::fs::File) -> Result<(), csv::Error>,
-) -> anyhow::Result<()> {
-    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    let file =
-        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    if let Err(e) = write(file) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("writing {}", tmp.display()));
-    }
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
 }

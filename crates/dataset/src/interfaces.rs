@@ -1,0 +1,430 @@
+//! From well logs to labelled interfaces, split and scaled, as the tutorial made them.
+//!
+//! For each LAS file: Vp = 1e6 / DT (m/s, through the las crate's units), Vs likewise, rho in
+//! kg/m3; the last `drop_last` samples dropped; invalid Vs repaired; nulls refused or dropped;
+//! every `decimate`-th sample kept. Interface i has sample i above and sample i + 1 below. The
+//! first `interfaces` of them (across the files, in order) get angles drawn uniformly in
+//! [theta_min, theta_max) and the real part of the exact Zoeppritz Rpp as label; a seeded shuffle
+//! splits them into `train` and validation. The last `blind_rocks.interfaces` of the last file
+//! are the "new rocks" blind test at one angle; some of those, swept over angles, the "new angles"
+//! test. Items keep SI units and degrees; the [`Scaler`] is applied by the batcher.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use zoepnet_las::{LasError, ReadOptions, UnitError};
+use zoepnet_physics::{Interface, PhysicsError};
+
+use crate::config::{DataConfig, Missing, RngKind, ScalerFit, VsRepair};
+use crate::rng::NumpyRandomState;
+
+/// The feature names, in the order of [`InterfaceItem::features`].
+pub const FEATURES: [&str; 7] = ["vp1", "vs1", "rho1", "vp2", "vs2", "rho2", "theta"];
+
+/// One interface: Vp, Vs, rho of the upper then the lower layer (m/s, kg/m3), the incidence
+/// angle (degrees), and the real part of its exact P-P reflection coefficient.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceItem {
+    /// `vp1, vs1, rho1, vp2, vs2, rho2, theta`, unscaled.
+    pub features: [f64; 7],
+    /// Re(Rpp), exact Zoeppritz.
+    pub rpp: f64,
+}
+
+impl InterfaceItem {
+    /// The item for `interface` at `theta` degrees, labelled with the exact Re(Rpp).
+    pub fn labelled(interface: &Interface, theta: f64) -> Result<Self, PhysicsError> {
+        let (u, l) = (interface.upper, interface.lower);
+        let rpp = zoepnet_physics::rpp(interface, theta)?.re;
+        Ok(Self {
+            features: [u.vp, u.vs, u.rho, l.vp, l.vs, l.rho, theta],
+            rpp,
+        })
+    }
+}
+
+/// Standardisation: (x − mean) / std per feature, std the population standard deviation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scaler {
+    /// Per-feature mean, in [`FEATURES`] order.
+    pub mean: [f64; 7],
+    /// Per-feature population standard deviation (ddof = 0), in [`FEATURES`] order.
+    pub std: [f64; 7],
+}
+
+impl Scaler {
+    /// Fits the scaler on `items` (as scikit-learn's `StandardScaler`; a feature that does not
+    /// vary gets std 1, so that it scales to 0).
+    pub fn fit(items: &[InterfaceItem]) -> Self {
+        let n = items.len().max(1) as f64;
+        let mut mean = [0.0; 7];
+        for item in items {
+            for (m, x) in mean.iter_mut().zip(item.features) {
+                *m += x;
+            }
+        }
+        mean.iter_mut().for_each(|m| *m /= n);
+        let mut var = [0.0; 7];
+        for item in items {
+            for ((v, x), m) in var.iter_mut().zip(item.features).zip(mean) {
+                *v += (x - m) * (x - m);
+            }
+        }
+        let std = var.map(|v| {
+            let s = (v / n).sqrt();
+            if s > 0.0 { s } else { 1.0 }
+        });
+        Self { mean, std }
+    }
+
+    /// The scaled features.
+    pub fn transform(&self, features: &[f64; 7]) -> [f64; 7] {
+        std::array::from_fn(|i| (features[i] - self.mean[i]) / self.std[i])
+    }
+}
+
+/// A blind interface swept over angles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// Its index among the blind-rocks interfaces.
+    pub interface: usize,
+    /// One item per angle.
+    pub items: Vec<InterfaceItem>,
+}
+
+/// Everything a run learns from and is tested on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The training interfaces, in the order of the seeded shuffle.
+    pub train: Vec<InterfaceItem>,
+    /// The validation interfaces, in the order of the seeded shuffle.
+    pub validation: Vec<InterfaceItem>,
+    /// "New rocks": the last interfaces of the last log, at `blind_rocks.theta`.
+    pub blind_rocks: Vec<InterfaceItem>,
+    /// "New angles": chosen blind interfaces over a range of angles.
+    pub new_angles: Vec<Sweep>,
+    /// The feature scaler.
+    pub scaler: Scaler,
+}
+
+/// Why the dataset could not be made. Each names the file, curve or config key concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    /// The LAS file could not be read.
+    #[error("{path}: {source}")]
+    Las {
+        /// The file.
+        path: PathBuf,
+        /// What the reader found.
+        source: LasError,
+    },
+    /// A curve is missing or its unit is not one for the quantity.
+    #[error("{path}: {source}")]
+    Unit {
+        /// The file.
+        path: PathBuf,
+        /// Which curve and unit.
+        source: UnitError,
+    },
+    /// A curve has no valid value in the samples used.
+    #[error(
+        "{path}: curve {curve} has no valid samples in the {samples} samples used (after `data.drop_last`)"
+    )]
+    NoValidSamples {
+        /// The file.
+        path: PathBuf,
+        /// The curve's mnemonic.
+        curve: String,
+        /// Samples looked at.
+        samples: usize,
+    },
+    /// A null where `data.missing = "error"`.
+    #[error(
+        "{path}: curve {curve} is null at depth {depth} (row {row}); set `data.missing = \"drop\"` \
+         to drop such samples"
+    )]
+    Null {
+        /// The file.
+        path: PathBuf,
+        /// The curve's mnemonic.
+        curve: String,
+        /// The index curve's value there.
+        depth: f64,
+        /// 1-based row of the data section.
+        row: usize,
+    },
+    /// Not enough samples for what the config asks.
+    #[error("`{key}`: {asked} interfaces asked for, but {what} give only {available}")]
+    TooFew {
+        /// The config key.
+        key: &'static str,
+        /// Interfaces asked for.
+        asked: usize,
+        /// Interfaces available.
+        available: usize,
+        /// Where they come from.
+        what: String,
+    },
+    /// An interface the physics refuses (a fluid layer, say).
+    #[error("{path}: interface {index} (samples {index} and {}): {source}", index + 1)]
+    Physics {
+        /// The file.
+        path: PathBuf,
+        /// The interface's index among the decimated samples.
+        index: usize,
+        /// What the physics found.
+        source: PhysicsError,
+    },
+}
+
+/// One well's logs after dropping, repair and decimation: one elastic medium per sample.
+#[derive(Debug, Clone)]
+struct Well {
+    path: PathBuf,
+    samples: Vec<[f64; 3]>,
+}
+
+impl Well {
+    fn read(path: &Path, config: &DataConfig) -> Result<Self, DatasetError> {
+        let log = zoepnet_las::read(path, &ReadOptions::default()).map_err(|source| {
+            DatasetError::Las {
+                path: path.to_owned(),
+                source,
+            }
+        })?;
+        let unit = |source| DatasetError::Unit {
+            path: path.to_owned(),
+            source,
+        };
+        let curves = &config.curves;
+        let mut vp = log.velocity_from_slowness(&curves.vp).map_err(unit)?;
+        let mut vs = log.velocity_from_slowness(&curves.vs).map_err(unit)?;
+        let mut rho = log.density_kg_m3(&curves.rho).map_err(unit)?;
+        let mut depth = log.index().data.clone();
+        let keep = log.rows().saturating_sub(config.drop_last);
+        for column in [&mut vp, &mut vs, &mut rho, &mut depth] {
+            column.truncate(keep);
+        }
+        for (curve, values) in [(&curves.vp, &vp), (&curves.vs, &vs), (&curves.rho, &rho)] {
+            if !values.iter().any(|v| v.is_finite()) {
+                return Err(DatasetError::NoValidSamples {
+                    path: path.to_owned(),
+                    curve: curve.clone(),
+                    samples: keep,
+                });
+            }
+        }
+        if config.vs_repair == VsRepair::Mean {
+            let valid: Vec<f64> = vs.iter().copied().filter(|v| v.is_finite()).collect();
+            let mean = valid.iter().sum::<f64>() / valid.len() as f64;
+            for v in &mut vs {
+                if !v.is_finite() || *v < 0.0 {
+                    *v = mean;
+                }
+            }
+        }
+        let mut samples = Vec::with_capacity(keep);
+        for row in 0..keep {
+            let sample = [vp[row], vs[row], rho[row]];
+            if let Some(bad) = sample.iter().position(|v| !v.is_finite()) {
+                match config.missing {
+                    Missing::Drop => continue,
+                    Missing::Error => {
+                        let curve = [&curves.vp, &curves.vs, &curves.rho][bad].clone();
+                        return Err(DatasetError::Null {
+                            path: path.to_owned(),
+                            curve,
+                            depth: depth[row],
+                            row: row + 1,
+                        });
+                    }
+                }
+            }
+            samples.push(sample);
+        }
+        let samples = samples.into_iter().step_by(config.decimate).collect();
+        Ok(Self {
+            path: path.to_owned(),
+            samples,
+        })
+    }
+
+    fn interfaces(&self) -> usize {
+        self.samples.len().saturating_sub(1)
+    }
+
+    fn interface(&self, i: usize) -> Interface {
+        let (u, l) = (self.samples[i], self.samples[i + 1]);
+        Interface::from_properties([u[0], u[1], u[2], l[0], l[1], l[2]])
+    }
+
+    fn item(&self, i: usize, theta: f64) -> Result<InterfaceItem, DatasetError> {
+        InterfaceItem::labelled(&self.interface(i), theta).map_err(|source| DatasetError::Physics {
+            path: self.path.clone(),
+            index: i,
+            source,
+        })
+    }
+}
+
+/// Makes the interfaces from the LAS files at `paths` (the config's `las`, located).
+pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, DatasetError> {
+    let wells = paths
+        .iter()
+        .map(|p| Well::read(p, config))
+        .collect::<Result<Vec<_>, _>>()?;
+    let files = || {
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+
+    // The first `interfaces` interfaces, well by well.
+    let available: usize = wells.iter().map(Well::interfaces).sum();
+    if available < config.interfaces {
+        return Err(DatasetError::TooFew {
+            key: "data.interfaces",
+            asked: config.interfaces,
+            available,
+            what: format!("the decimated samples of {}", files()),
+        });
+    }
+    let RngKind::Numpy = config.rng;
+    let mut rng = NumpyRandomState::seed(config.seed);
+    let span = config.theta_max - config.theta_min;
+    let mut items = Vec::with_capacity(config.interfaces);
+    'wells: for well in &wells {
+        for i in 0..well.interfaces() {
+            if items.len() == config.interfaces {
+                break 'wells;
+            }
+            let theta = rng.random() * span + config.theta_min;
+            items.push(well.item(i, theta)?);
+        }
+    }
+
+    // The split: a seeded shuffle, the first `train` for training.
+    let mut rng = NumpyRandomState::seed(config.seed);
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    rng.shuffle(&mut order);
+    let train: Vec<InterfaceItem> = order[..config.train].iter().map(|&i| items[i]).collect();
+    let validation: Vec<InterfaceItem> = order[config.train..].iter().map(|&i| items[i]).collect();
+    let scaler = match config.scaler {
+        ScalerFit::All => Scaler::fit(&items),
+        ScalerFit::Train => Scaler::fit(&train),
+    };
+
+    // Blind tests from the bottom of the last well.
+    let last = wells.last().expect("validate() requires at least one file");
+    let blind = &config.blind_rocks;
+    if last.interfaces() < blind.interfaces {
+        return Err(DatasetError::TooFew {
+            key: "data.blind_rocks.interfaces",
+            asked: blind.interfaces,
+            available: last.interfaces(),
+            what: format!("the decimated samples of {}", last.path.display()),
+        });
+    }
+    let first_blind = last.interfaces() - blind.interfaces;
+    let blind_rocks = (first_blind..last.interfaces())
+        .map(|i| last.item(i, blind.theta))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sweep = &config.new_angles;
+    let steps = ((sweep.theta_max - sweep.theta_min) / sweep.step + 1e-9).floor() as usize + 1;
+    let new_angles = sweep
+        .interfaces
+        .iter()
+        .map(|&b| {
+            let items = (0..steps)
+                .map(|k| {
+                    last.item(
+                        first_blind + b,
+                        (sweep.theta_min + k as f64 * sweep.step).min(90.0),
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Sweep {
+                interface: b,
+                items,
+            })
+        })
+        .collect::<Result<Vec<_>, DatasetError>>()?;
+
+    Ok(Prepared {
+        train,
+        validation,
+        blind_rocks,
+        new_angles,
+        scaler,
+    })
+}
+
+/// A list of interfaces as a Burn dataset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InterfaceDataset {
+    items: Vec<InterfaceItem>,
+}
+
+impl InterfaceDataset {
+    /// The dataset of these items, in this order.
+    pub fn new(items: Vec<InterfaceItem>) -> Self {
+        Self { items }
+    }
+
+    /// The items.
+    pub fn items(&self) -> &[InterfaceItem] {
+        &self.items
+    }
+}
+
+impl burn::data::dataset::Dataset<InterfaceItem> for InterfaceDataset {
+    fn get(&self, index: usize) -> Result<InterfaceItem, burn::data::dataset::DatasetError> {
+        self.items.get(index).copied().ok_or_else(|| {
+            burn::data::dataset::DatasetError::new(OutOfBounds {
+                index,
+                len: self.items.len(),
+            })
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+/// An index past the end of an [`InterfaceDataset`].
+#[derive(Debug, thiserror::Error)]
+#[error("index {index} is past the {len} interfaces of the dataset")]
+pub struct OutOfBounds {
+    /// The index asked for.
+    pub index: usize,
+    /// The dataset's length.
+    pub len: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(features: [f64; 7]) -> InterfaceItem {
+        InterfaceItem { features, rpp: 0.0 }
+    }
+
+    #[test]
+    fn the_scaler_uses_the_population_std() {
+        let items = [
+            item([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
+            item([3.0, 2.0, 5.0, 4.0, 5.0, 6.0, 9.0]),
+        ];
+        let s = Scaler::fit(&items);
+        assert_eq!(s.mean, [2.0, 2.0, 4.0, 4.0, 5.0, 6.0, 8.0]);
+        // ddof = 0: std of {1, 3} is 1, not √2; a constant feature gets 1.
+        assert_eq!(s.std, [1.0; 7]);
+        assert_eq!(
+            s.transform(&items[1].features),
+            [1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! End-to-end: `zoepnet data` makes the tutorial's interfaces, and refuses bad input clearly.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{real_data_dir, repo_root, run, temp_dir, zoepnet};
+
+fn scaler(dir: &Path) -> (Vec<f64>, Vec<f64>) {
+    let text = fs::read_to_string(dir.join("scaler.json")).expect("scaler.json is written");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("scaler.json is JSON");
+    let pick = |key: &str| -> Vec<f64> {
+        json[key]
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|v| v.as_f64().expect("a number"))
+            .collect()
+    };
+    (pick("mean"), pick("std"))
+}
+
+fn rows(path: &Path) -> Vec<Vec<f64>> {
+    let text = fs::read_to_string(path).expect("the CSV file is written");
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header row");
+    assert!(
+        header.ends_with("vp1,vs1,rho1,vp2,vs2,rho2,theta,rpp"),
+        "{header}"
+    );
+    lines
+        .map(|l| l.split(',').map(|v| v.parse().expect("a number")).collect())
+        .collect()
+}
+
+#[test]
+fn the_tutorial_dataset() {
+    let out = temp_dir("data-tutorial");
+    let (status, stdout, stderr) = run(zoepnet()
+        .args(["data", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&out)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("400 training, 100 validation, 200 blind-rocks interfaces"),
+        "{stdout}"
+    );
+    let (train, val, blind) = (
+        rows(&out.join("train.csv")),
+        rows(&out.join("val.csv")),
+        rows(&out.join("blind_rocks.csv")),
+    );
+    assert_eq!((train.len(), val.len(), blind.len()), (400, 100, 200));
+    // The tutorial's own figures: the scaler's theta mean and Vp1 mean, and the range of the
+    // angles it printed (np.min(theta), np.max(theta)).
+    let (mean, std) = scaler(&out);
+    assert_eq!(format!("{:.4}", mean[6]), "9.9712");
+    assert_eq!(format!("{:.2}", mean[0]), "3461.27");
+    assert!(std.iter().all(|s| *s > 0.0));
+    let thetas: Vec<f64> = train.iter().chain(&val).map(|r| r[6]).collect();
+    let min = thetas.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = thetas.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!((min, max), (0.10123167692437374, 19.859295922386007));
+    // The first draw (np.random.seed(42); np.random.random() * 20 = 7.49080237694725) belongs to
+    // interface 0; the split is NumPy's shuffle of 0..500 (its first element is 361).
+    assert!(thetas.contains(&7.49080237694725));
+    // Blind rocks: all at 30 degrees; the new-angles sweep: 61 angles of one interface.
+    assert!(blind.iter().all(|r| r[6] == 30.0));
+    let sweep = rows(&out.join("new_angles.csv"));
+    assert_eq!(sweep.len(), 61);
+    assert_eq!(sweep[0][1..7], blind[0][..6]);
+    assert_eq!((sweep[0][7], sweep[60][7]), (0.0, 60.0));
+}
+
+/// A config over the small fixture log (5 samples, DT4S null at the third); `extra` lines
+/// override the base keys of `[data]` and may open sub-tables.
+fn mini_config(dir: &Path, extra: &str) -> std::path::PathBuf {
+    let las = repo_root().join("tests/fixtures/mini.las");
+    let mut text = format!("[data]\nlas = {:?}\n", las.display().to_string());
+    for (key, value) in [
+        ("drop_last", "0"),
+        ("decimate", "1"),
+        ("interfaces", "4"),
+        ("train", "3"),
+    ] {
+        if !extra.lines().any(|l| l.starts_with(&format!("{key} "))) {
+            text.push_str(&format!("{key} = {value}\n"));
+        }
+    }
+    text.push_str(extra);
+    text.push_str("\n[data.blind_rocks]\ninterfaces = 2\n");
+    let path = dir.join("mini.toml");
+    fs::write(&path, text).expect("a writable temporary folder");
+    path
+}
+
+#[test]
+fn a_small_log_with_a_null_shear_velocity() {
+    let dir = temp_dir("data-mini");
+    let config = mini_config(&dir, "");
+    let out = dir.join("out");
+    let (status, stdout, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("3 training, 1 validation, 2 blind-rocks interfaces"),
+        "{stdout}"
+    );
+    // The null Vs (row 3) is replaced by the mean of the others: 1e6/600, 1e6/620, 1e6/610, 1e6/580.
+    let mean_vs = [600.0, 620.0, 610.0, 580.0]
+        .iter()
+        .map(|dt: &f64| 1e6 / dt)
+        .sum::<f64>()
+        / 4.0;
+    let all: Vec<Vec<f64>> = rows(&out.join("train.csv"))
+        .into_iter()
+        .chain(rows(&out.join("val.csv")))
+        .collect();
+    assert!(
+        all.iter().any(|r| r[1] == mean_vs || r[4] == mean_vs),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_file_or_key() {
+    let dir = temp_dir("data-bad");
+    let cases = [
+        ("[data.curves]\nvp = \"DTXX\"", "no curve \"DTXX\""),
+        (
+            "missing = \"error\"\nvs_repair = \"none\"",
+            "curve DT4S is null at depth 1000.3048 (row 3)",
+        ),
+        (
+            "interfaces = 40\ntrain = 30",
+            "`data.interfaces`: 40 interfaces asked for, but the decimated samples of",
+        ),
+        (
+            "theta_max = 95",
+            "`data.theta_max`: expected an angle in [0, 90) degrees, found 95",
+        ),
+        (
+            "interfaces = 0",
+            "`data.interfaces`: expected 1 or more interfaces",
+        ),
+        ("shuffle = true", "unknown field `shuffle`"),
+    ];
+    for (extra, message) in cases {
+        let config = mini_config(&dir, extra);
+        let (status, _, stderr) = run(zoepnet()
+            .arg("data")
+            .arg(&config)
+            .arg("--out")
+            .arg(dir.join("out")));
+        assert_eq!(status.status.code(), Some(2), "{extra}: {stderr}");
+        assert!(stderr.contains(message), "{extra}: {stderr}");
+    }
+    // A curve with no valid value: DT4S read as text-null everywhere under the common policy.
+    let las = dir.join("allnull.las");
+    let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
+    let nulled: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() == 4 && f[0].starts_with("1000") {
+                format!(" {}   {}   -999.2500   {}\n", f[0], f[1], f[3])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    fs::write(&las, nulled).unwrap();
+    let config = dir.join("allnull.toml");
+    fs::write(
+        &config,
+        format!(
+            "[data]\nlas = {:?}\ndrop_last = 0\n",
+            las.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("allnull.las: curve DT4S has no valid samples"),
+        "{stderr}"
+    );
+}
