@@ -91,3 +91,20 @@ fn info_reports_each_backend() {
         );
     }
 }
+
+/// The README shows the command list of `zoepnet --help`; it must be the binary's own.
+#[test]
+fn the_readme_lists_the_commands_as_help_does() {
+    let (_, stdout, _) = run(zoepnet().arg("--help"));
+    let commands = |text: &str| -> String {
+        let start = text.find("Commands:\n").expect("a command list");
+        let end = start + text[start..].find("\n  help ").expect("the help line");
+        text[start..end].to_owned()
+    };
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).expect("README.md");
+    assert_eq!(
+        commands(&readme),
+        commands(&stdout),
+        "update the README's command list"
+    );
+}

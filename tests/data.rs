@@ -62,9 +62,13 @@ fn the_tutorial_dataset() {
     let min = thetas.iter().copied().fold(f64::INFINITY, f64::min);
     let max = thetas.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     assert_eq!((min, max), (0.10123167692437374, 19.859295922386007));
-    // The first draw (np.random.seed(42); np.random.random() * 20 = 7.49080237694725) belongs to
-    // interface 0; the split is NumPy's shuffle of 0..500 (its first element is 361).
-    assert!(thetas.contains(&7.49080237694725));
+    // The split is NumPy's: np.random.seed(42); theta = np.random.random(500) * 20;
+    // np.random.seed(42); p = np.arange(500); np.random.shuffle(p); train = p[:400], val = p[400:].
+    // NumPy gives p[0] = 361, p[399] = 207, p[400] = 212, p[499] = 102 and these angles:
+    assert_eq!(train[0][6], 12.865764368847064);
+    assert_eq!(train[399][6], 13.270035382161115);
+    assert_eq!(val[0][6], 13.039225190052012);
+    assert_eq!(val[99][6], 6.287119621526534);
     // Blind rocks: all at 30 degrees; the new-angles sweep: 61 angles of one interface.
     assert!(blind.iter().all(|r| r[6] == 30.0));
     let sweep = rows(&out.join("new_angles.csv"));

@@ -413,6 +413,17 @@ mod tests {
     }
 
     #[test]
+    fn a_burn_dataset_of_items() {
+        use burn::data::dataset::Dataset;
+        let items = vec![item([1.0; 7]), item([2.0; 7])];
+        let dataset = InterfaceDataset::new(items.clone());
+        assert_eq!(dataset.len(), 2);
+        assert_eq!(dataset.get(1).unwrap(), items[1]);
+        let err = dataset.get(2).unwrap_err().to_string();
+        assert_eq!(err, "index 2 is past the 2 interfaces of the dataset");
+    }
+
+    #[test]
     fn the_scaler_uses_the_population_std() {
         let items = [
             item([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
