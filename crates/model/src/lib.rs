@@ -1,4 +1,19 @@
-//! The tutorial's network, 7 -> hidden sigmoid units -> 1 linear output, as a Burn module, with a
-//! hand-written back-propagation beside Burn's autodiff and a gradient check between the two.
+//! The tutorial's network, 7 -> hidden -> 1, as a Burn module, with a hand-written
+//! back-propagation beside Burn's autodiff and a gradient check between the two.
 //!
-//! Arrives with the issue "Model: the MLP as a Burn module".
+//! - [`mlp`]: [`Mlp`] (`#[derive(Module)]`) and [`MlpConfig`]; forward pass
+//!   z1 = x W1 + b1, a1 = act(z1), y = a1 W2 + b2.
+//! - [`manual`]: the gradients of the training loss written by hand with tensor ops (any batch,
+//!   any device), the plain SGD step, and the tutorial's own per-sample update order.
+//! - [`gradcheck`]: manual vs autodiff vs central finite differences, per parameter.
+//!
+//! The training loss is **half the mean squared error**, L = ½ · mean((y − t)²): its gradient for
+//! one sample is the tutorial's `err * a1`, so the tutorial's learning rate means the same here.
+
+pub mod gradcheck;
+pub mod manual;
+pub mod mlp;
+
+pub use gradcheck::{GradCheck, ParamError, Tolerance};
+pub use manual::{Gradients, UpdateOrder};
+pub use mlp::{Activation, Init, Mlp, MlpConfig, ModelError};

@@ -1,0 +1,270 @@
+//! Gradient check: the hand-written gradients against Burn's autodiff on the same weights and
+//! batch, and both against central finite differences computed in plain f64.
+
+use std::fmt::Write;
+
+use burn::module::Module;
+use burn::tensor::{Tensor, TensorData};
+
+use crate::mlp::{Activation, Mlp};
+
+/// The parameters, in the order the check reports them.
+pub const PARAMS: [&str; 4] = ["W1", "b1", "W2", "b2"];
+
+/// How far two gradients of one parameter are apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamError {
+    /// The parameter's name.
+    pub name: &'static str,
+    /// The largest absolute difference over its elements.
+    pub max_abs: f64,
+    /// `max_abs` relative to the reference gradient's largest magnitude.
+    pub max_rel: f64,
+}
+
+/// Tolerances on the relative errors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    /// Manual vs autodiff.
+    pub autodiff: f64,
+    /// Manual and autodiff vs finite differences.
+    pub finite_difference: f64,
+}
+
+impl Tolerance {
+    /// For f64 weights: the two analytic gradients agree to rounding (1e-12); central
+    /// differences with h = 1e-6 carry O(h²) truncation and O(ε/h) rounding errors (1e-6).
+    pub const F64: Tolerance = Tolerance {
+        autodiff: 1e-12,
+        finite_difference: 1e-6,
+    };
+    /// For f32 weights: single-precision rounding (1e-5), and 1e-3 against the f64 differences.
+    pub const F32: Tolerance = Tolerance {
+        autodiff: 1e-5,
+        finite_difference: 1e-3,
+    };
+}
+
+/// The outcome of a gradient check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradCheck {
+    /// Manual vs autodiff, per parameter.
+    pub autodiff: [ParamError; 4],
+    /// Manual vs finite differences, per parameter.
+    pub manual_fd: [ParamError; 4],
+    /// Autodiff vs finite differences, per parameter.
+    pub autodiff_fd: [ParamError; 4],
+    /// The loss at the weights checked.
+    pub loss: f64,
+    /// The tolerances applied.
+    pub tolerance: Tolerance,
+}
+
+impl GradCheck {
+    /// Whether every error is within its tolerance.
+    pub fn passed(&self) -> bool {
+        self.autodiff
+            .iter()
+            .all(|e| e.max_rel <= self.tolerance.autodiff)
+            && self
+                .manual_fd
+                .iter()
+                .chain(&self.autodiff_fd)
+                .all(|e| e.max_rel <= self.tolerance.finite_difference)
+    }
+
+    /// A table: one row per parameter and comparison, with max abs and max rel errors.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<22} {:<5} {:>12} {:>12} {:>10}  ",
+            "comparison", "param", "max abs", "max rel", "tolerance"
+        );
+        for (label, rows, tol) in [
+            (
+                "manual vs autodiff",
+                &self.autodiff,
+                self.tolerance.autodiff,
+            ),
+            (
+                "manual vs finite diff",
+                &self.manual_fd,
+                self.tolerance.finite_difference,
+            ),
+            (
+                "autodiff vs finite diff",
+                &self.autodiff_fd,
+                self.tolerance.finite_difference,
+            ),
+        ] {
+            for e in rows {
+                let verdict = if e.max_rel <= tol { "ok" } else { "FAIL" };
+                let _ = writeln!(
+                    out,
+                    "{label:<22} {:<5} {:>12.3e} {:>12.3e} {tol:>10.0e}  {verdict}",
+                    e.name, e.max_abs, e.max_rel
+                );
+            }
+        }
+        out
+    }
+}
+
+fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
+    t.into_data()
+        .convert::<f64>()
+        .try_into_vec::<f64>()
+        .unwrap_or_default()
+}
+
+fn compare(name: &'static str, got: &[f64], reference: &[f64]) -> ParamError {
+    let max_abs = got
+        .iter()
+        .zip(reference)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    let scale = reference.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    let max_rel = if scale > 0.0 {
+        max_abs / scale
+    } else {
+        max_abs
+    };
+    ParamError {
+        name,
+        max_abs,
+        max_rel,
+    }
+}
+
+/// The four gradients as flat f64 vectors, in [`PARAMS`] order.
+type Flat = [Vec<f64>; 4];
+
+/// Checks the gradients of `model`'s loss on inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
+pub fn check(model: &Mlp, x: Tensor<2>, t: Tensor<2>, tolerance: Tolerance) -> GradCheck {
+    let (loss, manual) = model.manual_gradients(x.clone(), t.clone());
+    let manual: Flat = [
+        values(manual.w1),
+        values(manual.b1),
+        values(manual.w2),
+        values(manual.b2),
+    ];
+
+    // Autodiff: the same weights forked onto the autodiff twin of the device.
+    let device = x.device().autodiff();
+    let ad_model = model.clone().fork(&device).train();
+    let xa = Tensor::<2>::from_data(x.clone().into_data(), &device);
+    let ta = Tensor::<2>::from_data(t.clone().into_data(), &device);
+    let grads = ad_model.loss(xa, ta).backward();
+    let grad = |p: Option<Vec<f64>>| p.unwrap_or_default();
+    let autodiff: Flat = [
+        grad(ad_model.w1.val().grad(&grads).map(values)),
+        grad(ad_model.b1.val().grad(&grads).map(values)),
+        grad(ad_model.w2.val().grad(&grads).map(values)),
+        grad(ad_model.b2.val().grad(&grads).map(values)),
+    ];
+
+    let fd = finite_differences(model, &values(x), &values(t));
+    let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
+        std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
+    };
+    GradCheck {
+        autodiff: rows(&manual, &autodiff),
+        manual_fd: rows(&manual, &fd),
+        autodiff_fd: rows(&autodiff, &fd),
+        loss: values(loss).first().copied().unwrap_or(f64::NAN),
+        tolerance,
+    }
+}
+
+/// The network in plain f64, for the finite differences.
+struct Plain {
+    w1: Vec<f64>,
+    b1: Vec<f64>,
+    w2: Vec<f64>,
+    b2: f64,
+    activation: Activation,
+    inputs: usize,
+}
+
+impl Plain {
+    /// Element `k` of parameter `p` (in [`PARAMS`] order).
+    fn slot(&mut self, p: usize, k: usize) -> &mut f64 {
+        match p {
+            0 => &mut self.w1[k],
+            1 => &mut self.b1[k],
+            2 => &mut self.w2[k],
+            _ => &mut self.b2,
+        }
+    }
+
+    fn loss(&self, x: &[f64], t: &[f64]) -> f64 {
+        let hidden = self.b1.len();
+        let mut total = 0.0;
+        for (row, target) in x.chunks(self.inputs).zip(t) {
+            let mut y = self.b2;
+            for j in 0..hidden {
+                let z: f64 = self.b1[j]
+                    + row
+                        .iter()
+                        .enumerate()
+                        .map(|(i, xi)| xi * self.w1[i * hidden + j])
+                        .sum::<f64>();
+                y += self.activation.scalar(z) * self.w2[j];
+            }
+            total += (y - target) * (y - target);
+        }
+        0.5 * total / t.len() as f64
+    }
+}
+
+/// Central differences, h = 1e-6, of the loss with respect to every weight.
+fn finite_differences(model: &Mlp, x: &[f64], t: &[f64]) -> Flat {
+    let (w1, b1, w2, b2) = model.values();
+    let inputs = w1.len() / b1.len().max(1);
+    let mut plain = Plain {
+        w1,
+        b1,
+        w2,
+        b2,
+        activation: model.activation,
+        inputs,
+    };
+    const H: f64 = 1e-6;
+    let mut out: Flat = Default::default();
+    for (p, grads) in out.iter_mut().enumerate() {
+        let len = match p {
+            0 => plain.w1.len(),
+            1 => plain.b1.len(),
+            2 => plain.w2.len(),
+            _ => 1,
+        };
+        for k in 0..len {
+            let original = *plain.slot(p, k);
+            *plain.slot(p, k) = original + H;
+            let up = plain.loss(x, t);
+            *plain.slot(p, k) = original - H;
+            let down = plain.loss(x, t);
+            *plain.slot(p, k) = original;
+            grads.push((up - down) / (2.0 * H));
+        }
+    }
+    out
+}
+
+/// A batch as tensors on `device`: inputs `[B, inputs]` and targets `[B, 1]` from plain rows.
+pub fn batch(
+    rows: &[Vec<f64>],
+    targets: &[f64],
+    device: &burn::tensor::Device,
+) -> (Tensor<2>, Tensor<2>) {
+    let inputs = rows.first().map_or(0, Vec::len);
+    let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+    (
+        Tensor::from_data(TensorData::new(flat, [rows.len(), inputs]), device),
+        Tensor::from_data(
+            TensorData::new(targets.to_vec(), [targets.len(), 1]),
+            device,
+        ),
+    )
+}

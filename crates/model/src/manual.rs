@@ -1,0 +1,121 @@
+//! Back-propagation by hand, with tensor ops: no autodiff, any batch size, any device.
+//!
+//! For L = ½ · mean over the batch of (y − t)², with B samples:
+//!
+//! ```text
+//! dy  = (y − t) / B                      [B, 1]
+//! dW2 = a1ᵀ dy                           [H, 1]
+//! db2 = Σ_batch dy                       [1]
+//! dz1 = (dy W2ᵀ) ⊙ act'(z1)              [B, H]
+//! dW1 = xᵀ dz1                           [inputs, H]
+//! db1 = Σ_batch dz1                      [H]
+//! ```
+//!
+//! The tutorial's notebook updates W2 first and computes the hidden error with the *new* W2
+//! ([`UpdateOrder::Tutorial`]); that differs from the true gradient by O(learning rate).
+
+use burn::module::Param;
+use burn::tensor::Tensor;
+
+use crate::mlp::Mlp;
+
+/// The gradient of the loss with respect to each parameter, shaped like it.
+#[derive(Debug, Clone)]
+pub struct Gradients {
+    /// dL/dW1: `[inputs, hidden]`.
+    pub w1: Tensor<2>,
+    /// dL/db1: `[hidden]`.
+    pub b1: Tensor<1>,
+    /// dL/dW2: `[hidden, 1]`.
+    pub w2: Tensor<2>,
+    /// dL/db2: `[1]`.
+    pub b2: Tensor<1>,
+}
+
+/// The order of a manual SGD step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UpdateOrder {
+    /// All gradients from the same weights, then all updates: true gradient descent.
+    #[default]
+    Exact,
+    /// The 2018 notebook's order: update W2 and b2, then compute the hidden error with the new
+    /// W2 and update W1 and b1.
+    Tutorial,
+}
+
+fn sub_scaled<const D: usize>(
+    param: Param<Tensor<D>>,
+    grad: Tensor<D>,
+    lr: f64,
+) -> Param<Tensor<D>> {
+    param.map(|w| w - grad.mul_scalar(lr))
+}
+
+impl Mlp {
+    /// The loss (`[1]`) and its gradients for inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
+    pub fn manual_gradients(&self, x: Tensor<2>, t: Tensor<2>) -> (Tensor<1>, Gradients) {
+        let batch = x.dims()[0] as f64;
+        let f = self.forward_all(x.clone());
+        let err = f.y - t; // [B, 1]
+        let loss = (err.clone() * err.clone()).mean().mul_scalar(0.5);
+        let dy = err.div_scalar(batch); // [B, 1]
+        let w2 = dy.clone().transpose().matmul(f.a1.clone()).transpose(); // [H, 1]
+        let b2 = dy.clone().sum_dim(0).squeeze_dim::<1>(0); // [1]
+        let dz1 = dy.matmul(self.w2.val().transpose()) * self.activation.derivative(f.z1, f.a1); // [B, H]
+        let w1 = x.transpose().matmul(dz1.clone()); // [inputs, H]
+        let b1 = dz1.sum_dim(0).squeeze_dim::<1>(0); // [H]
+        (loss, Gradients { w1, b1, w2, b2 })
+    }
+
+    /// Plain gradient descent: every parameter minus `lr` times its gradient.
+    pub fn apply(self, grads: Gradients, lr: f64) -> Self {
+        Self {
+            w1: sub_scaled(self.w1, grads.w1, lr),
+            b1: sub_scaled(self.b1, grads.b1, lr),
+            w2: sub_scaled(self.w2, grads.w2, lr),
+            b2: sub_scaled(self.b2, grads.b2, lr),
+            activation: self.activation,
+        }
+    }
+
+    /// One manual SGD step on a batch; returns the updated network and the loss before the step.
+    pub fn sgd_step(
+        self,
+        x: Tensor<2>,
+        t: Tensor<2>,
+        lr: f64,
+        order: UpdateOrder,
+    ) -> (Self, Tensor<1>) {
+        match order {
+            UpdateOrder::Exact => {
+                let (loss, grads) = self.manual_gradients(x, t);
+                (self.apply(grads, lr), loss)
+            }
+            UpdateOrder::Tutorial => {
+                let batch = x.dims()[0] as f64;
+                let f = self.forward_all(x.clone());
+                let err = f.y - t; // [B, 1]
+                let loss = (err.clone() * err.clone()).mean().mul_scalar(0.5);
+                let dy = err.div_scalar(batch); // [B, 1]
+                let gw2 = dy.clone().transpose().matmul(f.a1.clone()).transpose(); // [H, 1]
+                let gb2 = dy.clone().sum_dim(0).squeeze_dim::<1>(0); // [1]
+                let w2 = sub_scaled(self.w2, gw2, lr);
+                let b2 = sub_scaled(self.b2, gb2, lr);
+                // The hidden error with the W2 just updated.
+                let dz1 = dy.matmul(w2.val().transpose()) * self.activation.derivative(f.z1, f.a1); // [B, H]
+                let w1 = sub_scaled(self.w1, x.transpose().matmul(dz1.clone()), lr);
+                let b1 = sub_scaled(self.b1, dz1.sum_dim(0).squeeze_dim::<1>(0), lr);
+                (
+                    Self {
+                        w1,
+                        b1,
+                        w2,
+                        b2,
+                        activation: self.activation,
+                    },
+                    loss,
+                )
+            }
+        }
+    }
+}
