@@ -42,14 +42,19 @@ impl InterfaceBatcher {
             .collect();
         Tensor::from_data(TensorData::new(values, [items.len(), 7]), device) // [B, 7]
     }
+
+    /// The labels of `items` as a `[B, 1]` tensor.
+    pub fn targets(&self, items: &[InterfaceItem], device: &Device) -> Tensor<2> {
+        let targets: Vec<f64> = items.iter().map(|i| i.rpp).collect();
+        Tensor::from_data(TensorData::new(targets, [items.len(), 1]), device) // [B, 1]
+    }
 }
 
 impl Batcher<InterfaceItem, InterfaceBatch> for InterfaceBatcher {
     fn batch(&self, items: Vec<InterfaceItem>, device: &Device) -> InterfaceBatch {
-        let targets: Vec<f64> = items.iter().map(|i| i.rpp).collect();
         InterfaceBatch {
-            inputs: self.inputs(&items, device), // [B, 7]
-            targets: Tensor::from_data(TensorData::new(targets, [items.len(), 1]), device), // [B, 1]
+            inputs: self.inputs(&items, device),   // [B, 7]
+            targets: self.targets(&items, device), // [B, 1]
         }
     }
 }

@@ -1,16 +1,158 @@
-//! An experiment's TOML config, read into typed sections that refuse unknown keys.
+//! An experiment's TOML config, read into typed sections that refuse unknown keys, with
+//! `--set key=value` overrides applied on top.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use zoepnet_dataset::DataConfig;
+use zoepnet_dataset::{ConfigError, DataConfig};
+use zoepnet_model::{Activation, Init, MlpConfig};
+
+use crate::device::{Backend, Precision};
 
 /// One experiment, as a config file under `configs/` describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExperimentConfig {
-    /// The `[data]` section: which well log to learn from.
+    /// `[data]`: which well logs, and how the interfaces are made.
     pub data: DataConfig,
+    /// `[model]`: the network.
+    #[serde(default)]
+    pub model: ModelSection,
+    /// `[backend]`: where it runs.
+    #[serde(default)]
+    pub backend: BackendSection,
+}
+
+/// The `[model]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSection {
+    /// Hidden units (the tutorial: 300).
+    #[serde(default = "defaults::hidden")]
+    pub hidden: usize,
+    /// Hidden activation: `sigmoid` (the tutorial), `tanh` or `relu`.
+    #[serde(default)]
+    pub activation: ActivationName,
+    /// Initial weights: `normal` (N(0, init_std²), zero biases: the tutorial) or `burn` (Burn's
+    /// default for a linear layer).
+    #[serde(default)]
+    pub init: InitName,
+    /// Standard deviation of the `normal` initial weights (the tutorial: 0.1).
+    #[serde(default = "defaults::init_std")]
+    pub init_std: f64,
+}
+
+impl Default for ModelSection {
+    fn default() -> Self {
+        Self {
+            hidden: defaults::hidden(),
+            activation: ActivationName::default(),
+            init: InitName::default(),
+            init_std: defaults::init_std(),
+        }
+    }
+}
+
+/// `model.activation`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActivationName {
+    /// The logistic sigmoid.
+    #[default]
+    Sigmoid,
+    /// The hyperbolic tangent.
+    Tanh,
+    /// The rectified linear unit.
+    Relu,
+}
+
+/// `model.init`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InitName {
+    /// N(0, init_std²) weights, zero biases.
+    #[default]
+    Normal,
+    /// Burn's default.
+    Burn,
+}
+
+impl ModelSection {
+    /// The Burn config of the network this section describes (7 inputs).
+    pub fn mlp_config(&self) -> MlpConfig {
+        let activation = match self.activation {
+            ActivationName::Sigmoid => Activation::Sigmoid,
+            ActivationName::Tanh => Activation::Tanh,
+            ActivationName::Relu => Activation::Relu,
+        };
+        let init = match self.init {
+            InitName::Normal => Init::Normal { std: self.init_std },
+            InitName::Burn => Init::Burn,
+        };
+        MlpConfig::new()
+            .with_hidden(self.hidden)
+            .with_activation(activation)
+            .with_init(init)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.hidden == 0 {
+            return Err(ConfigError {
+                key: "model.hidden".into(),
+                message: "expected 1 or more hidden units".into(),
+            });
+        }
+        if !(self.init_std.is_finite() && self.init_std > 0.0) {
+            return Err(ConfigError {
+                key: "model.init_std".into(),
+                message: format!("expected a positive number, found {}", self.init_std),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The `[backend]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendSection {
+    /// `ndarray`, `flex` (CPU) or `wgpu` (GPU; lavapipe on a machine without one).
+    #[serde(default = "defaults::backend")]
+    pub kind: Backend,
+    /// `f64` or `f32`; by default f64 on the CPU backends and f32 on wgpu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
+}
+
+impl Default for BackendSection {
+    fn default() -> Self {
+        Self {
+            kind: defaults::backend(),
+            precision: None,
+        }
+    }
+}
+
+impl BackendSection {
+    /// The precision asked for, or the backend's default.
+    pub fn precision(&self) -> Precision {
+        self.precision
+            .unwrap_or_else(|| Precision::default_for(self.kind))
+    }
+}
+
+mod defaults {
+    use crate::device::Backend;
+
+    pub fn hidden() -> usize {
+        300
+    }
+    pub fn init_std() -> f64 {
+        0.1
+    }
+    pub fn backend() -> Backend {
+        Backend::Ndarray
+    }
 }
 
 /// Why a config could not be read.
@@ -25,7 +167,7 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// The file is not valid TOML, or has an unknown key, a missing key or a value of the wrong
-    /// type. The message carries the line and column.
+    /// type. The message carries the line and column (or, after `--set`, the key).
     #[error("invalid config {path}: {message}")]
     Parse {
         /// The config file.
@@ -39,39 +181,89 @@ pub enum LoadError {
         /// The config file.
         path: PathBuf,
         /// The key and what was expected.
-        source: zoepnet_dataset::ConfigError,
+        source: ConfigError,
+    },
+    /// A `--set` that is not `key=value` with a dotted key.
+    #[error("--set {given:?}: expected key=value with a dotted key, e.g. model.activation=tanh")]
+    Override {
+        /// What was given.
+        given: String,
     },
 }
 
 impl ExperimentConfig {
     /// Reads and checks the config file at `path`.
     pub fn load(path: &Path) -> Result<Self, LoadError> {
+        Self::load_with(path, &[])
+    }
+
+    /// Reads the config file at `path`, applies `overrides` (`key=value`, the value in TOML
+    /// syntax or a bare word taken as a string), and checks the result.
+    pub fn load_with(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.to_owned(),
             source,
         })?;
-        Self::parse(&text).map_err(|e| match e {
-            ParseError::Toml(message) => LoadError::Parse {
-                path: path.to_owned(),
-                message,
-            },
-            ParseError::Value(source) => LoadError::Value {
-                path: path.to_owned(),
-                source,
-            },
-        })
+        let parse = |message: String| LoadError::Parse {
+            path: path.to_owned(),
+            message,
+        };
+        let config: Self = if overrides.is_empty() {
+            // Straight from the text, so that errors carry their line.
+            toml::from_str(&text).map_err(|e| parse(e.to_string()))?
+        } else {
+            let mut table: toml::Table = toml::from_str(&text).map_err(|e| parse(e.to_string()))?;
+            for given in overrides {
+                apply_override(&mut table, given)?;
+            }
+            table
+                .try_into()
+                .map_err(|e: toml::de::Error| parse(e.to_string()))?
+        };
+        config.validate().map_err(|source| LoadError::Value {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(config)
     }
 
-    fn parse(text: &str) -> Result<Self, ParseError> {
-        let config: Self = toml::from_str(text).map_err(|e| ParseError::Toml(e.to_string()))?;
-        config.data.validate().map_err(ParseError::Value)?;
-        Ok(config)
+    /// Checks every section, naming the first key that is wrong.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.data.validate()?;
+        self.model.validate()
+    }
+
+    /// The config as TOML, every default filled in (for a run folder's `config.toml`).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
     }
 }
 
-enum ParseError {
-    Toml(String),
-    Value(zoepnet_dataset::ConfigError),
+/// Sets `key=value` in `table`, creating intermediate tables.
+fn apply_override(table: &mut toml::Table, given: &str) -> Result<(), LoadError> {
+    let bad = || LoadError::Override {
+        given: given.to_owned(),
+    };
+    let (key, raw) = given.split_once('=').ok_or_else(bad)?;
+    let parts: Vec<&str> = key.trim().split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(bad());
+    }
+    let raw = raw.trim();
+    let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_owned()));
+    let (last, path) = parts.split_last().ok_or_else(bad)?;
+    let mut current = table;
+    for part in path {
+        let entry = current
+            .entry((*part).to_owned())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = entry.as_table_mut().ok_or_else(bad)?;
+    }
+    current.insert((*last).to_owned(), value);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -79,10 +271,9 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<ExperimentConfig, String> {
-        ExperimentConfig::parse(text).map_err(|e| match e {
-            ParseError::Toml(m) => m,
-            ParseError::Value(v) => v.to_string(),
-        })
+        let config: ExperimentConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate().map_err(|e| e.to_string())?;
+        Ok(config)
     }
 
     #[test]
@@ -94,6 +285,9 @@ mod tests {
             config.data.sha256.as_deref(),
             Some("02cbdc519647ca03e028035e949ca19f928793e5da6b0b934b3255d7f95ee7c7")
         );
+        assert_eq!(config.model, ModelSection::default());
+        assert_eq!(config.backend.kind, Backend::Ndarray);
+        assert_eq!(config.backend.precision(), Precision::F64);
     }
 
     #[test]
@@ -101,13 +295,44 @@ mod tests {
         let err = parse("[data]\nlas = \"a.las\"\ncurve = 3\n").unwrap_err();
         assert!(err.contains("unknown field `curve`"), "{err}");
         assert!(err.contains("line 3"), "{err}");
-        let err = parse("[data]\nlas = \"a.las\"\n[dta]\n").unwrap_err();
-        assert!(err.contains("unknown field `dta`"), "{err}");
+        let err = parse("[data]\nlas = \"a.las\"\n[modle]\n").unwrap_err();
+        assert!(err.contains("unknown field `modle`"), "{err}");
     }
 
     #[test]
     fn refuses_a_bad_value_naming_its_key() {
         let err = parse("[data]\nlas = \"a.las\"\nsha256 = \"xyz\"\n").unwrap_err();
         assert!(err.contains("data.sha256"), "{err}");
+        let err = parse("[data]\nlas = \"a.las\"\n[model]\nhidden = 0\n").unwrap_err();
+        assert!(err.contains("model.hidden"), "{err}");
+        let err = parse("[data]\nlas = \"a.las\"\n[model]\nactivation = \"gelu\"\n").unwrap_err();
+        assert!(err.contains("unknown variant `gelu`"), "{err}");
+    }
+
+    #[test]
+    fn overrides_set_nested_keys_with_toml_values_or_words() {
+        let mut table: toml::Table = toml::from_str("[data]\nlas = \"a.las\"\n").unwrap();
+        for set in [
+            "model.activation=tanh",
+            "model.hidden = 64",
+            "backend.kind=wgpu",
+            "data.theta_max=30.5",
+        ] {
+            apply_override(&mut table, set).unwrap();
+        }
+        let config: ExperimentConfig = table.try_into().unwrap();
+        assert_eq!(config.model.activation, ActivationName::Tanh);
+        assert_eq!(config.model.hidden, 64);
+        assert_eq!(config.backend.kind, Backend::Wgpu);
+        assert_eq!(config.backend.precision(), Precision::F32);
+        assert_eq!(config.data.theta_max, 30.5);
+        assert!(matches!(
+            apply_override(&mut toml::Table::new(), "model.hidden"),
+            Err(LoadError::Override { .. })
+        ));
+        assert!(matches!(
+            apply_override(&mut toml::Table::new(), "model..x=1"),
+            Err(LoadError::Override { .. })
+        ));
     }
 }

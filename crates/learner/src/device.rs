@@ -7,10 +7,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-use burn::tensor::Device;
+use burn::tensor::{Device, FloatDType};
 
 /// A tensor backend zoepnet can be built with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Backend {
     /// Burn's ndarray CPU backend (the one the design asks for; Burn 0.22 marks it deprecated).
     Ndarray,
@@ -75,6 +76,44 @@ impl FromStr for Backend {
     }
 }
 
+/// The float type tensors are made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// 32-bit floats.
+    F32,
+    /// 64-bit floats (the tutorial's NumPy arithmetic).
+    F64,
+}
+
+impl Precision {
+    /// Burn's float dtype for it.
+    pub fn dtype(self) -> FloatDType {
+        match self {
+            Precision::F32 => FloatDType::F32,
+            Precision::F64 => FloatDType::F64,
+        }
+    }
+
+    /// The default for a backend: f64 on the CPU backends, f32 on wgpu (where GPUs and lavapipe
+    /// often lack f64).
+    pub fn default_for(backend: Backend) -> Self {
+        match backend {
+            Backend::Wgpu => Precision::F32,
+            Backend::Ndarray | Backend::Flex => Precision::F64,
+        }
+    }
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Precision::F32 => "f32",
+            Precision::F64 => "f64",
+        })
+    }
+}
+
 /// What a backend found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceInfo {
@@ -98,6 +137,16 @@ pub enum DeviceError {
         /// The backend asked for.
         backend: Backend,
     },
+    /// The device cannot compute in the precision asked for.
+    #[error("backend {backend} cannot compute in {precision} here: {reason}")]
+    Precision {
+        /// The backend asked for.
+        backend: Backend,
+        /// The precision asked for.
+        precision: Precision,
+        /// Why (unsupported, or already set otherwise in this process).
+        reason: String,
+    },
     /// The backend is compiled in but found no usable device here.
     #[error("backend {backend} is not usable on this machine: {reason}")]
     Unavailable {
@@ -106,6 +155,49 @@ pub enum DeviceError {
         /// What went wrong, and what might fix it.
         reason: String,
     },
+}
+
+/// Brings `backend` up with its float type set to `precision`.
+///
+/// A device's float type can be set once per process: asking again for the same one is fine,
+/// asking for the other is an error.
+pub fn select_with(
+    backend: Backend,
+    precision: Precision,
+) -> Result<(Device, DeviceInfo), DeviceError> {
+    if backend == Backend::Wgpu && precision == Precision::F64 {
+        // WGSL has no f64; on lavapipe Burn 0.22.1 accepts the setting and computes garbage
+        // (gradients of 1e-316), which `zoepnet gradcheck` showed. Refuse it rather than mislead.
+        return Err(DeviceError::Precision {
+            backend,
+            precision,
+            reason: "wgpu computes in f32 only (WGSL has no f64); set backend.precision = \"f32\""
+                .into(),
+        });
+    }
+    let (mut device, info) = select(backend)?;
+    let wanted = precision.dtype();
+    if !device.supports_dtype(wanted) {
+        return Err(DeviceError::Precision {
+            backend,
+            precision,
+            reason: format!(
+                "{} does not support it (set backend.precision = \"f32\")",
+                info.name
+            ),
+        });
+    }
+    if device.configure(wanted).is_err() && device.settings().float_dtype != wanted {
+        return Err(DeviceError::Precision {
+            backend,
+            precision,
+            reason: format!(
+                "this process already uses {:?} on it",
+                device.settings().float_dtype
+            ),
+        });
+    }
+    Ok((device, info))
 }
 
 /// Brings `backend` up on this machine and returns its device with a description of it.
@@ -257,6 +349,19 @@ mod tests {
                 Err(DeviceError::NotCompiled { backend: b })
             );
         }
+    }
+
+    #[cfg(feature = "flex")]
+    #[test]
+    fn precision_is_set_once_per_device() {
+        let (device, _) = select_with(Backend::Flex, Precision::F64).unwrap();
+        assert_eq!(device.settings().float_dtype, FloatDType::F64);
+        // Again in f64: the same device; in f32: refused.
+        assert!(select_with(Backend::Flex, Precision::F64).is_ok());
+        let err = select_with(Backend::Flex, Precision::F32)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("already uses F64"), "{err}");
     }
 
     #[cfg(all(feature = "ndarray", feature = "flex"))]

@@ -2,11 +2,12 @@
 //!
 //! The device is chosen once, here at the edge ([`device::select`]), from the config or the
 //! command line; the crates below take a `&Device`. [`config`] reads an experiment's TOML file
-//! into typed sections that refuse unknown keys. Training, evaluation and plots arrive with the
-//! issue "Learner".
+//! into typed sections that refuse unknown keys. [`gradcheck`] runs the model's gradient check on
+//! a config's data. Training, evaluation and plots arrive with the issue "Learner".
 
 pub mod config;
 pub mod device;
+pub mod gradcheck;
 
 pub use config::{ExperimentConfig, LoadError};
-pub use device::{Backend, DeviceError, DeviceInfo};
+pub use device::{Backend, DeviceError, DeviceInfo, Precision};

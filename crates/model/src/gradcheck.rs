@@ -78,7 +78,7 @@ impl GradCheck {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<22} {:<5} {:>12} {:>12} {:>10}  ",
+            "{:<24} {:<5} {:>12} {:>12} {:>10}",
             "comparison", "param", "max abs", "max rel", "tolerance"
         );
         for (label, rows, tol) in [
@@ -102,7 +102,7 @@ impl GradCheck {
                 let verdict = if e.max_rel <= tol { "ok" } else { "FAIL" };
                 let _ = writeln!(
                     out,
-                    "{label:<22} {:<5} {:>12.3e} {:>12.3e} {tol:>10.0e}  {verdict}",
+                    "{label:<24} {:<5} {:>12.3e} {:>12.3e} {tol:>10.0e}  {verdict}",
                     e.name, e.max_abs, e.max_rel
                 );
             }

@@ -14,7 +14,9 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
                 "  {backend:<8} not compiled in (rebuild with `--features {}`)",
                 backend.feature()
             ),
-            Err(DeviceError::Unavailable { reason, .. }) => {
+            Err(
+                DeviceError::Unavailable { reason, .. } | DeviceError::Precision { reason, .. },
+            ) => {
                 println!("  {backend:<8} unusable: {reason}")
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod fetch;
+pub mod gradcheck;
 pub mod info;
 pub mod las;
 pub mod reflectivity;
@@ -11,6 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 use zoepnet_dataset::{ConfigError, DatasetError, SourceError};
 use zoepnet_las::{LasError, UnitError};
+use zoepnet_learner::gradcheck::GradCheckError;
 use zoepnet_learner::{DeviceError, LoadError};
 
 /// A mistake in the arguments that clap cannot see (an unknown curve name, say).
@@ -28,7 +30,20 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.is::<UnitError>()
             || e.is::<UsageError>()
             || e.is::<DatasetError>()
-            || matches!(e.downcast_ref(), Some(DeviceError::NotCompiled { .. }))
+            || matches!(
+                e.downcast_ref(),
+                Some(DeviceError::NotCompiled { .. } | DeviceError::Precision { .. })
+            )
+            || matches!(
+                e.downcast_ref(),
+                Some(
+                    GradCheckError::Data(_)
+                        | GradCheckError::Batch { .. }
+                        | GradCheckError::Device(
+                            DeviceError::NotCompiled { .. } | DeviceError::Precision { .. }
+                        )
+                )
+            )
     });
     if bad_input { 2 } else { 1 }
 }

@@ -1,0 +1,78 @@
+//! The gradient check of an experiment: its network, on its device, on a batch of its training
+//! interfaces.
+
+use std::path::PathBuf;
+
+use zoepnet_batcher::InterfaceBatcher;
+use zoepnet_dataset::{DatasetError, prepare};
+use zoepnet_model::{GradCheck, Tolerance, gradcheck};
+
+use crate::config::ExperimentConfig;
+use crate::device::{self, DeviceError, DeviceInfo, Precision};
+
+/// Why the check could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum GradCheckError {
+    /// The data could not be made.
+    #[error(transparent)]
+    Data(#[from] DatasetError),
+    /// The device could not be brought up.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// More samples asked for than there are training interfaces.
+    #[error("--batch {asked}: only {available} training interfaces")]
+    Batch {
+        /// Samples asked for.
+        asked: usize,
+        /// Training interfaces.
+        available: usize,
+    },
+}
+
+/// What was checked, and the outcome.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The device used.
+    pub device: DeviceInfo,
+    /// Its float type.
+    pub precision: Precision,
+    /// Samples in the batch.
+    pub batch: usize,
+    /// The comparison.
+    pub check: GradCheck,
+}
+
+/// Initialises the config's network (seeded with `data.seed`) on its backend and checks its
+/// gradients on the first `batch` training interfaces of the LAS files at `logs`.
+pub fn run(
+    config: &ExperimentConfig,
+    logs: &[PathBuf],
+    batch: usize,
+) -> Result<Report, GradCheckError> {
+    let precision = config.backend.precision();
+    let (device, info) = device::select_with(config.backend.kind, precision)?;
+    let prepared = prepare(&config.data, logs)?;
+    if batch == 0 || batch > prepared.train.len() {
+        return Err(GradCheckError::Batch {
+            asked: batch,
+            available: prepared.train.len(),
+        });
+    }
+    let batcher = InterfaceBatcher::new(prepared.scaler.clone());
+    let items = &prepared.train[..batch];
+    let x = batcher.inputs(items, &device); // [B, 7]
+    let t = batcher.targets(items, &device); // [B, 1]
+    device.seed(u64::from(config.data.seed));
+    let model = config.model.mlp_config().init(&device);
+    let tolerance = match precision {
+        Precision::F64 => Tolerance::F64,
+        Precision::F32 => Tolerance::F32,
+    };
+    let check = gradcheck::check(&model, x, t, tolerance);
+    Ok(Report {
+        device: info,
+        precision,
+        batch,
+        check,
+    })
+}

@@ -1,0 +1,98 @@
+//! End-to-end: `zoepnet gradcheck` on the tutorial's data, for each activation and backend.
+
+mod common;
+
+use common::{real_data_dir, run, zoepnet};
+
+fn gradcheck(args: &[&str]) -> (Option<i32>, String, String) {
+    let (out, stdout, stderr) = run(zoepnet()
+        .args(["gradcheck", "configs/tutorial.toml", "--offline"])
+        .args(args)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    (out.status.code(), stdout, stderr)
+}
+
+fn assert_passed(stdout: &str, stderr: &str, rows: usize) {
+    assert!(stdout.ends_with("passed\n"), "{stdout}{stderr}");
+    let ok = stdout.lines().filter(|l| l.ends_with(" ok")).count();
+    assert_eq!(ok, rows, "{stdout}");
+}
+
+#[test]
+fn every_activation_passes_on_ndarray_in_f64() {
+    for activation in ["sigmoid", "tanh", "relu"] {
+        let set = format!("model.activation={activation}");
+        let (code, stdout, stderr) = gradcheck(&["--batch", "4", "--set", &set]);
+        assert_eq!(code, Some(0), "{activation}: {stdout}{stderr}");
+        assert!(stdout.starts_with(&format!("gradient check: 4 samples, {activation} activation, 300 hidden units, ndarray (CPU) in f64")), "{stdout}");
+        assert_passed(&stdout, &stderr, 12);
+        // In f64 the two analytic gradients agree to rounding.
+        let w1 = stdout
+            .lines()
+            .find(|l| l.starts_with("manual vs autodiff") && l.contains(" W1 "))
+            .unwrap();
+        let rel: f64 = w1.split_whitespace().nth(5).unwrap().parse().unwrap();
+        assert!(rel < 1e-12, "{w1}");
+    }
+}
+
+#[test]
+fn flex_passes_too() {
+    let (code, stdout, stderr) = gradcheck(&["--backend", "flex", "--set", "model.hidden=32"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("32 hidden units, flex (CPU) in f64"),
+        "{stdout}"
+    );
+    assert_passed(&stdout, &stderr, 12);
+}
+
+#[test]
+fn every_activation_passes_on_wgpu_in_f32() {
+    let required = std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1");
+    for activation in ["sigmoid", "tanh", "relu"] {
+        let set = format!("model.activation={activation}");
+        let (code, stdout, stderr) =
+            gradcheck(&["--backend", "wgpu", "--batch", "4", "--set", &set]);
+        if code == Some(1) && !required && stderr.contains("not usable on this machine") {
+            eprintln!("NOT RUN: no wgpu adapter here ({stderr})");
+            return;
+        }
+        assert_eq!(code, Some(0), "{activation}: {stdout}{stderr}");
+        assert!(
+            stdout.contains(&format!(
+                "{activation} activation, 300 hidden units, wgpu ("
+            )),
+            "{stdout}"
+        );
+        assert!(stdout.contains(") in f32"), "{stdout}");
+        assert_passed(&stdout, &stderr, 12);
+    }
+}
+
+#[test]
+fn bad_requests_exit_2() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--set", "model.hidden"],
+            "--set \"model.hidden\": expected key=value",
+        ),
+        (
+            &["--set", "model.activation=gelu"],
+            "unknown variant `gelu`",
+        ),
+        (
+            &["--batch", "1000"],
+            "--batch 1000: only 400 training interfaces",
+        ),
+        (
+            &["--backend", "wgpu", "--set", "backend.precision=f64"],
+            "wgpu computes in f32 only",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, stdout, stderr) = gradcheck(args);
+        assert_eq!(code, Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
