@@ -52,6 +52,9 @@ enum Command {
     /// vp1,vs1,rho1,vp2,vs2,rho2,theta in m/s, kg/m3 and degrees): exact Zoeppritz or an
     /// approximation. Other columns are carried through.
     Reflectivity(commands::reflectivity::ReflectivityArgs),
+    /// Train a config's network and write its run folder: the resolved config, metrics.csv,
+    /// summary.json, the model and the scaler.
+    Train(commands::train::TrainArgs),
     /// Make the tutorial's interfaces from a config's well logs and write them as CSV (SI units,
     /// degrees, unscaled) with the feature scaler.
     Data(commands::data::DataArgs),
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Info => commands::info::run(&cli.fetch_options()),
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
         Command::Las(command) => commands::las::run(command),
+        Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
         Command::Data(args) => commands::data::run(args, &cli.fetch_options()),
         Command::Gradcheck(args) => commands::gradcheck::run(args, &cli.fetch_options()),
         Command::Reflectivity(args) => commands::reflectivity::run(args),

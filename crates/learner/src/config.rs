@@ -18,9 +18,148 @@ pub struct ExperimentConfig {
     /// `[model]`: the network.
     #[serde(default)]
     pub model: ModelSection,
+    /// `[train]`: how it learns.
+    #[serde(default)]
+    pub train: TrainSection,
     /// `[backend]`: where it runs.
     #[serde(default)]
     pub backend: BackendSection,
+}
+
+/// The `[train]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSection {
+    /// `manual`: the hand-written back-propagation and plain SGD (the tutorial). `autodiff`
+    /// (Burn's optimizers) arrives later.
+    #[serde(default)]
+    pub mode: Mode,
+    /// The order of a manual step: `tutorial` (W2 first, the hidden error with the new W2) or
+    /// `exact` (true gradient descent).
+    #[serde(default)]
+    pub update_order: OrderName,
+    /// `sgd` (the only optimizer of the manual mode).
+    #[serde(default)]
+    pub optimizer: OptimizerName,
+    /// Step size (the tutorial: 0.001).
+    #[serde(default = "defaults::learning_rate")]
+    pub learning_rate: f64,
+    /// Passes over the training set (the tutorial: 100).
+    #[serde(default = "defaults::epochs")]
+    pub epochs: usize,
+    /// Samples per step (1: per-sample SGD, the tutorial).
+    #[serde(default = "defaults::batch_size")]
+    pub batch_size: usize,
+    /// Shuffle the validation list, then the training list, at each epoch (the tutorial).
+    #[serde(default = "defaults::shuffle")]
+    pub shuffle: bool,
+    /// Seed of the initial weights and of the shuffles (NumPy's stream: W1 then W2 drawn with
+    /// randn after seeding, then the shuffles).
+    #[serde(default = "defaults::seed")]
+    pub seed: u32,
+    /// `auto` (the fused CPU loops where they apply: manual mode, batch 1, a CPU backend in f64;
+    /// tensors elsewhere), `fused` or `tensor`.
+    #[serde(default)]
+    pub engine: Engine,
+}
+
+impl Default for TrainSection {
+    fn default() -> Self {
+        Self {
+            mode: Mode::default(),
+            update_order: OrderName::default(),
+            optimizer: OptimizerName::default(),
+            learning_rate: defaults::learning_rate(),
+            epochs: defaults::epochs(),
+            batch_size: defaults::batch_size(),
+            shuffle: defaults::shuffle(),
+            seed: defaults::seed(),
+            engine: Engine::default(),
+        }
+    }
+}
+
+impl TrainSection {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: String| {
+            Err(ConfigError {
+                key: key.into(),
+                message,
+            })
+        };
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return bad(
+                "train.learning_rate",
+                format!("expected a positive number, found {}", self.learning_rate),
+            );
+        }
+        if self.epochs == 0 {
+            return bad("train.epochs", "expected 1 or more epochs".into());
+        }
+        if self.batch_size == 0 {
+            return bad(
+                "train.batch_size",
+                "expected 1 or more samples per step".into(),
+            );
+        }
+        if self.mode == Mode::Autodiff {
+            return bad(
+                "train.mode",
+                "\"autodiff\" is not implemented yet; use \"manual\"".into(),
+            );
+        }
+        if self.engine == Engine::Fused && self.batch_size != 1 {
+            return bad(
+                "train.engine",
+                "\"fused\" runs per-sample SGD: it needs batch_size = 1".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `train.mode`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Hand-written gradients, plain SGD.
+    #[default]
+    Manual,
+    /// Burn's autodiff and optimizers (not implemented yet).
+    Autodiff,
+}
+
+/// `train.update_order`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderName {
+    /// The notebook's order.
+    #[default]
+    Tutorial,
+    /// True gradient descent.
+    Exact,
+}
+
+/// `train.optimizer`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptimizerName {
+    /// Plain stochastic gradient descent.
+    #[default]
+    Sgd,
+}
+
+/// `train.engine`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Fused where it applies, tensors elsewhere.
+    #[default]
+    Auto,
+    /// Plain f64 loops on the CPU.
+    Fused,
+    /// Burn tensors on the configured device.
+    Tensor,
 }
 
 /// The `[model]` section.
@@ -153,6 +292,21 @@ mod defaults {
     pub fn backend() -> Backend {
         Backend::Ndarray
     }
+    pub fn learning_rate() -> f64 {
+        0.001
+    }
+    pub fn epochs() -> usize {
+        100
+    }
+    pub fn batch_size() -> usize {
+        1
+    }
+    pub fn shuffle() -> bool {
+        true
+    }
+    pub fn seed() -> u32 {
+        42
+    }
 }
 
 /// Why a config could not be read.
@@ -230,7 +384,8 @@ impl ExperimentConfig {
     /// Checks every section, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.data.validate()?;
-        self.model.validate()
+        self.model.validate()?;
+        self.train.validate()
     }
 
     /// The config as TOML, every default filled in (for a run folder's `config.toml`).

@@ -7,7 +7,10 @@
 
 pub mod config;
 pub mod device;
+pub mod fused;
 pub mod gradcheck;
+pub mod run;
+pub mod train;
 
 pub use config::{ExperimentConfig, LoadError};
 pub use device::{Backend, DeviceError, DeviceInfo, Precision};

@@ -6,6 +6,7 @@ pub mod gradcheck;
 pub mod info;
 pub mod las;
 pub mod reflectivity;
+pub mod train;
 
 use std::path::Path;
 

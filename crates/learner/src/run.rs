@@ -1,0 +1,179 @@
+//! A run folder: everything needed to trace a result back and run it again.
+//!
+//! `config.toml` (the resolved config, every default filled in), `metrics.csv` (one row per
+//! epoch, rewritten whole after each), `scaler.json`, `model.bpk` + `model.json` (the network's
+//! record and config) and `summary.json`. Every file is written to a temporary name and renamed,
+//! so an interrupted run never leaves a half-written file.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use zoepnet_dataset::Scaler;
+
+use crate::config::ExperimentConfig;
+use crate::device::DeviceInfo;
+use crate::train::{EpochMetrics, Trained};
+
+/// Writes `path` through a temporary file beside it, renamed into place once complete.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = path.with_file_name(tmp_name);
+    let mut file = File::create(&tmp)?;
+    let written = write(&mut file).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// What went wrong writing a run folder.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct RunError {
+    /// The file.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A run's folder.
+#[derive(Debug, Clone)]
+pub struct RunFolder {
+    dir: PathBuf,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Training MSE of the final weights.
+    pub final_train_mse: f64,
+    /// Validation MSE of the final weights.
+    pub final_val_mse: f64,
+    /// The last epoch's running training loss (the tutorial's "training MSE").
+    pub last_epoch_train_mse: f64,
+    /// The last epoch's validation MSE, measured at its start (the tutorial's "validation MSE").
+    pub last_epoch_val_mse: f64,
+    /// "New rocks" MSE of the final weights.
+    pub blind_mse: f64,
+    /// "New angles": the largest |prediction − exact| over the sweeps (null without sweeps).
+    pub avo_max_abs_error: Option<f64>,
+    /// The first angle of the sweeps, degrees.
+    pub avo_theta_min: Option<f64>,
+    /// The last angle of the sweeps, degrees.
+    pub avo_theta_max: Option<f64>,
+    /// Epochs run.
+    pub epochs: usize,
+    /// The backend.
+    pub backend: String,
+    /// The device.
+    pub device: String,
+    /// `fused` or `tensor`.
+    pub engine: String,
+    /// Seconds spent training.
+    pub train_seconds: f64,
+    /// `train.seed`.
+    pub seed: u32,
+    /// zoepnet's version.
+    pub zoepnet_version: String,
+}
+
+impl RunFolder {
+    /// The folder `dir`, created if missing.
+    pub fn create(dir: &Path) -> Result<Self, RunError> {
+        std::fs::create_dir_all(dir).map_err(|e| RunError {
+            path: dir.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(Self {
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn write(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> Result<(), RunError> {
+        let path = self.dir.join(name);
+        write_atomically(&path, write).map_err(|e| RunError {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes `config.toml` and `scaler.json`.
+    pub fn start(&self, config: &ExperimentConfig, scaler: &Scaler) -> Result<(), RunError> {
+        self.write("config.toml", |f| f.write_all(config.to_toml().as_bytes()))?;
+        self.write("scaler.json", |f| {
+            serde_json::to_writer_pretty(&mut *f, scaler)?;
+            writeln!(f)
+        })
+    }
+
+    /// Rewrites `metrics.csv` with the rows so far.
+    pub fn metrics(&self, rows: &[EpochMetrics]) -> Result<(), RunError> {
+        self.write("metrics.csv", |f| {
+            writeln!(f, "epoch,train_mse,val_mse,learning_rate,seconds")?;
+            for r in rows {
+                writeln!(
+                    f,
+                    "{},{},{},{},{:.6}",
+                    r.epoch, r.train_mse, r.val_mse, r.learning_rate, r.seconds
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Writes the model and `summary.json`; returns the summary.
+    pub fn finish(
+        &self,
+        config: &ExperimentConfig,
+        trained: &Trained,
+        device: &DeviceInfo,
+    ) -> Result<Summary, RunError> {
+        self.metrics(&trained.metrics)?;
+        trained
+            .model
+            .save(&config.model.mlp_config(), &self.dir.join("model"))
+            .map_err(|e| RunError {
+                path: self.dir.join("model.bpk"),
+                message: e.to_string(),
+            })?;
+        let last = trained.metrics.last();
+        let summary = Summary {
+            final_train_mse: trained.final_train_mse,
+            final_val_mse: trained.final_val_mse,
+            last_epoch_train_mse: last.map_or(f64::NAN, |m| m.train_mse),
+            last_epoch_val_mse: last.map_or(f64::NAN, |m| m.val_mse),
+            blind_mse: trained.blind_mse,
+            avo_max_abs_error: trained.avo.map(|a| a.max_abs_error),
+            avo_theta_min: trained.avo.map(|a| a.theta_min),
+            avo_theta_max: trained.avo.map(|a| a.theta_max),
+            epochs: trained.metrics.len(),
+            backend: device.backend.to_string(),
+            device: device.name.clone(),
+            engine: format!("{:?}", trained.engine).to_lowercase(),
+            train_seconds: trained.train_seconds,
+            seed: config.train.seed,
+            zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        self.write("summary.json", |f| {
+            serde_json::to_writer_pretty(&mut *f, &summary)?;
+            writeln!(f)
+        })?;
+        Ok(summary)
+    }
+}

@@ -1,0 +1,307 @@
+//! Training as the notebook did it: each epoch shuffles the validation list, measures the
+//! validation MSE, shuffles the training list and trains on it, summing the squared errors.
+
+use std::time::Instant;
+
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::Serialize;
+use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, Scaler};
+use zoepnet_model::{Init, Mlp, UpdateOrder};
+
+use crate::config::{Engine, ExperimentConfig, OrderName};
+use crate::fused::Weights;
+
+/// One epoch's figures, as `metrics.csv` holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EpochMetrics {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// The running loss of the epoch: the mean of the squared errors met while training on it.
+    pub train_mse: f64,
+    /// The validation MSE, measured at the start of the epoch.
+    pub val_mse: f64,
+    /// The learning rate used.
+    pub learning_rate: f64,
+    /// Seconds since training started, at the end of the epoch.
+    pub seconds: f64,
+}
+
+/// Why training stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// The loss became NaN or infinite.
+    #[error("the training loss became {value} in epoch {epoch}: lower train.learning_rate")]
+    Diverged {
+        /// The epoch.
+        epoch: usize,
+        /// The loss.
+        value: f64,
+    },
+    /// The network could not be built from its weights.
+    #[error(transparent)]
+    Model(#[from] zoepnet_model::ModelError),
+}
+
+/// The largest |prediction − exact| over a "new angles" sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AvoError {
+    /// The error.
+    pub max_abs_error: f64,
+    /// The sweep's first angle, degrees.
+    pub theta_min: f64,
+    /// The sweep's last angle, degrees.
+    pub theta_max: f64,
+}
+
+/// What training produced.
+#[derive(Debug, Clone)]
+pub struct Trained {
+    /// One row per epoch.
+    pub metrics: Vec<EpochMetrics>,
+    /// The trained network on the run's device.
+    pub model: Mlp,
+    /// Training MSE of the final weights.
+    pub final_train_mse: f64,
+    /// Validation MSE of the final weights.
+    pub final_val_mse: f64,
+    /// "New rocks" MSE of the final weights.
+    pub blind_mse: f64,
+    /// "New angles": the largest error over all sweeps, and their angle range.
+    pub avo: Option<AvoError>,
+    /// Seconds spent training.
+    pub train_seconds: f64,
+    /// The engine that ran.
+    pub engine: Engine,
+}
+
+/// The scaled inputs and the targets of a set of items.
+fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<[f64; 7]>, Vec<f64>) {
+    (
+        items
+            .iter()
+            .map(|i| scaler.transform(&i.features))
+            .collect(),
+        items.iter().map(|i| i.rpp).collect(),
+    )
+}
+
+/// The initial weights: with `Init::Normal`, NumPy's `np.random.seed(seed)`, then
+/// `W1 = std * randn(hidden, inputs)` and `W2 = std * randn(hidden)`, biases zero (the
+/// notebook's `initialize_params`); with `Init::Burn`, Burn's initialiser seeded on `device`.
+fn initial_weights(
+    config: &ExperimentConfig,
+    rng: &mut NumpyRandomState,
+    device: &Device,
+) -> Weights {
+    let mlp_config = config.model.mlp_config();
+    let (inputs, hidden) = (mlp_config.inputs, mlp_config.hidden);
+    match mlp_config.init {
+        Init::Normal { std } => {
+            let w1_np: Vec<f64> = (0..hidden * inputs).map(|_| std * rng.randn()).collect(); // [hidden, inputs]
+            let w2: Vec<f64> = (0..hidden).map(|_| std * rng.randn()).collect();
+            let w1 = (0..inputs * hidden)
+                .map(|k| w1_np[(k % hidden) * inputs + k / hidden])
+                .collect(); // [inputs, hidden]
+            Weights {
+                activation: mlp_config.activation,
+                w1,
+                b1: vec![0.0; hidden],
+                w2,
+                b2: 0.0,
+            }
+        }
+        Init::Burn => {
+            device.seed(u64::from(config.train.seed));
+            let (w1, b1, w2, b2) = mlp_config.init(device).values();
+            Weights {
+                activation: mlp_config.activation,
+                w1,
+                b1,
+                w2,
+                b2,
+            }
+        }
+    }
+}
+
+/// Which engine runs: `auto` picks the fused loops for per-sample SGD on a CPU device in f64.
+pub fn engine_for(config: &ExperimentConfig) -> Engine {
+    match config.train.engine {
+        Engine::Auto => {
+            let cpu = config.backend.kind != crate::device::Backend::Wgpu;
+            let f64 = config.backend.precision() == crate::device::Precision::F64;
+            if cpu && f64 && config.train.batch_size == 1 {
+                Engine::Fused
+            } else {
+                Engine::Tensor
+            }
+        }
+        other => other,
+    }
+}
+
+/// The network a set of weights describes, on `device`.
+fn to_model(config: &ExperimentConfig, w: &Weights, device: &Device) -> Result<Mlp, TrainError> {
+    Ok(config.model.mlp_config().from_values(
+        w.w1.clone(),
+        w.b1.clone(),
+        w.w2.clone(),
+        w.b2,
+        device,
+    )?)
+}
+
+fn tensor_mse(model: &Mlp, xs: &[[f64; 7]], ts: &[f64], device: &Device) -> f64 {
+    let (x, t) = tensors(xs, ts, device);
+    let err = model.forward(x) - t;
+    let mse: Vec<f64> = (err.clone() * err)
+        .mean()
+        .into_data()
+        .convert::<f64>()
+        .try_into_vec()
+        .unwrap_or_default();
+    mse.first().copied().unwrap_or(f64::NAN)
+}
+
+fn tensors(xs: &[[f64; 7]], ts: &[f64], device: &Device) -> (Tensor<2>, Tensor<2>) {
+    let flat: Vec<f64> = xs.iter().flatten().copied().collect();
+    (
+        Tensor::from_data(TensorData::new(flat, [xs.len(), 7]), device), // [B, 7]
+        Tensor::from_data(TensorData::new(ts.to_vec(), [ts.len(), 1]), device), // [B, 1]
+    )
+}
+
+/// Trains the config's network on `prepared` on `device`, calling `on_epoch` after each epoch.
+pub fn train(
+    config: &ExperimentConfig,
+    prepared: &Prepared,
+    device: &Device,
+    on_epoch: &mut dyn FnMut(&EpochMetrics),
+) -> Result<Trained, TrainError> {
+    let t = &config.train;
+    let order = match t.update_order {
+        OrderName::Tutorial => UpdateOrder::Tutorial,
+        OrderName::Exact => UpdateOrder::Exact,
+    };
+    let (train_x, train_t) = scaled(&prepared.scaler, &prepared.train);
+    let (val_x, val_t) = scaled(&prepared.scaler, &prepared.validation);
+    let mut rng = NumpyRandomState::seed(t.seed);
+    let mut weights = initial_weights(config, &mut rng, device);
+    let engine = engine_for(config);
+    let mut model = to_model(config, &weights, device)?;
+    let mut scratch = weights.scratch();
+    let mut train_order: Vec<usize> = (0..train_t.len()).collect();
+    let mut val_order: Vec<usize> = (0..val_t.len()).collect();
+    let start = Instant::now();
+    let mut metrics = Vec::with_capacity(t.epochs);
+
+    for epoch in 1..=t.epochs {
+        if t.shuffle {
+            rng.shuffle(&mut val_order);
+        }
+        let val_mse = match engine {
+            Engine::Tensor => tensor_mse(&model, &val_x, &val_t, device),
+            _ => weights.mse(&val_x, &val_t, &mut scratch),
+        };
+        if t.shuffle {
+            rng.shuffle(&mut train_order);
+        }
+        let mut squared = 0.0;
+        match engine {
+            Engine::Tensor => {
+                for chunk in train_order.chunks(t.batch_size) {
+                    let xs: Vec<[f64; 7]> = chunk.iter().map(|&i| train_x[i]).collect();
+                    let ts: Vec<f64> = chunk.iter().map(|&i| train_t[i]).collect();
+                    let (x, y) = tensors(&xs, &ts, device);
+                    let (next, loss) = model.sgd_step(x, y, t.learning_rate, order);
+                    model = next;
+                    let loss: Vec<f64> = loss
+                        .into_data()
+                        .convert::<f64>()
+                        .try_into_vec()
+                        .unwrap_or_default();
+                    // The loss is ½ mean((y − t)²) over the chunk.
+                    squared += 2.0 * loss.first().copied().unwrap_or(f64::NAN) * chunk.len() as f64;
+                }
+            }
+            _ => {
+                for &i in &train_order {
+                    squared += weights.step(
+                        &train_x[i],
+                        train_t[i],
+                        t.learning_rate,
+                        order,
+                        &mut scratch,
+                    );
+                }
+            }
+        }
+        let train_mse = squared / train_t.len() as f64;
+        if !train_mse.is_finite() {
+            return Err(TrainError::Diverged {
+                epoch,
+                value: train_mse,
+            });
+        }
+        let row = EpochMetrics {
+            epoch,
+            train_mse,
+            val_mse,
+            learning_rate: t.learning_rate,
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        on_epoch(&row);
+        metrics.push(row);
+    }
+    let train_seconds = start.elapsed().as_secs_f64();
+    if engine != Engine::Tensor {
+        model = to_model(config, &weights, device)?;
+    }
+
+    // Evaluation of the final weights.
+    let mse = |items: &[InterfaceItem]| {
+        let (x, y) = scaled(&prepared.scaler, items);
+        tensor_mse(&model, &x, &y, device)
+    };
+    let final_train_mse = mse(&prepared.train);
+    let final_val_mse = mse(&prepared.validation);
+    let blind_mse = mse(&prepared.blind_rocks);
+    let mut avo: Option<AvoError> = None;
+    for sweep in &prepared.new_angles {
+        let (x, y) = scaled(&prepared.scaler, &sweep.items);
+        let (xt, _) = tensors(&x, &y, device);
+        let pred: Vec<f64> = model
+            .forward(xt)
+            .into_data()
+            .convert::<f64>()
+            .try_into_vec()
+            .unwrap_or_default();
+        let err = pred
+            .iter()
+            .zip(&y)
+            .map(|(p, t)| (p - t).abs())
+            .fold(0.0, f64::max);
+        let thetas = sweep.items.iter().map(|i| i.features[6]);
+        let (lo, hi) = thetas.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+            (lo.min(t), hi.max(t))
+        });
+        let current = avo.get_or_insert(AvoError {
+            max_abs_error: 0.0,
+            theta_min: lo,
+            theta_max: hi,
+        });
+        current.max_abs_error = current.max_abs_error.max(err);
+        current.theta_min = current.theta_min.min(lo);
+        current.theta_max = current.theta_max.max(hi);
+    }
+    Ok(Trained {
+        metrics,
+        model,
+        final_train_mse,
+        final_val_mse,
+        blind_mse,
+        avo,
+        train_seconds,
+        engine,
+    })
+}

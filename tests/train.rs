@@ -1,0 +1,121 @@
+//! End-to-end: `zoepnet train` reproduces the 2018 tutorial, and its two engines agree.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{real_data_dir, run, temp_dir, zoepnet};
+
+fn train(out: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let (status, stdout, stderr) = run(zoepnet()
+        .args(["train", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(out)
+        .args(args)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    (status.status.code(), stdout, stderr)
+}
+
+/// The rows of metrics.csv: epoch, train_mse, val_mse, learning_rate, seconds.
+fn metrics(out: &Path) -> Vec<Vec<f64>> {
+    let text = fs::read_to_string(out.join("metrics.csv")).expect("metrics.csv");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("epoch,train_mse,val_mse,learning_rate,seconds")
+    );
+    lines
+        .map(|l| l.split(',').map(|v| v.parse().expect("a number")).collect())
+        .collect()
+}
+
+#[test]
+fn the_tutorial_is_reproduced() {
+    let out = temp_dir("train-tutorial");
+    let (code, stdout, stderr) = train(&out, &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let rows = metrics(&out);
+    assert_eq!(rows.len(), 100);
+    let last = &rows[99];
+    // The published figures, to 3 significant digits: training MSE 1.28e-4 (the running loss of
+    // the last epoch), validation MSE 1.33e-4 (at the start of the last epoch).
+    assert_eq!(format!("{:.2e}", last[1]), "1.28e-4");
+    assert_eq!(format!("{:.2e}", last[2]), "1.33e-4");
+    // And to the digits of the NumPy notebook run here (1.284454e-4, 1.330712e-4).
+    assert!((last[1] - 1.284454e-4).abs() < 5e-11, "{}", last[1]);
+    assert!((last[2] - 1.330712e-4).abs() < 5e-11, "{}", last[2]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        format!("{:.2e}", summary["blind_mse"].as_f64().unwrap()),
+        "3.31e-4"
+    );
+    assert_eq!(summary["epochs"], 100);
+    assert_eq!(summary["engine"], "fused");
+    assert_eq!(summary["avo_theta_max"], 60.0);
+    for file in ["config.toml", "scaler.json", "model.bpk", "model.json"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    // The resolved config reads back as a config, with every default written out.
+    let resolved = fs::read_to_string(out.join("config.toml")).unwrap();
+    assert!(resolved.contains("learning_rate = 0.001"), "{resolved}");
+    assert!(
+        stdout.contains("last epoch: train MSE 1.2845e-4 (running), val MSE 1.3307e-4"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_fused_and_tensor_engines_agree() {
+    let args = |engine: &str| {
+        [
+            "--set".to_owned(),
+            "train.epochs=2".to_owned(),
+            "--set".to_owned(),
+            "model.hidden=16".to_owned(),
+            "--set".to_owned(),
+            format!("train.engine={engine}"),
+        ]
+    };
+    let fused_dir = temp_dir("train-fused");
+    let tensor_dir = temp_dir("train-tensor");
+    for (dir, engine) in [(&fused_dir, "fused"), (&tensor_dir, "tensor")] {
+        let a = args(engine);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        let (code, stdout, stderr) = train(dir, &refs);
+        assert_eq!(code, Some(0), "{engine}: {stdout}{stderr}");
+        assert!(stderr.contains(&format!("{engine} engine")), "{stderr}");
+    }
+    for (f, t) in metrics(&fused_dir).iter().zip(metrics(&tensor_dir)) {
+        for col in [1, 2] {
+            assert!(
+                (f[col] - t[col]).abs() <= 1e-12 * f[col].abs(),
+                "{f:?} vs {t:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_settings_exit_2_naming_the_key() {
+    let out = temp_dir("train-bad");
+    for (set, message) in [
+        (
+            "train.epochs=0",
+            "`train.epochs`: expected 1 or more epochs",
+        ),
+        (
+            "train.mode=autodiff",
+            "`train.mode`: \"autodiff\" is not implemented yet",
+        ),
+        (
+            "train.learning_rate=-1",
+            "`train.learning_rate`: expected a positive number",
+        ),
+        ("train.optimiser=adam", "unknown field `optimiser`"),
+    ] {
+        let (code, stdout, stderr) = train(&out, &["--set", set]);
+        assert_eq!(code, Some(2), "{set}: {stdout}{stderr}");
+        assert!(stderr.contains(message), "{set}: {stderr}");
+    }
+}
