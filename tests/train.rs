@@ -119,3 +119,76 @@ fn bad_settings_exit_2_naming_the_key() {
         assert!(stderr.contains(message), "{set}: {stderr}");
     }
 }
+
+#[test]
+fn predict_and_eval_use_the_runs_own_scaler_and_network() {
+    let out = temp_dir("train-predict");
+    let (code, stdout, stderr) = train(
+        &out,
+        &["--set", "train.epochs=3", "--set", "model.hidden=32"],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+
+    // Predict the validation interfaces written by `zoepnet data`: their MSE is the run's.
+    let data = temp_dir("train-predict-data");
+    let (status, _, stderr) = run(zoepnet()
+        .args(["data", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&data)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let predicted = data.join("val_pred.csv");
+    let (status, _, stderr) = run(zoepnet()
+        .arg("predict")
+        .arg(&out)
+        .arg("--input")
+        .arg(data.join("val.csv"))
+        .arg("--output")
+        .arg(&predicted));
+    assert!(status.status.success(), "{stderr}");
+    let text = fs::read_to_string(&predicted).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("vp1,vs1,rho1,vp2,vs2,rho2,theta,rpp,rpp_pred")
+    );
+    let squared: Vec<f64> = lines
+        .map(|l| {
+            let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
+            (f[8] - f[7]).powi(2)
+        })
+        .collect();
+    assert_eq!(squared.len(), 100);
+    let mse = squared.iter().sum::<f64>() / 100.0;
+    let expected = summary["final_val_mse"].as_f64().unwrap();
+    assert!(
+        (mse - expected).abs() <= 1e-9 * expected,
+        "{mse} vs {expected}"
+    );
+
+    // Eval recomputes the blind test of the summary, here on the run's well named explicitly.
+    let las = real_data_dir().join("R-39.las");
+    let (status, stdout, stderr) = run(zoepnet().arg("eval").arg(&out).arg("--las").arg(&las));
+    assert!(status.status.success(), "{stderr}");
+    let blind = summary["blind_mse"].as_f64().unwrap();
+    assert!(
+        stdout.contains(&format!(
+            "new rocks: 200 interfaces at 30 degrees, MSE {blind:.4e}"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("new angles: interface 0 over 0-60 degrees"),
+        "{stdout}"
+    );
+
+    // A folder that is not a run is refused with exit code 2.
+    let (status, _, stderr) = run(zoepnet()
+        .arg("predict")
+        .arg(&data)
+        .arg("--input")
+        .arg(data.join("val.csv")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("config.toml"), "{stderr}");
+}

@@ -55,6 +55,12 @@ enum Command {
     /// Train a config's network and write its run folder: the resolved config, metrics.csv,
     /// summary.json, the model and the scaler.
     Train(commands::train::TrainArgs),
+    /// Predict Rpp with a trained run for each row of a CSV file (columns as for `reflectivity`);
+    /// adds `rpp_pred`, using the run's own scaler and network.
+    Predict(commands::predict::PredictArgs),
+    /// Recompute a trained run's blind tests ("new rocks", "new angles"), on its own well or on
+    /// others given with --las.
+    Eval(commands::eval::EvalArgs),
     /// Make the tutorial's interfaces from a config's well logs and write them as CSV (SI units,
     /// degrees, unscaled) with the feature scaler.
     Data(commands::data::DataArgs),
@@ -84,6 +90,8 @@ fn main() -> ExitCode {
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
         Command::Las(command) => commands::las::run(command),
         Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
+        Command::Predict(args) => commands::predict::run(args),
+        Command::Eval(args) => commands::eval::run(args, &cli.fetch_options()),
         Command::Data(args) => commands::data::run(args, &cli.fetch_options()),
         Command::Gradcheck(args) => commands::gradcheck::run(args, &cli.fetch_options()),
         Command::Reflectivity(args) => commands::reflectivity::run(args),

@@ -316,7 +316,34 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
         ScalerFit::Train => Scaler::fit(&train),
     };
 
-    // Blind tests from the bottom of the last well.
+    let (blind_rocks, new_angles) = blind_sets(config, &wells)?;
+    Ok(Prepared {
+        train,
+        validation,
+        blind_rocks,
+        new_angles,
+        scaler,
+    })
+}
+
+/// The blind tests alone ("new rocks" and "new angles") from the LAS files at `paths`: for
+/// testing a trained network on another well, whatever its length above them.
+pub fn prepare_blind(
+    config: &DataConfig,
+    paths: &[PathBuf],
+) -> Result<(Vec<InterfaceItem>, Vec<Sweep>), DatasetError> {
+    let wells = paths
+        .iter()
+        .map(|p| Well::read(p, config))
+        .collect::<Result<Vec<_>, _>>()?;
+    blind_sets(config, &wells)
+}
+
+/// "New rocks" and "new angles" from the bottom of the last well.
+fn blind_sets(
+    config: &DataConfig,
+    wells: &[Well],
+) -> Result<(Vec<InterfaceItem>, Vec<Sweep>), DatasetError> {
     let last = wells.last().expect("validate() requires at least one file");
     let blind = &config.blind_rocks;
     if last.interfaces() < blind.interfaces {
@@ -351,14 +378,7 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
             })
         })
         .collect::<Result<Vec<_>, DatasetError>>()?;
-
-    Ok(Prepared {
-        train,
-        validation,
-        blind_rocks,
-        new_angles,
-        scaler,
-    })
+    Ok((blind_rocks, new_angles))
 }
 
 /// A list of interfaces as a Burn dataset.

@@ -14,6 +14,7 @@ pub mod source;
 pub use config::{ConfigError, DataConfig};
 pub use interfaces::{
     DatasetError, FEATURES, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare,
+    prepare_blind,
 };
 pub use rng::NumpyRandomState;
 pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};

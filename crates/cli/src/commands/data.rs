@@ -38,11 +38,11 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .collect();
     let (index, items): (Vec<usize>, Vec<InterfaceItem>) = sweeps.into_iter().unzip();
     write_items(&out("new_angles.csv"), &items, Some(&index))?;
-    write_atomically(&out("scaler.json"), |mut file| {
-        serde_json::to_writer_pretty(&mut file, &prepared.scaler)?;
-        writeln!(file)?;
-        Ok(())
-    })?;
+    write_atomically(&out("scaler.json"), |file| {
+        serde_json::to_writer_pretty(&mut *file, &prepared.scaler)?;
+        writeln!(file)
+    })
+    .with_context(|| format!("writing {}", out("scaler.json").display()))?;
     let s = &prepared.scaler;
     println!(
         "{} training, {} validation, {} blind-rocks interfaces, {} new-angles sweep(s) written to {}",
@@ -88,4 +88,5 @@ fn write_items(
         writer.flush()?;
         Ok(())
     })
+    .with_context(|| format!("writing {}", path.display()))
 }

@@ -1,16 +1,16 @@
 //! One module per subcommand.
 
 pub mod data;
+pub mod eval;
 pub mod fetch;
 pub mod gradcheck;
 pub mod info;
 pub mod las;
+pub mod predict;
 pub mod reflectivity;
+pub mod table;
 pub mod train;
 
-use std::path::Path;
-
-use anyhow::Context;
 use zoepnet_dataset::{ConfigError, DatasetError, SourceError};
 use zoepnet_las::{LasError, UnitError};
 use zoepnet_learner::gradcheck::GradCheckError;
@@ -49,21 +49,4 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     if bad_input { 2 } else { 1 }
 }
 
-/// Writes `path` through a temporary file beside it, renamed into place once complete, so that
-/// an interrupted write never leaves a partial file.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(std::fs::File) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    let file =
-        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    if let Err(e) = write(file) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("writing {}", tmp.display()));
-    }
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
-}
+pub use zoepnet_learner::run::write_atomically;

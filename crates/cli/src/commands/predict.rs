@@ -1,0 +1,92 @@
+//! `zoepnet predict`: a trained run's predictions for the rows of a CSV file.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use zoepnet_batcher::InterfaceBatcher;
+use zoepnet_dataset::{InterfaceItem, Scaler};
+use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::device;
+use zoepnet_model::Mlp;
+
+use super::UsageError;
+use super::table::{read_rows, write_rows};
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A run folder written by `zoepnet train` (config.toml, scaler.json, model.bpk, model.json).
+    run_dir: PathBuf,
+    /// Input CSV with a header row naming vp1,vs1,rho1,vp2,vs2,rho2 (m/s, kg/m3) and theta
+    /// (degrees), in any order, among any other columns.
+    #[arg(long, value_name = "IN.csv")]
+    input: PathBuf,
+    /// Write here instead of stdout (written whole, or not at all).
+    #[arg(long, value_name = "OUT.csv")]
+    output: Option<PathBuf>,
+}
+
+/// A trained run: its config, network (on its backend) and scaler.
+pub struct Run {
+    /// The resolved config.
+    pub config: ExperimentConfig,
+    /// The trained network.
+    pub model: Mlp,
+    /// The feature scaler.
+    pub scaler: Scaler,
+    /// The device it runs on.
+    pub device: burn::tensor::Device,
+}
+
+/// Loads the run folder `dir`.
+pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
+    let missing = |what: &str, e: &dyn std::fmt::Display| {
+        UsageError(format!(
+            "{}: not a complete run folder ({what}: {e})",
+            dir.display()
+        ))
+    };
+    let config = ExperimentConfig::load(&dir.join("config.toml"))?;
+    let (device, _) = device::select_with(config.backend.kind, config.backend.precision())?;
+    let (model, _) = Mlp::load(&dir.join("model"), &device).map_err(|e| missing("model", &e))?;
+    let scaler_path = dir.join("scaler.json");
+    let text = std::fs::read_to_string(&scaler_path).map_err(|e| missing("scaler.json", &e))?;
+    let scaler: Scaler = serde_json::from_str(&text).map_err(|e| missing("scaler.json", &e))?;
+    Ok(Run {
+        config,
+        model,
+        scaler,
+        device,
+    })
+}
+
+impl Run {
+    /// The network's outputs for unscaled items.
+    pub fn predict(&self, items: &[InterfaceItem]) -> Vec<f64> {
+        let x = InterfaceBatcher::new(self.scaler.clone()).inputs(items, &self.device); // [B, 7]
+        self.model
+            .forward(x)
+            .into_data()
+            .convert::<f64>()
+            .try_into_vec()
+            .unwrap_or_default()
+    }
+}
+
+pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
+    let run = load_run(&args.run_dir)?;
+    let (headers, rows) = read_rows(&args.input, |v| Ok(*v))?;
+    let items: Vec<InterfaceItem> = rows
+        .iter()
+        .map(|(_, v)| InterfaceItem {
+            features: *v,
+            rpp: f64::NAN,
+        })
+        .collect();
+    let predictions = run.predict(&items);
+    let rows: Vec<_> = rows
+        .into_iter()
+        .zip(predictions)
+        .map(|((record, _), p)| (record, vec![format!("{p}")]))
+        .collect();
+    write_rows(&headers, &["rpp_pred"], &rows, args.output.as_deref())
+}

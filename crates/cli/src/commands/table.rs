@@ -1,0 +1,132 @@
+//! CSV tables of interfaces (`vp1,vs1,rho1,vp2,vs2,rho2,theta` among any other columns), read
+//! with every bad row reported by line, and written whole or not at all.
+
+use std::path::Path;
+
+use anyhow::Context;
+use csv::StringRecord;
+
+use super::{UsageError, write_atomically};
+
+/// The input columns, by header name: the upper and lower layers and the angle.
+pub const COLUMNS: [&str; 7] = ["vp1", "vs1", "rho1", "vp2", "vs2", "rho2", "theta"];
+/// At most this many bad rows are listed.
+const MAX_REPORTED: usize = 20;
+
+/// The header row and, per data row, the row as read and what `compute` made of its seven
+/// numbers. A row that is not seven numbers, or that `compute` refuses, is reported with its
+/// line; any such row makes the whole read an error.
+pub fn read_rows<T>(
+    input: &Path,
+    compute: impl Fn(&[f64; 7]) -> Result<T, String>,
+) -> anyhow::Result<(StringRecord, Vec<(StringRecord, T)>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(input)
+        .with_context(|| input.display().to_string())
+        .map_err(|e| UsageError(format!("{e:#}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| UsageError(format!("{}: {e}", input.display())))?
+        .clone();
+    let index = COLUMNS.map(|name| headers.iter().position(|h| h.eq_ignore_ascii_case(name)));
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .zip(&index)
+        .filter(|(_, i)| i.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        return Err(UsageError(format!(
+            "{}: line 1: missing column(s) {} (the header row must name {})",
+            input.display(),
+            missing.join(", "),
+            COLUMNS.join(",")
+        ))
+        .into());
+    }
+    let index = index.map(|i| i.unwrap_or_default());
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push(format!(
+                    "line {}: {e}",
+                    e.position().map_or(0, csv::Position::line)
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        match row_values(&record, &index).and_then(|v| compute(&v)) {
+            Ok(value) => rows.push((record, value)),
+            Err(message) => bad.push(format!("line {line}: {message}")),
+        }
+    }
+    if !bad.is_empty() {
+        let mut message = format!("{}: {} bad row(s)", input.display(), bad.len());
+        for b in bad.iter().take(MAX_REPORTED) {
+            message.push_str("\n  ");
+            message.push_str(b);
+        }
+        if bad.len() > MAX_REPORTED {
+            message.push_str(&format!("\n  ... and {} more", bad.len() - MAX_REPORTED));
+        }
+        return Err(UsageError(message).into());
+    }
+    Ok((headers, rows))
+}
+
+/// The seven numbers of a row, in [`COLUMNS`] order, or what is wrong with them.
+fn row_values(record: &StringRecord, index: &[usize; 7]) -> Result<[f64; 7], String> {
+    let mut values = [0.0; 7];
+    for ((value, &i), name) in values.iter_mut().zip(index).zip(COLUMNS) {
+        let field = record.get(i).unwrap_or("");
+        if field.is_empty() {
+            return Err(format!("{name} is missing"));
+        }
+        *value = field
+            .parse()
+            .map_err(|_| format!("{name}: expected a number, found {field:?}"))?;
+    }
+    Ok(values)
+}
+
+/// Writes the rows with `added` columns after the input's own, to `output` (atomically) or to
+/// stdout (a closed pipe is not an error).
+pub fn write_rows(
+    headers: &StringRecord,
+    added: &[&str],
+    rows: &[(StringRecord, Vec<String>)],
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let write = |sink: &mut dyn std::io::Write| -> std::io::Result<()> {
+        let mut writer = csv::Writer::from_writer(sink);
+        let mut head = headers.clone();
+        added.iter().for_each(|h| head.push_field(h));
+        writer.write_record(&head)?;
+        for (record, extra) in rows {
+            let mut out = record.clone();
+            extra.iter().for_each(|f| out.push_field(f));
+            writer.write_record(&out)?;
+        }
+        writer.flush()
+    };
+    match output {
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut stdout).and_then(|()| std::io::Write::flush(&mut stdout)) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("writing CSV to stdout"),
+            }
+        }
+        Some(path) => write_atomically(path, |file| {
+            let mut buffered = std::io::BufWriter::new(file);
+            write(&mut buffered)?;
+            std::io::Write::flush(&mut buffered)
+        })
+        .with_context(|| format!("writing {}", path.display())),
+    }
+}
