@@ -105,8 +105,8 @@ fn bad_settings_exit_2_naming_the_key() {
             "`train.epochs`: expected 1 or more epochs",
         ),
         (
-            "train.mode=autodiff",
-            "`train.mode`: \"autodiff\" is not implemented yet",
+            "train.optimizer=adam",
+            "`train.optimizer`: the manual mode has only \"sgd\"",
         ),
         (
             "train.learning_rate=-1",
@@ -191,4 +191,52 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         .arg(data.join("val.csv")));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("config.toml"), "{stderr}");
+}
+
+#[test]
+fn autodiff_training_agrees_on_ndarray_and_wgpu() {
+    let settings = [
+        "--set",
+        "train.mode=autodiff",
+        "--set",
+        "train.optimizer=adam",
+        "--set",
+        "train.batch_size=32",
+        "--set",
+        "train.learning_rate=0.01",
+        "--set",
+        "train.epochs=10",
+        "--set",
+        "model.hidden=64",
+    ];
+    let mut val = Vec::new();
+    for backend in ["ndarray", "wgpu"] {
+        let out = temp_dir(&format!("train-autodiff-{backend}"));
+        let mut args = vec!["--backend", backend];
+        args.extend(settings);
+        let (code, stdout, stderr) = train(&out, &args);
+        let required = std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1");
+        if backend == "wgpu"
+            && code == Some(1)
+            && !required
+            && stderr.contains("not usable on this machine")
+        {
+            eprintln!("NOT RUN: no wgpu adapter here ({stderr})");
+            return;
+        }
+        assert_eq!(code, Some(0), "{backend}: {stdout}{stderr}");
+        assert!(stderr.contains("tensor engine"), "{stderr}");
+        let summary: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["backend"], backend);
+        val.push(summary["final_val_mse"].as_f64().unwrap());
+    }
+    // Adam learns: far below the untrained network's error, and the same on both backends.
+    assert!(val[0] < 1e-3, "{val:?}");
+    assert!(
+        (val[0] - val[1]).abs() <= 0.05 * val[0],
+        "ndarray {} vs wgpu {}",
+        val[0],
+        val[1]
+    );
 }

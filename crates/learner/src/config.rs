@@ -30,17 +30,29 @@ pub struct ExperimentConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainSection {
-    /// `manual`: the hand-written back-propagation and plain SGD (the tutorial). `autodiff`
-    /// (Burn's optimizers) arrives later.
+    /// `manual`: the hand-written back-propagation and plain SGD (the tutorial); `autodiff`:
+    /// Burn's autodiff and optimizers.
     #[serde(default)]
     pub mode: Mode,
     /// The order of a manual step: `tutorial` (W2 first, the hidden error with the new W2) or
     /// `exact` (true gradient descent).
     #[serde(default)]
     pub update_order: OrderName,
-    /// `sgd` (the only optimizer of the manual mode).
+    /// `sgd` (the only optimizer of the manual mode), `adam` or `adamw` (autodiff mode).
     #[serde(default)]
     pub optimizer: OptimizerName,
+    /// Adam's and AdamW's epsilon (Burn's default 1e-5).
+    #[serde(default = "defaults::epsilon")]
+    pub epsilon: f64,
+    /// AdamW's decoupled weight decay (Burn's default 1e-4).
+    #[serde(default = "defaults::weight_decay")]
+    pub weight_decay: f64,
+    /// Stop once the validation MSE (measured at the start of an epoch) is at or below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_val_mse: Option<f64>,
+    /// Stop after this many epochs without a new best validation MSE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patience: Option<usize>,
     /// Step size (the tutorial: 0.001).
     #[serde(default = "defaults::learning_rate")]
     pub learning_rate: f64,
@@ -69,6 +81,10 @@ impl Default for TrainSection {
             mode: Mode::default(),
             update_order: OrderName::default(),
             optimizer: OptimizerName::default(),
+            epsilon: defaults::epsilon(),
+            weight_decay: defaults::weight_decay(),
+            target_val_mse: None,
+            patience: None,
             learning_rate: defaults::learning_rate(),
             epochs: defaults::epochs(),
             batch_size: defaults::batch_size(),
@@ -102,17 +118,41 @@ impl TrainSection {
                 "expected 1 or more samples per step".into(),
             );
         }
-        if self.mode == Mode::Autodiff {
+        if self.mode == Mode::Manual && self.optimizer != OptimizerName::Sgd {
             return bad(
-                "train.mode",
-                "\"autodiff\" is not implemented yet; use \"manual\"".into(),
+                "train.optimizer",
+                "the manual mode has only \"sgd\"; set train.mode = \"autodiff\" for adam or adamw"
+                    .into(),
             );
         }
-        if self.engine == Engine::Fused && self.batch_size != 1 {
+        if self.engine == Engine::Fused && (self.batch_size != 1 || self.mode == Mode::Autodiff) {
             return bad(
                 "train.engine",
-                "\"fused\" runs per-sample SGD: it needs batch_size = 1".into(),
+                "\"fused\" runs manual per-sample SGD: it needs mode = \"manual\" and batch_size = 1".into(),
             );
+        }
+        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+            return bad(
+                "train.epsilon",
+                format!("expected a positive number, found {}", self.epsilon),
+            );
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return bad(
+                "train.weight_decay",
+                format!("expected 0 or more, found {}", self.weight_decay),
+            );
+        }
+        if let Some(t) = self.target_val_mse
+            && !(t.is_finite() && t >= 0.0)
+        {
+            return bad(
+                "train.target_val_mse",
+                format!("expected 0 or more, found {t}"),
+            );
+        }
+        if self.patience == Some(0) {
+            return bad("train.patience", "expected 1 or more epochs".into());
         }
         Ok(())
     }
@@ -125,7 +165,7 @@ pub enum Mode {
     /// Hand-written gradients, plain SGD.
     #[default]
     Manual,
-    /// Burn's autodiff and optimizers (not implemented yet).
+    /// Burn's autodiff and optimizers.
     Autodiff,
 }
 
@@ -147,6 +187,10 @@ pub enum OptimizerName {
     /// Plain stochastic gradient descent.
     #[default]
     Sgd,
+    /// Adam (Kingma & Ba 2015).
+    Adam,
+    /// Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+    Adamw,
 }
 
 /// `train.engine`.
@@ -306,6 +350,12 @@ mod defaults {
     }
     pub fn seed() -> u32 {
         42
+    }
+    pub fn epsilon() -> f64 {
+        1e-5
+    }
+    pub fn weight_decay() -> f64 {
+        1e-4
     }
 }
 

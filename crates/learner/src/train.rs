@@ -8,7 +8,10 @@ use serde::Serialize;
 use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, Scaler};
 use zoepnet_model::{Init, Mlp, UpdateOrder};
 
-use crate::config::{Engine, ExperimentConfig, OrderName};
+use burn::module::Module;
+use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+
+use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
 use crate::fused::Weights;
 
 /// One epoch's figures, as `metrics.csv` holds them.
@@ -130,7 +133,8 @@ pub fn engine_for(config: &ExperimentConfig) -> Engine {
         Engine::Auto => {
             let cpu = config.backend.kind != crate::device::Backend::Wgpu;
             let f64 = config.backend.precision() == crate::device::Precision::F64;
-            if cpu && f64 && config.train.batch_size == 1 {
+            let manual = config.train.mode == Mode::Manual;
+            if cpu && f64 && manual && config.train.batch_size == 1 {
                 Engine::Fused
             } else {
                 Engine::Tensor
@@ -188,7 +192,24 @@ pub fn train(
     let mut rng = NumpyRandomState::seed(t.seed);
     let mut weights = initial_weights(config, &mut rng, device);
     let engine = engine_for(config);
-    let mut model = to_model(config, &weights, device)?;
+    let autodiff = t.mode == Mode::Autodiff;
+    // Autodiff builds its parameters on the autodiff twin of the device.
+    let train_device = if autodiff {
+        device.clone().autodiff()
+    } else {
+        device.clone()
+    };
+    let mut model = to_model(config, &weights, &train_device)?;
+    let mut optimizer: Option<ModuleOptimizer> = autodiff.then(|| match t.optimizer {
+        OptimizerName::Sgd => SgdConfig::new().init(),
+        OptimizerName::Adam => AdamConfig::new().with_epsilon(t.epsilon as f32).init(),
+        OptimizerName::Adamw => AdamWConfig::new()
+            .with_epsilon(t.epsilon as f32)
+            .with_weight_decay(t.weight_decay as f32)
+            .init(),
+    });
+    let mut best_val = f64::INFINITY;
+    let mut since_best = 0usize;
     let mut scratch = weights.scratch();
     let mut train_order: Vec<usize> = (0..train_t.len()).collect();
     let mut val_order: Vec<usize> = (0..val_t.len()).collect();
@@ -200,6 +221,7 @@ pub fn train(
             rng.shuffle(&mut val_order);
         }
         let val_mse = match engine {
+            Engine::Tensor if autodiff => tensor_mse(&model.valid(), &val_x, &val_t, &train_device),
             Engine::Tensor => tensor_mse(&model, &val_x, &val_t, device),
             _ => weights.mse(&val_x, &val_t, &mut scratch),
         };
@@ -212,9 +234,20 @@ pub fn train(
                 for chunk in train_order.chunks(t.batch_size) {
                     let xs: Vec<[f64; 7]> = chunk.iter().map(|&i| train_x[i]).collect();
                     let ts: Vec<f64> = chunk.iter().map(|&i| train_t[i]).collect();
-                    let (x, y) = tensors(&xs, &ts, device);
-                    let (next, loss) = model.sgd_step(x, y, t.learning_rate, order);
-                    model = next;
+                    let (x, y) = tensors(&xs, &ts, &train_device);
+                    let loss = match optimizer.as_mut() {
+                        Some(optim) => {
+                            let loss = model.loss(x, y);
+                            let grads = GradientsParams::from_grads(loss.backward(), &model);
+                            model = optim.step(t.learning_rate, model, grads);
+                            loss
+                        }
+                        None => {
+                            let (next, loss) = model.sgd_step(x, y, t.learning_rate, order);
+                            model = next;
+                            loss
+                        }
+                    };
                     let loss: Vec<f64> = loss
                         .into_data()
                         .convert::<f64>()
@@ -252,11 +285,38 @@ pub fn train(
         };
         on_epoch(&row);
         metrics.push(row);
+        if val_mse < best_val {
+            best_val = val_mse;
+            since_best = 0;
+        } else {
+            since_best += 1;
+        }
+        let reached = t.target_val_mse.is_some_and(|target| val_mse <= target);
+        let stalled = t.patience.is_some_and(|p| since_best >= p);
+        if reached || stalled {
+            break;
+        }
     }
     let train_seconds = start.elapsed().as_secs_f64();
-    if engine != Engine::Tensor {
-        model = to_model(config, &weights, device)?;
-    }
+    let model = match engine {
+        Engine::Tensor if autodiff => {
+            // Back on the plain device, without the autodiff graph.
+            let (w1, b1, w2, b2) = model.values();
+            to_model(
+                config,
+                &Weights {
+                    activation: weights.activation,
+                    w1,
+                    b1,
+                    w2,
+                    b2,
+                },
+                device,
+            )?
+        }
+        Engine::Tensor => model,
+        _ => to_model(config, &weights, device)?,
+    };
 
     // Evaluation of the final weights.
     let mse = |items: &[InterfaceItem]| {

@@ -14,7 +14,9 @@ use super::fetch::locate_logs;
 pub struct GradcheckArgs {
     /// The experiment config: its [data], [model] and [backend] sections.
     config: PathBuf,
-    /// The backend to run on (overrides backend.kind): ndarray, flex or wgpu.
+    /// The backend to run on (overrides backend.kind): ndarray, flex or wgpu; with it the
+    /// backend's default precision (f64 on the CPU backends, f32 on wgpu) unless
+    /// `--set backend.precision=...` is given.
     #[arg(long)]
     backend: Option<Backend>,
     /// Samples in the batch: the first of the training split.
@@ -27,10 +29,7 @@ pub struct GradcheckArgs {
 }
 
 pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
-    let mut overrides = args.set.clone();
-    if let Some(backend) = args.backend {
-        overrides.push(format!("backend.kind={backend}"));
-    }
+    let overrides = super::with_backend(&args.set, args.backend);
     let config = ExperimentConfig::load_with(&args.config, &overrides)?;
     let logs = locate_logs(&config.data, &args.config, options, false)?;
     let report = zoepnet_learner::gradcheck::run(&config, &logs, args.batch)?;

@@ -50,3 +50,23 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 }
 
 pub use zoepnet_learner::run::write_atomically;
+
+/// The `--set` overrides with `--backend` applied: the backend, and its default precision
+/// (f64 on the CPU backends, f32 on wgpu) unless a `--set backend.precision=...` says otherwise.
+pub fn with_backend(
+    set: &[String],
+    backend: Option<zoepnet_learner::device::Backend>,
+) -> Vec<String> {
+    let mut overrides = set.to_vec();
+    if let Some(backend) = backend {
+        overrides.push(format!("backend.kind={backend}"));
+        if !set
+            .iter()
+            .any(|s| s.trim_start().starts_with("backend.precision"))
+        {
+            let precision = zoepnet_learner::Precision::default_for(backend);
+            overrides.push(format!("backend.precision={precision}"));
+        }
+    }
+    overrides
+}

@@ -20,7 +20,9 @@ pub struct TrainArgs {
     /// The run folder (default: runs/<config name>).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// The backend to run on (overrides backend.kind): ndarray, flex or wgpu.
+    /// The backend to run on (overrides backend.kind): ndarray, flex or wgpu; with it the
+    /// backend's default precision (f64 on the CPU backends, f32 on wgpu) unless
+    /// `--set backend.precision=...` is given.
     #[arg(long)]
     backend: Option<Backend>,
     /// Override a config value, e.g. `--set train.epochs=10` (repeatable; the value in TOML
@@ -30,10 +32,7 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
-    let mut overrides = args.set.clone();
-    if let Some(backend) = args.backend {
-        overrides.push(format!("backend.kind={backend}"));
-    }
+    let overrides = super::with_backend(&args.set, args.backend);
     let config = ExperimentConfig::load_with(&args.config, &overrides)?;
     let logs = locate_logs(&config.data, &args.config, options, false)?;
     let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
