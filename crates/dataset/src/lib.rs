@@ -16,5 +16,5 @@ pub use interfaces::{
     DatasetError, FEATURES, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare,
     prepare_blind,
 };
-pub use rng::NumpyRandomState;
+pub use rng::{NumpyRandomState, RngState};
 pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};

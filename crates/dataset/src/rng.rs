@@ -25,6 +25,18 @@ pub struct NumpyRandomState {
 const N: usize = 624;
 const M: usize = 397;
 
+/// The whole state of a [`NumpyRandomState`], for checkpoints (`np.random.get_state()` holds
+/// the same: the key, the position and the cached Gaussian).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RngState {
+    /// The 624 words of the MT19937 key.
+    pub key: Vec<u32>,
+    /// The position in the key.
+    pub pos: usize,
+    /// The cached second value of the polar method, if any.
+    pub gauss: Option<f64>,
+}
+
 impl NumpyRandomState {
     /// The state after `np.random.seed(seed)`.
     pub fn seed(seed: u32) -> Self {
@@ -53,6 +65,25 @@ impl NumpyRandomState {
             self.mt[i] = self.mt[(i + M) % N] ^ (y >> 1) ^ mag;
         }
         self.index = 0;
+    }
+
+    /// The state, to be saved.
+    pub fn state(&self) -> RngState {
+        RngState {
+            key: self.mt.to_vec(),
+            pos: self.index,
+            gauss: self.gauss,
+        }
+    }
+
+    /// The generator at a saved state, or `None` when the state is malformed.
+    pub fn from_state(state: &RngState) -> Option<Self> {
+        let mt: [u32; N] = state.key.as_slice().try_into().ok()?;
+        (state.pos <= N).then_some(Self {
+            mt,
+            index: state.pos,
+            gauss: state.gauss,
+        })
     }
 
     /// The next raw 32-bit output.
@@ -202,6 +233,25 @@ mod tests {
         rng.shuffle(&mut b);
         assert_eq!(b[..5], [361, 73, 374, 155, 104]);
         assert_eq!(b[495..], [106, 270, 348, 435, 102]);
+    }
+
+    #[test]
+    fn a_saved_state_continues_the_same_stream() {
+        let mut rng = NumpyRandomState::seed(42);
+        let _ = (rng.randn(), rng.random());
+        let saved = rng.state();
+        let expected: Vec<f64> = (0..700).map(|_| rng.randn()).collect();
+        let mut restored = NumpyRandomState::from_state(&saved).unwrap();
+        let got: Vec<f64> = (0..700).map(|_| restored.randn()).collect();
+        assert_eq!(got, expected);
+        assert!(
+            NumpyRandomState::from_state(&RngState {
+                key: vec![1; 3],
+                pos: 0,
+                gauss: None
+            })
+            .is_none()
+        );
     }
 
     #[test]

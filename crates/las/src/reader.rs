@@ -186,18 +186,7 @@ pub fn parse(bytes: &[u8], options: &ReadOptions) -> Result<LasFile, LasError> {
                 Kind::Params => file.params.title = title.trim().to_owned(),
                 Kind::Unknown => file.extra.push((title.trim().to_owned(), Vec::new())),
                 Kind::Ascii => {
-                    if !seen.version {
-                        return Err(LasError::MissingSection {
-                            section: "version",
-                            marker: "~V",
-                        });
-                    }
-                    if curve_items.is_empty() {
-                        return Err(LasError::MissingSection {
-                            section: "curve",
-                            marker: "~C",
-                        });
-                    }
+                    seen.require_header(&curve_items)?;
                     finish_header(&mut file, &mut curve_items);
                     data = Some(DataReader::new(&file, curve_items.len(), options));
                 }
@@ -242,18 +231,7 @@ pub fn parse(bytes: &[u8], options: &ReadOptions) -> Result<LasFile, LasError> {
     match data {
         Some(reader) => file.curves = reader.finish(curve_items, &mut file.warnings),
         None if file.curves.is_empty() => {
-            if !seen.version {
-                return Err(LasError::MissingSection {
-                    section: "version",
-                    marker: "~V",
-                });
-            }
-            if curve_items.is_empty() {
-                return Err(LasError::MissingSection {
-                    section: "curve",
-                    marker: "~C",
-                });
-            }
+            seen.require_header(&curve_items)?;
             return Err(LasError::MissingSection {
                 section: "data",
                 marker: "~A",
@@ -278,6 +256,23 @@ struct Seen {
 }
 
 impl Seen {
+    /// The sections the data section needs before it: ~V, and ~C with at least one curve.
+    fn require_header(&self, curve_items: &[HeaderItem]) -> Result<(), LasError> {
+        if !self.version {
+            return Err(LasError::MissingSection {
+                section: "version",
+                marker: "~V",
+            });
+        }
+        if curve_items.is_empty() {
+            return Err(LasError::MissingSection {
+                section: "curve",
+                marker: "~C",
+            });
+        }
+        Ok(())
+    }
+
     fn mark(&mut self, kind: Kind) {
         match kind {
             Kind::Version => self.version = true,

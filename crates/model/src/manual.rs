@@ -51,20 +51,70 @@ fn sub_scaled<const D: usize>(
     param.map(|w| w - grad.mul_scalar(lr))
 }
 
+/// The output layer's part of back-propagation, shared by both update orders.
+struct OutputLayer {
+    forward: crate::mlp::Forward,
+    loss: Tensor<1>,
+    /// dL/dy: `[B, 1]`.
+    dy: Tensor<2>,
+    /// dL/dW2: `[H, 1]`.
+    w2: Tensor<2>,
+    /// dL/db2: `[1]`.
+    b2: Tensor<1>,
+}
+
 impl Mlp {
-    /// The loss (`[1]`) and its gradients for inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
-    pub fn manual_gradients(&self, x: Tensor<2>, t: Tensor<2>) -> (Tensor<1>, Gradients) {
+    fn output_layer(&self, x: Tensor<2>, t: Tensor<2>) -> OutputLayer {
         let batch = x.dims()[0] as f64;
-        let f = self.forward_all(x.clone());
-        let err = f.y - t; // [B, 1]
+        let forward = self.forward_all(x);
+        let err = forward.y.clone() - t; // [B, 1]
         let loss = (err.clone() * err.clone()).mean().mul_scalar(0.5);
         let dy = err.div_scalar(batch); // [B, 1]
-        let w2 = dy.clone().transpose().matmul(f.a1.clone()).transpose(); // [H, 1]
+        let w2 = dy
+            .clone()
+            .transpose()
+            .matmul(forward.a1.clone())
+            .transpose(); // [H, 1]
         let b2 = dy.clone().sum_dim(0).squeeze_dim::<1>(0); // [1]
-        let dz1 = dy.matmul(self.w2.val().transpose()) * self.activation.derivative(f.z1, f.a1); // [B, H]
-        let w1 = x.transpose().matmul(dz1.clone()); // [inputs, H]
-        let b1 = dz1.sum_dim(0).squeeze_dim::<1>(0); // [H]
-        (loss, Gradients { w1, b1, w2, b2 })
+        OutputLayer {
+            forward,
+            loss,
+            dy,
+            w2,
+            b2,
+        }
+    }
+
+    /// The hidden layer's gradients (W1 `[inputs, H]`, b1 `[H]`) from dL/dy and the W2 to
+    /// propagate it through.
+    fn hidden_layer(
+        &self,
+        x: Tensor<2>,
+        out: &OutputLayer,
+        w2: Tensor<2>,
+    ) -> (Tensor<2>, Tensor<1>) {
+        let f = &out.forward;
+        let dz1 = out.dy.clone().matmul(w2.transpose())
+            * self.activation.derivative(f.z1.clone(), f.a1.clone()); // [B, H]
+        (
+            x.transpose().matmul(dz1.clone()),
+            dz1.sum_dim(0).squeeze_dim::<1>(0),
+        )
+    }
+
+    /// The loss (`[1]`) and its gradients for inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
+    pub fn manual_gradients(&self, x: Tensor<2>, t: Tensor<2>) -> (Tensor<1>, Gradients) {
+        let out = self.output_layer(x.clone(), t);
+        let (w1, b1) = self.hidden_layer(x, &out, self.w2.val());
+        (
+            out.loss,
+            Gradients {
+                w1,
+                b1,
+                w2: out.w2,
+                b2: out.b2,
+            },
+        )
     }
 
     /// Plain gradient descent: every parameter minus `lr` times its gradient.
@@ -92,19 +142,13 @@ impl Mlp {
                 (self.apply(grads, lr), loss)
             }
             UpdateOrder::Tutorial => {
-                let batch = x.dims()[0] as f64;
-                let f = self.forward_all(x.clone());
-                let err = f.y - t; // [B, 1]
-                let loss = (err.clone() * err.clone()).mean().mul_scalar(0.5);
-                let dy = err.div_scalar(batch); // [B, 1]
-                let gw2 = dy.clone().transpose().matmul(f.a1.clone()).transpose(); // [H, 1]
-                let gb2 = dy.clone().sum_dim(0).squeeze_dim::<1>(0); // [1]
-                let w2 = sub_scaled(self.w2, gw2, lr);
-                let b2 = sub_scaled(self.b2, gb2, lr);
+                let out = self.output_layer(x.clone(), t);
+                let w2 = sub_scaled(self.w2.clone(), out.w2.clone(), lr);
+                let b2 = sub_scaled(self.b2.clone(), out.b2.clone(), lr);
                 // The hidden error with the W2 just updated.
-                let dz1 = dy.matmul(w2.val().transpose()) * self.activation.derivative(f.z1, f.a1); // [B, H]
-                let w1 = sub_scaled(self.w1, x.transpose().matmul(dz1.clone()), lr);
-                let b1 = sub_scaled(self.b1, dz1.sum_dim(0).squeeze_dim::<1>(0), lr);
+                let (gw1, gb1) = self.hidden_layer(x, &out, w2.val());
+                let w1 = sub_scaled(self.w1, gw1, lr);
+                let b1 = sub_scaled(self.b1, gb1, lr);
                 (
                     Self {
                         w1,
@@ -113,7 +157,7 @@ impl Mlp {
                         b2,
                         activation: self.activation,
                     },
-                    loss,
+                    out.loss,
                 )
             }
         }
