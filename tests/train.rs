@@ -240,3 +240,79 @@ fn autodiff_training_agrees_on_ndarray_and_wgpu() {
         val[1]
     );
 }
+
+#[test]
+fn an_interrupted_run_resumes_to_the_same_weights() {
+    for engine in ["fused", "tensor"] {
+        let settings = [
+            "--set".to_owned(),
+            "train.epochs=4".to_owned(),
+            "--set".to_owned(),
+            "model.hidden=16".to_owned(),
+            "--set".to_owned(),
+            format!("train.engine={engine}"),
+        ];
+        let settings: Vec<&str> = settings.iter().map(String::as_str).collect();
+        let whole = temp_dir(&format!("train-whole-{engine}"));
+        let (code, stdout, stderr) = train(&whole, &settings);
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+
+        // Stopped after epoch 2, as an interruption would: metrics and checkpoint of 2 epochs.
+        let parts = temp_dir(&format!("train-parts-{engine}"));
+        let (status, _, stderr) = run(zoepnet()
+            .args(["train", "configs/tutorial.toml", "--offline", "--out"])
+            .arg(&parts)
+            .args(&settings)
+            .env("ZOEPNET_DATA_DIR", real_data_dir())
+            .env("ZOEPNET_STOP_AFTER_EPOCH", "2"));
+        assert_eq!(status.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("stopped after epoch 2; continue with `zoepnet train --resume"),
+            "{stderr}"
+        );
+        assert_eq!(metrics(&parts).len(), 2);
+        assert!(!parts.join("summary.json").exists());
+
+        let (status, stdout, stderr) = run(zoepnet()
+            .arg("train")
+            .arg("--resume")
+            .arg(&parts)
+            .env("ZOEPNET_DATA_DIR", real_data_dir())
+            .env("ZOEPNET_OFFLINE", "1"));
+        assert!(status.status.success(), "{stdout}{stderr}");
+        assert!(stderr.contains("resuming"), "{stderr}");
+        let (a, b) = (metrics(&whole), metrics(&parts));
+        assert_eq!(a.len(), 4);
+        assert_eq!(b.len(), 4);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x[..3], y[..3], "{engine}: the same epochs, to the last bit");
+        }
+        let summary = |dir: &Path| -> serde_json::Value {
+            serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+        };
+        for key in ["final_train_mse", "final_val_mse", "blind_mse"] {
+            assert_eq!(
+                summary(&whole)[key],
+                summary(&parts)[key],
+                "{engine}: {key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_diverging_run_stops_with_a_clear_error() {
+    let out = temp_dir("train-diverge");
+    let (code, stdout, stderr) = train(
+        &out,
+        &[
+            "--set",
+            "train.learning_rate=1e6",
+            "--set",
+            "train.epochs=3",
+        ],
+    );
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("the training loss became"), "{stderr}");
+    assert!(stderr.contains("lower train.learning_rate"), "{stderr}");
+}

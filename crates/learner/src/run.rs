@@ -14,7 +14,7 @@ use zoepnet_dataset::Scaler;
 
 use crate::config::ExperimentConfig;
 use crate::device::DeviceInfo;
-use crate::train::{EpochMetrics, Trained};
+use crate::train::{Checkpoint, EpochMetrics, Trained};
 
 /// Writes `path` through a temporary file beside it, renamed into place once complete.
 pub fn write_atomically(
@@ -135,6 +135,24 @@ impl RunFolder {
             }
             Ok(())
         })
+    }
+
+    /// Writes `checkpoint.json` (exact: f64 values are written so that they read back the same).
+    pub fn checkpoint(&self, checkpoint: &Checkpoint) -> Result<(), RunError> {
+        self.write("checkpoint.json", |f| {
+            serde_json::to_writer(&mut *f, checkpoint).map_err(io::Error::from)
+        })
+    }
+
+    /// The checkpoint of the run folder `dir`.
+    pub fn load_checkpoint(dir: &Path) -> Result<Checkpoint, RunError> {
+        let path = dir.join("checkpoint.json");
+        let err = |message: String| RunError {
+            path: path.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| err(e.to_string()))
     }
 
     /// Writes the model and `summary.json`; returns the summary.

@@ -4,8 +4,10 @@
 use std::time::Instant;
 
 use burn::tensor::{Device, Tensor, TensorData};
-use serde::Serialize;
-use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, Scaler};
+use std::ops::ControlFlow;
+
+use serde::{Deserialize, Serialize};
+use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, RngState, Scaler};
 use zoepnet_model::{Init, Mlp, UpdateOrder};
 
 use burn::module::Module;
@@ -15,7 +17,7 @@ use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
 use crate::fused::Weights;
 
 /// One epoch's figures, as `metrics.csv` holds them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EpochMetrics {
     /// 1-based epoch.
     pub epoch: usize,
@@ -40,6 +42,15 @@ pub enum TrainError {
         /// The loss.
         value: f64,
     },
+    /// The caller asked to stop after this epoch (its checkpoint is written).
+    #[error("stopped after epoch {epoch}")]
+    Stopped {
+        /// The last epoch completed.
+        epoch: usize,
+    },
+    /// A checkpoint that does not fit this run.
+    #[error("the checkpoint does not fit this run: {0}")]
+    Checkpoint(String),
     /// The network could not be built from its weights.
     #[error(transparent)]
     Model(#[from] zoepnet_model::ModelError),
@@ -75,6 +86,35 @@ pub struct Trained {
     pub train_seconds: f64,
     /// The engine that ran.
     pub engine: Engine,
+}
+
+/// Everything needed to continue a manual-mode run after an epoch as if it had not stopped:
+/// the weights, the random generator, the current order of both lists, early-stopping state and
+/// the metrics so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Epochs completed.
+    pub epoch: usize,
+    /// The NumPy generator after them.
+    pub rng: RngState,
+    /// The training list's order (shuffled in place each epoch, as the notebook's list).
+    pub train_order: Vec<usize>,
+    /// The validation list's order.
+    pub val_order: Vec<usize>,
+    /// The best validation MSE so far (none before the first epoch).
+    pub best_val: Option<f64>,
+    /// Epochs since it.
+    pub since_best: usize,
+    /// W1, `[inputs, hidden]` row-major.
+    pub w1: Vec<f64>,
+    /// b1.
+    pub b1: Vec<f64>,
+    /// W2.
+    pub w2: Vec<f64>,
+    /// b2.
+    pub b2: f64,
+    /// The metrics of the epochs completed.
+    pub metrics: Vec<EpochMetrics>,
 }
 
 /// The scaled inputs and the targets of a set of items.
@@ -175,12 +215,17 @@ fn tensors(xs: &[[f64; 7]], ts: &[f64], device: &Device) -> (Tensor<2>, Tensor<2
     )
 }
 
-/// Trains the config's network on `prepared` on `device`, calling `on_epoch` after each epoch.
+/// Trains the config's network on `prepared` on `device`, from `resume` when given.
+///
+/// After each epoch `on_epoch` gets its metrics and, in manual mode, a checkpoint from which
+/// [`train`] continues exactly; returning `ControlFlow::Break` stops the run there
+/// ([`TrainError::Stopped`]).
 pub fn train(
     config: &ExperimentConfig,
     prepared: &Prepared,
     device: &Device,
-    on_epoch: &mut dyn FnMut(&EpochMetrics),
+    resume: Option<Checkpoint>,
+    on_epoch: &mut dyn FnMut(&EpochMetrics, Option<&Checkpoint>) -> ControlFlow<()>,
 ) -> Result<Trained, TrainError> {
     let t = &config.train;
     let order = match t.update_order {
@@ -210,13 +255,44 @@ pub fn train(
     });
     let mut best_val = f64::INFINITY;
     let mut since_best = 0usize;
-    let mut scratch = weights.scratch();
     let mut train_order: Vec<usize> = (0..train_t.len()).collect();
     let mut val_order: Vec<usize> = (0..val_t.len()).collect();
-    let start = Instant::now();
     let mut metrics = Vec::with_capacity(t.epochs);
+    let mut first_epoch = 1;
+    let mut seconds_before = 0.0;
+    if let Some(cp) = resume {
+        if autodiff {
+            return Err(TrainError::Checkpoint("resuming is for the manual mode (autodiff keeps optimizer state it does not save yet)".into()));
+        }
+        let fits = cp.train_order.len() == train_t.len()
+            && cp.val_order.len() == val_t.len()
+            && cp.w1.len() == weights.w1.len()
+            && cp.b1.len() == weights.b1.len()
+            && cp.w2.len() == weights.w2.len()
+            && cp.metrics.len() == cp.epoch;
+        rng = NumpyRandomState::from_state(&cp.rng)
+            .filter(|_| fits)
+            .ok_or_else(|| TrainError::Checkpoint("its sizes differ from the config's".into()))?;
+        weights = Weights {
+            activation: weights.activation,
+            w1: cp.w1,
+            b1: cp.b1,
+            w2: cp.w2,
+            b2: cp.b2,
+        };
+        model = to_model(config, &weights, &train_device)?;
+        train_order = cp.train_order;
+        val_order = cp.val_order;
+        best_val = cp.best_val.unwrap_or(f64::INFINITY);
+        since_best = cp.since_best;
+        seconds_before = cp.metrics.last().map_or(0.0, |m| m.seconds);
+        metrics = cp.metrics;
+        first_epoch = cp.epoch + 1;
+    }
+    let mut scratch = weights.scratch();
+    let start = Instant::now();
 
-    for epoch in 1..=t.epochs {
+    for epoch in first_epoch..=t.epochs {
         if t.shuffle {
             rng.shuffle(&mut val_order);
         }
@@ -281,9 +357,8 @@ pub fn train(
             train_mse,
             val_mse,
             learning_rate: t.learning_rate,
-            seconds: start.elapsed().as_secs_f64(),
+            seconds: seconds_before + start.elapsed().as_secs_f64(),
         };
-        on_epoch(&row);
         metrics.push(row);
         if val_mse < best_val {
             best_val = val_mse;
@@ -291,13 +366,40 @@ pub fn train(
         } else {
             since_best += 1;
         }
+        let checkpoint = (!autodiff).then(|| {
+            let (w1, b1, w2, b2) = match engine {
+                Engine::Tensor => model.values(),
+                _ => (
+                    weights.w1.clone(),
+                    weights.b1.clone(),
+                    weights.w2.clone(),
+                    weights.b2,
+                ),
+            };
+            Checkpoint {
+                epoch,
+                rng: rng.state(),
+                train_order: train_order.clone(),
+                val_order: val_order.clone(),
+                best_val: best_val.is_finite().then_some(best_val),
+                since_best,
+                w1,
+                b1,
+                w2,
+                b2,
+                metrics: metrics.clone(),
+            }
+        });
+        if on_epoch(&row, checkpoint.as_ref()).is_break() {
+            return Err(TrainError::Stopped { epoch });
+        }
         let reached = t.target_val_mse.is_some_and(|target| val_mse <= target);
         let stalled = t.patience.is_some_and(|p| since_best >= p);
         if reached || stalled {
             break;
         }
     }
-    let train_seconds = start.elapsed().as_secs_f64();
+    let train_seconds = seconds_before + start.elapsed().as_secs_f64();
     let model = match engine {
         Engine::Tensor if autodiff => {
             // Back on the plain device, without the autodiff graph.

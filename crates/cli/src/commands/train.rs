@@ -3,20 +3,27 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::Context;
+use std::ops::ControlFlow;
+
+use anyhow::{Context, bail};
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::device::{self, Backend};
 use zoepnet_learner::run::RunFolder;
-use zoepnet_learner::train::{EpochMetrics, train};
+use zoepnet_learner::train::{EpochMetrics, TrainError, train};
 
 use super::fetch::locate_logs;
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// The experiment config: [data], [model], [train] and [backend].
-    config: PathBuf,
+    #[arg(required_unless_present = "resume")]
+    config: Option<PathBuf>,
+    /// Continue an interrupted manual-mode run from its folder's checkpoint (its config.toml and
+    /// checkpoint.json); it ends with the same weights as an uninterrupted run.
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "out", "backend", "set"])]
+    resume: Option<PathBuf>,
     /// The run folder (default: runs/<config name>).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -32,20 +39,39 @@ pub struct TrainArgs {
 }
 
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
+    let (config_path, out, resume) = match (&args.resume, &args.config) {
+        (Some(dir), _) => (
+            dir.join("config.toml"),
+            dir.clone(),
+            Some(RunFolder::load_checkpoint(dir)?),
+        ),
+        (None, Some(config)) => {
+            let out = args.out.clone().unwrap_or_else(|| {
+                let stem = config
+                    .file_stem()
+                    .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+                PathBuf::from("runs").join(stem)
+            });
+            (config.clone(), out, None)
+        }
+        (None, None) => {
+            return Err(super::UsageError("a CONFIG or --resume RUN_DIR is needed".into()).into());
+        }
+    };
     let overrides = super::with_backend(&args.set, args.backend);
-    let config = ExperimentConfig::load_with(&args.config, &overrides)?;
-    let logs = locate_logs(&config.data, &args.config, options, false)?;
+    let config = ExperimentConfig::load_with(&config_path, &overrides)?;
+    let logs = locate_logs(&config.data, &config_path, options, false)?;
     let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
     let (device, info) = device::select_with(config.backend.kind, config.backend.precision())?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .config
-            .file_stem()
-            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("runs").join(stem)
-    });
     let folder = RunFolder::create(&out)?;
-    folder.start(&config, &prepared.scaler)?;
+    match &resume {
+        Some(cp) => eprintln!("resuming {} after epoch {}", out.display(), cp.epoch),
+        None => folder.start(&config, &prepared.scaler)?,
+    }
+    // A test aid: stop after this epoch as an interruption would (its checkpoint written).
+    let stop_after: Option<usize> = std::env::var("ZOEPNET_STOP_AFTER_EPOCH")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let engine = zoepnet_learner::train::engine_for(&config);
     eprintln!(
         "training: {} training / {} validation interfaces, {} epochs, {} ({}) in {}, {} engine",
@@ -61,35 +87,61 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let tty = std::io::stderr().is_terminal();
     let epochs = config.train.epochs;
     let every = (epochs / 20).max(1);
-    let mut rows: Vec<EpochMetrics> = Vec::new();
+    let mut rows: Vec<EpochMetrics> = resume
+        .as_ref()
+        .map(|cp| cp.metrics.clone())
+        .unwrap_or_default();
     let mut write_error = None;
-    let trained = train(&config, &prepared, &device, &mut |row| {
-        rows.push(*row);
-        if let Err(e) = folder.metrics(&rows) {
-            write_error.get_or_insert(e);
-        }
-        let line = format!(
-            "epoch {:>width$}/{epochs}  train MSE {:.4e}  val MSE {:.4e}  {:.1} s",
-            row.epoch,
-            row.train_mse,
-            row.val_mse,
-            row.seconds,
-            width = epochs.to_string().len()
-        );
-        if tty {
-            eprint!("\r{line}");
-            let _ = std::io::stderr().flush();
-            if row.epoch == epochs {
-                eprintln!();
+    let outcome = train(
+        &config,
+        &prepared,
+        &device,
+        resume,
+        &mut |row, checkpoint| {
+            rows.push(*row);
+            let written = folder
+                .metrics(&rows)
+                .and_then(|()| checkpoint.map_or(Ok(()), |cp| folder.checkpoint(cp)));
+            if let Err(e) = written {
+                write_error.get_or_insert(e);
+                return ControlFlow::Break(());
             }
-        } else if row.epoch % every == 0 || row.epoch == epochs || row.epoch == 1 {
-            eprintln!("{line}");
-        }
-    })
-    .with_context(|| format!("training {}", args.config.display()))?;
+            let line = format!(
+                "epoch {:>width$}/{epochs}  train MSE {:.4e}  val MSE {:.4e}  {:.1} s",
+                row.epoch,
+                row.train_mse,
+                row.val_mse,
+                row.seconds,
+                width = epochs.to_string().len()
+            );
+            if tty {
+                eprint!("\r{line}");
+                let _ = std::io::stderr().flush();
+                if row.epoch == epochs {
+                    eprintln!();
+                }
+            } else if row.epoch % every == 0 || row.epoch == epochs || row.epoch == 1 {
+                eprintln!("{line}");
+            }
+            if stop_after == Some(row.epoch) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    );
     if let Some(e) = write_error {
         return Err(e.into());
     }
+    let trained = match outcome {
+        Err(TrainError::Stopped { epoch }) => {
+            bail!(
+                "stopped after epoch {epoch}; continue with `zoepnet train --resume {}`",
+                out.display()
+            )
+        }
+        other => other.with_context(|| format!("training {}", config_path.display()))?,
+    };
     let summary = folder.finish(&config, &trained, &info)?;
     println!("run folder: {}", folder.dir().display());
     println!(
