@@ -56,6 +56,17 @@ pub struct TrainSection {
     /// Step size (the tutorial: 0.001).
     #[serde(default = "defaults::learning_rate")]
     pub learning_rate: f64,
+    /// How the learning rate changes from epoch to epoch: `constant` (the tutorial), `cosine`
+    /// (from `learning_rate` at the first epoch to `final_learning_rate` at the last, half a
+    /// cosine), or `exponential` (times `gamma` each epoch).
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// The last epoch's learning rate under `cosine` (default: learning_rate / 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_learning_rate: Option<f64>,
+    /// The factor per epoch under `exponential`.
+    #[serde(default = "defaults::gamma")]
+    pub gamma: f64,
     /// Passes over the training set (the tutorial: 100).
     #[serde(default = "defaults::epochs")]
     pub epochs: usize,
@@ -81,6 +92,9 @@ impl Default for TrainSection {
             mode: Mode::default(),
             update_order: OrderName::default(),
             optimizer: OptimizerName::default(),
+            schedule: Schedule::default(),
+            final_learning_rate: None,
+            gamma: defaults::gamma(),
             epsilon: defaults::epsilon(),
             weight_decay: defaults::weight_decay(),
             target_val_mse: None,
@@ -131,6 +145,20 @@ impl TrainSection {
                 "\"fused\" runs manual per-sample SGD: it needs mode = \"manual\" and batch_size = 1".into(),
             );
         }
+        if let Some(lr) = self.final_learning_rate
+            && !(lr.is_finite() && lr > 0.0)
+        {
+            return bad(
+                "train.final_learning_rate",
+                format!("expected a positive number, found {lr}"),
+            );
+        }
+        if !(self.gamma.is_finite() && self.gamma > 0.0 && self.gamma <= 1.0) {
+            return bad(
+                "train.gamma",
+                format!("expected a factor in (0, 1], found {}", self.gamma),
+            );
+        }
         if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
             return bad(
                 "train.epsilon",
@@ -156,6 +184,36 @@ impl TrainSection {
         }
         Ok(())
     }
+}
+
+impl TrainSection {
+    /// The learning rate of `epoch` (1-based) under the schedule.
+    pub fn learning_rate_at(&self, epoch: usize) -> f64 {
+        let lr = self.learning_rate;
+        let step = epoch.saturating_sub(1) as f64;
+        match self.schedule {
+            Schedule::Constant => lr,
+            Schedule::Cosine => {
+                let last = self.final_learning_rate.unwrap_or(lr / 100.0);
+                let span = (self.epochs.max(2) - 1) as f64;
+                last + 0.5 * (lr - last) * (1.0 + (std::f64::consts::PI * step / span).cos())
+            }
+            Schedule::Exponential => lr * self.gamma.powf(step),
+        }
+    }
+}
+
+/// `train.schedule`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Schedule {
+    /// The same learning rate every epoch.
+    #[default]
+    Constant,
+    /// Half a cosine from `learning_rate` to `final_learning_rate`.
+    Cosine,
+    /// `learning_rate * gamma^(epoch − 1)`.
+    Exponential,
 }
 
 /// `train.mode`.
@@ -351,6 +409,9 @@ mod defaults {
     pub fn seed() -> u32 {
         42
     }
+    pub fn gamma() -> f64 {
+        0.95
+    }
     pub fn epsilon() -> f64 {
         1e-5
     }
@@ -512,6 +573,24 @@ mod tests {
         assert!(err.contains("model.hidden"), "{err}");
         let err = parse("[data]\nlas = \"a.las\"\n[model]\nactivation = \"gelu\"\n").unwrap_err();
         assert!(err.contains("unknown variant `gelu`"), "{err}");
+    }
+
+    #[test]
+    fn learning_rate_schedules() {
+        let mut t = TrainSection {
+            learning_rate: 0.01,
+            epochs: 11,
+            ..TrainSection::default()
+        };
+        assert_eq!(t.learning_rate_at(7), 0.01);
+        t.schedule = Schedule::Cosine;
+        t.final_learning_rate = Some(0.001);
+        assert!((t.learning_rate_at(1) - 0.01).abs() < 1e-15);
+        assert!((t.learning_rate_at(6) - 0.0055).abs() < 1e-15);
+        assert!((t.learning_rate_at(11) - 0.001).abs() < 1e-15);
+        t.schedule = Schedule::Exponential;
+        t.gamma = 0.5;
+        assert_eq!(t.learning_rate_at(3), 0.0025);
     }
 
     #[test]

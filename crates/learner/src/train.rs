@@ -293,6 +293,7 @@ pub fn train(
     let start = Instant::now();
 
     for epoch in first_epoch..=t.epochs {
+        let lr = t.learning_rate_at(epoch);
         if t.shuffle {
             rng.shuffle(&mut val_order);
         }
@@ -315,11 +316,11 @@ pub fn train(
                         Some(optim) => {
                             let loss = model.loss(x, y);
                             let grads = GradientsParams::from_grads(loss.backward(), &model);
-                            model = optim.step(t.learning_rate, model, grads);
+                            model = optim.step(lr, model, grads);
                             loss
                         }
                         None => {
-                            let (next, loss) = model.sgd_step(x, y, t.learning_rate, order);
+                            let (next, loss) = model.sgd_step(x, y, lr, order);
                             model = next;
                             loss
                         }
@@ -335,13 +336,7 @@ pub fn train(
             }
             _ => {
                 for &i in &train_order {
-                    squared += weights.step(
-                        &train_x[i],
-                        train_t[i],
-                        t.learning_rate,
-                        order,
-                        &mut scratch,
-                    );
+                    squared += weights.step(&train_x[i], train_t[i], lr, order, &mut scratch);
                 }
             }
         }
@@ -356,7 +351,7 @@ pub fn train(
             epoch,
             train_mse,
             val_mse,
-            learning_rate: t.learning_rate,
+            learning_rate: lr,
             seconds: seconds_before + start.elapsed().as_secs_f64(),
         };
         metrics.push(row);
