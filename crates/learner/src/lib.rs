@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod device;
+pub mod evaluate;
 pub mod fused;
 pub mod gradcheck;
 pub mod run;

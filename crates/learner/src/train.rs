@@ -3,8 +3,9 @@
 
 use std::time::Instant;
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use std::ops::ControlFlow;
+use zoepnet_batcher::InterfaceBatcher;
 
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, RngState, Scaler};
@@ -14,6 +15,7 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 
 use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
+use crate::evaluate::{mse, predict, sweep_errors};
 use crate::fused::Weights;
 
 /// One epoch's figures, as `metrics.csv` holds them.
@@ -195,24 +197,14 @@ fn to_model(config: &ExperimentConfig, w: &Weights, device: &Device) -> Result<M
     )?)
 }
 
-fn tensor_mse(model: &Mlp, xs: &[[f64; 7]], ts: &[f64], device: &Device) -> f64 {
-    let (x, t) = tensors(xs, ts, device);
-    let err = model.forward(x) - t;
-    let mse: Vec<f64> = (err.clone() * err)
-        .mean()
-        .into_data()
-        .convert::<f64>()
-        .try_into_vec()
-        .unwrap_or_default();
-    mse.first().copied().unwrap_or(f64::NAN)
-}
-
-fn tensors(xs: &[[f64; 7]], ts: &[f64], device: &Device) -> (Tensor<2>, Tensor<2>) {
-    let flat: Vec<f64> = xs.iter().flatten().copied().collect();
-    (
-        Tensor::from_data(TensorData::new(flat, [xs.len(), 7]), device), // [B, 7]
-        Tensor::from_data(TensorData::new(ts.to_vec(), [ts.len(), 1]), device), // [B, 1]
-    )
+/// The MSE of `model` on `items` (on the run's device, scaled by the batcher).
+fn tensor_mse(
+    model: &Mlp,
+    batcher: &InterfaceBatcher,
+    items: &[InterfaceItem],
+    device: &Device,
+) -> f64 {
+    mse(&predict(model, batcher, items, device), items)
 }
 
 /// Trains the config's network on `prepared` on `device`, from `resume` when given.
@@ -232,6 +224,8 @@ pub fn train(
         OrderName::Tutorial => UpdateOrder::Tutorial,
         OrderName::Exact => UpdateOrder::Exact,
     };
+    let batcher = InterfaceBatcher::new(prepared.scaler.clone());
+    // The fused engine works on the scaled values themselves.
     let (train_x, train_t) = scaled(&prepared.scaler, &prepared.train);
     let (val_x, val_t) = scaled(&prepared.scaler, &prepared.validation);
     let mut rng = NumpyRandomState::seed(t.seed);
@@ -298,8 +292,13 @@ pub fn train(
             rng.shuffle(&mut val_order);
         }
         let val_mse = match engine {
-            Engine::Tensor if autodiff => tensor_mse(&model.valid(), &val_x, &val_t, &train_device),
-            Engine::Tensor => tensor_mse(&model, &val_x, &val_t, device),
+            Engine::Tensor if autodiff => tensor_mse(
+                &model.valid(),
+                &batcher,
+                &prepared.validation,
+                &train_device,
+            ),
+            Engine::Tensor => tensor_mse(&model, &batcher, &prepared.validation, device),
             _ => weights.mse(&val_x, &val_t, &mut scratch),
         };
         if t.shuffle {
@@ -309,9 +308,10 @@ pub fn train(
         match engine {
             Engine::Tensor => {
                 for chunk in train_order.chunks(t.batch_size) {
-                    let xs: Vec<[f64; 7]> = chunk.iter().map(|&i| train_x[i]).collect();
-                    let ts: Vec<f64> = chunk.iter().map(|&i| train_t[i]).collect();
-                    let (x, y) = tensors(&xs, &ts, &train_device);
+                    let items: Vec<InterfaceItem> =
+                        chunk.iter().map(|&i| prepared.train[i]).collect();
+                    let x = batcher.inputs(&items, &train_device); // [B, 7]
+                    let y = batcher.targets(&items, &train_device); // [B, 1]
                     let loss = match optimizer.as_mut() {
                         Some(optim) => {
                             let loss = model.loss(x, y);
@@ -416,41 +416,21 @@ pub fn train(
     };
 
     // Evaluation of the final weights.
-    let mse = |items: &[InterfaceItem]| {
-        let (x, y) = scaled(&prepared.scaler, items);
-        tensor_mse(&model, &x, &y, device)
-    };
-    let final_train_mse = mse(&prepared.train);
-    let final_val_mse = mse(&prepared.validation);
-    let blind_mse = mse(&prepared.blind_rocks);
-    let mut avo: Option<AvoError> = None;
-    for sweep in &prepared.new_angles {
-        let (x, y) = scaled(&prepared.scaler, &sweep.items);
-        let (xt, _) = tensors(&x, &y, device);
-        let pred: Vec<f64> = model
-            .forward(xt)
-            .into_data()
-            .convert::<f64>()
-            .try_into_vec()
-            .unwrap_or_default();
-        let err = pred
-            .iter()
-            .zip(&y)
-            .map(|(p, t)| (p - t).abs())
-            .fold(0.0, f64::max);
-        let thetas = sweep.items.iter().map(|i| i.features[6]);
-        let (lo, hi) = thetas.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
-            (lo.min(t), hi.max(t))
+    let final_train_mse = tensor_mse(&model, &batcher, &prepared.train, device);
+    let final_val_mse = tensor_mse(&model, &batcher, &prepared.validation, device);
+    let blind_mse = tensor_mse(&model, &batcher, &prepared.blind_rocks, device);
+    let avo = sweep_errors(&model, &batcher, &prepared.new_angles, device)
+        .into_iter()
+        .map(|e| AvoError {
+            max_abs_error: e.max_abs_error,
+            theta_min: e.theta_min,
+            theta_max: e.theta_max,
+        })
+        .reduce(|a, b| AvoError {
+            max_abs_error: a.max_abs_error.max(b.max_abs_error),
+            theta_min: a.theta_min.min(b.theta_min),
+            theta_max: a.theta_max.max(b.theta_max),
         });
-        let current = avo.get_or_insert(AvoError {
-            max_abs_error: 0.0,
-            theta_min: lo,
-            theta_max: hi,
-        });
-        current.max_abs_error = current.max_abs_error.max(err);
-        current.theta_min = current.theta_min.min(lo);
-        current.theta_max = current.theta_max.max(hi);
-    }
     Ok(Trained {
         metrics,
         model,

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use zoepnet_dataset::{FetchOptions, InterfaceItem, prepare_blind};
+use zoepnet_batcher::InterfaceBatcher;
+use zoepnet_dataset::{FetchOptions, prepare_blind};
+use zoepnet_learner::evaluate::{mse, predict, sweep_errors};
 
 use super::fetch::locate_logs;
 use super::predict::load_run;
@@ -18,15 +20,6 @@ pub struct EvalArgs {
     las: Vec<PathBuf>,
 }
 
-fn mse(predicted: &[f64], items: &[InterfaceItem]) -> f64 {
-    let total: f64 = predicted
-        .iter()
-        .zip(items)
-        .map(|(p, i)| (p - i.rpp).powi(2))
-        .sum();
-    total / items.len().max(1) as f64
-}
-
 pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let run = load_run(&args.run_dir)?;
     let mut data = run.config.data.clone();
@@ -39,26 +32,18 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (blind_rocks, new_angles) = prepare_blind(&data, &logs)?;
     let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
     println!("well log(s): {}", names.join(", "));
+    let batcher = InterfaceBatcher::new(run.scaler.clone());
+    let predicted = predict(&run.model, &batcher, &blind_rocks, &run.device);
     println!(
         "new rocks: {} interfaces at {} degrees, MSE {:.4e}",
         blind_rocks.len(),
         data.blind_rocks.theta,
-        mse(&run.predict(&blind_rocks), &blind_rocks)
+        mse(&predicted, &blind_rocks)
     );
-    for sweep in &new_angles {
-        let predicted = run.predict(&sweep.items);
-        let worst = predicted
-            .iter()
-            .zip(&sweep.items)
-            .map(|(p, i)| (p - i.rpp).abs())
-            .fold(0.0, f64::max);
-        let (first, last) = (sweep.items.first(), sweep.items.last());
+    for e in sweep_errors(&run.model, &batcher, &new_angles, &run.device) {
         println!(
-            "new angles: interface {} over {}-{} degrees, max |error| {worst:.4e}, MSE {:.4e}",
-            sweep.interface,
-            first.map_or(0.0, |i| i.features[6]),
-            last.map_or(0.0, |i| i.features[6]),
-            mse(&predicted, &sweep.items)
+            "new angles: interface {} over {}-{} degrees, max |error| {:.4e}, MSE {:.4e}",
+            e.interface, e.theta_min, e.theta_max, e.max_abs_error, e.mse
         );
     }
     Ok(())

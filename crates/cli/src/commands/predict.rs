@@ -62,13 +62,8 @@ pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
 impl Run {
     /// The network's outputs for unscaled items.
     pub fn predict(&self, items: &[InterfaceItem]) -> Vec<f64> {
-        let x = InterfaceBatcher::new(self.scaler.clone()).inputs(items, &self.device); // [B, 7]
-        self.model
-            .forward(x)
-            .into_data()
-            .convert::<f64>()
-            .try_into_vec()
-            .unwrap_or_default()
+        let batcher = InterfaceBatcher::new(self.scaler.clone());
+        zoepnet_learner::evaluate::predict(&self.model, &batcher, items, &self.device)
     }
 }
 
