@@ -2,6 +2,8 @@
 //! real well log, and a tiny HTTP server on 127.0.0.1.
 #![allow(dead_code)] // each test file uses its own part of this module
 
+mod well_log;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -46,25 +48,11 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// sha256 of the real R-39 log, as data/README.md gives it.
 pub const R39_SHA256: &str = "02cbdc519647ca03e028035e949ca19f928793e5da6b0b934b3255d7f95ee7c7";
 
-/// The folder holding the real `R-39.las`: `ZOEPNET_DATA_DIR`, else `../shared/data` beside the
-/// repository, else the repository's own `data/`. Fails, saying where to put it, when none has it.
+/// The folder holding the real `R-39.las` (see [`well_log::find_r39`]); fails, saying where to
+/// put it, when there is none.
 pub fn real_data_dir() -> PathBuf {
-    let root = repo_root();
-    let candidates: Vec<PathBuf> = std::env::var_os("ZOEPNET_DATA_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([root.join("../shared/data"), root.join("data")])
-        .collect();
-    candidates
-        .iter()
-        .find(|d| d.join("R-39.las").is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!(
-                "R-39.las not found in any of {candidates:?}: put it in ../shared/data (or set \
-                 ZOEPNET_DATA_DIR), or run `cargo run -- fetch` to download it into data/"
-            )
-        })
+    let path = well_log::find_r39().unwrap_or_else(|message| panic!("{message}"));
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// A one-file HTTP server on 127.0.0.1 that serves `body` at `path` and 404 elsewhere.

@@ -2,23 +2,20 @@
 //!
 //! `cargo bench -p zoepnet-las` (the log is looked for in $ZOEPNET_DATA_DIR, ../shared/data or data/).
 
-use std::path::PathBuf;
 use std::time::Instant;
 
+#[path = "../../../tests/common/well_log.rs"]
+mod well_log;
+
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates: Vec<PathBuf> = std::env::var_os("ZOEPNET_DATA_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([root.join("../shared/data"), root.join("data")])
-        .map(|d| d.join("R-39.las"))
-        .collect();
-    let Some(path) = candidates.iter().find(|p| p.is_file()) else {
-        eprintln!(
-            "R-39.las not found in {candidates:?}; put it in ../shared/data or set ZOEPNET_DATA_DIR"
-        );
-        std::process::exit(2);
+    let path = match well_log::find_r39() {
+        Ok(path) => path,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
     };
+    let path = &path;
     let options = zoepnet_las::ReadOptions::default();
     let runs = 50;
     let mut times = Vec::with_capacity(runs);

@@ -314,18 +314,12 @@ fn bad_files_give_the_line_and_what_was_expected() {
     );
 }
 
+#[path = "../../../tests/common/well_log.rs"]
+mod well_log;
+
 /// The real log, from $ZOEPNET_DATA_DIR, ../shared/data or data/.
 fn r39() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates: Vec<PathBuf> = std::env::var_os("ZOEPNET_DATA_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([root.join("../shared/data"), root.join("data")])
-        .map(|d| d.join("R-39.las"))
-        .collect();
-    candidates.iter().find(|p| p.is_file()).cloned().unwrap_or_else(|| {
-        panic!("R-39.las not found in {candidates:?}: put it in ../shared/data or set ZOEPNET_DATA_DIR")
-    })
+    well_log::find_r39().unwrap_or_else(|message| panic!("{message}"))
 }
 
 #[test]
