@@ -56,6 +56,29 @@ fn the_tutorial_is_reproduced() {
     for file in ["config.toml", "scaler.json", "model.bpk", "model.json"] {
         assert!(out.join(file).is_file(), "{file}");
     }
+    // The pictures, as PNG (size read from the IHDR chunk) and SVG.
+    for (stem, size, text) in [
+        ("loss", (900, 560), "training (running, per epoch)"),
+        (
+            "predictions",
+            (1280, 520),
+            "First 100 validation interfaces",
+        ),
+        (
+            "blind",
+            (1280, 520),
+            "New rocks: last 200 interfaces at 30 degrees",
+        ),
+        ("avo", (900, 560), "trained angles 0-20 degrees"),
+    ] {
+        let png = fs::read(out.join("plots").join(format!("{stem}.png"))).expect(stem);
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{stem}");
+        let dim = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+        assert_eq!((dim(16), dim(20)), size, "{stem}");
+        assert!(png.len() > 10_000, "{stem}.png has {} bytes", png.len());
+        let svg = fs::read_to_string(out.join("plots").join(format!("{stem}.svg"))).expect(stem);
+        assert!(svg.contains(text), "{stem}.svg lacks {text:?}");
+    }
     // The resolved config reads back as a config, with every default written out.
     let resolved = fs::read_to_string(out.join("config.toml")).unwrap();
     assert!(resolved.contains("learning_rate = 0.001"), "{resolved}");

@@ -10,6 +10,7 @@ pub mod device;
 pub mod evaluate;
 pub mod fused;
 pub mod gradcheck;
+pub mod plots;
 pub mod run;
 pub mod train;
 

@@ -169,6 +169,12 @@ fn initial_weights(
     }
 }
 
+/// The network before training, on `device`: the same initial weights [`train`] starts from.
+pub fn initial_model(config: &ExperimentConfig, device: &Device) -> Result<Mlp, TrainError> {
+    let mut rng = NumpyRandomState::seed(config.train.seed);
+    to_model(config, &initial_weights(config, &mut rng, device), device)
+}
+
 /// Which engine runs: `auto` picks the fused loops for per-sample SGD on a CPU device in f64.
 pub fn engine_for(config: &ExperimentConfig) -> Engine {
     match config.train.engine {

@@ -10,8 +10,9 @@ use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::device::{self, Backend};
+use zoepnet_learner::plots::{self, PlotInputs};
 use zoepnet_learner::run::RunFolder;
-use zoepnet_learner::train::{EpochMetrics, TrainError, train};
+use zoepnet_learner::train::{EpochMetrics, TrainError, initial_model, train};
 
 use super::fetch::locate_logs;
 
@@ -115,7 +116,14 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 width = epochs.to_string().len()
             );
             if tty {
-                eprint!("\r{line}");
+                // A bar of 24 cells before the figures, redrawn in place.
+                let filled = row.epoch * 24 / epochs.max(1);
+                let bar = format!(
+                    "[{}{}]",
+                    "#".repeat(filled),
+                    ".".repeat(24 - filled.min(24))
+                );
+                eprint!("\r{bar} {line}");
                 let _ = std::io::stderr().flush();
                 if row.epoch == epochs {
                     eprintln!();
@@ -143,7 +151,23 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         other => other.with_context(|| format!("training {}", config_path.display()))?,
     };
     let summary = folder.finish(&config, &trained, &info)?;
-    println!("run folder: {}", folder.dir().display());
+    let untrained = initial_model(&config, &device)?;
+    let plots = plots::write(
+        folder.dir(),
+        &PlotInputs {
+            config: &config,
+            prepared: &prepared,
+            metrics: &trained.metrics,
+            untrained: &untrained,
+            trained: &trained.model,
+            device: &device,
+        },
+    )?;
+    println!(
+        "run folder: {} ({} plots under plots/)",
+        folder.dir().display(),
+        plots.len() / 2
+    );
     println!(
         "last epoch: train MSE {:.4e} (running), val MSE {:.4e} (at its start)",
         summary.last_epoch_train_mse, summary.last_epoch_val_mse

@@ -1,0 +1,228 @@
+//! A run's pictures, under `plots/` in its folder, each as PNG and SVG:
+//!
+//! - `loss`: training (running) and validation MSE per epoch, log scale;
+//! - `predictions`: the first 100 training and validation interfaces, exact Rpp against the
+//!   untrained and the trained network;
+//! - `blind`: the "new rocks" interfaces, exact against predicted;
+//! - `avo`: each "new angles" sweep, exact against predicted, the trained angle range shaded.
+
+use std::path::{Path, PathBuf};
+
+use burn::tensor::Device;
+use zoepnet_batcher::InterfaceBatcher;
+use zoepnet_dataset::{InterfaceItem, Prepared};
+use zoepnet_model::Mlp;
+use zoepnet_plot::{Figure, Panel, Series, Style};
+
+use crate::config::ExperimentConfig;
+use crate::evaluate::predict;
+use crate::run::{RunError, write_atomically};
+use crate::train::EpochMetrics;
+
+/// How many interfaces the predictions figure shows from each list.
+pub const FIRST: usize = 100;
+/// At most this many "new angles" sweeps get a panel.
+pub const MAX_SWEEPS: usize = 4;
+
+/// What the pictures are drawn from.
+#[derive(Debug, Clone, Copy)]
+pub struct PlotInputs<'a> {
+    /// The resolved config (for the trained angle range).
+    pub config: &'a ExperimentConfig,
+    /// The run's data.
+    pub prepared: &'a Prepared,
+    /// Metrics, one row per epoch.
+    pub metrics: &'a [EpochMetrics],
+    /// The network before training.
+    pub untrained: &'a Mlp,
+    /// The trained network.
+    pub trained: &'a Mlp,
+    /// The device both networks live on.
+    pub device: &'a Device,
+}
+
+fn indexed(values: impl IntoIterator<Item = f64>) -> Vec<(f64, f64)> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (i as f64, v))
+        .collect()
+}
+
+fn truth(items: &[InterfaceItem]) -> Vec<(f64, f64)> {
+    indexed(items.iter().map(|i| i.rpp))
+}
+
+/// The figures, by file stem.
+pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
+    let PlotInputs {
+        config,
+        prepared,
+        metrics,
+        untrained,
+        trained,
+        device,
+    } = *inputs;
+    let batcher = InterfaceBatcher::new(prepared.scaler.clone());
+    let run = |model: &Mlp, items: &[InterfaceItem]| predict(model, &batcher, items, device);
+
+    let epochs = |f: fn(&EpochMetrics) -> f64| -> Vec<(f64, f64)> {
+        metrics.iter().map(|m| (m.epoch as f64, f(m))).collect()
+    };
+    let loss = Panel::new("Loss", "epoch", "MSE")
+        .log_y()
+        .with(Series::new(
+            "training (running, per epoch)",
+            epochs(|m| m.train_mse),
+            Style::Line,
+            0,
+        ))
+        .with(Series::new(
+            "validation (at the epoch's start)",
+            epochs(|m| m.val_mse),
+            Style::Line,
+            1,
+        ));
+
+    let first = |name: &str, items: &[InterfaceItem]| {
+        let items = &items[..items.len().min(FIRST)];
+        Panel::new(
+            format!("First {} {name} interfaces", items.len()),
+            "interface",
+            "Rpp",
+        )
+        .with(Series::new("exact Zoeppritz", truth(items), Style::Line, 7))
+        .with(Series::new(
+            "untrained network",
+            indexed(run(untrained, items)),
+            Style::Dashed,
+            1,
+        ))
+        .with(Series::new(
+            "trained network",
+            indexed(run(trained, items)),
+            Style::Points,
+            0,
+        ))
+    };
+    let predictions = Figure::row(vec![
+        first("training", &prepared.train),
+        first("validation", &prepared.validation),
+    ]);
+
+    let rocks = &prepared.blind_rocks;
+    let theta = rocks.first().map_or(f64::NAN, |i| i.features[6]);
+    let predicted = run(trained, rocks);
+    let along = Panel::new(
+        format!(
+            "New rocks: last {} interfaces at {theta} degrees",
+            rocks.len()
+        ),
+        "interface",
+        "Rpp",
+    )
+    .with(Series::new("exact Zoeppritz", truth(rocks), Style::Line, 7))
+    .with(Series::new(
+        "trained network",
+        indexed(predicted.iter().copied()),
+        Style::Line,
+        0,
+    ));
+    let (lo_r, hi_r) = rocks
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), i| {
+            (lo.min(i.rpp), hi.max(i.rpp))
+        });
+    let cross = Panel::new(
+        "New rocks: predicted against exact",
+        "exact Rpp",
+        "predicted Rpp",
+    )
+    .with(Series::new(
+        "1:1",
+        vec![(lo_r, lo_r), (hi_r, hi_r)],
+        Style::Line,
+        7,
+    ))
+    .with(Series::new(
+        "interfaces",
+        rocks.iter().map(|i| i.rpp).zip(predicted).collect(),
+        Style::Points,
+        0,
+    ));
+    let blind = Figure::row(vec![along, cross]);
+
+    let (lo, hi) = (config.data.theta_min, config.data.theta_max);
+    let sweeps: Vec<Panel> = prepared
+        .new_angles
+        .iter()
+        .take(MAX_SWEEPS)
+        .map(|sweep| {
+            let angles: Vec<f64> = sweep.items.iter().map(|i| i.features[6]).collect();
+            let along = |values: Vec<f64>| -> Vec<(f64, f64)> {
+                angles.iter().copied().zip(values).collect()
+            };
+            Panel::new(
+                format!("New angles: blind interface {}", sweep.interface),
+                "incidence angle (degrees)",
+                "Rpp",
+            )
+            .with_band(format!("trained angles {lo}-{hi} degrees"), lo, hi)
+            .with(Series::new(
+                "exact Zoeppritz",
+                along(sweep.items.iter().map(|i| i.rpp).collect()),
+                Style::Line,
+                7,
+            ))
+            .with(Series::new(
+                "trained network",
+                along(run(trained, &sweep.items)),
+                Style::Dashed,
+                0,
+            ))
+        })
+        .collect();
+
+    let mut figures = vec![
+        ("loss", Figure::single(loss)),
+        ("predictions", predictions),
+        ("blind", blind),
+    ];
+    if !sweeps.is_empty() {
+        let n = sweeps.len();
+        let columns = n.min(2);
+        let rows = n.div_ceil(columns);
+        figures.push((
+            "avo",
+            Figure {
+                panels: sweeps,
+                columns,
+                size: (if n == 1 { 900 } else { 1280 }, 560 * rows as u32),
+            },
+        ));
+    }
+    figures
+}
+
+/// Draws the figures into `dir/plots/` (created if missing); returns the files written.
+pub fn write(dir: &Path, inputs: &PlotInputs<'_>) -> Result<Vec<PathBuf>, RunError> {
+    let plots = dir.join("plots");
+    let err = |path: &Path, message: String| RunError {
+        path: path.to_owned(),
+        message,
+    };
+    std::fs::create_dir_all(&plots).map_err(|e| err(&plots, e.to_string()))?;
+    let mut written = Vec::new();
+    for (stem, figure) in figures(inputs) {
+        let png_path = plots.join(format!("{stem}.png"));
+        let png = zoepnet_plot::png(&figure).map_err(|e| err(&png_path, e.to_string()))?;
+        write_atomically(&png_path, |f| std::io::Write::write_all(f, &png))
+            .map_err(|e| err(&png_path, e.to_string()))?;
+        let svg_path = plots.join(format!("{stem}.svg"));
+        let svg = zoepnet_plot::svg(&figure).map_err(|e| err(&svg_path, e.to_string()))?;
+        write_atomically(&svg_path, |f| std::io::Write::write_all(f, svg.as_bytes()))
+            .map_err(|e| err(&svg_path, e.to_string()))?;
+        written.extend([png_path, svg_path]);
+    }
+    Ok(written)
+}
