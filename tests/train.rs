@@ -90,31 +90,42 @@ fn the_tutorial_is_reproduced() {
 
 #[test]
 fn the_fused_and_tensor_engines_agree() {
-    let args = |engine: &str| {
-        [
-            "--set".to_owned(),
-            "train.epochs=2".to_owned(),
-            "--set".to_owned(),
-            "model.hidden=16".to_owned(),
-            "--set".to_owned(),
-            format!("train.engine={engine}"),
-        ]
-    };
-    let fused_dir = temp_dir("train-fused");
-    let tensor_dir = temp_dir("train-tensor");
-    for (dir, engine) in [(&fused_dir, "fused"), (&tensor_dir, "tensor")] {
-        let a = args(engine);
-        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
-        let (code, stdout, stderr) = train(dir, &refs);
-        assert_eq!(code, Some(0), "{engine}: {stdout}{stderr}");
-        assert!(stderr.contains(&format!("{engine} engine")), "{stderr}");
-    }
-    for (f, t) in metrics(&fused_dir).iter().zip(metrics(&tensor_dir)) {
-        for col in [1, 2] {
-            assert!(
-                (f[col] - t[col]).abs() <= 1e-12 * f[col].abs(),
-                "{f:?} vs {t:?}"
-            );
+    // The fused loops (SIMD, their own exp) against Burn's tensors, per activation and order.
+    for (activation, order) in [
+        ("sigmoid", "tutorial"),
+        ("tanh", "exact"),
+        ("relu", "tutorial"),
+    ] {
+        let args = |engine: &str| {
+            [
+                "train.epochs=2",
+                "model.hidden=16",
+                &format!("model.activation={activation}"),
+                &format!("train.update_order={order}"),
+                &format!("train.engine={engine}"),
+            ]
+            .iter()
+            .flat_map(|kv| ["--set".to_owned(), kv.to_string()])
+            .collect::<Vec<_>>()
+        };
+        let fused_dir = temp_dir(&format!("train-fused-{activation}"));
+        let tensor_dir = temp_dir(&format!("train-tensor-{activation}"));
+        for (dir, engine) in [(&fused_dir, "fused"), (&tensor_dir, "tensor")] {
+            let a = args(engine);
+            let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+            let (code, stdout, stderr) = train(dir, &refs);
+            assert_eq!(code, Some(0), "{engine}: {stdout}{stderr}");
+            assert!(stderr.contains(&format!("{engine} engine")), "{stderr}");
+        }
+        let (fused, tensor) = (metrics(&fused_dir), metrics(&tensor_dir));
+        assert_eq!(fused.len(), 2);
+        for (f, t) in fused.iter().zip(&tensor) {
+            for col in [1, 2] {
+                assert!(
+                    (f[col] - t[col]).abs() <= 1e-12 * f[col].abs(),
+                    "{activation}: {f:?} vs {t:?}"
+                );
+            }
         }
     }
 }

@@ -341,9 +341,7 @@ pub fn train(
                 }
             }
             _ => {
-                for &i in &train_order {
-                    squared += weights.step(&train_x[i], train_t[i], lr, order, &mut scratch);
-                }
+                squared += weights.epoch(&train_x, &train_t, &train_order, lr, order, &mut scratch);
             }
         }
         let train_mse = squared / train_t.len() as f64;
