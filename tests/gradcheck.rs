@@ -96,3 +96,37 @@ fn bad_requests_exit_2() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn backend_device_picks_the_device_or_says_why_not() {
+    // The CPU backends have one device.
+    let (code, _, stderr) = gradcheck(&["--batch", "2", "--set", "backend.device=1"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("backend ndarray has no device \"discrete:1\": it has one device, the CPU"),
+        "{stderr}"
+    );
+    // A device that is not one.
+    let (code, _, stderr) = gradcheck(&["--batch", "2", "--set", "backend.device=\"gpu\""]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("unknown device \"gpu\""), "{stderr}");
+    assert!(stderr.contains("backend.device"), "{stderr}");
+    // wgpu's software adapter by name (lavapipe in CI; where there is none, wgpu says so).
+    let (code, stdout, stderr) = gradcheck(&[
+        "--batch",
+        "2",
+        "--backend",
+        "wgpu",
+        "--set",
+        "backend.device=\"cpu\"",
+    ]);
+    if std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1") {
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        assert!(stdout.contains("wgpu (llvmpipe"), "{stdout}");
+    } else {
+        assert!(
+            code == Some(0) || stderr.contains("device \"cpu\""),
+            "{stdout}{stderr}"
+        );
+    }
+}

@@ -277,16 +277,29 @@ fn autodiff_training_agrees_on_ndarray_and_wgpu() {
 
 #[test]
 fn an_interrupted_run_resumes_to_the_same_weights() {
-    for engine in ["fused", "tensor"] {
-        let settings = [
-            "--set".to_owned(),
-            "train.epochs=4".to_owned(),
-            "--set".to_owned(),
-            "model.hidden=16".to_owned(),
-            "--set".to_owned(),
-            format!("train.engine={engine}"),
-        ];
-        let settings: Vec<&str> = settings.iter().map(String::as_str).collect();
+    // The manual mode on both engines, and autodiff with Adam (which replays its epochs: its
+    // moments and step count are not in the checkpoint).
+    for (engine, extra) in [
+        ("fused", &[][..]),
+        ("tensor", &[][..]),
+        (
+            "autodiff",
+            &[
+                "train.mode=autodiff",
+                "train.optimizer=adam",
+                "train.batch_size=32",
+            ][..],
+        ),
+    ] {
+        let engine_setting = format!(
+            "train.engine={}",
+            if engine == "fused" { "fused" } else { "tensor" }
+        );
+        let settings: Vec<&str> = ["train.epochs=4", "model.hidden=16", &engine_setting]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .flat_map(|kv| ["--set", kv])
+            .collect();
         let whole = temp_dir(&format!("train-whole-{engine}"));
         let (code, stdout, stderr) = train(&whole, &settings);
         assert_eq!(code, Some(0), "{stdout}{stderr}");

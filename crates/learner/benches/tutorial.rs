@@ -14,7 +14,6 @@ use std::time::Instant;
 
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::Engine;
-use zoepnet_learner::device;
 use zoepnet_learner::fused::{Simd, Weights};
 use zoepnet_learner::train::{Trained, train};
 use zoepnet_model::{Activation, UpdateOrder};
@@ -31,8 +30,7 @@ fn main() {
     let mut config = ExperimentConfig::load(&path).expect("configs/tutorial.toml loads");
     config.data.las = vec![las.clone()];
     let prepared = zoepnet_dataset::prepare(&config.data, &[las]).expect("R-39 prepares");
-    let (device, info) = device::select_with(config.backend.kind, config.backend.precision())
-        .expect("the config's device");
+    let (device, info) = config.backend.select().expect("the config's device");
     let run = |config: &ExperimentConfig| -> Trained {
         train(config, &prepared, &device, None, &mut |_, _| {
             ControlFlow::Continue(())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{ConfigError, DataConfig};
 use zoepnet_model::{Activation, Init, MlpConfig};
 
-use crate::device::{Backend, Precision};
+use crate::device::{Backend, DeviceChoice, Precision};
 
 /// One experiment, as a config file under `configs/` describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,6 +363,10 @@ pub struct BackendSection {
     /// `f64` or `f32`; by default f64 on the CPU backends and f32 on wgpu.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
+    /// Which device: `"default"`, or for wgpu an index / `"discrete:N"`, `"integrated:N"`,
+    /// `"virtual:N"`, `"cpu"` (see [`DeviceChoice`]).
+    #[serde(default)]
+    pub device: DeviceChoice,
 }
 
 impl Default for BackendSection {
@@ -370,11 +374,17 @@ impl Default for BackendSection {
         Self {
             kind: defaults::backend(),
             precision: None,
+            device: DeviceChoice::Default,
         }
     }
 }
 
 impl BackendSection {
+    /// Brings this section's device up (the one place a run's device is chosen).
+    pub fn select(&self) -> Result<(burn::tensor::Device, crate::DeviceInfo), crate::DeviceError> {
+        crate::device::select_on(self.kind, self.device, self.precision())
+    }
+
     /// The precision asked for, or the backend's default.
     pub fn precision(&self) -> Precision {
         self.precision

@@ -76,6 +76,84 @@ impl FromStr for Backend {
     }
 }
 
+/// Which of a backend's devices to run on: `backend.device` in a config.
+///
+/// Written `"default"` (the CPU for ndarray and flex; for wgpu the best adapter, a high-power
+/// GPU first), `"discrete:N"`, `"integrated:N"`, `"virtual:N"` (the N-th GPU of that kind, from
+/// 0) or `"cpu"` (wgpu's software adapter, e.g. lavapipe). A bare index N means `"discrete:N"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DeviceChoice {
+    /// The backend's own choice.
+    #[default]
+    Default,
+    /// The N-th discrete GPU.
+    Discrete(usize),
+    /// The N-th integrated GPU.
+    Integrated(usize),
+    /// The N-th virtual GPU.
+    Virtual(usize),
+    /// wgpu's CPU (software) adapter.
+    Cpu,
+}
+
+impl fmt::Display for DeviceChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Default => f.write_str("default"),
+            Self::Discrete(n) => write!(f, "discrete:{n}"),
+            Self::Integrated(n) => write!(f, "integrated:{n}"),
+            Self::Virtual(n) => write!(f, "virtual:{n}"),
+            Self::Cpu => f.write_str("cpu"),
+        }
+    }
+}
+
+/// A `backend.device` that is not one of the forms [`DeviceChoice`] lists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown device {0:?}: expected \"default\", \"cpu\", an index, or \"discrete:N\", \"integrated:N\", \"virtual:N\""
+)]
+pub struct UnknownDevice(pub String);
+
+impl FromStr for DeviceChoice {
+    type Err = UnknownDevice;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || UnknownDevice(s.to_owned());
+        let index = |n: &str| n.trim().parse::<usize>().map_err(|_| bad());
+        match s.trim().split_once(':') {
+            None if s.trim() == "default" => Ok(Self::Default),
+            None if s.trim() == "cpu" => Ok(Self::Cpu),
+            None => index(s).map(Self::Discrete),
+            Some(("discrete", n)) => index(n).map(Self::Discrete),
+            Some(("integrated", n)) => index(n).map(Self::Integrated),
+            Some(("virtual", n)) => index(n).map(Self::Virtual),
+            Some(_) => Err(bad()),
+        }
+    }
+}
+
+impl serde::Serialize for DeviceChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Index(usize),
+            Text(String),
+        }
+        match Given::deserialize(deserializer)? {
+            Given::Index(n) => Ok(Self::Discrete(n)),
+            Given::Text(text) => text.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
 /// The float type tensors are made in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -147,6 +225,16 @@ pub enum DeviceError {
         /// Why (unsupported, or already set otherwise in this process).
         reason: String,
     },
+    /// `backend.device` names a device the backend cannot have.
+    #[error("backend {backend} has no device \"{device}\": {reason}")]
+    NoSuchDevice {
+        /// The backend asked for.
+        backend: Backend,
+        /// The device asked for.
+        device: DeviceChoice,
+        /// What to write instead.
+        reason: String,
+    },
     /// The backend is compiled in but found no usable device here.
     #[error("backend {backend} is not usable on this machine: {reason}")]
     Unavailable {
@@ -165,6 +253,15 @@ pub fn select_with(
     backend: Backend,
     precision: Precision,
 ) -> Result<(Device, DeviceInfo), DeviceError> {
+    select_on(backend, DeviceChoice::Default, precision)
+}
+
+/// Brings up `device` of `backend` with its float type set to `precision` (see [`select_with`]).
+pub fn select_on(
+    backend: Backend,
+    device: DeviceChoice,
+    precision: Precision,
+) -> Result<(Device, DeviceInfo), DeviceError> {
     if backend == Backend::Wgpu && precision == Precision::F64 {
         // WGSL has no f64; on lavapipe Burn 0.22.1 accepts the setting and computes garbage
         // (gradients of 1e-316), which `zoepnet gradcheck` showed. Refuse it rather than mislead.
@@ -175,7 +272,7 @@ pub fn select_with(
                 .into(),
         });
     }
-    let (mut device, info) = select(backend)?;
+    let (mut device, info) = select_device(backend, device)?;
     let wanted = precision.dtype();
     if !device.supports_dtype(wanted) {
         return Err(DeviceError::Precision {
@@ -204,8 +301,23 @@ pub fn select_with(
 ///
 /// A backend is initialised once per process; later calls return the same device.
 pub fn select(backend: Backend) -> Result<(Device, DeviceInfo), DeviceError> {
+    select_device(backend, DeviceChoice::Default)
+}
+
+/// Brings `choice` of `backend` up (see [`select`]).
+pub fn select_device(
+    backend: Backend,
+    choice: DeviceChoice,
+) -> Result<(Device, DeviceInfo), DeviceError> {
     if !backend.is_compiled() {
         return Err(DeviceError::NotCompiled { backend });
+    }
+    if backend != Backend::Wgpu && choice != DeviceChoice::Default {
+        return Err(DeviceError::NoSuchDevice {
+            backend,
+            device: choice,
+            reason: "it has one device, the CPU (backend.device = \"default\"; the other choices are for wgpu)".into(),
+        });
     }
     match backend {
         #[cfg(feature = "ndarray")]
@@ -217,7 +329,7 @@ pub fn select(backend: Backend) -> Result<(Device, DeviceInfo), DeviceError> {
         #[cfg(feature = "flex")]
         Backend::Flex => Ok(cpu_info(Device::flex(), backend)),
         #[cfg(feature = "wgpu")]
-        Backend::Wgpu => wgpu::select(),
+        Backend::Wgpu => wgpu::select(choice),
         #[allow(unreachable_patterns)] // every arm above may be compiled out
         _ => Err(DeviceError::NotCompiled { backend }),
     }
@@ -242,26 +354,38 @@ fn cpu_info(device: Device, backend: Backend) -> (Device, DeviceInfo) {
 #[cfg(feature = "wgpu")]
 mod wgpu {
     use std::panic::{AssertUnwindSafe, catch_unwind};
-    use std::sync::OnceLock;
+    use std::sync::Mutex;
 
-    use burn::tensor::Device;
+    use burn::tensor::{Device, DeviceKind};
 
-    use super::{Backend, DeviceError, DeviceInfo};
+    use super::{Backend, DeviceChoice, DeviceError, DeviceInfo};
 
     /// What to do when no adapter is found.
     const HINT: &str = "no GPU driver answered; on Debian or Ubuntu without a GPU, \
                         `apt-get install mesa-vulkan-drivers` gives a software Vulkan device (lavapipe)";
 
-    /// The wgpu runtime can be initialised once per process, so the outcome is kept.
-    static WGPU: OnceLock<Result<(Device, DeviceInfo), String>> = OnceLock::new();
+    /// The wgpu runtime can be initialised once per process, so the device chosen and the
+    /// outcome are kept.
+    type Outcome = Result<(Device, DeviceInfo), String>;
+    static WGPU: Mutex<Option<(DeviceChoice, Outcome)>> = Mutex::new(None);
 
-    pub(super) fn select() -> Result<(Device, DeviceInfo), DeviceError> {
-        WGPU.get_or_init(init)
-            .clone()
-            .map_err(|reason| DeviceError::Unavailable {
+    pub(super) fn select(choice: DeviceChoice) -> Result<(Device, DeviceInfo), DeviceError> {
+        let mut guard = WGPU
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (chosen, outcome) = guard.get_or_insert_with(|| (choice, init(choice)));
+        if *chosen != choice {
+            return Err(DeviceError::Unavailable {
                 backend: Backend::Wgpu,
-                reason,
-            })
+                reason: format!(
+                    "this process already runs wgpu on device \"{chosen}\", not \"{choice}\""
+                ),
+            });
+        }
+        outcome.clone().map_err(|reason| DeviceError::Unavailable {
+            backend: Backend::Wgpu,
+            reason,
+        })
     }
 
     fn kind(device_type: burn::tensor::wgpu::wgpu::DeviceType) -> &'static str {
@@ -275,11 +399,18 @@ mod wgpu {
         }
     }
 
-    fn init() -> Result<(Device, DeviceInfo), String> {
+    fn init(choice: DeviceChoice) -> Outcome {
+        let wanted = match choice {
+            DeviceChoice::Default => DeviceKind::DefaultDevice,
+            DeviceChoice::Discrete(n) => DeviceKind::DiscreteGpu(n),
+            DeviceChoice::Integrated(n) => DeviceKind::IntegratedGpu(n),
+            DeviceChoice::Virtual(n) => DeviceKind::VirtualGpu(n),
+            DeviceChoice::Cpu => DeviceKind::Cpu,
+        };
         // The fallible initialiser reports a missing adapter as an error; a driver that panics
         // inside wgpu is turned into one too, so that `zoepnet` never dies on a probe.
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            Device::wgpu_options().init_with_setup()
+            Device::wgpu_options().device_kind(wanted).init_with_setup()
         }));
         match outcome {
             Ok(Ok((device, setup))) => {
@@ -306,14 +437,19 @@ mod wgpu {
                 };
                 Ok((device, info))
             }
-            Ok(Err(e)) => Err(format!("{e} ({HINT})")),
+            Ok(Err(e)) if choice == DeviceChoice::Default => Err(format!("{e} ({HINT})")),
+            Ok(Err(e)) => Err(format!(
+                "no adapter for device \"{choice}\": {e} (`zoepnet info` lists what wgpu finds)"
+            )),
             Err(panic) => {
                 let what = panic
                     .downcast_ref::<String>()
                     .map(String::as_str)
                     .or_else(|| panic.downcast_ref::<&str>().copied())
                     .unwrap_or("unknown panic");
-                Err(format!("the wgpu driver failed: {what} ({HINT})"))
+                Err(format!(
+                    "the wgpu driver failed on device \"{choice}\": {what} ({HINT})"
+                ))
             }
         }
     }
@@ -332,6 +468,49 @@ mod tests {
             "cuda".parse::<Backend>(),
             Err(UnknownBackend("cuda".into()))
         );
+    }
+
+    #[test]
+    fn device_choices_read_and_write_back() {
+        for (text, choice) in [
+            ("default", DeviceChoice::Default),
+            ("cpu", DeviceChoice::Cpu),
+            ("1", DeviceChoice::Discrete(1)),
+            ("discrete:0", DeviceChoice::Discrete(0)),
+            ("integrated:2", DeviceChoice::Integrated(2)),
+            ("virtual:3", DeviceChoice::Virtual(3)),
+        ] {
+            assert_eq!(text.parse::<DeviceChoice>(), Ok(choice), "{text}");
+            let back: DeviceChoice = choice.to_string().parse().unwrap();
+            assert_eq!(back, choice);
+        }
+        for bad in ["gpu", "discrete:", "discrete:-1", "tpu:0", ""] {
+            assert!(bad.parse::<DeviceChoice>().is_err(), "{bad:?}");
+        }
+        #[derive(serde::Deserialize)]
+        struct Section {
+            device: DeviceChoice,
+        }
+        let int: Section = toml::from_str("device = 2").unwrap();
+        assert_eq!(int.device, DeviceChoice::Discrete(2));
+        let err = toml::from_str::<Section>("device = \"gpu\"")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("unknown device \"gpu\""), "{err}");
+    }
+
+    #[cfg(feature = "ndarray")]
+    #[test]
+    fn the_cpu_backends_have_one_device() {
+        let err = select_device(Backend::Ndarray, DeviceChoice::Discrete(1))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("ndarray has no device \"discrete:1\": it has one device, the CPU"),
+            "{err}"
+        );
+        assert!(select_device(Backend::Ndarray, DeviceChoice::Default).is_ok());
     }
 
     #[test]

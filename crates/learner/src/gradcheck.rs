@@ -8,7 +8,7 @@ use zoepnet_dataset::{DatasetError, prepare};
 use zoepnet_model::{GradCheck, Tolerance, gradcheck};
 
 use crate::config::ExperimentConfig;
-use crate::device::{self, DeviceError, DeviceInfo, Precision};
+use crate::device::{DeviceError, DeviceInfo, Precision};
 
 /// Why the check could not run.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +50,7 @@ pub fn run(
     batch: usize,
 ) -> Result<Report, GradCheckError> {
     let precision = config.backend.precision();
-    let (device, info) = device::select_with(config.backend.kind, precision)?;
+    let (device, info) = config.backend.select()?;
     let prepared = prepare(&config.data, logs)?;
     if batch == 0 || batch > prepared.train.len() {
         return Err(GradCheckError::Batch {

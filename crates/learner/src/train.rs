@@ -90,9 +90,10 @@ pub struct Trained {
     pub engine: Engine,
 }
 
-/// Everything needed to continue a manual-mode run after an epoch as if it had not stopped:
-/// the weights, the random generator, the current order of both lists, early-stopping state and
-/// the metrics so far.
+/// Everything needed to continue a run after an epoch as if it had not stopped: the weights, the
+/// random generator, the current order of both lists, early-stopping state and the metrics so
+/// far. A manual-mode run continues from it; an autodiff run (whose optimizer state is not in
+/// it) replays its epochs and checks that it arrives at the same weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
     /// Epochs completed.
@@ -215,7 +216,7 @@ fn tensor_mse(
 
 /// Trains the config's network on `prepared` on `device`, from `resume` when given.
 ///
-/// After each epoch `on_epoch` gets its metrics and, in manual mode, a checkpoint from which
+/// After each epoch `on_epoch` gets its metrics and a checkpoint from which
 /// [`train`] continues exactly; returning `ControlFlow::Break` stops the run there
 /// ([`TrainError::Stopped`]).
 pub fn train(
@@ -260,19 +261,28 @@ pub fn train(
     let mut metrics = Vec::with_capacity(t.epochs);
     let mut first_epoch = 1;
     let mut seconds_before = 0.0;
-    if let Some(cp) = resume {
-        if autodiff {
-            return Err(TrainError::Checkpoint("resuming is for the manual mode (autodiff keeps optimizer state it does not save yet)".into()));
-        }
+    // Autodiff runs resume by replaying their completed epochs (checked against the checkpoint):
+    // Burn 0.22.1 restores an optimizer's saved state on its default device (wgpu when compiled
+    // in) in f32, which does not fit an f64 run on a CPU device.
+    let mut replay: Option<Checkpoint> = None;
+    if let Some(cp) = &resume {
         let fits = cp.train_order.len() == train_t.len()
             && cp.val_order.len() == val_t.len()
             && cp.w1.len() == weights.w1.len()
             && cp.b1.len() == weights.b1.len()
             && cp.w2.len() == weights.w2.len()
             && cp.metrics.len() == cp.epoch;
+        if NumpyRandomState::from_state(&cp.rng).is_none() || !fits {
+            return Err(TrainError::Checkpoint(
+                "its sizes differ from the config's".into(),
+            ));
+        }
+    }
+    if autodiff {
+        replay = resume;
+    } else if let Some(cp) = resume {
         rng = NumpyRandomState::from_state(&cp.rng)
-            .filter(|_| fits)
-            .ok_or_else(|| TrainError::Checkpoint("its sizes differ from the config's".into()))?;
+            .ok_or_else(|| TrainError::Checkpoint("its generator state is not valid".into()))?;
         weights = Weights {
             activation: weights.activation,
             w1: cp.w1,
@@ -290,7 +300,7 @@ pub fn train(
         first_epoch = cp.epoch + 1;
     }
     let mut scratch = weights.scratch();
-    let start = Instant::now();
+    let mut start = Instant::now();
 
     for epoch in first_epoch..=t.epochs {
         let lr = t.learning_rate_at(epoch);
@@ -351,6 +361,26 @@ pub fn train(
                 value: train_mse,
             });
         }
+        if let Some(cp) = replay.as_ref().filter(|cp| epoch <= cp.epoch) {
+            if epoch == cp.epoch {
+                let same = model.values() == (cp.w1.clone(), cp.b1.clone(), cp.w2.clone(), cp.b2)
+                    && rng.state() == cp.rng
+                    && train_order == cp.train_order
+                    && val_order == cp.val_order;
+                if !same {
+                    return Err(TrainError::Checkpoint(format!(
+                        "replaying its {epoch} epochs did not reproduce its weights"
+                    )));
+                }
+                best_val = cp.best_val.unwrap_or(f64::INFINITY);
+                since_best = cp.since_best;
+                seconds_before = cp.metrics.last().map_or(0.0, |m| m.seconds);
+                metrics.clone_from(&cp.metrics);
+                start = Instant::now();
+                replay = None;
+            }
+            continue;
+        }
         let row = EpochMetrics {
             epoch,
             train_mse,
@@ -365,7 +395,7 @@ pub fn train(
         } else {
             since_best += 1;
         }
-        let checkpoint = (!autodiff).then(|| {
+        let checkpoint = {
             let (w1, b1, w2, b2) = match engine {
                 Engine::Tensor => model.values(),
                 _ => (
@@ -388,8 +418,8 @@ pub fn train(
                 b2,
                 metrics: metrics.clone(),
             }
-        });
-        if on_epoch(&row, checkpoint.as_ref()).is_break() {
+        };
+        if on_epoch(&row, Some(&checkpoint)).is_break() {
             return Err(TrainError::Stopped { epoch });
         }
         let reached = t.target_val_mse.is_some_and(|target| val_mse <= target);

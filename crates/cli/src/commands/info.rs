@@ -15,7 +15,9 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
                 backend.feature()
             ),
             Err(
-                DeviceError::Unavailable { reason, .. } | DeviceError::Precision { reason, .. },
+                DeviceError::Unavailable { reason, .. }
+                | DeviceError::Precision { reason, .. }
+                | DeviceError::NoSuchDevice { reason, .. },
             ) => {
                 println!("  {backend:<8} unusable: {reason}")
             }

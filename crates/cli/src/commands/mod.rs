@@ -33,7 +33,11 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.is::<DatasetError>()
             || matches!(
                 e.downcast_ref(),
-                Some(DeviceError::NotCompiled { .. } | DeviceError::Precision { .. })
+                Some(
+                    DeviceError::NotCompiled { .. }
+                        | DeviceError::Precision { .. }
+                        | DeviceError::NoSuchDevice { .. }
+                )
             )
             || matches!(
                 e.downcast_ref(),
@@ -41,7 +45,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                     GradCheckError::Data(_)
                         | GradCheckError::Batch { .. }
                         | GradCheckError::Device(
-                            DeviceError::NotCompiled { .. } | DeviceError::Precision { .. }
+                            DeviceError::NotCompiled { .. }
+                                | DeviceError::Precision { .. }
+                                | DeviceError::NoSuchDevice { .. }
                         )
                 )
             )

@@ -6,7 +6,6 @@ use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{InterfaceItem, Scaler};
 use zoepnet_learner::ExperimentConfig;
-use zoepnet_learner::device;
 use zoepnet_model::Mlp;
 
 use super::UsageError;
@@ -46,7 +45,7 @@ pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
         ))
     };
     let config = ExperimentConfig::load(&dir.join("config.toml"))?;
-    let (device, _) = device::select_with(config.backend.kind, config.backend.precision())?;
+    let (device, _) = config.backend.select()?;
     let (model, _) = Mlp::load(&dir.join("model"), &device).map_err(|e| missing("model", &e))?;
     let scaler_path = dir.join("scaler.json");
     let text = std::fs::read_to_string(&scaler_path).map_err(|e| missing("scaler.json", &e))?;

@@ -4,15 +4,18 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::ExperimentConfig;
-use zoepnet_learner::device::{self, Backend};
+use zoepnet_learner::device::Backend;
 use zoepnet_learner::plots::{self, PlotInputs};
 use zoepnet_learner::run::RunFolder;
-use zoepnet_learner::train::{EpochMetrics, TrainError, initial_model, train};
+use zoepnet_learner::train::{Checkpoint, EpochMetrics, TrainError, initial_model, train};
 
 use super::fetch::locate_logs;
 
@@ -21,8 +24,10 @@ pub struct TrainArgs {
     /// The experiment config: [data], [model], [train] and [backend].
     #[arg(required_unless_present = "resume")]
     config: Option<PathBuf>,
-    /// Continue an interrupted manual-mode run from its folder's checkpoint (its config.toml and
-    /// checkpoint.json); it ends with the same weights as an uninterrupted run.
+    /// Continue an interrupted run from its folder's checkpoint (its config.toml and
+    /// checkpoint.json); it ends with the same weights as an uninterrupted run. Manual-mode runs
+    /// continue where they stopped; autodiff runs replay their completed epochs first (Burn's
+    /// optimizer state is not restored) and check that they reach the checkpoint's weights.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "out", "backend", "set"])]
     resume: Option<PathBuf>,
     /// The run folder (default: runs/<config name>).
@@ -37,6 +42,16 @@ pub struct TrainArgs {
     /// syntax, or a bare word).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+}
+
+/// Rewrites metrics.csv and, when given, checkpoint.json.
+fn write_progress(
+    folder: &RunFolder,
+    rows: &[EpochMetrics],
+    checkpoint: Option<Checkpoint>,
+) -> Result<(), zoepnet_learner::run::RunError> {
+    folder.metrics(rows)?;
+    checkpoint.map_or(Ok(()), |cp| folder.checkpoint(&cp))
 }
 
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
@@ -63,7 +78,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let config = ExperimentConfig::load_with(&config_path, &overrides)?;
     let logs = locate_logs(&config.data, &config_path, options, false)?;
     let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
-    let (device, info) = device::select_with(config.backend.kind, config.backend.precision())?;
+    let (device, info) = config.backend.select()?;
     let folder = RunFolder::create(&out)?;
     match &resume {
         Some(cp) => eprintln!("resuming {} after epoch {}", out.display(), cp.epoch),
@@ -92,6 +107,24 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .as_ref()
         .map(|cp| cp.metrics.clone())
         .unwrap_or_default();
+    // Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second
+    // one ends the process at once.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = Arc::clone(&interrupted);
+        // A handler can only be set once per process; without one, Ctrl-C still ends the run,
+        // losing at most a second of epochs.
+        let _ = ctrlc::set_handler(move || {
+            if flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
+        });
+    }
+    // metrics.csv and checkpoint.json are rewritten at most once a second (and always at the
+    // end, on an interruption and on an error), so short epochs are not slowed by the disk.
+    let mut last_write: Option<Instant> = None;
+    let mut pending: Option<Checkpoint> = None;
     let mut write_error = None;
     let outcome = train(
         &config,
@@ -100,12 +133,15 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         resume,
         &mut |row, checkpoint| {
             rows.push(*row);
-            let written = folder
-                .metrics(&rows)
-                .and_then(|()| checkpoint.map_or(Ok(()), |cp| folder.checkpoint(cp)));
-            if let Err(e) = written {
-                write_error.get_or_insert(e);
-                return ControlFlow::Break(());
+            pending = checkpoint.cloned();
+            let stop = stop_after == Some(row.epoch) || interrupted.load(Ordering::SeqCst);
+            let due = last_write.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0);
+            if due || stop || row.epoch == epochs {
+                if let Err(e) = write_progress(&folder, &rows, pending.take()) {
+                    write_error.get_or_insert(e);
+                    return ControlFlow::Break(());
+                }
+                last_write = Some(Instant::now());
             }
             let line = format!(
                 "epoch {:>width$}/{epochs}  train MSE {:.4e}  val MSE {:.4e}  {:.1} s",
@@ -131,7 +167,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
             } else if row.epoch % every == 0 || row.epoch == epochs || row.epoch == 1 {
                 eprintln!("{line}");
             }
-            if stop_after == Some(row.epoch) {
+            if stop {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
@@ -141,8 +177,13 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(e) = write_error {
         return Err(e.into());
     }
+    // Whatever happened, the last good epoch is on disk.
+    write_progress(&folder, &rows, pending.take())?;
     let trained = match outcome {
         Err(TrainError::Stopped { epoch }) => {
+            if tty {
+                eprintln!();
+            }
             bail!(
                 "stopped after epoch {epoch}; continue with `zoepnet train --resume {}`",
                 out.display()
