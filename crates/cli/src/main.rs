@@ -53,7 +53,8 @@ enum Command {
     /// approximation. Other columns are carried through.
     Reflectivity(commands::reflectivity::ReflectivityArgs),
     /// Train a config's network and write its run folder: the resolved config, metrics.csv,
-    /// summary.json, the model and the scaler.
+    /// summary.json, the model, the scaler and plots (PNG and SVG). Ctrl-C stops after the epoch;
+    /// --resume continues.
     Train(commands::train::TrainArgs),
     /// Predict Rpp with a trained run for each row of a CSV file (columns as for `reflectivity`);
     /// adds `rpp_pred`, using the run's own scaler and network.
