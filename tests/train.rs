@@ -51,6 +51,17 @@ fn the_tutorial_is_reproduced() {
         "3.31e-4"
     );
     assert_eq!(summary["epochs"], 100);
+    // The classical approximations on the same sets: far better than this network inside the
+    // trained angles.
+    let baselines = &summary["baselines"];
+    assert_eq!(baselines[0]["method"], "aki_richards");
+    assert_eq!(baselines[1]["method"], "shuey");
+    let figure = |b: usize, key: &str| format!("{:.2e}", baselines[b][key].as_f64().unwrap());
+    assert_eq!(figure(0, "val_mse"), "1.19e-6");
+    assert_eq!(figure(0, "blind_mse"), "2.59e-6");
+    assert_eq!(figure(1, "val_mse"), "8.33e-7");
+    assert_eq!(figure(1, "blind_mse"), "3.60e-7");
+    assert_eq!(figure(1, "avo_max_abs_error"), "2.15e-2");
     assert_eq!(summary["engine"], "fused");
     assert_eq!(summary["avo_theta_max"], 60.0);
     for file in ["config.toml", "scaler.json", "model.bpk", "model.json"] {

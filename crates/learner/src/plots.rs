@@ -4,7 +4,8 @@
 //! - `predictions`: the first 100 training and validation interfaces, exact Rpp against the
 //!   untrained and the trained network;
 //! - `blind`: the "new rocks" interfaces, exact against predicted;
-//! - `avo`: each "new angles" sweep, exact against predicted, the trained angle range shaded.
+//! - `avo`: each "new angles" sweep, exact against predicted and against the Aki-Richards and
+//!   Shuey approximations, the trained angle range shaded.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,7 @@ use zoepnet_model::Mlp;
 use zoepnet_plot::{Figure, Panel, Series, Style};
 
 use crate::config::ExperimentConfig;
-use crate::evaluate::predict;
+use crate::evaluate::{Baseline, predict};
 use crate::run::{RunError, write_atomically};
 use crate::train::EpochMetrics;
 
@@ -179,6 +180,18 @@ pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
                 along(run(trained, &sweep.items)),
                 Style::Dashed,
                 0,
+            ))
+            .with(Series::new(
+                "Aki-Richards",
+                along(Baseline::AkiRichards.predict(&sweep.items)),
+                Style::Dashed,
+                2,
+            ))
+            .with(Series::new(
+                "Shuey (3 terms)",
+                along(Baseline::Shuey.predict(&sweep.items)),
+                Style::Dashed,
+                3,
             ))
         })
         .collect();

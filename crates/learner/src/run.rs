@@ -14,6 +14,7 @@ use zoepnet_dataset::Scaler;
 
 use crate::config::ExperimentConfig;
 use crate::device::DeviceInfo;
+use crate::evaluate::BaselineScores;
 use crate::train::{Checkpoint, EpochMetrics, Trained};
 
 /// Writes `path` through a temporary file beside it, renamed into place once complete.
@@ -80,6 +81,8 @@ pub struct Summary {
     pub train_seconds: f64,
     /// `train.seed`.
     pub seed: u32,
+    /// Aki-Richards and Shuey on the same validation, "new rocks" and "new angles" sets.
+    pub baselines: Vec<BaselineScores>,
     /// zoepnet's version.
     pub zoepnet_version: String,
 }
@@ -186,6 +189,7 @@ impl RunFolder {
             engine: format!("{:?}", trained.engine).to_lowercase(),
             train_seconds: trained.train_seconds,
             seed: config.train.seed,
+            baselines: trained.baselines.clone(),
             zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
         };
         self.write("summary.json", |f| {

@@ -15,7 +15,7 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 
 use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
-use crate::evaluate::{mse, predict, sweep_errors};
+use crate::evaluate::{BaselineScores, baselines, mse, predict, sweep_errors};
 use crate::fused::Weights;
 
 /// One epoch's figures, as `metrics.csv` holds them.
@@ -88,6 +88,8 @@ pub struct Trained {
     pub train_seconds: f64,
     /// The engine that ran.
     pub engine: Engine,
+    /// The classical approximations on the same validation and blind sets.
+    pub baselines: Vec<BaselineScores>,
 }
 
 /// Everything needed to continue a run after an epoch as if it had not stopped: the weights, the
@@ -474,5 +476,10 @@ pub fn train(
         avo,
         train_seconds,
         engine,
+        baselines: baselines(
+            &prepared.validation,
+            &prepared.blind_rocks,
+            &prepared.new_angles,
+        ),
     })
 }

@@ -224,6 +224,17 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     ) {
         println!("new angles: max |error| {err:.4e} over {lo}-{hi} degrees");
     }
+    for b in &summary.baselines {
+        println!(
+            "baseline {}: val MSE {:.4e}, blind MSE {:.4e}{}",
+            b.method.name(),
+            b.val_mse,
+            b.blind_mse,
+            b.avo_max_abs_error
+                .map(|e| format!(", new angles max |error| {e:.4e}"))
+                .unwrap_or_default()
+        );
+    }
     println!("trained in {:.2} s", summary.train_seconds);
     Ok(())
 }
