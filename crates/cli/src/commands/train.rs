@@ -1,10 +1,10 @@
 //! `zoepnet train`: run an experiment into a run folder.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use std::ops::ControlFlow;
-use std::sync::Arc;
+use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::plots::{self, PlotInputs};
-use zoepnet_learner::run::RunFolder;
+use zoepnet_learner::run::{RunFolder, Summary};
 use zoepnet_learner::train::{Checkpoint, EpochMetrics, TrainError, initial_model, train};
 
 use super::fetch::locate_logs;
@@ -54,6 +54,38 @@ fn write_progress(
     checkpoint.map_or(Ok(()), |cp| folder.checkpoint(&cp))
 }
 
+/// Set by Ctrl-C or SIGTERM: stop after the current epoch.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C (or SIGTERM) was pressed in this process.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second one
+/// ends the process at once. Installed once per process; if it cannot be, Ctrl-C still ends the
+/// run, losing at most a second of epochs.
+fn catch_interrupts() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
+        });
+    });
+}
+
+/// How much a training prints while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// A header, then a progress bar (terminal) or sparse progress lines.
+    Full,
+    /// The header only (a sweep prints one line per run).
+    Quiet,
+}
+
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
         (Some(dir), _) => (
@@ -75,11 +107,26 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         }
     };
     let overrides = super::with_backend(&args.set, args.backend);
-    let config = ExperimentConfig::load_with(&config_path, &overrides)?;
-    let logs = locate_logs(&config.data, &config_path, options, false)?;
+    let summary = train_one(&config_path, &overrides, &out, resume, options, Report::Full)?;
+    print_summary(&out, &summary);
+    Ok(())
+}
+
+/// Trains the config at `config_path` (with `overrides`) into the run folder `out`, or continues
+/// it from `resume`; writes the folder, plots included, and returns its summary.
+pub fn train_one(
+    config_path: &Path,
+    overrides: &[String],
+    out: &Path,
+    resume: Option<Checkpoint>,
+    options: &FetchOptions,
+    report: Report,
+) -> anyhow::Result<Summary> {
+    let config = ExperimentConfig::load_with(config_path, overrides)?;
+    let logs = locate_logs(&config.data, config_path, options, false)?;
     let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
     let (device, info) = config.backend.select()?;
-    let folder = RunFolder::create(&out)?;
+    let folder = RunFolder::create(out)?;
     match &resume {
         Some(cp) => eprintln!("resuming {} after epoch {}", out.display(), cp.epoch),
         None => folder.start(&config, &prepared.scaler)?,
@@ -107,20 +154,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .as_ref()
         .map(|cp| cp.metrics.clone())
         .unwrap_or_default();
-    // Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second
-    // one ends the process at once.
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = Arc::clone(&interrupted);
-        // A handler can only be set once per process; without one, Ctrl-C still ends the run,
-        // losing at most a second of epochs.
-        let _ = ctrlc::set_handler(move || {
-            if flag.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            eprintln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
-        });
-    }
+    catch_interrupts();
     // metrics.csv and checkpoint.json are rewritten at most once a second (and always at the
     // end, on an interruption and on an error), so short epochs are not slowed by the disk.
     let mut last_write: Option<Instant> = None;
@@ -134,7 +168,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         &mut |row, checkpoint| {
             rows.push(*row);
             pending = checkpoint.cloned();
-            let stop = stop_after == Some(row.epoch) || interrupted.load(Ordering::SeqCst);
+            let stop = stop_after == Some(row.epoch) || interrupted();
             let due = last_write.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0);
             if due || stop || row.epoch == epochs {
                 if let Err(e) = write_progress(&folder, &rows, pending.take()) {
@@ -151,7 +185,9 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 row.seconds,
                 width = epochs.to_string().len()
             );
-            if tty {
+            if report == Report::Quiet {
+                // Nothing per epoch.
+            } else if tty {
                 // A bar of 24 cells before the figures, redrawn in place.
                 let filled = row.epoch * 24 / epochs.max(1);
                 let bar = format!(
@@ -181,7 +217,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     write_progress(&folder, &rows, pending.take())?;
     let trained = match outcome {
         Err(TrainError::Stopped { epoch }) => {
-            if tty {
+            if tty && report == Report::Full {
                 eprintln!();
             }
             bail!(
@@ -193,7 +229,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     };
     let summary = folder.finish(&config, &trained, &info)?;
     let untrained = initial_model(&config, &device)?;
-    let plots = plots::write(
+    plots::write(
         folder.dir(),
         &PlotInputs {
             config: &config,
@@ -204,11 +240,12 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
             device: &device,
         },
     )?;
-    println!(
-        "run folder: {} ({} plots under plots/)",
-        folder.dir().display(),
-        plots.len() / 2
-    );
+    Ok(summary)
+}
+
+/// What `zoepnet train` prints at the end.
+fn print_summary(out: &Path, summary: &Summary) {
+    println!("run folder: {} (plots under plots/)", out.display());
     println!(
         "last epoch: train MSE {:.4e} (running), val MSE {:.4e} (at its start)",
         summary.last_epoch_train_mse, summary.last_epoch_val_mse
@@ -236,5 +273,4 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         );
     }
     println!("trained in {:.2} s", summary.train_seconds);
-    Ok(())
 }
