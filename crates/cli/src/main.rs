@@ -56,6 +56,13 @@ enum Command {
     /// summary.json, the model, the scaler and plots (PNG and SVG). Ctrl-C stops after the epoch;
     /// --resume continues.
     Train(commands::train::TrainArgs),
+    /// Train every combination of some config values (`--set key=v1,v2,...`), each into its own
+    /// run folder, and write the table of their results (sweep.csv, sweep.md) and their
+    /// validation curves on one plot. A run that fails is a row of the table; the rest go on.
+    Sweep(commands::sweep::SweepArgs),
+    /// Print the table of runs made earlier (the settings that differ, train/val/blind MSE, AVO
+    /// error, seconds).
+    Compare(commands::compare::CompareArgs),
     /// Predict Rpp with a trained run for each row of a CSV file (columns as for `reflectivity`);
     /// adds `rpp_pred`, using the run's own scaler and network.
     Predict(commands::predict::PredictArgs),
@@ -91,6 +98,8 @@ fn main() -> ExitCode {
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
         Command::Las(command) => commands::las::run(command),
         Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
+        Command::Sweep(args) => commands::sweep::run(args, &cli.fetch_options()),
+        Command::Compare(args) => commands::compare::run(args),
         Command::Predict(args) => commands::predict::run(args),
         Command::Eval(args) => commands::eval::run(args, &cli.fetch_options()),
         Command::Data(args) => commands::data::run(args, &cli.fetch_options()),

@@ -2,7 +2,7 @@
 //! errors, for training's final evaluation and for `zoepnet predict` and `zoepnet eval` alike.
 
 use burn::tensor::Device;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{InterfaceItem, Sweep};
 use zoepnet_model::Mlp;
@@ -80,7 +80,7 @@ pub fn sweep_errors(
 }
 
 /// A classical linear approximation of Rpp, evaluated beside the network as a baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Baseline {
     /// Aki & Richards (1980), eq. 5.44.
@@ -123,7 +123,7 @@ impl Baseline {
 }
 
 /// A baseline's errors on the sets a run is judged on.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaselineScores {
     /// Which approximation.
     pub method: Baseline,

@@ -5,6 +5,7 @@
 //! into typed sections that refuse unknown keys. [`gradcheck`] runs the model's gradient check on
 //! a config's data. Training, evaluation and plots arrive with the issue "Learner".
 
+pub mod compare;
 pub mod config;
 pub mod device;
 pub mod evaluate;

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zoepnet_dataset::Scaler;
 
 use crate::config::ExperimentConfig;
@@ -51,7 +51,7 @@ pub struct RunFolder {
 }
 
 /// `summary.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     /// Training MSE of the final weights.
     pub final_train_mse: f64,
@@ -82,6 +82,7 @@ pub struct Summary {
     /// `train.seed`.
     pub seed: u32,
     /// Aki-Richards and Shuey on the same validation, "new rocks" and "new angles" sets.
+    #[serde(default)]
     pub baselines: Vec<BaselineScores>,
     /// zoepnet's version.
     pub zoepnet_version: String,

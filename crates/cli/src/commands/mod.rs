@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod compare;
 pub mod data;
 pub mod eval;
 pub mod fetch;
@@ -8,6 +9,7 @@ pub mod info;
 pub mod las;
 pub mod predict;
 pub mod reflectivity;
+pub mod sweep;
 pub mod table;
 pub mod train;
 

@@ -107,7 +107,14 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         }
     };
     let overrides = super::with_backend(&args.set, args.backend);
-    let summary = train_one(&config_path, &overrides, &out, resume, options, Report::Full)?;
+    let summary = train_one(
+        &config_path,
+        &overrides,
+        &out,
+        resume,
+        options,
+        Report::Full,
+    )?;
     print_summary(&out, &summary);
     Ok(())
 }

@@ -1,0 +1,234 @@
+//! `zoepnet sweep`: train every combination of some config values, then compare the runs.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::Args;
+use zoepnet_dataset::FetchOptions;
+use zoepnet_learner::compare::{RunRow, read_run, write};
+use zoepnet_learner::device::Backend;
+
+use super::UsageError;
+use super::train::{Report, interrupted, train_one};
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The experiment config the variants start from.
+    config: PathBuf,
+    /// A key and its values, e.g. `--set model.activation=sigmoid,tanh,relu` (repeatable: the
+    /// sweep is every combination, the last key varying fastest; one value just overrides).
+    /// Commas inside [...] or quotes do not split.
+    #[arg(long = "set", value_name = "KEY=V1,V2,...")]
+    set: Vec<String>,
+    /// The sweep's folder: one run folder per variant, sweep.csv, sweep.md and sweep-val.png /
+    /// .svg (default: runs/<config name>-sweep).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The backend every variant runs on (as for `zoepnet train`).
+    #[arg(long)]
+    backend: Option<Backend>,
+}
+
+/// `values` split at the commas outside brackets and quotes.
+pub fn split_values(values: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let (mut depth, mut quote) = (0i32, None::<char>);
+    for c in values.chars() {
+        match (c, quote) {
+            ('"' | '\'', None) => quote = Some(c),
+            (c, Some(q)) if c == q => quote = None,
+            ('[' | '{', None) => depth += 1,
+            (']' | '}', None) => depth -= 1,
+            (',', None) if depth == 0 => {
+                parts.push(current.trim().to_owned());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current.trim().to_owned());
+    parts
+}
+
+/// Every combination of the `--set` values, as lists of `key=value` overrides; and the keys
+/// that take more than one value.
+pub fn grid(sets: &[String]) -> Result<(Vec<Vec<String>>, Vec<String>), UsageError> {
+    let mut axes: Vec<(String, Vec<String>)> = Vec::new();
+    for given in sets {
+        let (key, values) = given.split_once('=').ok_or_else(|| {
+            UsageError(format!(
+                "--set {given:?}: expected KEY=V1,V2,..., e.g. model.activation=sigmoid,tanh"
+            ))
+        })?;
+        let values = split_values(values);
+        if values.iter().any(String::is_empty) {
+            return Err(UsageError(format!("--set {given:?}: an empty value")));
+        }
+        axes.push((key.trim().to_owned(), values));
+    }
+    let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+    for (key, values) in &axes {
+        combos = combos
+            .into_iter()
+            .flat_map(|combo| {
+                values.iter().map(move |v| {
+                    let mut next = combo.clone();
+                    next.push(format!("{key}={v}"));
+                    next
+                })
+            })
+            .collect();
+    }
+    let varied = axes
+        .iter()
+        .filter(|(_, values)| values.len() > 1)
+        .map(|(key, _)| key.clone())
+        .collect();
+    Ok((combos, varied))
+}
+
+/// A run folder's name: the varied `key=value` pairs joined by `+`, or `run` when nothing
+/// varies.
+fn run_name(combo: &[String], varied: &[String]) -> String {
+    let parts: Vec<String> = combo
+        .iter()
+        .filter(|kv| {
+            varied
+                .iter()
+                .any(|k| kv.split_once('=').is_some_and(|(key, _)| key == k))
+        })
+        .map(|kv| {
+            kv.chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || "._=-".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if parts.is_empty() {
+        "run".into()
+    } else {
+        parts.join("+")
+    }
+}
+
+pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
+    let (combos, varied) = grid(&args.set)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .config
+            .file_stem()
+            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("runs").join(format!("{stem}-sweep"))
+    });
+    std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+    let total = combos.len();
+    eprintln!(
+        "sweep: {total} run(s) of {} into {}",
+        args.config.display(),
+        out.display()
+    );
+    let mut rows: Vec<RunRow> = Vec::with_capacity(total);
+    for (i, combo) in combos.iter().enumerate() {
+        let name = run_name(combo, &varied);
+        let dir = out.join(&name);
+        // The grid's own values, for runs that fail before writing their config.
+        let grid_settings: BTreeMap<String, String> = combo
+            .iter()
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+            .collect();
+        if interrupted() {
+            rows.push(RunRow {
+                name,
+                dir,
+                settings: grid_settings,
+                outcome: Err("not run (interrupted)".into()),
+                val_curve: Vec::new(),
+            });
+            continue;
+        }
+        eprintln!("[{}/{total}] {name}", i + 1);
+        let overrides = super::with_backend(combo, args.backend);
+        match train_one(&args.config, &overrides, &dir, None, options, Report::Quiet) {
+            Ok(s) => {
+                eprintln!(
+                    "[{}/{total}] {name}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
+                    i + 1,
+                    s.final_val_mse,
+                    s.blind_mse,
+                    s.train_seconds
+                );
+                rows.push(read_run(&dir));
+            }
+            Err(e) => {
+                let why = format!("{e:#}");
+                eprintln!("[{}/{total}] {name}: failed: {why}", i + 1);
+                let mut row = read_run(&dir);
+                if row.settings.is_empty() {
+                    row.settings = grid_settings;
+                }
+                row.outcome = Err(why);
+                rows.push(row);
+            }
+        }
+    }
+    write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
+    print!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
+    let failed = rows.iter().filter(|r| r.outcome.is_err()).count();
+    eprintln!(
+        "{} of {total} run(s) succeeded; table and validation curves in {}",
+        total - failed,
+        out.display()
+    );
+    if failed > 0 {
+        anyhow::bail!("{failed} of {total} run(s) failed (see the table)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_split_outside_brackets_and_quotes() {
+        assert_eq!(split_values("0.001,0.01"), ["0.001", "0.01"]);
+        assert_eq!(split_values("[0, 1],[2]"), ["[0, 1]", "[2]"]);
+        assert_eq!(split_values("\"a,b\",c"), ["\"a,b\"", "c"]);
+        assert_eq!(split_values("tanh"), ["tanh"]);
+    }
+
+    #[test]
+    fn the_grid_is_every_combination_last_key_fastest() {
+        let (combos, varied) = grid(&[
+            "model.activation=sigmoid,tanh".into(),
+            "train.epochs=5".into(),
+            "train.learning_rate=0.001,0.01".into(),
+        ])
+        .unwrap();
+        assert_eq!(varied, ["model.activation", "train.learning_rate"]);
+        assert_eq!(combos.len(), 4);
+        assert_eq!(
+            combos[1],
+            [
+                "model.activation=sigmoid",
+                "train.epochs=5",
+                "train.learning_rate=0.01"
+            ]
+        );
+        assert_eq!(
+            run_name(&combos[2], &varied),
+            "model.activation=tanh+train.learning_rate=0.001"
+        );
+        assert!(grid(&["model.activation".into()]).is_err());
+        assert!(grid(&["train.epochs=1,,2".into()]).is_err());
+    }
+}

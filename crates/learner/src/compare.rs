@@ -1,0 +1,350 @@
+//! Runs side by side: one row per run folder (the settings that differ, its figures), as a
+//! Markdown table and CSV, and the validation curves of all of them on one plot. `zoepnet
+//! sweep` writes these for the runs it made; `zoepnet compare` for runs made earlier.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use zoepnet_plot::{Figure, Panel, Series, Style};
+
+use crate::run::Summary;
+
+/// One run: its settings and its outcome.
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    /// The run's name (its folder's name).
+    pub name: String,
+    /// Its folder.
+    pub dir: PathBuf,
+    /// Every config key, dotted (`train.learning_rate`), with its value as TOML writes it.
+    pub settings: BTreeMap<String, String>,
+    /// The summary, or why there is none.
+    pub outcome: Result<Summary, String>,
+    /// (epoch, validation MSE) per epoch, from `metrics.csv`.
+    pub val_curve: Vec<(f64, f64)>,
+}
+
+/// Flattens a TOML table into dotted keys; strings lose their quotes.
+fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(t) => flatten(&path, t, out),
+            toml::Value::String(s) => {
+                out.insert(path, s.clone());
+            }
+            other => {
+                out.insert(path, other.to_string());
+            }
+        }
+    }
+}
+
+/// The settings written in a config file's text, dotted.
+pub fn settings_of(config_text: &str) -> Result<BTreeMap<String, String>, String> {
+    let table: toml::Table = toml::from_str(config_text).map_err(|e| e.to_string())?;
+    let mut out = BTreeMap::new();
+    flatten("", &table, &mut out);
+    Ok(out)
+}
+
+/// Reads a run folder: `config.toml`, `summary.json` and `metrics.csv`. A folder without a
+/// summary (a run that failed or was stopped) is a row with the reason.
+pub fn read_run(dir: &Path) -> RunRow {
+    let name = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let read =
+        |file: &str| std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{file}: {e}"));
+    let settings = read("config.toml")
+        .and_then(|t| settings_of(&t))
+        .unwrap_or_default();
+    let outcome = read("summary.json").and_then(|t| {
+        serde_json::from_str::<Summary>(&t).map_err(|e| format!("summary.json: {e}"))
+    });
+    let val_curve = read("metrics.csv")
+        .map(|text| {
+            text.lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let mut fields = line.split(',');
+                    let epoch = fields.next()?.parse().ok()?;
+                    let val = fields.nth(1)?.parse().ok()?;
+                    Some((epoch, val))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    RunRow {
+        name,
+        dir: dir.to_owned(),
+        settings,
+        outcome,
+        val_curve,
+    }
+}
+
+/// The keys whose values are not the same in every row (the data file paths aside).
+pub fn varied_keys(rows: &[RunRow]) -> Vec<String> {
+    let mut keys: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.settings.keys().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| k != "data.las")
+        .filter(|k| {
+            let first = rows.first().and_then(|r| r.settings.get(k));
+            rows.iter().any(|r| r.settings.get(k) != first)
+        })
+        .collect()
+}
+
+fn sci(v: f64) -> String {
+    format!("{v:.3e}")
+}
+
+/// The figures of a row, in column order: status, epochs, train, val, blind, AVO, seconds.
+fn figures(row: &RunRow) -> [String; 7] {
+    match &row.outcome {
+        Ok(s) => [
+            "ok".into(),
+            s.epochs.to_string(),
+            sci(s.final_train_mse),
+            sci(s.final_val_mse),
+            sci(s.blind_mse),
+            s.avo_max_abs_error.map_or_else(|| "-".into(), sci),
+            format!("{:.2}", s.train_seconds),
+        ],
+        Err(why) => [
+            format!("failed: {why}"),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+        ],
+    }
+}
+
+const COLUMNS: [&str; 7] = [
+    "status",
+    "epochs",
+    "train MSE",
+    "val MSE",
+    "blind MSE",
+    "AVO max abs error",
+    "seconds",
+];
+
+/// The rows as a Markdown table: run, the `keys`, the figures of the final weights.
+pub fn markdown(rows: &[RunRow], keys: &[String]) -> String {
+    let mut out = String::new();
+    let header: Vec<&str> = std::iter::once("run")
+        .chain(keys.iter().map(String::as_str))
+        .chain(COLUMNS)
+        .collect();
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        header
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if i > keys.len() { "---:" } else { "---" })
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in rows {
+        let cells: Vec<String> = std::iter::once(row.name.clone())
+            .chain(
+                keys.iter()
+                    .map(|k| row.settings.get(k).cloned().unwrap_or_else(|| "-".into())),
+            )
+            .chain(figures(row))
+            .map(|c| c.replace('|', "\\|").replace('\n', " "))
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
+/// The rows as CSV with snake_case column names.
+pub fn csv(rows: &[RunRow], keys: &[String]) -> String {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::new();
+    let header: Vec<String> = std::iter::once("run".to_owned())
+        .chain(keys.iter().cloned())
+        .chain(
+            [
+                "status",
+                "epochs",
+                "final_train_mse",
+                "final_val_mse",
+                "blind_mse",
+                "avo_max_abs_error",
+                "train_seconds",
+            ]
+            .map(String::from),
+        )
+        .collect();
+    let _ = writeln!(out, "{}", header.join(","));
+    for row in rows {
+        let mut cells: Vec<String> = std::iter::once(row.name.clone())
+            .chain(
+                keys.iter()
+                    .map(|k| row.settings.get(k).cloned().unwrap_or_default()),
+            )
+            .collect();
+        match &row.outcome {
+            Ok(s) => cells.extend([
+                "ok".into(),
+                s.epochs.to_string(),
+                s.final_train_mse.to_string(),
+                s.final_val_mse.to_string(),
+                s.blind_mse.to_string(),
+                s.avo_max_abs_error
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
+                s.train_seconds.to_string(),
+            ]),
+            Err(why) => {
+                cells.push(format!("failed: {why}"));
+                cells.extend(std::iter::repeat_n(String::new(), 6));
+            }
+        }
+        let cells: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+        let _ = writeln!(out, "{}", cells.join(","));
+    }
+    out
+}
+
+/// The validation curves of every run that has one, on one log-scale plot, labelled by the
+/// varied `keys` (or the run's name).
+pub fn overlay(rows: &[RunRow], keys: &[String]) -> Figure {
+    let mut panel = Panel::new("Validation MSE", "epoch", "validation MSE").log_y();
+    for (i, row) in rows.iter().filter(|r| !r.val_curve.is_empty()).enumerate() {
+        let label = if keys.is_empty() {
+            row.name.clone()
+        } else {
+            keys.iter()
+                .map(|k| {
+                    let short = k.rsplit('.').next().unwrap_or(k);
+                    format!(
+                        "{short}={}",
+                        row.settings.get(k).map_or("-", String::as_str)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        panel = panel.with(Series::new(label, row.val_curve.clone(), Style::Line, i));
+    }
+    Figure::single(panel)
+}
+
+/// Writes `<stem>.csv`, `<stem>.md` and `<stem>-val.png` / `.svg` into `dir`.
+pub fn write(dir: &Path, stem: &str, rows: &[RunRow], keys: &[String]) -> Result<(), String> {
+    let figure = overlay(rows, keys);
+    let png = zoepnet_plot::png(&figure).map_err(|e| e.to_string())?;
+    let svg = zoepnet_plot::svg(&figure).map_err(|e| e.to_string())?;
+    let files: [(String, Vec<u8>); 4] = [
+        (format!("{stem}.csv"), csv(rows, keys).into_bytes()),
+        (format!("{stem}.md"), markdown(rows, keys).into_bytes()),
+        (format!("{stem}-val.png"), png),
+        (format!("{stem}-val.svg"), svg.into_bytes()),
+    ];
+    for (name, bytes) in files {
+        let path = dir.join(&name);
+        crate::run::write_atomically(&path, |f| std::io::Write::write_all(f, &bytes))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, config: &str, outcome: Result<Summary, String>) -> RunRow {
+        RunRow {
+            name: name.into(),
+            dir: PathBuf::from(name),
+            settings: settings_of(config).unwrap(),
+            outcome,
+            val_curve: vec![(1.0, 1e-2), (2.0, 1e-3)],
+        }
+    }
+
+    fn summary(val: f64) -> Summary {
+        serde_json::from_value(serde_json::json!({
+            "final_train_mse": 1e-4, "final_val_mse": val, "last_epoch_train_mse": 1e-4,
+            "last_epoch_val_mse": val, "blind_mse": 3e-4, "avo_max_abs_error": 0.05,
+            "avo_theta_min": 0.0, "avo_theta_max": 60.0, "epochs": 2, "backend": "ndarray",
+            "device": "CPU", "engine": "fused", "train_seconds": 0.5, "seed": 42,
+            "zoepnet_version": "0.1.0"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_the_keys_that_differ_are_columns_and_failures_are_rows() {
+        let rows = vec![
+            row(
+                "a",
+                "[model]\nactivation = \"tanh\"\nhidden = 300\n[data]\nlas = [\"x.las\"]",
+                Ok(summary(1.5e-4)),
+            ),
+            row(
+                "b",
+                "[model]\nactivation = \"relu\"\nhidden = 300\n[data]\nlas = [\"y.las\"]",
+                Err("the training loss became NaN".into()),
+            ),
+        ];
+        let keys = varied_keys(&rows);
+        assert_eq!(keys, ["model.activation"]);
+        let md = markdown(&rows, &keys);
+        let lines: Vec<&str> = md.lines().collect();
+        assert_eq!(
+            lines[0],
+            "| run | model.activation | status | epochs | train MSE | val MSE | blind MSE | AVO max abs error | seconds |"
+        );
+        assert_eq!(lines[1], "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        assert_eq!(
+            lines[2],
+            "| a | tanh | ok | 2 | 1.000e-4 | 1.500e-4 | 3.000e-4 | 5.000e-2 | 0.50 |"
+        );
+        assert!(lines[3].starts_with("| b | relu | failed: the training loss became NaN | - |"));
+        let csv = csv(&rows, &keys);
+        assert!(csv.starts_with("run,model.activation,status,epochs,final_train_mse"));
+        assert!(
+            csv.contains("\na,tanh,ok,2,0.0001,0.00015,0.0003,0.05,0.5\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("\nb,relu,failed: the training loss became NaN,,,,,,\n"),
+            "{csv}"
+        );
+        let figure = overlay(&rows, &keys);
+        let labels: Vec<&str> = figure.panels[0]
+            .series
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect();
+        assert_eq!(labels, ["activation=tanh", "activation=relu"]);
+    }
+}
