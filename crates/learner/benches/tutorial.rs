@@ -12,11 +12,10 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::Instant;
 
+use zoepnet_fused::{Activation, Simd, UpdateOrder, Weights};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::Engine;
-use zoepnet_learner::fused::{Simd, Weights};
 use zoepnet_learner::train::{Trained, train};
-use zoepnet_model::{Activation, UpdateOrder};
 
 #[path = "../../../tests/common/well_log.rs"]
 mod well_log;

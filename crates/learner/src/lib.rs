@@ -9,7 +9,6 @@ pub mod compare;
 pub mod config;
 pub mod device;
 pub mod evaluate;
-pub mod fused;
 pub mod gradcheck;
 pub mod plots;
 pub mod run;

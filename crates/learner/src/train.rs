@@ -9,14 +9,14 @@ use zoepnet_batcher::InterfaceBatcher;
 
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, RngState, Scaler};
-use zoepnet_model::{Init, Mlp, UpdateOrder};
+use zoepnet_model::{Activation, Init, Mlp, UpdateOrder};
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 
 use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
 use crate::evaluate::{BaselineScores, baselines, mse, predict, sweep_errors};
-use crate::fused::Weights;
+use zoepnet_fused::Weights;
 
 /// One epoch's figures, as `metrics.csv` holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -133,6 +133,15 @@ fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<[f64; 7]>, Vec<f64>)
     )
 }
 
+/// The fused engine's name for an activation.
+fn fused_activation(a: Activation) -> zoepnet_fused::Activation {
+    match a {
+        Activation::Sigmoid => zoepnet_fused::Activation::Sigmoid,
+        Activation::Tanh => zoepnet_fused::Activation::Tanh,
+        Activation::Relu => zoepnet_fused::Activation::Relu,
+    }
+}
+
 /// The initial weights: with `Init::Normal`, NumPy's `np.random.seed(seed)`, then
 /// `W1 = std * randn(hidden, inputs)` and `W2 = std * randn(hidden)`, biases zero (the
 /// notebook's `initialize_params`); with `Init::Burn`, Burn's initialiser seeded on `device`.
@@ -151,7 +160,7 @@ fn initial_weights(
                 .map(|k| w1_np[(k % hidden) * inputs + k / hidden])
                 .collect(); // [inputs, hidden]
             Weights {
-                activation: mlp_config.activation,
+                activation: fused_activation(mlp_config.activation),
                 w1,
                 b1: vec![0.0; hidden],
                 w2,
@@ -162,7 +171,7 @@ fn initial_weights(
             device.seed(u64::from(config.train.seed));
             let (w1, b1, w2, b2) = mlp_config.init(device).values();
             Weights {
-                activation: mlp_config.activation,
+                activation: fused_activation(mlp_config.activation),
                 w1,
                 b1,
                 w2,
@@ -229,9 +238,9 @@ pub fn train(
     on_epoch: &mut dyn FnMut(&EpochMetrics, Option<&Checkpoint>) -> ControlFlow<()>,
 ) -> Result<Trained, TrainError> {
     let t = &config.train;
-    let order = match t.update_order {
-        OrderName::Tutorial => UpdateOrder::Tutorial,
-        OrderName::Exact => UpdateOrder::Exact,
+    let (order, fused_order) = match t.update_order {
+        OrderName::Tutorial => (UpdateOrder::Tutorial, zoepnet_fused::UpdateOrder::Tutorial),
+        OrderName::Exact => (UpdateOrder::Exact, zoepnet_fused::UpdateOrder::Exact),
     };
     let batcher = InterfaceBatcher::new(prepared.scaler.clone());
     // The fused engine works on the scaled values themselves.
@@ -353,7 +362,14 @@ pub fn train(
                 }
             }
             _ => {
-                squared += weights.epoch(&train_x, &train_t, &train_order, lr, order, &mut scratch);
+                squared += weights.epoch(
+                    &train_x,
+                    &train_t,
+                    &train_order,
+                    lr,
+                    fused_order,
+                    &mut scratch,
+                );
             }
         }
         let train_mse = squared / train_t.len() as f64;

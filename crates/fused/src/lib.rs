@@ -1,8 +1,9 @@
-//! The fused CPU path: the network and its per-sample SGD on plain f64 slices, no tensors.
+//! The fused CPU engine: the tutorial's network and its training on plain f64 slices, no
+//! tensors. It knows nothing of Burn; `zoepnet-learner` runs it when a config allows.
 //!
 //! At the tutorial's size (7-300-1, one sample per step) a tensor framework spends its time on
-//! per-operation overhead, not arithmetic. These loops do the same arithmetic as
-//! [`zoepnet_model::Mlp`]'s manual back-propagation (tested to agree with it) with the weights in
+//! per-operation overhead, not arithmetic. These loops do the same arithmetic as the `Mlp`
+//! module's manual back-propagation (`zoepnet-model`; tested to agree with it) with the weights in
 //! one place: W1 is stored `[inputs, hidden]` row-major, as in the module.
 //!
 //! Every loop runs over the hidden units with no call and no branch in its body, so the compiler
@@ -11,7 +12,28 @@
 //! epochs ([`Weights::epoch`], [`Weights::mse`]) are compiled three times, for the x86-64
 //! baseline (SSE2), AVX2 and AVX-512, and the widest the CPU has is chosen at run time ([`Simd`]).
 //! No fused multiply-add is used, so every width gives the same bits (tested).
-use zoepnet_model::{Activation, UpdateOrder};
+//!
+//! The workspace builds this crate optimised even in debug builds (`[profile.dev.package]` in
+//! the top-level Cargo.toml), so that `cargo run` trains at full speed.
+/// The hidden layer's activation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// 1 / (1 + e^-z).
+    Sigmoid,
+    /// tanh z.
+    Tanh,
+    /// max(z, 0).
+    Relu,
+}
+
+/// The order of a per-sample SGD step's updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateOrder {
+    /// Every gradient from the weights before the step.
+    Exact,
+    /// The tutorial's: W2 first, then the hidden error computed with the new W2.
+    Tutorial,
+}
 
 /// The network's weights as plain numbers.
 #[derive(Debug, Clone, PartialEq)]
