@@ -150,8 +150,12 @@ fn bad_settings_exit_2_naming_the_key() {
             "`train.epochs`: expected 1 or more epochs",
         ),
         (
+            "train.optimizer=adamw",
+            "`train.optimizer`: the manual mode has \"sgd\" and \"adam\"",
+        ),
+        (
             "train.optimizer=adam",
-            "`train.optimizer`: the manual mode has only \"sgd\"",
+            "invalid config configs/tutorial.toml: `train.update_order`: the tutorial's order is for per-sample SGD; batches and Adam take \"exact\"\n",
         ),
         (
             "train.learning_rate=-1",
@@ -288,8 +292,9 @@ fn autodiff_training_agrees_on_ndarray_and_wgpu() {
 
 #[test]
 fn an_interrupted_run_resumes_to_the_same_weights() {
-    // The manual mode on both engines, and autodiff with Adam (which replays its epochs: its
-    // moments and step count are not in the checkpoint).
+    // The manual mode on both engines, autodiff with Adam (which replays its epochs: its
+    // moments and step count are not in the checkpoint), and the fused engine's Adam (whose
+    // state is).
     for (engine, extra) in [
         ("fused", &[][..]),
         ("tensor", &[][..]),
@@ -301,10 +306,22 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
                 "train.batch_size=32",
             ][..],
         ),
+        (
+            "fused-adam",
+            &[
+                "train.optimizer=adam",
+                "train.update_order=exact",
+                "train.batch_size=32",
+            ][..],
+        ),
     ] {
         let engine_setting = format!(
             "train.engine={}",
-            if engine == "fused" { "fused" } else { "tensor" }
+            if engine.starts_with("fused") {
+                "fused"
+            } else {
+                "tensor"
+            }
         );
         let settings: Vec<&str> = ["train.epochs=4", "model.hidden=16", &engine_setting]
             .into_iter()
@@ -373,4 +390,40 @@ fn a_diverging_run_stops_with_a_clear_error() {
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert!(stderr.contains("the training loss became"), "{stderr}");
     assert!(stderr.contains("lower train.learning_rate"), "{stderr}");
+}
+
+#[test]
+fn the_fused_adam_is_burns_adam() {
+    // Hand-written gradients with the fused engine's Adam against Burn's autodiff and AdamConfig,
+    // same batches: the same run to rounding.
+    let run_mode = |mode: &str| {
+        let dir = temp_dir(&format!("train-adam-{mode}"));
+        let mode_setting = format!("train.mode={mode}");
+        let settings: Vec<&str> = [
+            mode_setting.as_str(),
+            "train.optimizer=adam",
+            "train.update_order=exact",
+            "train.batch_size=32",
+            "train.learning_rate=0.003",
+            "train.epochs=3",
+            "model.hidden=16",
+        ]
+        .into_iter()
+        .flat_map(|kv| ["--set", kv])
+        .collect();
+        let (code, stdout, stderr) = train(&dir, &settings);
+        assert_eq!(code, Some(0), "{mode}: {stdout}{stderr}");
+        let engine = if mode == "manual" { "fused" } else { "tensor" };
+        assert!(stderr.contains(&format!("{engine} engine")), "{stderr}");
+        metrics(&dir)
+    };
+    let (fused, burn) = (run_mode("manual"), run_mode("autodiff"));
+    assert_eq!(fused.len(), 3);
+    for (f, b) in fused.iter().zip(&burn) {
+        for col in [1, 2] {
+            assert!((f[col] - b[col]).abs() <= 1e-10 * b[col], "{f:?} vs {b:?}");
+        }
+    }
+    // Adam must have moved it: the loss falls by an order of magnitude in 3 epochs.
+    assert!(fused[2][1] < fused[0][1] / 10.0, "{fused:?}");
 }

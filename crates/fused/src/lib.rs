@@ -70,6 +70,9 @@ macro_rules! rows {
     }};
 }
 
+mod batch;
+pub use batch::{Adam, Optimizer, Params};
+
 impl Weights {
     /// Hidden units.
     pub fn hidden(&self) -> usize {
@@ -380,7 +383,7 @@ impl Simd {
     }
 
     /// This width if the CPU has it, else the baseline.
-    fn checked(self) -> Self {
+    pub(crate) fn checked(self) -> Self {
         #[cfg(target_arch = "x86_64")]
         {
             let has = match self {

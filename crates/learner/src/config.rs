@@ -38,7 +38,8 @@ pub struct TrainSection {
     /// `exact` (true gradient descent).
     #[serde(default)]
     pub update_order: OrderName,
-    /// `sgd` (the only optimizer of the manual mode), `adam` or `adamw` (autodiff mode).
+    /// `sgd`, `adam` (both modes; in the manual mode Adam is the fused engine's copy of Burn's)
+    /// or `adamw` (autodiff mode).
     #[serde(default)]
     pub optimizer: OptimizerName,
     /// Adam's and AdamW's epsilon (Burn's default 1e-5).
@@ -80,8 +81,8 @@ pub struct TrainSection {
     /// randn after seeding, then the shuffles).
     #[serde(default = "defaults::seed")]
     pub seed: u32,
-    /// `auto` (the fused CPU loops where they apply: manual mode, batch 1, a CPU backend in f64;
-    /// tensors elsewhere), `fused` or `tensor`.
+    /// `auto` (the fused CPU loops where they apply: manual mode on a CPU backend in f64, per
+    /// sample or with the exact order; tensors elsewhere), `fused` or `tensor`.
     #[serde(default)]
     pub engine: Engine,
 }
@@ -132,17 +133,30 @@ impl TrainSection {
                 "expected 1 or more samples per step".into(),
             );
         }
-        if self.mode == Mode::Manual && self.optimizer != OptimizerName::Sgd {
+        if self.mode == Mode::Manual && self.optimizer == OptimizerName::Adamw {
             return bad(
                 "train.optimizer",
-                "the manual mode has only \"sgd\"; set train.mode = \"autodiff\" for adam or adamw"
+                "the manual mode has \"sgd\" and \"adam\"; set train.mode = \"autodiff\" for adamw"
                     .into(),
             );
         }
-        if self.engine == Engine::Fused && (self.batch_size != 1 || self.mode == Mode::Autodiff) {
+        let per_sample_sgd = self.batch_size == 1 && self.optimizer == OptimizerName::Sgd;
+        if self.mode == Mode::Manual
+            && !per_sample_sgd
+            && self.update_order == OrderName::Tutorial
+            && (self.optimizer == OptimizerName::Adam || self.engine == Engine::Fused)
+        {
+            return bad(
+                "train.update_order",
+                "the tutorial's order is for per-sample SGD; batches and Adam take \"exact\""
+                    .into(),
+            );
+        }
+        if self.engine == Engine::Fused && self.mode == Mode::Autodiff {
             return bad(
                 "train.engine",
-                "\"fused\" runs manual per-sample SGD: it needs mode = \"manual\" and batch_size = 1".into(),
+                "\"fused\" runs the hand-written back-propagation: it needs mode = \"manual\""
+                    .into(),
             );
         }
         if let Some(lr) = self.final_learning_rate
@@ -434,7 +448,8 @@ mod defaults {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("cannot read config {path}: {source}")]
+    // The source is printed by the error chain (`{:#}`), not repeated here.
+    #[error("cannot read config {path}")]
     Io {
         /// The config file.
         path: PathBuf,
@@ -451,7 +466,7 @@ pub enum LoadError {
         message: String,
     },
     /// A value is out of range.
-    #[error("invalid config {path}: {source}")]
+    #[error("invalid config {path}")]
     Value {
         /// The config file.
         path: PathBuf,

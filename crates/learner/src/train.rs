@@ -16,7 +16,7 @@ use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, Sgd
 
 use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
 use crate::evaluate::{BaselineScores, baselines, mse, predict, sweep_errors};
-use zoepnet_fused::Weights;
+use zoepnet_fused::{Adam, Optimizer, Params, Simd, Weights};
 
 /// One epoch's figures, as `metrics.csv` holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -53,6 +53,9 @@ pub enum TrainError {
     /// A checkpoint that does not fit this run.
     #[error("the checkpoint does not fit this run: {0}")]
     Checkpoint(String),
+    /// The config asks for something this engine or device does not do.
+    #[error("{0}")]
+    Unsupported(String),
     /// The network could not be built from its weights.
     #[error(transparent)]
     Model(#[from] zoepnet_model::ModelError),
@@ -120,6 +123,40 @@ pub struct Checkpoint {
     pub b2: f64,
     /// The metrics of the epochs completed.
     pub metrics: Vec<EpochMetrics>,
+    /// The fused engine's Adam state (manual mode with Adam).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adam: Option<AdamState>,
+}
+
+/// Adam's state in a checkpoint: steps taken, and both moments as W1, b1, W2, b2 one after the
+/// other.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdamState {
+    /// Steps taken.
+    pub time: i32,
+    /// First moments.
+    pub m: Vec<f64>,
+    /// Second moments.
+    pub v: Vec<f64>,
+}
+
+fn flat(p: &Params) -> Vec<f64> {
+    p.w1.iter()
+        .chain(&p.b1)
+        .chain(&p.w2)
+        .copied()
+        .chain([p.b2])
+        .collect()
+}
+
+fn unflat(values: &[f64], like: &Params) -> Option<Params> {
+    let (n1, nb, n2) = (like.w1.len(), like.b1.len(), like.w2.len());
+    (values.len() == n1 + nb + n2 + 1).then(|| Params {
+        w1: values[..n1].to_vec(),
+        b1: values[n1..n1 + nb].to_vec(),
+        w2: values[n1 + nb..n1 + nb + n2].to_vec(),
+        b2: values[n1 + nb + n2],
+    })
 }
 
 /// The scaled inputs and the targets of a set of items.
@@ -194,7 +231,9 @@ pub fn engine_for(config: &ExperimentConfig) -> Engine {
             let cpu = config.backend.kind != crate::device::Backend::Wgpu;
             let f64 = config.backend.precision() == crate::device::Precision::F64;
             let manual = config.train.mode == Mode::Manual;
-            if cpu && f64 && manual && config.train.batch_size == 1 {
+            let fits =
+                config.train.batch_size == 1 || config.train.update_order == OrderName::Exact;
+            if cpu && f64 && manual && fits {
                 Engine::Fused
             } else {
                 Engine::Tensor
@@ -265,6 +304,21 @@ pub fn train(
             .with_weight_decay(t.weight_decay as f32)
             .init(),
     });
+    // The fused engine's optimizer: per-sample SGD (the tutorial's loop), or batches with SGD
+    // or Adam.
+    let per_sample = t.batch_size == 1 && t.optimizer == OptimizerName::Sgd;
+    let mut fused_optimizer = match t.optimizer {
+        OptimizerName::Adam => Optimizer::Adam(Box::new(Adam::new(&weights, t.epsilon as f32))),
+        _ => Optimizer::Sgd,
+    };
+    if !autodiff && engine != Engine::Fused && t.optimizer != OptimizerName::Sgd {
+        return Err(TrainError::Unsupported(
+            "the manual mode's Adam runs on the fused engine: a CPU backend (ndarray or flex) in f64"
+                .into(),
+        ));
+    }
+    let mut grads = Params::zeros_like(&weights);
+    let simd = Simd::detect();
     let mut best_val = f64::INFINITY;
     let mut since_best = 0usize;
     let mut train_order: Vec<usize> = (0..train_t.len()).collect();
@@ -307,6 +361,20 @@ pub fn train(
         best_val = cp.best_val.unwrap_or(f64::INFINITY);
         since_best = cp.since_best;
         seconds_before = cp.metrics.last().map_or(0.0, |m| m.seconds);
+        if let Optimizer::Adam(adam) = &mut fused_optimizer {
+            let state = cp
+                .adam
+                .as_ref()
+                .ok_or_else(|| TrainError::Checkpoint("it has no Adam state".into()))?;
+            let like = Params::zeros_like(&weights);
+            adam.time = state.time;
+            adam.m = unflat(&state.m, &like).ok_or_else(|| {
+                TrainError::Checkpoint("its Adam state has the wrong size".into())
+            })?;
+            adam.v = unflat(&state.v, &like).ok_or_else(|| {
+                TrainError::Checkpoint("its Adam state has the wrong size".into())
+            })?;
+        }
         metrics = cp.metrics;
         first_epoch = cp.epoch + 1;
     }
@@ -362,14 +430,28 @@ pub fn train(
                 }
             }
             _ => {
-                squared += weights.epoch(
-                    &train_x,
-                    &train_t,
-                    &train_order,
-                    lr,
-                    fused_order,
-                    &mut scratch,
-                );
+                squared += if per_sample {
+                    weights.epoch(
+                        &train_x,
+                        &train_t,
+                        &train_order,
+                        lr,
+                        fused_order,
+                        &mut scratch,
+                    )
+                } else {
+                    weights.epoch_batched(
+                        simd,
+                        &train_x,
+                        &train_t,
+                        &train_order,
+                        t.batch_size,
+                        lr,
+                        &mut fused_optimizer,
+                        &mut grads,
+                        &mut scratch,
+                    )
+                };
             }
         }
         let train_mse = squared / train_t.len() as f64;
@@ -435,6 +517,14 @@ pub fn train(
                 w2,
                 b2,
                 metrics: metrics.clone(),
+                adam: match &fused_optimizer {
+                    Optimizer::Adam(adam) if engine == Engine::Fused => Some(AdamState {
+                        time: adam.time,
+                        m: flat(&adam.m),
+                        v: flat(&adam.v),
+                    }),
+                    _ => None,
+                },
             }
         };
         if on_epoch(&row, Some(&checkpoint)).is_break() {
