@@ -77,7 +77,8 @@ fn the_tutorial_dataset() {
     assert_eq!((sweep[0][7], sweep[60][7]), (0.0, 60.0));
 }
 
-/// A config over the small fixture log (5 samples, DT4S null at the third); `extra` lines
+/// A config over the small fixture log (5 samples, DT4S null at the third: 2 interfaces for
+/// training and validation above the 2 blind ones); `extra` lines
 /// override the base keys of `[data]` and may open sub-tables.
 fn mini_config(dir: &Path, extra: &str) -> std::path::PathBuf {
     let las = repo_root().join("tests/fixtures/mini.las");
@@ -85,8 +86,8 @@ fn mini_config(dir: &Path, extra: &str) -> std::path::PathBuf {
     for (key, value) in [
         ("drop_last", "0"),
         ("decimate", "1"),
-        ("interfaces", "4"),
-        ("train", "3"),
+        ("interfaces", "2"),
+        ("train", "1"),
     ] {
         if !extra.lines().any(|l| l.starts_with(&format!("{key} "))) {
             text.push_str(&format!("{key} = {value}\n"));
@@ -107,7 +108,7 @@ fn a_small_log_with_a_null_shear_velocity() {
     let (status, stdout, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
     assert!(status.status.success(), "{stderr}");
     assert!(
-        stdout.starts_with("3 training, 1 validation, 2 blind-rocks interfaces"),
+        stdout.starts_with("1 training, 1 validation, 2 blind-rocks interfaces"),
         "{stdout}"
     );
     // The null Vs (row 3) is replaced by the mean of the others: 1e6/600, 1e6/620, 1e6/610, 1e6/580.
@@ -191,6 +192,87 @@ fn bad_input_exits_2_naming_the_file_or_key() {
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("allnull.las: curve DT4S has no valid samples"),
+        "{stderr}"
+    );
+}
+
+/// configs/tutorial.toml with `[data]` keys replaced, written into `dir`.
+fn tutorial_with(dir: &Path, data_keys: &[(&str, &str)]) -> std::path::PathBuf {
+    let mut text =
+        fs::read_to_string(repo_root().join("configs/tutorial.toml")).expect("the tutorial config");
+    for (key, value) in data_keys {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} = ")))
+            .map(str::to_owned);
+        text = match line {
+            Some(line) => text.replacen(&line, &format!("{key} = {value}"), 1),
+            None => text.replacen("[data]\n", &format!("[data]\n{key} = {value}\n"), 1),
+        };
+    }
+    // The log is found through ZOEPNET_DATA_DIR; the config sits in `dir`.
+    let path = dir.join("tutorial.toml");
+    fs::write(&path, text).expect("a writable temporary folder");
+    path
+}
+
+#[test]
+fn more_training_angles_leave_the_tutorials_split_alone() {
+    let dir = temp_dir("data-angles");
+    let data = |config: &Path, out: &Path| {
+        let (status, stdout, stderr) = run(zoepnet()
+            .args(["data", "--offline"])
+            .arg(config)
+            .arg("--out")
+            .arg(out)
+            .env("ZOEPNET_DATA_DIR", real_data_dir()));
+        assert!(status.status.success(), "{stderr}");
+        stdout
+    };
+    let plain = dir.join("plain");
+    data(&repo_root().join("configs/tutorial.toml"), &plain);
+    let more = dir.join("more");
+    let stdout = data(&tutorial_with(&dir, &[("train_angles", "3")]), &more);
+    assert!(
+        stdout.starts_with("1200 training, 100 validation"),
+        "{stdout}"
+    );
+    let (a, b) = (
+        rows(&plain.join("train.csv")),
+        rows(&more.join("train.csv")),
+    );
+    // The tutorial's 400 first, then 2 more angles for each of them in [0, 20).
+    assert_eq!(a[..], b[..400]);
+    for (k, extra) in b[400..].iter().enumerate() {
+        let of = &a[k / 2];
+        assert_eq!(extra[..6], of[..6], "the same interface");
+        assert!(
+            (0.0..20.0).contains(&extra[6]) && extra[6] != of[6],
+            "{extra:?}"
+        );
+        assert!(extra[7] != of[7], "labelled at its own angle");
+    }
+    assert_eq!(rows(&plain.join("val.csv")), rows(&more.join("val.csv")));
+    assert_eq!(
+        fs::read(plain.join("scaler.json")).unwrap(),
+        fs::read(more.join("scaler.json")).unwrap()
+    );
+}
+
+#[test]
+fn training_interfaces_stay_above_the_blind_ones() {
+    let dir = temp_dir("data-overlap");
+    let config = tutorial_with(&dir, &[("interfaces", "1400"), ("train", "1000")]);
+    let (status, _, stderr) = run(zoepnet()
+        .args(["data", "--offline"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`data.interfaces`: 1400 interfaces asked for, but the interfaces of")
+            && stderr.contains("above the 200 blind ones give only 1348"),
         "{stderr}"
     );
 }

@@ -56,6 +56,12 @@ pub struct DataConfig {
     /// Interfaces in the training split; the rest are for validation (the tutorial: 400 of 500).
     #[serde(default = "defaults::train")]
     pub train: usize,
+    /// Angles per training interface (the tutorial: 1). With k > 1 each training interface is
+    /// also labelled at k − 1 more angles, uniform in [theta_min, theta_max), drawn after the
+    /// tutorial's draws from a generator seeded with `seed + 1`; the validation interfaces keep
+    /// their one angle, so the split and the validation set stay the tutorial's.
+    #[serde(default = "defaults::train_angles")]
+    pub train_angles: usize,
     /// Which interfaces the feature scaler is fitted on.
     #[serde(default)]
     pub scaler: ScalerFit,
@@ -186,6 +192,9 @@ impl Default for NewAngles {
 }
 
 mod defaults {
+    pub fn train_angles() -> usize {
+        1
+    }
     pub fn vp() -> String {
         "DT4P".into()
     }
@@ -311,6 +320,12 @@ impl DataConfig {
         }
         if self.interfaces == 0 {
             return bad("data.interfaces", "expected 1 or more interfaces");
+        }
+        if self.train_angles == 0 {
+            return bad(
+                "data.train_angles",
+                "expected 1 or more angles per training interface",
+            );
         }
         let angle = |key: &str, v: f64, max_included: bool| {
             let ok = v.is_finite() && v >= 0.0 && if max_included { v <= 90.0 } else { v < 90.0 };

@@ -291,6 +291,23 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
             what: format!("the decimated samples of {}", files()),
         });
     }
+    // Training and validation interfaces stay above the blind ones at the bottom of the last
+    // well.
+    if let Some(last) = wells.last() {
+        let above_blind = available - last.interfaces().min(config.blind_rocks.interfaces);
+        if config.interfaces > above_blind {
+            return Err(DatasetError::TooFew {
+                key: "data.interfaces",
+                asked: config.interfaces,
+                available: above_blind,
+                what: format!(
+                    "the interfaces of {} above the {} blind ones",
+                    files(),
+                    config.blind_rocks.interfaces
+                ),
+            });
+        }
+    }
     let RngKind::Numpy = config.rng;
     let mut rng = NumpyRandomState::seed(config.seed);
     let span = config.theta_max - config.theta_min;
@@ -309,8 +326,31 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
     let mut rng = NumpyRandomState::seed(config.seed);
     let mut order: Vec<usize> = (0..items.len()).collect();
     rng.shuffle(&mut order);
-    let train: Vec<InterfaceItem> = order[..config.train].iter().map(|&i| items[i]).collect();
+    let mut train: Vec<InterfaceItem> = order[..config.train].iter().map(|&i| items[i]).collect();
     let validation: Vec<InterfaceItem> = order[config.train..].iter().map(|&i| items[i]).collect();
+    // More angles for the training interfaces, from a generator of their own so that the draws
+    // above (the tutorial's) do not change.
+    if config.train_angles > 1 {
+        let mut rng = NumpyRandomState::seed(config.seed.wrapping_add(1));
+        let mut more = Vec::with_capacity(train.len() * (config.train_angles - 1));
+        for (n, item) in train.iter().enumerate() {
+            let f = item.features;
+            let interface = Interface::from_properties([f[0], f[1], f[2], f[3], f[4], f[5]]);
+            for _ in 1..config.train_angles {
+                let theta = rng.random() * span + config.theta_min;
+                more.push(
+                    InterfaceItem::labelled(&interface, theta).map_err(|source| {
+                        DatasetError::Physics {
+                            path: PathBuf::from(files()),
+                            index: order[n],
+                            source,
+                        }
+                    })?,
+                );
+            }
+        }
+        train.extend(more);
+    }
     let scaler = match config.scaler {
         ScalerFit::All => Scaler::fit(&items),
         ScalerFit::Train => Scaler::fit(&train),

@@ -264,6 +264,10 @@ fn tensor_mse(
     mse(&predict(model, batcher, items, device), items)
 }
 
+/// What [`train`] calls after each epoch: its metrics, and a way to build its checkpoint (only
+/// when needed: it holds every epoch's metrics).
+pub type OnEpoch<'a> = dyn FnMut(&EpochMetrics, &dyn Fn() -> Checkpoint) -> ControlFlow<()> + 'a;
+
 /// Trains the config's network on `prepared` on `device`, from `resume` when given.
 ///
 /// After each epoch `on_epoch` gets its metrics and a checkpoint from which
@@ -274,7 +278,7 @@ pub fn train(
     prepared: &Prepared,
     device: &Device,
     resume: Option<Checkpoint>,
-    on_epoch: &mut dyn FnMut(&EpochMetrics, Option<&Checkpoint>) -> ControlFlow<()>,
+    on_epoch: &mut OnEpoch<'_>,
 ) -> Result<Trained, TrainError> {
     let t = &config.train;
     let (order, fused_order) = match t.update_order {
@@ -495,7 +499,8 @@ pub fn train(
         } else {
             since_best += 1;
         }
-        let checkpoint = {
+        // Built only when asked for: it holds every epoch's metrics so far.
+        let checkpoint = || {
             let (w1, b1, w2, b2) = match engine {
                 Engine::Tensor => model.values(),
                 _ => (
@@ -527,7 +532,7 @@ pub fn train(
                 },
             }
         };
-        if on_epoch(&row, Some(&checkpoint)).is_break() {
+        if on_epoch(&row, &checkpoint).is_break() {
             return Err(TrainError::Stopped { epoch });
         }
         let reached = t.target_val_mse.is_some_and(|target| val_mse <= target);

@@ -162,10 +162,10 @@ pub fn train_one(
         .map(|cp| cp.metrics.clone())
         .unwrap_or_default();
     catch_interrupts();
-    // metrics.csv and checkpoint.json are rewritten at most once a second (and always at the
-    // end, on an interruption and on an error), so short epochs are not slowed by the disk.
+    // metrics.csv and checkpoint.json are rewritten at most once a second (and always after the
+    // last epoch and on a stop), so short epochs are not slowed by the disk; the checkpoint,
+    // which holds every epoch's metrics, is only built then.
     let mut last_write: Option<Instant> = None;
-    let mut pending: Option<Checkpoint> = None;
     let mut write_error = None;
     let outcome = train(
         &config,
@@ -174,11 +174,10 @@ pub fn train_one(
         resume,
         &mut |row, checkpoint| {
             rows.push(*row);
-            pending = checkpoint.cloned();
             let stop = stop_after == Some(row.epoch) || interrupted();
             let due = last_write.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0);
             if due || stop || row.epoch == epochs {
-                if let Err(e) = write_progress(&folder, &rows, pending.take()) {
+                if let Err(e) = write_progress(&folder, &rows, Some(checkpoint())) {
                     write_error.get_or_insert(e);
                     return ControlFlow::Break(());
                 }
@@ -220,8 +219,9 @@ pub fn train_one(
     if let Some(e) = write_error {
         return Err(e.into());
     }
-    // Whatever happened, the last good epoch is on disk.
-    write_progress(&folder, &rows, pending.take())?;
+    // Whatever happened, every epoch's metrics are on disk (the checkpoint is at most a second
+    // older).
+    write_progress(&folder, &rows, None)?;
     let trained = match outcome {
         Err(TrainError::Stopped { epoch }) => {
             if tty && report == Report::Full {
