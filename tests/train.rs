@@ -427,3 +427,23 @@ fn the_fused_adam_is_burns_adam() {
     // Adam must have moved it: the loss falls by an order of magnitude in 3 epochs.
     assert!(fused[2][1] < fused[0][1] / 10.0, "{fused:?}");
 }
+
+#[test]
+fn the_best_config_beats_the_tutorial_early() {
+    // configs/best.toml cut to 60 epochs: already far below the tutorial's 100 epochs.
+    let out = temp_dir("train-best");
+    let (status, stdout, stderr) = run(zoepnet()
+        .args(["train", "configs/best.toml", "--offline", "--out"])
+        .arg(&out)
+        .args(["--set", "train.epochs=60"])
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stdout}{stderr}");
+    assert!(stderr.contains("12000 training / 100 validation interfaces"), "{stderr}");
+    assert!(stderr.contains("fused engine"), "{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let val = summary["final_val_mse"].as_f64().unwrap();
+    let blind = summary["blind_mse"].as_f64().unwrap();
+    assert!(val < 1.33e-4 / 5.0, "val {val}");
+    assert!(blind < 3.31e-4 / 3.0, "blind {blind}");
+}

@@ -85,6 +85,11 @@ pub struct TrainSection {
     /// sample or with the exact order; tensors elsewhere), `fused` or `tensor`.
     #[serde(default)]
     pub engine: Engine,
+    /// Train on standardised targets ((Rpp − mean) / std over the training set), folding the
+    /// transform back into W2 and b2 at the end, so that the saved network predicts Rpp
+    /// (fused engine only). Default false (the tutorial).
+    #[serde(default)]
+    pub normalize_targets: bool,
 }
 
 impl Default for TrainSection {
@@ -106,6 +111,7 @@ impl Default for TrainSection {
             shuffle: defaults::shuffle(),
             seed: defaults::seed(),
             engine: Engine::default(),
+            normalize_targets: false,
         }
     }
 }

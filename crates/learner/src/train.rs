@@ -287,8 +287,22 @@ pub fn train(
     };
     let batcher = InterfaceBatcher::new(prepared.scaler.clone());
     // The fused engine works on the scaled values themselves.
-    let (train_x, train_t) = scaled(&prepared.scaler, &prepared.train);
-    let (val_x, val_t) = scaled(&prepared.scaler, &prepared.validation);
+    let (train_x, mut train_t) = scaled(&prepared.scaler, &prepared.train);
+    let (val_x, mut val_t) = scaled(&prepared.scaler, &prepared.validation);
+    // Standardised targets: the fused engine learns (t − shift) / stretch; squared errors are
+    // reported times stretch², and the transform is folded into W2 and b2 at the end.
+    let (shift, stretch) = if t.normalize_targets {
+        let n = train_t.len().max(1) as f64;
+        let mean = train_t.iter().sum::<f64>() / n;
+        let var = train_t.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+        let std = if var > 0.0 { var.sqrt() } else { 1.0 };
+        for v in train_t.iter_mut().chain(val_t.iter_mut()) {
+            *v = (*v - mean) / std;
+        }
+        (mean, std)
+    } else {
+        (0.0, 1.0)
+    };
     let mut rng = NumpyRandomState::seed(t.seed);
     let mut weights = initial_weights(config, &mut rng, device);
     let engine = engine_for(config);
@@ -315,6 +329,12 @@ pub fn train(
         OptimizerName::Adam => Optimizer::Adam(Box::new(Adam::new(&weights, t.epsilon as f32))),
         _ => Optimizer::Sgd,
     };
+    if engine != Engine::Fused && t.normalize_targets {
+        return Err(TrainError::Unsupported(
+            "train.normalize_targets is for the fused engine (manual mode, a CPU backend in f64)"
+                .into(),
+        ));
+    }
     if !autodiff && engine != Engine::Fused && t.optimizer != OptimizerName::Sgd {
         return Err(TrainError::Unsupported(
             "the manual mode's Adam runs on the fused engine: a CPU backend (ndarray or flex) in f64"
@@ -398,7 +418,7 @@ pub fn train(
                 &train_device,
             ),
             Engine::Tensor => tensor_mse(&model, &batcher, &prepared.validation, device),
-            _ => weights.mse(&val_x, &val_t, &mut scratch),
+            _ => weights.mse(&val_x, &val_t, &mut scratch) * stretch * stretch,
         };
         if t.shuffle {
             rng.shuffle(&mut train_order);
@@ -458,7 +478,7 @@ pub fn train(
                 };
             }
         }
-        let train_mse = squared / train_t.len() as f64;
+        let train_mse = squared * stretch * stretch / train_t.len() as f64;
         if !train_mse.is_finite() {
             return Err(TrainError::Diverged {
                 epoch,
@@ -559,7 +579,14 @@ pub fn train(
             )?
         }
         Engine::Tensor => model,
-        _ => to_model(config, &weights, device)?,
+        _ => {
+            if t.normalize_targets {
+                // y = stretch · (a1 · W2 + b2) + shift.
+                weights.w2.iter_mut().for_each(|w| *w *= stretch);
+                weights.b2 = weights.b2 * stretch + shift;
+            }
+            to_model(config, &weights, device)?
+        }
     };
 
     // Evaluation of the final weights.
