@@ -438,7 +438,10 @@ fn the_best_config_beats_the_tutorial_early() {
         .args(["--set", "train.epochs=60"])
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert!(status.status.success(), "{stdout}{stderr}");
-    assert!(stderr.contains("12000 training / 100 validation interfaces"), "{stderr}");
+    assert!(
+        stderr.contains("12000 training / 100 validation interfaces"),
+        "{stderr}"
+    );
     assert!(stderr.contains("fused engine"), "{stderr}");
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -460,7 +463,10 @@ fn the_wide_angle_config_learns_the_angles_it_sweeps() {
         .args(["--set", "train.epochs=200"])
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert!(status.status.success(), "{stdout}{stderr}");
-    assert!(stderr.contains("10780 training / 270 validation interfaces"), "{stderr}");
+    assert!(
+        stderr.contains("10780 training / 270 validation interfaces"),
+        "{stderr}"
+    );
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["avo_theta_max"], 50.0);

@@ -9,7 +9,6 @@
 //! `crates/learner/benches/tutorial_numpy.py` (its docstring says how to run it).
 
 use std::ops::ControlFlow;
-use std::path::Path;
 use std::time::Instant;
 
 use zoepnet_fused::{Activation, Simd, UpdateOrder, Weights};
@@ -17,18 +16,10 @@ use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::Engine;
 use zoepnet_learner::train::{Trained, train};
 
-#[path = "../../../tests/common/well_log.rs"]
-mod well_log;
+mod common;
 
 fn main() {
-    let las = well_log::find_r39().unwrap_or_else(|message| {
-        eprintln!("{message}");
-        std::process::exit(2);
-    });
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/tutorial.toml");
-    let mut config = ExperimentConfig::load(&path).expect("configs/tutorial.toml loads");
-    config.data.las = vec![las.clone()];
-    let prepared = zoepnet_dataset::prepare(&config.data, &[las]).expect("R-39 prepares");
+    let (mut config, prepared) = common::tutorial();
     let (device, info) = config.backend.select().expect("the config's device");
     let run = |config: &ExperimentConfig| -> Trained {
         train(config, &prepared, &device, None, &mut |_, _| {
