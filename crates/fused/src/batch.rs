@@ -269,27 +269,13 @@ fn accumulate(
 mod wide {
     use super::{EpochArgs, Optimizer, Params, Scratch, Weights, batched_body};
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn batched_avx2(
+    wide_copies!(batched_body => batched_avx2, batched_avx512; (
         w: &mut Weights,
         args: EpochArgs<'_>,
         optimizer: &mut Optimizer,
         g: &mut Params,
         scratch: &mut Scratch,
-    ) -> f64 {
-        batched_body(w, args, optimizer, g, scratch)
-    }
-
-    #[target_feature(enable = "avx512f")]
-    pub(super) fn batched_avx512(
-        w: &mut Weights,
-        args: EpochArgs<'_>,
-        optimizer: &mut Optimizer,
-        g: &mut Params,
-        scratch: &mut Scratch,
-    ) -> f64 {
-        batched_body(w, args, optimizer, g, scratch)
-    }
+    ) -> f64);
 }
 
 #[cfg(test)]

@@ -70,9 +70,6 @@ macro_rules! rows {
     }};
 }
 
-mod batch;
-pub use batch::{Adam, Optimizer, Params};
-
 impl Weights {
     /// Hidden units.
     pub fn hidden(&self) -> usize {
@@ -297,14 +294,30 @@ fn squared_errors(w: &Weights, xs: &[[f64; 7]], ts: &[f64], scratch: &mut Scratc
     total
 }
 
+/// `wide_copies!(body => avx2_name, avx512_name; (arg: Type, ...) -> Ret)`: two copies of the
+/// `#[inline(always)]` fn `body`, compiled for AVX2 and for AVX-512F. Calling one is sound only
+/// once the CPU is known to have the instructions ([`Simd::checked`]).
+macro_rules! wide_copies {
+    ($body:ident => $avx2:ident, $avx512:ident; ($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty) => {
+        #[target_feature(enable = "avx2")]
+        pub(super) fn $avx2($($arg: $ty),*) -> $ret {
+            $body($($arg),*)
+        }
+
+        #[target_feature(enable = "avx512f")]
+        pub(super) fn $avx512($($arg: $ty),*) -> $ret {
+            $body($($arg),*)
+        }
+    };
+}
+
 /// The same bodies compiled with wider vectors; callable only once the CPU is known to have them.
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::too_many_arguments)]
 mod wide {
     use super::{Scratch, UpdateOrder, Weights, epoch_body, squared_errors};
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn epoch_avx2(
+    wide_copies!(epoch_body => epoch_avx2, epoch_avx512; (
         w: &mut Weights,
         xs: &[[f64; 7]],
         ts: &[f64],
@@ -312,43 +325,18 @@ mod wide {
         lr: f64,
         update: UpdateOrder,
         scratch: &mut Scratch,
-    ) -> f64 {
-        epoch_body(w, xs, ts, order, lr, update, scratch)
-    }
+    ) -> f64);
 
-    #[target_feature(enable = "avx512f")]
-    pub(super) fn epoch_avx512(
-        w: &mut Weights,
-        xs: &[[f64; 7]],
-        ts: &[f64],
-        order: &[usize],
-        lr: f64,
-        update: UpdateOrder,
-        scratch: &mut Scratch,
-    ) -> f64 {
-        epoch_body(w, xs, ts, order, lr, update, scratch)
-    }
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn squared_errors_avx2(
+    wide_copies!(squared_errors => squared_errors_avx2, squared_errors_avx512; (
         w: &Weights,
         xs: &[[f64; 7]],
         ts: &[f64],
         scratch: &mut Scratch,
-    ) -> f64 {
-        squared_errors(w, xs, ts, scratch)
-    }
-
-    #[target_feature(enable = "avx512f")]
-    pub(super) fn squared_errors_avx512(
-        w: &Weights,
-        xs: &[[f64; 7]],
-        ts: &[f64],
-        scratch: &mut Scratch,
-    ) -> f64 {
-        squared_errors(w, xs, ts, scratch)
-    }
+    ) -> f64);
 }
+
+mod batch;
+pub use batch::{Adam, Optimizer, Params};
 
 /// The vector instructions the fused loops are compiled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
