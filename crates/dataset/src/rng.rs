@@ -59,11 +59,19 @@ impl NumpyRandomState {
         const UPPER: u32 = 0x8000_0000;
         const LOWER: u32 = 0x7fff_ffff;
         const MATRIX_A: u32 = 0x9908_b0df;
-        for i in 0..N {
-            let y = (self.mt[i] & UPPER) | (self.mt[(i + 1) % N] & LOWER);
+        // The reference's three loops (no index wraps inside them).
+        let step = |mt: &mut [u32; N], i: usize, next: usize, far: usize| {
+            let y = (mt[i] & UPPER) | (mt[next] & LOWER);
             let mag = if y & 1 == 1 { MATRIX_A } else { 0 };
-            self.mt[i] = self.mt[(i + M) % N] ^ (y >> 1) ^ mag;
+            mt[i] = mt[far] ^ (y >> 1) ^ mag;
+        };
+        for i in 0..N - M {
+            step(&mut self.mt, i, i + 1, i + M);
         }
+        for i in N - M..N - 1 {
+            step(&mut self.mt, i, i + 1, i + M - N);
+        }
+        step(&mut self.mt, N - 1, 0, M - 1);
         self.index = 0;
     }
 

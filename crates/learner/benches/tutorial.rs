@@ -37,6 +37,7 @@ fn main() {
         times.push(trained.train_seconds * 1e3);
         last = trained.metrics.last().copied();
     }
+    eprintln!("fused engine runs, ms: {times:.1?}");
     times.sort_by(f64::total_cmp);
     let last = last.expect("100 epochs");
     println!(
