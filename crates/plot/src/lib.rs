@@ -77,6 +77,30 @@ pub struct Band {
     pub to: f64,
 }
 
+/// A corner of a panel (where its legend goes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    /// Top right.
+    UpperRight,
+    /// Top left.
+    UpperLeft,
+    /// Bottom right.
+    LowerRight,
+    /// Bottom left.
+    LowerLeft,
+}
+
+impl Corner {
+    fn position(self) -> SeriesLabelPosition {
+        match self {
+            Corner::UpperRight => SeriesLabelPosition::UpperRight,
+            Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+            Corner::LowerRight => SeriesLabelPosition::LowerRight,
+            Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
+        }
+    }
+}
+
 /// The y axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scale {
@@ -153,6 +177,41 @@ impl Panel {
             })
             .filter(|(x, y)| x.is_finite() && y.is_finite())
             .collect()
+    }
+
+    /// The corner whose quarter-by-third of the plot holds the fewest points (ties: upper right,
+    /// upper left, lower right, lower left), where the legend hides the least.
+    pub fn legend_corner(&self) -> Corner {
+        let ((x0, x1), (y0, y1)) = self.ranges();
+        let (w, h) = (x1 - x0, y1 - y0);
+        let inside = |corner: Corner| {
+            let (right, upper) = match corner {
+                Corner::UpperRight => (true, true),
+                Corner::UpperLeft => (false, true),
+                Corner::LowerRight => (true, false),
+                Corner::LowerLeft => (false, false),
+            };
+            self.series
+                .iter()
+                .flat_map(|s| self.drawn(s))
+                .filter(|&(x, y)| {
+                    let fx = (x - x0) / w;
+                    let fy = (y - y0) / h;
+                    let in_x = if right { fx >= 0.6 } else { fx <= 0.4 };
+                    let in_y = if upper { fy >= 0.7 } else { fy <= 0.3 };
+                    in_x && in_y
+                })
+                .count()
+        };
+        [
+            Corner::UpperRight,
+            Corner::UpperLeft,
+            Corner::LowerRight,
+            Corner::LowerLeft,
+        ]
+        .into_iter()
+        .min_by_key(|&c| inside(c))
+        .unwrap_or(Corner::UpperRight)
     }
 
     /// The x and y ranges of what is drawn, padded; sane when empty or flat.
@@ -337,7 +396,7 @@ fn draw_panel<DB: DrawingBackend>(
     if legend {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(panel.legend_corner().position())
             .label_font((FAMILY, 13))
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(180, 180, 180))
@@ -429,6 +488,23 @@ mod tests {
         assert_eq!(flat.ranges(), ((1.5, 2.5), (2.5, 3.5)));
         let banded = flat.with_band("trained", 0.0, 20.0);
         assert_eq!(banded.ranges().0, (0.0, 20.0));
+    }
+
+    #[test]
+    fn the_legend_goes_where_the_data_is_not() {
+        // A falling curve leaves the upper right empty; a rising one the upper left.
+        let line = |points: Vec<(f64, f64)>| {
+            Panel::new("", "", "").with(Series::new("a", points, Style::Line, 0))
+        };
+        let falling: Vec<(f64, f64)> = (0..100).map(|i| (f64::from(i), -f64::from(i))).collect();
+        let rising: Vec<(f64, f64)> = (0..100).map(|i| (f64::from(i), f64::from(i))).collect();
+        assert_eq!(line(falling).legend_corner(), Corner::UpperRight);
+        assert_eq!(line(rising).legend_corner(), Corner::UpperLeft);
+        // A hump over the whole width: below it.
+        let hump: Vec<(f64, f64)> = (0..=100)
+            .map(|i| (f64::from(i), 1.0 - (f64::from(i) / 50.0 - 1.0).powi(2)))
+            .collect();
+        assert_eq!(line(hump).legend_corner(), Corner::LowerRight);
     }
 
     #[test]
