@@ -349,6 +349,16 @@ pub enum Simd {
     Avx512,
 }
 
+impl std::fmt::Display for Simd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Simd::Baseline => "baseline",
+            Simd::Avx2 => "AVX2",
+            Simd::Avx512 => "AVX-512",
+        })
+    }
+}
+
 impl Simd {
     /// The widest this CPU has.
     pub fn detect() -> Self {

@@ -23,6 +23,15 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
             }
         }
     }
+    let widths: Vec<String> = zoepnet_learner::fused::Simd::available()
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    println!(
+        "fused CPU engine: {} vectors (this CPU has {})",
+        zoepnet_learner::fused::Simd::detect(),
+        widths.join(", ")
+    );
     match &options.data_dir {
         Some(dir) => println!(
             "data folder: {} (--data-dir or ZOEPNET_DATA_DIR)",

@@ -144,14 +144,19 @@ pub fn train_one(
         .and_then(|v| v.parse().ok());
     let engine = zoepnet_learner::train::engine_for(&config);
     eprintln!(
-        "training: {} training / {} validation interfaces, {} epochs, {} ({}) in {}, {} engine",
+        "training: {} training / {} validation interfaces, {} epochs, {} ({}) in {}, {}",
         prepared.train.len(),
         prepared.validation.len(),
         config.train.epochs,
         info.backend,
         info.name,
         config.backend.precision(),
-        format!("{engine:?}").to_lowercase()
+        match engine {
+            zoepnet_learner::config::Engine::Fused => {
+                format!("fused engine ({})", zoepnet_learner::fused::Simd::detect())
+            }
+            other => format!("{} engine", format!("{other:?}").to_lowercase()),
+        }
     );
 
     let tty = std::io::stderr().is_terminal();
