@@ -2,17 +2,17 @@
 //! with the hand-written back-propagation, and two optimizers, plain SGD and Adam as Burn 0.22.1
 //! computes it (tested against Burn's autodiff and `AdamConfig` in `zoepnet-learner`).
 
-use crate::{Activation, Scratch, Simd, Weights};
+use crate::{Activation, AlignedVec, Scratch, Simd, Weights};
 
 /// Buffers shaped as the parameters: W1 `[inputs, hidden]` row-major, b1, W2, b2.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     /// As [`Weights::w1`].
-    pub w1: Vec<f64>,
+    pub w1: AlignedVec,
     /// As [`Weights::b1`].
-    pub b1: Vec<f64>,
+    pub b1: AlignedVec,
     /// As [`Weights::w2`].
-    pub w2: Vec<f64>,
+    pub w2: AlignedVec,
     /// As [`Weights::b2`].
     pub b2: f64,
 }
@@ -21,9 +21,9 @@ impl Params {
     /// Zeros shaped as `w`.
     pub fn zeros_like(w: &Weights) -> Self {
         Self {
-            w1: vec![0.0; w.w1.len()],
-            b1: vec![0.0; w.b1.len()],
-            w2: vec![0.0; w.w2.len()],
+            w1: AlignedVec::zeros(w.w1.len()),
+            b1: AlignedVec::zeros(w.b1.len()),
+            w2: AlignedVec::zeros(w.w2.len()),
             b2: 0.0,
         }
     }

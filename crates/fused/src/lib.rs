@@ -35,17 +35,21 @@ pub enum UpdateOrder {
     Tutorial,
 }
 
-/// The network's weights as plain numbers.
+mod aligned;
+pub use aligned::AlignedVec;
+
+/// The network's weights as plain numbers (64-byte aligned: `Vec<f64>` converts with `.into()`,
+/// and each derefs to `[f64]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {
     /// Hidden activation.
     pub activation: Activation,
     /// `[inputs, hidden]`, row-major: `w1[i * hidden + j]`.
-    pub w1: Vec<f64>,
+    pub w1: AlignedVec,
     /// `[hidden]`.
-    pub b1: Vec<f64>,
+    pub b1: AlignedVec,
     /// `[hidden]`.
-    pub w2: Vec<f64>,
+    pub w2: AlignedVec,
     /// Output bias.
     pub b2: f64,
 }
@@ -53,7 +57,7 @@ pub struct Weights {
 /// Scratch space for one sample's hidden layer.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    a1: Vec<f64>,
+    a1: AlignedVec,
 }
 
 /// W1's 7 rows, each `h` long (the last one re-sliced so that the compiler knows its length
@@ -79,7 +83,7 @@ impl Weights {
     /// Scratch space sized for this network.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            a1: vec![0.0; self.hidden()],
+            a1: AlignedVec::zeros(self.hidden()),
         }
     }
 

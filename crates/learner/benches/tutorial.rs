@@ -11,7 +11,7 @@
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use zoepnet_fused::{Activation, Simd, UpdateOrder, Weights};
+use zoepnet_fused::{Activation, AlignedVec, Simd, UpdateOrder, Weights};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::Engine;
 use zoepnet_learner::train::{Trained, train};
@@ -67,7 +67,7 @@ fn main() {
     let start_weights = Weights {
         activation: Activation::Sigmoid,
         w1: (0..7 * 300).map(|k| 0.1 * (k as f64 * 0.7).sin()).collect(),
-        b1: vec![0.0; 300],
+        b1: AlignedVec::zeros(300),
         w2: (0..300).map(|k| 0.1 * (k as f64 * 0.3).cos()).collect(),
         b2: 0.0,
     };
@@ -90,7 +90,8 @@ fn main() {
                     &mut scratch,
                 );
             }
-            best = best.min(start.elapsed().as_secs_f64() * 1e3);
+            let ms = start.elapsed().as_secs_f64() * 1e3;
+            best = best.min(ms);
             finals.push(w);
         }
         println!("fused loops compiled for {simd:?}: best of 5 {best:.1} ms");

@@ -15,6 +15,6 @@ pub mod run;
 pub mod train;
 
 pub use config::{ExperimentConfig, LoadError};
+pub use device::{Backend, DeviceError, DeviceInfo, Precision};
 /// The fused CPU engine (its own burn-free crate), for its SIMD report.
 pub use zoepnet_fused as fused;
-pub use device::{Backend, DeviceError, DeviceInfo, Precision};

@@ -152,9 +152,9 @@ fn flat(p: &Params) -> Vec<f64> {
 fn unflat(values: &[f64], like: &Params) -> Option<Params> {
     let (n1, nb, n2) = (like.w1.len(), like.b1.len(), like.w2.len());
     (values.len() == n1 + nb + n2 + 1).then(|| Params {
-        w1: values[..n1].to_vec(),
-        b1: values[n1..n1 + nb].to_vec(),
-        w2: values[n1 + nb..n1 + nb + n2].to_vec(),
+        w1: values[..n1].into(),
+        b1: values[n1..n1 + nb].into(),
+        w2: values[n1 + nb..n1 + nb + n2].into(),
         b2: values[n1 + nb + n2],
     })
 }
@@ -193,14 +193,14 @@ fn initial_weights(
         Init::Normal { std } => {
             let w1_np: Vec<f64> = (0..hidden * inputs).map(|_| std * rng.randn()).collect(); // [hidden, inputs]
             let w2: Vec<f64> = (0..hidden).map(|_| std * rng.randn()).collect();
-            let w1 = (0..inputs * hidden)
+            let w1: Vec<f64> = (0..inputs * hidden)
                 .map(|k| w1_np[(k % hidden) * inputs + k / hidden])
                 .collect(); // [inputs, hidden]
             Weights {
                 activation: fused_activation(mlp_config.activation),
-                w1,
-                b1: vec![0.0; hidden],
-                w2,
+                w1: w1.into(),
+                b1: vec![0.0; hidden].into(),
+                w2: w2.into(),
                 b2: 0.0,
             }
         }
@@ -209,9 +209,9 @@ fn initial_weights(
             let (w1, b1, w2, b2) = mlp_config.init(device).values();
             Weights {
                 activation: fused_activation(mlp_config.activation),
-                w1,
-                b1,
-                w2,
+                w1: w1.into(),
+                b1: b1.into(),
+                w2: w2.into(),
                 b2,
             }
         }
@@ -246,9 +246,9 @@ pub fn engine_for(config: &ExperimentConfig) -> Engine {
 /// The network a set of weights describes, on `device`.
 fn to_model(config: &ExperimentConfig, w: &Weights, device: &Device) -> Result<Mlp, TrainError> {
     Ok(config.model.mlp_config().from_values(
-        w.w1.clone(),
-        w.b1.clone(),
-        w.w2.clone(),
+        w.w1.to_vec(),
+        w.b1.to_vec(),
+        w.w2.to_vec(),
         w.b2,
         device,
     )?)
@@ -374,9 +374,9 @@ pub fn train(
             .ok_or_else(|| TrainError::Checkpoint("its generator state is not valid".into()))?;
         weights = Weights {
             activation: weights.activation,
-            w1: cp.w1,
-            b1: cp.b1,
-            w2: cp.w2,
+            w1: cp.w1.into(),
+            b1: cp.b1.into(),
+            w2: cp.w2.into(),
             b2: cp.b2,
         };
         model = to_model(config, &weights, &train_device)?;
@@ -524,9 +524,9 @@ pub fn train(
             let (w1, b1, w2, b2) = match engine {
                 Engine::Tensor => model.values(),
                 _ => (
-                    weights.w1.clone(),
-                    weights.b1.clone(),
-                    weights.w2.clone(),
+                    weights.w1.to_vec(),
+                    weights.b1.to_vec(),
+                    weights.w2.to_vec(),
                     weights.b2,
                 ),
             };
@@ -570,9 +570,9 @@ pub fn train(
                 config,
                 &Weights {
                     activation: weights.activation,
-                    w1,
-                    b1,
-                    w2,
+                    w1: w1.into(),
+                    b1: b1.into(),
+                    w2: w2.into(),
                     b2,
                 },
                 device,
