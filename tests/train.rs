@@ -475,3 +475,54 @@ fn the_wide_angle_config_learns_the_angles_it_sweeps() {
     let svg = fs::read_to_string(out.join("plots/avo.svg")).unwrap();
     assert!(svg.contains("blind interface 60"), "four sweeps drawn");
 }
+
+#[test]
+fn an_interrupted_run_can_be_plotted_from_its_checkpoint() {
+    // best.toml (standardised targets, folded back at the end) for 3 epochs: once to the end,
+    // once stopped after its last epoch. `zoepnet plot` on the stopped one draws from the
+    // checkpoint the same network the finished one saved.
+    let settings = [
+        "--set",
+        "train.epochs=3",
+        "--set",
+        "data.train_angles=2",
+    ];
+    let finished = temp_dir("plot-finished");
+    let stopped = temp_dir("plot-stopped");
+    for (dir, stop) in [(&finished, None), (&stopped, Some("3"))] {
+        let mut cmd = zoepnet();
+        cmd.args(["train", "configs/best.toml", "--offline", "--out"])
+            .arg(dir)
+            .args(settings)
+            .env("ZOEPNET_DATA_DIR", real_data_dir());
+        if let Some(epoch) = stop {
+            cmd.env("ZOEPNET_STOP_AFTER_EPOCH", epoch);
+        }
+        let (status, stdout, stderr) = run(&mut cmd);
+        assert_eq!(status.status.success(), stop.is_none(), "{stdout}{stderr}");
+    }
+    assert!(!stopped.join("plots").exists());
+    let (status, stdout, stderr) = run(zoepnet()
+        .args(["plot", "--offline"])
+        .arg(&stopped)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("4 plots from the checkpoint after epoch 3 and 3 epochs of metrics"),
+        "{stdout}"
+    );
+    for file in ["predictions.svg", "blind.svg", "avo.svg", "loss.svg"] {
+        assert_eq!(
+            fs::read_to_string(finished.join("plots").join(file)).unwrap(),
+            fs::read_to_string(stopped.join("plots").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // And from a finished run's network.
+    let (status, stdout, _) = run(zoepnet()
+        .args(["plot", "--offline"])
+        .arg(&finished)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success());
+    assert!(stdout.starts_with("4 plots from the trained network"), "{stdout}");
+}

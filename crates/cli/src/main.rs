@@ -63,6 +63,9 @@ enum Command {
     /// Print the table of runs made earlier (the settings that differ, train/val/blind MSE, AVO
     /// error, seconds).
     Compare(commands::compare::CompareArgs),
+    /// Draw a run folder's plots again (PNG and SVG under plots/): from its trained network, or
+    /// from the checkpoint of an interrupted run.
+    Plot(commands::plot::PlotArgs),
     /// Predict Rpp with a trained run for each row of a CSV file (columns as for `reflectivity`);
     /// adds `rpp_pred`, using the run's own scaler and network.
     Predict(commands::predict::PredictArgs),
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
         Command::Sweep(args) => commands::sweep::run(args, &cli.fetch_options()),
         Command::Compare(args) => commands::compare::run(args),
+        Command::Plot(args) => commands::plot::run(args, &cli.fetch_options()),
         Command::Predict(args) => commands::predict::run(args),
         Command::Eval(args) => commands::eval::run(args, &cli.fetch_options()),
         Command::Data(args) => commands::data::run(args, &cli.fetch_options()),

@@ -148,6 +148,41 @@ impl RunFolder {
         })
     }
 
+    /// The rows of the run folder `dir`'s `metrics.csv`.
+    pub fn load_metrics(dir: &Path) -> Result<Vec<EpochMetrics>, RunError> {
+        let path = dir.join("metrics.csv");
+        let err = |message: String| RunError {
+            path: path.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+        text.lines()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, line)| {
+                let bad = || {
+                    err(format!(
+                        "line {}: expected epoch,train_mse,val_mse,learning_rate,seconds",
+                        n + 1
+                    ))
+                };
+                let f: Vec<&str> = line.split(',').collect();
+                if f.len() != 5 {
+                    return Err(bad());
+                }
+                let num = |i: usize| f[i].trim().parse::<f64>().map_err(|_| bad());
+                Ok(EpochMetrics {
+                    epoch: f[0].trim().parse().map_err(|_| bad())?,
+                    train_mse: num(1)?,
+                    val_mse: num(2)?,
+                    learning_rate: num(3)?,
+                    seconds: num(4)?,
+                })
+            })
+            .collect()
+    }
+
     /// The checkpoint of the run folder `dir`.
     pub fn load_checkpoint(dir: &Path) -> Result<Checkpoint, RunError> {
         let path = dir.join("checkpoint.json");

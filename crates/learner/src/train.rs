@@ -218,6 +218,46 @@ fn initial_weights(
     }
 }
 
+/// `train.normalize_targets`: the (shift, stretch) the fused engine learns targets through,
+/// (t − shift) / stretch, from the training targets `t`; (0, 1) when it is off.
+fn target_transform(config: &ExperimentConfig, t: &[f64]) -> (f64, f64) {
+    if !config.train.normalize_targets {
+        return (0.0, 1.0);
+    }
+    let n = t.len().max(1) as f64;
+    let mean = t.iter().sum::<f64>() / n;
+    let var = t.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    (mean, if var > 0.0 { var.sqrt() } else { 1.0 })
+}
+
+/// Folds the target transform into the output layer: y = stretch · (a1 · W2 + b2) + shift.
+fn fold_targets(weights: &mut Weights, shift: f64, stretch: f64) {
+    if (shift, stretch) != (0.0, 1.0) {
+        weights.w2.iter_mut().for_each(|w| *w *= stretch);
+        weights.b2 = weights.b2 * stretch + shift;
+    }
+}
+
+/// The network of a checkpoint (of an interrupted run), on `device`, predicting Rpp.
+pub fn checkpoint_model(
+    config: &ExperimentConfig,
+    prepared: &Prepared,
+    checkpoint: &Checkpoint,
+    device: &Device,
+) -> Result<Mlp, TrainError> {
+    let targets: Vec<f64> = prepared.train.iter().map(|i| i.rpp).collect();
+    let (shift, stretch) = target_transform(config, &targets);
+    let mut weights = Weights {
+        activation: fused_activation(config.model.mlp_config().activation),
+        w1: checkpoint.w1.as_slice().into(),
+        b1: checkpoint.b1.as_slice().into(),
+        w2: checkpoint.w2.as_slice().into(),
+        b2: checkpoint.b2,
+    };
+    fold_targets(&mut weights, shift, stretch);
+    to_model(config, &weights, device)
+}
+
 /// The network before training, on `device`: the same initial weights [`train`] starts from.
 pub fn initial_model(config: &ExperimentConfig, device: &Device) -> Result<Mlp, TrainError> {
     let mut rng = NumpyRandomState::seed(config.train.seed);
@@ -291,18 +331,10 @@ pub fn train(
     let (val_x, mut val_t) = scaled(&prepared.scaler, &prepared.validation);
     // Standardised targets: the fused engine learns (t − shift) / stretch; squared errors are
     // reported times stretch², and the transform is folded into W2 and b2 at the end.
-    let (shift, stretch) = if t.normalize_targets {
-        let n = train_t.len().max(1) as f64;
-        let mean = train_t.iter().sum::<f64>() / n;
-        let var = train_t.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-        let std = if var > 0.0 { var.sqrt() } else { 1.0 };
-        for v in train_t.iter_mut().chain(val_t.iter_mut()) {
-            *v = (*v - mean) / std;
-        }
-        (mean, std)
-    } else {
-        (0.0, 1.0)
-    };
+    let (shift, stretch) = target_transform(config, &train_t);
+    for v in train_t.iter_mut().chain(val_t.iter_mut()) {
+        *v = (*v - shift) / stretch;
+    }
     let mut rng = NumpyRandomState::seed(t.seed);
     let mut weights = initial_weights(config, &mut rng, device);
     let engine = engine_for(config);
@@ -580,11 +612,7 @@ pub fn train(
         }
         Engine::Tensor => model,
         _ => {
-            if t.normalize_targets {
-                // y = stretch · (a1 · W2 + b2) + shift.
-                weights.w2.iter_mut().for_each(|w| *w *= stretch);
-                weights.b2 = weights.b2 * stretch + shift;
-            }
+            fold_targets(&mut weights, shift, stretch);
             to_model(config, &weights, device)?
         }
     };

@@ -7,6 +7,7 @@ pub mod fetch;
 pub mod gradcheck;
 pub mod info;
 pub mod las;
+pub mod plot;
 pub mod predict;
 pub mod reflectivity;
 pub mod sweep;

@@ -1,0 +1,70 @@
+//! `zoepnet plot`: draw a run folder's plots again, for a finished run or an interrupted one.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use zoepnet_dataset::FetchOptions;
+use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::plots::{self, PlotInputs};
+use zoepnet_learner::run::RunFolder;
+use zoepnet_learner::train::{checkpoint_model, initial_model};
+use zoepnet_model::Mlp;
+
+use super::UsageError;
+use super::fetch::locate_logs;
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A run folder written by `zoepnet train`: its trained network (model.bpk), or for an
+    /// interrupted run its checkpoint.json, with config.toml and metrics.csv.
+    run_dir: PathBuf,
+}
+
+pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
+    let dir = &args.run_dir;
+    let config_path = dir.join("config.toml");
+    if !config_path.is_file() {
+        return Err(UsageError(format!(
+            "{}: not a run folder (no config.toml)",
+            dir.display()
+        ))
+        .into());
+    }
+    let config = ExperimentConfig::load(&config_path)?;
+    let logs = locate_logs(&config.data, &config_path, options, false)?;
+    let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
+    let (device, _) = config.backend.select()?;
+    let metrics = RunFolder::load_metrics(dir)?;
+    let (trained, source) = if dir.join("model.bpk").is_file() {
+        let (model, _) = Mlp::load(&dir.join("model"), &device)
+            .with_context(|| format!("{}: the trained network", dir.display()))?;
+        (model, "the trained network".to_owned())
+    } else {
+        let checkpoint = RunFolder::load_checkpoint(dir)?;
+        let model = checkpoint_model(&config, &prepared, &checkpoint, &device)?;
+        (
+            model,
+            format!("the checkpoint after epoch {}", checkpoint.epoch),
+        )
+    };
+    let untrained = initial_model(&config, &device)?;
+    let written = plots::write(
+        dir,
+        &PlotInputs {
+            config: &config,
+            prepared: &prepared,
+            metrics: &metrics,
+            untrained: &untrained,
+            trained: &trained,
+            device: &device,
+        },
+    )?;
+    println!(
+        "{} plots from {source} and {} epochs of metrics, under {}",
+        written.len() / 2,
+        metrics.len(),
+        dir.join("plots").display()
+    );
+    Ok(())
+}
