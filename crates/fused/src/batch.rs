@@ -212,6 +212,43 @@ impl Weights {
     }
 }
 
+/// The gradient over the samples `batch` names, into `g`, compiled for `simd`; returns
+/// Σ (y − t)².
+pub(crate) fn gradient(
+    w: &Weights,
+    simd: Simd,
+    xs: &[[f64; 7]],
+    ts: &[f64],
+    batch: &[usize],
+    g: &mut Params,
+    scratch: &mut Scratch,
+) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    match simd.checked() {
+        // SAFETY: `checked` confirmed the CPU has the instructions.
+        #[allow(unsafe_code)]
+        Simd::Avx2 => return unsafe { wide::gradient_avx2(w, xs, ts, batch, g, scratch) },
+        // SAFETY: as above.
+        #[allow(unsafe_code)]
+        Simd::Avx512 => return unsafe { wide::gradient_avx512(w, xs, ts, batch, g, scratch) },
+        Simd::Baseline => {}
+    }
+    let _ = simd;
+    gradient_body(w, xs, ts, batch, g, scratch)
+}
+
+#[inline(always)]
+fn gradient_body(
+    w: &Weights,
+    xs: &[[f64; 7]],
+    ts: &[f64],
+    batch: &[usize],
+    g: &mut Params,
+    scratch: &mut Scratch,
+) -> f64 {
+    w.batch_gradient(xs, ts, batch, g, scratch)
+}
+
 /// xs, ts, order, batch size, learning rate.
 type EpochArgs<'a> = (&'a [[f64; 7]], &'a [f64], &'a [usize], usize, f64);
 
@@ -267,7 +304,16 @@ fn accumulate(
 /// The epoch compiled with wider vectors; callable only once the CPU is known to have them.
 #[cfg(target_arch = "x86_64")]
 mod wide {
-    use super::{EpochArgs, Optimizer, Params, Scratch, Weights, batched_body};
+    use super::{EpochArgs, Optimizer, Params, Scratch, Weights, batched_body, gradient_body};
+
+    wide_copies!(gradient_body => gradient_avx2, gradient_avx512; (
+        w: &Weights,
+        xs: &[[f64; 7]],
+        ts: &[f64],
+        batch: &[usize],
+        g: &mut Params,
+        scratch: &mut Scratch,
+    ) -> f64);
 
     wide_copies!(batched_body => batched_avx2, batched_avx512; (
         w: &mut Weights,

@@ -340,7 +340,9 @@ mod wide {
 }
 
 mod batch;
+mod lbfgs;
 pub use batch::{Adam, Optimizer, Params};
+pub use lbfgs::{Lbfgs, LbfgsStep};
 
 /// The vector instructions the fused loops are compiled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -90,6 +90,9 @@ pub struct TrainSection {
     /// (fused engine only). Default false (the tutorial).
     #[serde(default)]
     pub normalize_targets: bool,
+    /// Steps L-BFGS remembers (default 20).
+    #[serde(default = "defaults::lbfgs_history")]
+    pub lbfgs_history: usize,
 }
 
 impl Default for TrainSection {
@@ -112,6 +115,7 @@ impl Default for TrainSection {
             seed: defaults::seed(),
             engine: Engine::default(),
             normalize_targets: false,
+            lbfgs_history: defaults::lbfgs_history(),
         }
     }
 }
@@ -139,10 +143,19 @@ impl TrainSection {
                 "expected 1 or more samples per step".into(),
             );
         }
+        if self.mode == Mode::Autodiff && self.optimizer == OptimizerName::Lbfgs {
+            return bad(
+                "train.optimizer",
+                "\"lbfgs\" is the fused engine's: set train.mode = \"manual\"".into(),
+            );
+        }
+        if self.lbfgs_history == 0 {
+            return bad("train.lbfgs_history", "expected 1 or more steps".into());
+        }
         if self.mode == Mode::Manual && self.optimizer == OptimizerName::Adamw {
             return bad(
                 "train.optimizer",
-                "the manual mode has \"sgd\" and \"adam\"; set train.mode = \"autodiff\" for adamw"
+                "the manual mode has \"sgd\", \"adam\" and \"lbfgs\"; set train.mode = \"autodiff\" for adamw"
                     .into(),
             );
         }
@@ -269,6 +282,9 @@ pub enum OptimizerName {
     Adam,
     /// Adam with decoupled weight decay (Loshchilov & Hutter 2019).
     Adamw,
+    /// Full-batch L-BFGS with a backtracking line search (manual mode, fused engine; one
+    /// iteration per epoch; the learning rate and batch size are not used).
+    Lbfgs,
 }
 
 /// `train.engine`.
@@ -413,6 +429,9 @@ impl BackendSection {
 }
 
 mod defaults {
+    pub fn lbfgs_history() -> usize {
+        20
+    }
     use crate::device::Backend;
 
     pub fn hidden() -> usize {

@@ -16,7 +16,7 @@ use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, Sgd
 
 use crate::config::{Engine, ExperimentConfig, Mode, OptimizerName, OrderName};
 use crate::evaluate::{BaselineScores, baselines, mse, predict, sweep_errors};
-use zoepnet_fused::{Adam, Optimizer, Params, Simd, Weights};
+use zoepnet_fused::{Adam, Lbfgs, Optimizer, Params, Simd, Weights};
 
 /// One epoch's figures, as `metrics.csv` holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -349,11 +349,16 @@ pub fn train(
     let mut optimizer: Option<ModuleOptimizer> = autodiff.then(|| match t.optimizer {
         OptimizerName::Sgd => SgdConfig::new().init(),
         OptimizerName::Adam => AdamConfig::new().with_epsilon(t.epsilon as f32).init(),
-        OptimizerName::Adamw => AdamWConfig::new()
+        // The config refuses lbfgs in the autodiff mode; Adam's defaults keep this total.
+        OptimizerName::Adamw | OptimizerName::Lbfgs => AdamWConfig::new()
             .with_epsilon(t.epsilon as f32)
             .with_weight_decay(t.weight_decay as f32)
             .init(),
     });
+    // Full-batch L-BFGS on the fused engine: one iteration an epoch; it stops the run once no
+    // step lowers the loss.
+    let mut lbfgs = (t.optimizer == OptimizerName::Lbfgs).then(|| Lbfgs::new(t.lbfgs_history));
+    let mut converged = false;
     // The fused engine's optimizer: per-sample SGD (the tutorial's loop), or batches with SGD
     // or Adam.
     let per_sample = t.batch_size == 1 && t.optimizer == OptimizerName::Sgd;
@@ -399,7 +404,8 @@ pub fn train(
             ));
         }
     }
-    if autodiff {
+    if autodiff || lbfgs.is_some() {
+        // (L-BFGS's memory is not in the checkpoint either.)
         replay = resume;
     } else if let Some(cp) = resume {
         rng = NumpyRandomState::from_state(&cp.rng)
@@ -486,7 +492,18 @@ pub fn train(
                 }
             }
             _ => {
-                squared += if per_sample {
+                squared += if let Some(state) = lbfgs.as_mut() {
+                    let step = weights.lbfgs_step(
+                        simd,
+                        &train_x,
+                        &train_t,
+                        state,
+                        &mut grads,
+                        &mut scratch,
+                    );
+                    converged = !step.moved;
+                    step.squared
+                } else if per_sample {
                     weights.epoch(
                         &train_x,
                         &train_t,
@@ -519,7 +536,16 @@ pub fn train(
         }
         if let Some(cp) = replay.as_ref().filter(|cp| epoch <= cp.epoch) {
             if epoch == cp.epoch {
-                let same = model.values() == (cp.w1.clone(), cp.b1.clone(), cp.w2.clone(), cp.b2)
+                let now = match engine {
+                    Engine::Tensor => model.values(),
+                    _ => (
+                        weights.w1.to_vec(),
+                        weights.b1.to_vec(),
+                        weights.w2.to_vec(),
+                        weights.b2,
+                    ),
+                };
+                let same = now == (cp.w1.clone(), cp.b1.clone(), cp.w2.clone(), cp.b2)
                     && rng.state() == cp.rng
                     && train_order == cp.train_order
                     && val_order == cp.val_order;
@@ -589,7 +615,7 @@ pub fn train(
         }
         let reached = t.target_val_mse.is_some_and(|target| val_mse <= target);
         let stalled = t.patience.is_some_and(|p| since_best >= p);
-        if reached || stalled {
+        if reached || stalled || converged {
             break;
         }
     }
