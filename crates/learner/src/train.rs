@@ -283,6 +283,23 @@ pub fn engine_for(config: &ExperimentConfig) -> Engine {
     }
 }
 
+/// The weights being trained, from whichever engine holds them: (W1, b1, W2, b2).
+fn current_values(
+    engine: Engine,
+    model: &Mlp,
+    weights: &Weights,
+) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64) {
+    match engine {
+        Engine::Tensor => model.values(),
+        _ => (
+            weights.w1.to_vec(),
+            weights.b1.to_vec(),
+            weights.w2.to_vec(),
+            weights.b2,
+        ),
+    }
+}
+
 /// The network a set of weights describes, on `device`.
 fn to_model(config: &ExperimentConfig, w: &Weights, device: &Device) -> Result<Mlp, TrainError> {
     Ok(config.model.mlp_config().from_values(
@@ -536,16 +553,8 @@ pub fn train(
         }
         if let Some(cp) = replay.as_ref().filter(|cp| epoch <= cp.epoch) {
             if epoch == cp.epoch {
-                let now = match engine {
-                    Engine::Tensor => model.values(),
-                    _ => (
-                        weights.w1.to_vec(),
-                        weights.b1.to_vec(),
-                        weights.w2.to_vec(),
-                        weights.b2,
-                    ),
-                };
-                let same = now == (cp.w1.clone(), cp.b1.clone(), cp.w2.clone(), cp.b2)
+                let same = current_values(engine, &model, &weights)
+                    == (cp.w1.clone(), cp.b1.clone(), cp.w2.clone(), cp.b2)
                     && rng.state() == cp.rng
                     && train_order == cp.train_order
                     && val_order == cp.val_order;
@@ -579,15 +588,7 @@ pub fn train(
         }
         // Built only when asked for: it holds every epoch's metrics so far.
         let checkpoint = || {
-            let (w1, b1, w2, b2) = match engine {
-                Engine::Tensor => model.values(),
-                _ => (
-                    weights.w1.to_vec(),
-                    weights.b1.to_vec(),
-                    weights.w2.to_vec(),
-                    weights.b2,
-                ),
-            };
+            let (w1, b1, w2, b2) = current_values(engine, &model, &weights);
             Checkpoint {
                 epoch,
                 rng: rng.state(),
