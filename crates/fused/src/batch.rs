@@ -28,6 +28,28 @@ impl Params {
         }
     }
 
+    /// W1, b1, W2 and b2 one after the other.
+    pub fn to_flat(&self) -> Vec<f64> {
+        self.w1
+            .iter()
+            .chain(self.b1.iter())
+            .chain(self.w2.iter())
+            .copied()
+            .chain([self.b2])
+            .collect()
+    }
+
+    /// The inverse of [`Params::to_flat`], shaped as `like`; `None` when the length differs.
+    pub fn from_flat(values: &[f64], like: &Params) -> Option<Self> {
+        let (n1, nb, n2) = (like.w1.len(), like.b1.len(), like.w2.len());
+        (values.len() == n1 + nb + n2 + 1).then(|| Self {
+            w1: values[..n1].into(),
+            b1: values[n1..n1 + nb].into(),
+            w2: values[n1 + nb..n1 + nb + n2].into(),
+            b2: values[n1 + nb + n2],
+        })
+    }
+
     fn fill_zero(&mut self) {
         self.w1.fill(0.0);
         self.b1.fill(0.0);

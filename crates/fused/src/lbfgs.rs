@@ -36,15 +36,6 @@ fn flat(w: &Weights) -> Vec<f64> {
         .collect()
 }
 
-fn flat_params(p: &Params) -> Vec<f64> {
-    p.w1.iter()
-        .chain(p.b1.iter())
-        .chain(p.w2.iter())
-        .copied()
-        .chain([p.b2])
-        .collect()
-}
-
 fn set(w: &mut Weights, x: &[f64]) {
     let (n1, nb, n2) = (w.w1.len(), w.b1.len(), w.w2.len());
     w.w1.copy_from_slice(&x[..n1]);
@@ -115,7 +106,7 @@ impl Weights {
         let n = ts.len().max(1) as f64;
         let squared = gradient(self, simd, xs, ts, &all, g, scratch);
         let f0 = 0.5 * squared / n;
-        let g0 = flat_params(g);
+        let g0 = g.to_flat();
         let x0 = flat(self);
         let mut d = state.direction(&g0);
         let mut slope = dot(&g0, &d);
@@ -136,7 +127,7 @@ impl Weights {
             set(self, &trial);
             let f = 0.5 * gradient(self, simd, xs, ts, &all, g, scratch) / n;
             if f.is_finite() && f <= f0 + 1e-4 * step * slope {
-                let g1 = flat_params(g);
+                let g1 = g.to_flat();
                 let s: Vec<f64> = trial.iter().zip(&x0).map(|(a, b)| a - b).collect();
                 let y: Vec<f64> = g1.iter().zip(&g0).map(|(a, b)| a - b).collect();
                 if dot(&s, &y) > 1e-300 {

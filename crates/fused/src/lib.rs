@@ -368,22 +368,18 @@ impl std::fmt::Display for Simd {
 impl Simd {
     /// The widest this CPU has.
     pub fn detect() -> Self {
-        Self::available().last().copied().unwrap_or(Self::Baseline)
+        [Self::Avx512, Self::Avx2]
+            .into_iter()
+            .find(|&s| s.checked() == s)
+            .unwrap_or(Self::Baseline)
     }
 
     /// Every width this CPU has, narrowest first.
     pub fn available() -> Vec<Self> {
-        let mut found = vec![Self::Baseline];
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                found.push(Self::Avx2);
-            }
-            if std::arch::is_x86_feature_detected!("avx512f") {
-                found.push(Self::Avx512);
-            }
-        }
-        found
+        [Self::Baseline, Self::Avx2, Self::Avx512]
+            .into_iter()
+            .filter(|&s| s.checked() == s)
+            .collect()
     }
 
     /// This width if the CPU has it, else the baseline.

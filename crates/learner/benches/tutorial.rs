@@ -14,7 +14,7 @@ use std::time::Instant;
 use zoepnet_fused::{Activation, AlignedVec, Simd, UpdateOrder, Weights};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::Engine;
-use zoepnet_learner::train::{Trained, train};
+use zoepnet_learner::train::{Trained, scaled, train};
 
 mod common;
 
@@ -52,17 +52,8 @@ fn main() {
 
     // The fused loops alone at each SIMD width this CPU has (100 epochs in a fixed order, with
     // the validation pass): every width computes the same bits, only the time differs.
-    let scale = |items: &[zoepnet_dataset::InterfaceItem]| -> (Vec<[f64; 7]>, Vec<f64>) {
-        (
-            items
-                .iter()
-                .map(|i| prepared.scaler.transform(&i.features))
-                .collect(),
-            items.iter().map(|i| i.rpp).collect(),
-        )
-    };
-    let (train_x, train_t) = scale(&prepared.train);
-    let (val_x, val_t) = scale(&prepared.validation);
+    let (train_x, train_t) = scaled(&prepared.scaler, &prepared.train);
+    let (val_x, val_t) = scaled(&prepared.scaler, &prepared.validation);
     let order: Vec<usize> = (0..train_t.len()).collect();
     let start_weights = Weights {
         activation: Activation::Sigmoid,

@@ -22,13 +22,13 @@ import numpy as np
 
 
 def load(folder, name, scaler):
+    """The scaled inputs and the targets of `zoepnet data`'s NAME.csv, as two arrays."""
     with open(f"{folder}/{name}.csv") as f:
         rows = list(csv.DictReader(f))
     cols = ["vp1", "vs1", "rho1", "vp2", "vs2", "rho2", "theta"]
     x = np.array([[float(r[c]) for c in cols] for r in rows])
     y = np.array([float(r["rpp"]) for r in rows])
-    x = (x - np.array(scaler["mean"])) / np.array(scaler["std"])
-    return [(xi, yi) for xi, yi in zip(x, y)]
+    return (x - np.array(scaler["mean"])) / np.array(scaler["std"]), y
 
 
 def sigmoid(z):
@@ -77,8 +77,9 @@ def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else "/tmp/tutorial-data"
     with open(f"{folder}/scaler.json") as f:
         scaler = json.load(f)
-    train_data = load(folder, "train", scaler)
-    val_data = load(folder, "val", scaler)
+    # The notebook's lists of (x, y) pairs.
+    train_data = list(zip(*load(folder, "train", scaler)))
+    val_data = list(zip(*load(folder, "val", scaler)))
     times = []
     for _ in range(5):
         start = time.perf_counter()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use zoepnet_plot::{Figure, Panel, Series, Style};
 
-use crate::run::Summary;
+use crate::run::{RunFolder, Summary};
 
 /// One run: its settings and its outcome.
 #[derive(Debug, Clone)]
@@ -68,18 +68,8 @@ pub fn read_run(dir: &Path) -> RunRow {
     let outcome = read("summary.json").and_then(|t| {
         serde_json::from_str::<Summary>(&t).map_err(|e| format!("summary.json: {e}"))
     });
-    let val_curve = read("metrics.csv")
-        .map(|text| {
-            text.lines()
-                .skip(1)
-                .filter_map(|line| {
-                    let mut fields = line.split(',');
-                    let epoch = fields.next()?.parse().ok()?;
-                    let val = fields.nth(1)?.parse().ok()?;
-                    Some((epoch, val))
-                })
-                .collect()
-        })
+    let val_curve = RunFolder::load_metrics(dir)
+        .map(|rows| rows.iter().map(|m| (m.epoch as f64, m.val_mse)).collect())
         .unwrap_or_default();
     RunRow {
         name,

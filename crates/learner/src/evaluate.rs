@@ -33,6 +33,15 @@ pub fn mse(predicted: &[f64], items: &[InterfaceItem]) -> f64 {
     total / items.len().max(1) as f64
 }
 
+/// The largest |prediction − label| over `items`.
+fn max_abs_error(predicted: &[f64], items: &[InterfaceItem]) -> f64 {
+    predicted
+        .iter()
+        .zip(items)
+        .map(|(p, i)| (p - i.rpp).abs())
+        .fold(0.0, f64::max)
+}
+
 /// How far the network is from the exact curve over one "new angles" sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SweepError {
@@ -68,11 +77,7 @@ pub fn sweep_errors(
                 interface: sweep.interface,
                 theta_min,
                 theta_max,
-                max_abs_error: predicted
-                    .iter()
-                    .zip(&sweep.items)
-                    .map(|(p, i)| (p - i.rpp).abs())
-                    .fold(0.0, f64::max),
+                max_abs_error: max_abs_error(&predicted, &sweep.items),
                 mse: mse(&predicted, &sweep.items),
             }
         })
@@ -149,14 +154,7 @@ pub fn baselines(
             blind_mse: mse(&method.predict(blind_rocks), blind_rocks),
             avo_max_abs_error: sweeps
                 .iter()
-                .map(|s| {
-                    method
-                        .predict(&s.items)
-                        .iter()
-                        .zip(&s.items)
-                        .map(|(p, i)| (p - i.rpp).abs())
-                        .fold(0.0, f64::max)
-                })
+                .map(|s| max_abs_error(&method.predict(&s.items), &s.items))
                 .reduce(f64::max),
         })
         .collect()

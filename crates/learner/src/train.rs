@@ -140,27 +140,8 @@ pub struct AdamState {
     pub v: Vec<f64>,
 }
 
-fn flat(p: &Params) -> Vec<f64> {
-    p.w1.iter()
-        .chain(&p.b1)
-        .chain(&p.w2)
-        .copied()
-        .chain([p.b2])
-        .collect()
-}
-
-fn unflat(values: &[f64], like: &Params) -> Option<Params> {
-    let (n1, nb, n2) = (like.w1.len(), like.b1.len(), like.w2.len());
-    (values.len() == n1 + nb + n2 + 1).then(|| Params {
-        w1: values[..n1].into(),
-        b1: values[n1..n1 + nb].into(),
-        w2: values[n1 + nb..n1 + nb + n2].into(),
-        b2: values[n1 + nb + n2],
-    })
-}
-
-/// The scaled inputs and the targets of a set of items.
-fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<[f64; 7]>, Vec<f64>) {
+/// The scaled inputs and the targets of a set of items (what the fused engine trains on).
+pub fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<[f64; 7]>, Vec<f64>) {
     (
         items
             .iter()
@@ -396,6 +377,7 @@ pub fn train(
         ));
     }
     let mut grads = Params::zeros_like(&weights);
+    // The vector width, found once for the whole run.
     let simd = Simd::detect();
     let mut best_val = f64::INFINITY;
     let mut since_best = 0usize;
@@ -447,10 +429,10 @@ pub fn train(
                 .ok_or_else(|| TrainError::Checkpoint("it has no Adam state".into()))?;
             let like = Params::zeros_like(&weights);
             adam.time = state.time;
-            adam.m = unflat(&state.m, &like).ok_or_else(|| {
+            adam.m = Params::from_flat(&state.m, &like).ok_or_else(|| {
                 TrainError::Checkpoint("its Adam state has the wrong size".into())
             })?;
-            adam.v = unflat(&state.v, &like).ok_or_else(|| {
+            adam.v = Params::from_flat(&state.v, &like).ok_or_else(|| {
                 TrainError::Checkpoint("its Adam state has the wrong size".into())
             })?;
         }
@@ -473,7 +455,7 @@ pub fn train(
                 &train_device,
             ),
             Engine::Tensor => tensor_mse(&model, &batcher, &prepared.validation, device),
-            _ => weights.mse(&val_x, &val_t, &mut scratch) * stretch * stretch,
+            _ => weights.mse_on(simd, &val_x, &val_t, &mut scratch) * stretch * stretch,
         };
         if t.shuffle {
             rng.shuffle(&mut train_order);
@@ -521,7 +503,8 @@ pub fn train(
                     converged = !step.moved;
                     step.squared
                 } else if per_sample {
-                    weights.epoch(
+                    weights.epoch_on(
+                        simd,
                         &train_x,
                         &train_t,
                         &train_order,
@@ -604,8 +587,8 @@ pub fn train(
                 adam: match &fused_optimizer {
                     Optimizer::Adam(adam) if engine == Engine::Fused => Some(AdamState {
                         time: adam.time,
-                        m: flat(&adam.m),
-                        v: flat(&adam.v),
+                        m: adam.m.to_flat(),
+                        v: adam.v.to_flat(),
                     }),
                     _ => None,
                 },

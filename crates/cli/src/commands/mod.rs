@@ -60,6 +60,14 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 
 pub use zoepnet_learner::run::write_atomically;
 
+/// The default folder for a config's runs: `runs/<config file stem><suffix>`.
+pub fn default_out(config: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let stem = config
+        .file_stem()
+        .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+    std::path::PathBuf::from("runs").join(format!("{stem}{suffix}"))
+}
+
 /// The `--set` overrides with `--backend` applied: the backend, and its default precision
 /// (f64 on the CPU backends, f32 on wgpu) unless a `--set backend.precision=...` says otherwise.
 pub fn with_backend(

@@ -121,13 +121,10 @@ fn run_name(combo: &[String], varied: &[String]) -> String {
 
 pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (combos, varied) = grid(&args.set)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .config
-            .file_stem()
-            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-        PathBuf::from("runs").join(format!("{stem}-sweep"))
-    });
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&args.config, "-sweep"));
     std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     let total = combos.len();
     eprintln!(

@@ -94,12 +94,10 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
             Some(RunFolder::load_checkpoint(dir)?),
         ),
         (None, Some(config)) => {
-            let out = args.out.clone().unwrap_or_else(|| {
-                let stem = config
-                    .file_stem()
-                    .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-                PathBuf::from("runs").join(stem)
-            });
+            let out = args
+                .out
+                .clone()
+                .unwrap_or_else(|| super::default_out(config, ""));
             (config.clone(), out, None)
         }
         (None, None) => {
@@ -224,9 +222,11 @@ pub fn train_one(
     if let Some(e) = write_error {
         return Err(e.into());
     }
-    // Whatever happened, every epoch's metrics are on disk (the checkpoint is at most a second
-    // older).
-    write_progress(&folder, &rows, None)?;
+    // A run that ends in an error still leaves every epoch's metrics on disk (the checkpoint
+    // is at most a second older); a finished one gets them from `finish`.
+    if outcome.is_err() {
+        write_progress(&folder, &rows, None)?;
+    }
     let trained = match outcome {
         Err(TrainError::Stopped { epoch }) => {
             if tty && report == Report::Full {
