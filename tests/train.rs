@@ -468,7 +468,7 @@ fn the_best_config_beats_the_tutorial_early() {
 fn the_wide_angle_config_learns_the_angles_it_sweeps() {
     // configs/wide-angle.toml cut to 200 epochs: its AVO error over 0-50 degrees on 10 blind
     // interfaces is already under the tutorial's (7.6e-2 on the same sweeps; 2.3e-3 after the
-    // full 2000 L-BFGS iterations, README).
+    // full 2000 L-BFGS iterations, docs/beyond-the-tutorial.md).
     let out = temp_dir("train-wide");
     let (status, stdout, stderr) = run(zoepnet()
         .args(["train", "configs/wide-angle.toml", "--offline", "--out"])

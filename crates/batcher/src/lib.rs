@@ -6,7 +6,7 @@
 
 use burn::data::dataloader::batcher::Batcher;
 use burn::tensor::{Device, Tensor, TensorData};
-use zoepnet_dataset::{InterfaceItem, Scaler};
+use zoepnet_dataset::{FEATURES, InterfaceItem, Scaler};
 
 /// Scaled inputs and targets of a batch of interfaces.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ impl InterfaceBatcher {
             .iter()
             .flat_map(|i| self.scaler.transform(&i.features))
             .collect();
-        Tensor::from_data(TensorData::new(values, [items.len(), 7]), device) // [B, 7]
+        Tensor::from_data(TensorData::new(values, [items.len(), FEATURES]), device) // [B, 7]
     }
 
     /// The labels of `items` as a `[B, 1]` tensor.

@@ -9,6 +9,30 @@ use crate::source::DataFile;
 
 /// The `[data]` section. Keys the section does not know are refused when it is deserialised;
 /// values are checked by [`DataConfig::validate`], which names the offending key.
+///
+/// | key | default | range |
+/// |---|---|---|
+/// | `las` | (required) | a path, or a list of them |
+/// | `url` | none | an http:// or https:// address (one file only) |
+/// | `sha256` | none | 64 hexadecimal digits (one file only) |
+/// | `curves.vp`, `curves.vs`, `curves.rho` | `"DT4P"`, `"DT4S"`, `"RHOB"` | mnemonics |
+/// | `drop_last` | 100 | >= 0 samples |
+/// | `vs_repair` | `"mean"` | `mean`, `none` |
+/// | `missing` | `"error"` | `error`, `drop` |
+/// | `decimate` | 5 | >= 1 |
+/// | `interfaces` | 500 | >= 1, above the blind ones |
+/// | `theta_min` | 0 | [0, 90) degrees |
+/// | `theta_max` | 20 | (theta_min, 90] degrees |
+/// | `rng` | `"numpy"` | `numpy` |
+/// | `seed` | 42 | 0 to 2^32 − 1 |
+/// | `train` | 400 | 1 to interfaces − 1 |
+/// | `train_angles` | 1 | >= 1 |
+/// | `scaler` | `"all"` | `all`, `train` |
+/// | `blind_rocks.interfaces` | 200 | >= 1 |
+/// | `blind_rocks.theta` | 30 | [0, 90] degrees |
+/// | `new_angles.interfaces` | `[0]` | indices below `blind_rocks.interfaces` |
+/// | `new_angles.theta_min`, `theta_max` | 0, 60 | [0, 90] degrees, min <= max |
+/// | `new_angles.step` | 1 | > 0 degrees |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataConfig {
@@ -284,9 +308,29 @@ fn bad(key: &str, message: impl Into<String>) -> Result<(), ConfigError> {
     })
 }
 
+/// Checks that `v` is an angle in [0, 90) degrees (or [0, 90] with `max_included`).
+fn angle(key: &str, v: f64, max_included: bool) -> Result<(), ConfigError> {
+    let ok = v.is_finite() && v >= 0.0 && if max_included { v <= 90.0 } else { v < 90.0 };
+    if ok {
+        Ok(())
+    } else {
+        bad(
+            key,
+            format!("expected an angle in [0, 90) degrees, found {v}"),
+        )
+    }
+}
+
 impl DataConfig {
     /// Checks each value, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_source()?;
+        self.validate_interfaces()?;
+        self.validate_blind()
+    }
+
+    /// `las`, `url`, `sha256`.
+    fn validate_source(&self) -> Result<(), ConfigError> {
         if self.las.is_empty() || self.las.iter().any(|p| p.as_os_str().is_empty()) {
             return bad(
                 "data.las",
@@ -315,6 +359,11 @@ impl DataConfig {
                 format!("expected 64 hexadecimal digits, found {sum:?}"),
             );
         }
+        Ok(())
+    }
+
+    /// `decimate`, `interfaces`, `train_angles`, the angle range and the split.
+    fn validate_interfaces(&self) -> Result<(), ConfigError> {
         if self.decimate == 0 {
             return bad("data.decimate", "expected 1 or more (1 keeps every sample)");
         }
@@ -327,17 +376,6 @@ impl DataConfig {
                 "expected 1 or more angles per training interface",
             );
         }
-        let angle = |key: &str, v: f64, max_included: bool| {
-            let ok = v.is_finite() && v >= 0.0 && if max_included { v <= 90.0 } else { v < 90.0 };
-            if ok {
-                Ok(())
-            } else {
-                bad(
-                    key,
-                    format!("expected an angle in [0, 90) degrees, found {v}"),
-                )
-            }
-        };
         angle("data.theta_min", self.theta_min, false)?;
         angle("data.theta_max", self.theta_max, true)?;
         if self.theta_max <= self.theta_min {
@@ -360,6 +398,11 @@ impl DataConfig {
                 ),
             );
         }
+        Ok(())
+    }
+
+    /// `[data.blind_rocks]` and `[data.new_angles]`.
+    fn validate_blind(&self) -> Result<(), ConfigError> {
         if self.blind_rocks.interfaces == 0 {
             return bad(
                 "data.blind_rocks.interfaces",

@@ -17,27 +17,35 @@ use zoepnet_physics::{Interface, PhysicsError};
 
 use crate::config::{DataConfig, Missing, RngKind, ScalerFit, VsRepair};
 use crate::rng::NumpyRandomState;
-
-/// The feature names, in the order of [`InterfaceItem::features`].
-pub const FEATURES: [&str; 7] = ["vp1", "vs1", "rho1", "vp2", "vs2", "rho2", "theta"];
+use zoepnet_network::{FEATURES, FeatureVector, Features, feature_vector};
 
 /// One interface: Vp, Vs, rho of the upper then the lower layer (m/s, kg/m3), the incidence
 /// angle (degrees), and the real part of its exact P-P reflection coefficient.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct InterfaceItem {
-    /// `vp1, vs1, rho1, vp2, vs2, rho2, theta`, unscaled.
-    pub features: [f64; 7],
+    /// `vp1, vs1, rho1, vp2, vs2, rho2, theta` ([`zoepnet_network::Feature`] order), unscaled.
+    pub features: FeatureVector,
     /// Re(Rpp), exact Zoeppritz.
     pub rpp: f64,
 }
 
 impl InterfaceItem {
+    /// The interface it describes (the angle aside).
+    pub fn interface(&self) -> Interface {
+        Interface::from_properties(self.features.properties())
+    }
+
+    /// Its angle of incidence, degrees.
+    pub fn theta(&self) -> f64 {
+        self.features.theta()
+    }
+
     /// The item for `interface` at `theta` degrees, labelled with the exact Re(Rpp).
     pub fn labelled(interface: &Interface, theta: f64) -> Result<Self, PhysicsError> {
         let (u, l) = (interface.upper, interface.lower);
         let rpp = zoepnet_physics::rpp(interface, theta)?.re;
         Ok(Self {
-            features: [u.vp, u.vs, u.rho, l.vp, l.vs, l.rho, theta],
+            features: feature_vector([u.vp, u.vs, u.rho, l.vp, l.vs, l.rho], theta),
             rpp,
         })
     }
@@ -46,10 +54,10 @@ impl InterfaceItem {
 /// Standardisation: (x − mean) / std per feature, std the population standard deviation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaler {
-    /// Per-feature mean, in [`FEATURES`] order.
-    pub mean: [f64; 7],
-    /// Per-feature population standard deviation (ddof = 0), in [`FEATURES`] order.
-    pub std: [f64; 7],
+    /// Per-feature mean, in [`zoepnet_network::Feature`] order.
+    pub mean: FeatureVector,
+    /// Per-feature population standard deviation (ddof = 0), in [`zoepnet_network::Feature`] order.
+    pub std: FeatureVector,
 }
 
 impl Scaler {
@@ -57,14 +65,14 @@ impl Scaler {
     /// vary gets std 1, so that it scales to 0).
     pub fn fit(items: &[InterfaceItem]) -> Self {
         let n = items.len().max(1) as f64;
-        let mut mean = [0.0; 7];
+        let mut mean = [0.0; FEATURES];
         for item in items {
             for (m, x) in mean.iter_mut().zip(item.features) {
                 *m += x;
             }
         }
         mean.iter_mut().for_each(|m| *m /= n);
-        let mut var = [0.0; 7];
+        let mut var = [0.0; FEATURES];
         for item in items {
             for ((v, x), m) in var.iter_mut().zip(item.features).zip(mean) {
                 *v += (x - m) * (x - m);
@@ -78,7 +86,7 @@ impl Scaler {
     }
 
     /// The scaled features.
-    pub fn transform(&self, features: &[f64; 7]) -> [f64; 7] {
+    pub fn transform(&self, features: &FeatureVector) -> FeatureVector {
         std::array::from_fn(|i| (features[i] - self.mean[i]) / self.std[i])
     }
 }
@@ -273,54 +281,8 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
         .iter()
         .map(|p| Well::read(p, config))
         .collect::<Result<Vec<_>, _>>()?;
-    let files = || {
-        paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-
-    // The first `interfaces` interfaces, well by well.
-    let available: usize = wells.iter().map(Well::interfaces).sum();
-    if available < config.interfaces {
-        return Err(DatasetError::TooFew {
-            key: "data.interfaces",
-            asked: config.interfaces,
-            available,
-            what: format!("the decimated samples of {}", files()),
-        });
-    }
-    // Training and validation interfaces stay above the blind ones at the bottom of the last
-    // well.
-    if let Some(last) = wells.last() {
-        let above_blind = available - last.interfaces().min(config.blind_rocks.interfaces);
-        if config.interfaces > above_blind {
-            return Err(DatasetError::TooFew {
-                key: "data.interfaces",
-                asked: config.interfaces,
-                available: above_blind,
-                what: format!(
-                    "the interfaces of {} above the {} blind ones",
-                    files(),
-                    config.blind_rocks.interfaces
-                ),
-            });
-        }
-    }
-    let RngKind::Numpy = config.rng;
-    let mut rng = NumpyRandomState::seed(config.seed);
-    let span = config.theta_max - config.theta_min;
-    let mut items = Vec::with_capacity(config.interfaces);
-    'wells: for well in &wells {
-        for i in 0..well.interfaces() {
-            if items.len() == config.interfaces {
-                break 'wells;
-            }
-            let theta = rng.random() * span + config.theta_min;
-            items.push(well.item(i, theta)?);
-        }
-    }
+    check_enough(config, &wells, paths)?;
+    let items = labelled_interfaces(config, &wells)?;
 
     // The split: a seeded shuffle, the first `train` for training.
     let mut rng = NumpyRandomState::seed(config.seed);
@@ -328,29 +290,8 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
     rng.shuffle(&mut order);
     let mut train: Vec<InterfaceItem> = order[..config.train].iter().map(|&i| items[i]).collect();
     let validation: Vec<InterfaceItem> = order[config.train..].iter().map(|&i| items[i]).collect();
-    // More angles for the training interfaces, from a generator of their own so that the draws
-    // above (the tutorial's) do not change.
-    if config.train_angles > 1 {
-        let mut rng = NumpyRandomState::seed(config.seed.wrapping_add(1));
-        let mut more = Vec::with_capacity(train.len() * (config.train_angles - 1));
-        for (n, item) in train.iter().enumerate() {
-            let f = item.features;
-            let interface = Interface::from_properties([f[0], f[1], f[2], f[3], f[4], f[5]]);
-            for _ in 1..config.train_angles {
-                let theta = rng.random() * span + config.theta_min;
-                more.push(
-                    InterfaceItem::labelled(&interface, theta).map_err(|source| {
-                        DatasetError::Physics {
-                            path: PathBuf::from(files()),
-                            index: order[n],
-                            source,
-                        }
-                    })?,
-                );
-            }
-        }
-        train.extend(more);
-    }
+    let more = more_angles(config, &train, &order, paths)?;
+    train.extend(more);
     let scaler = match config.scaler {
         ScalerFit::All => Scaler::fit(&items),
         ScalerFit::Train => Scaler::fit(&train),
@@ -364,6 +305,106 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
         new_angles,
         scaler,
     })
+}
+
+/// The files, for messages.
+fn file_list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Refuses a config that asks for more interfaces than the wells have above the blind ones.
+fn check_enough(
+    config: &DataConfig,
+    wells: &[Well],
+    paths: &[PathBuf],
+) -> Result<(), DatasetError> {
+    // The first `interfaces` interfaces, well by well.
+    let available: usize = wells.iter().map(Well::interfaces).sum();
+    if available < config.interfaces {
+        return Err(DatasetError::TooFew {
+            key: "data.interfaces",
+            asked: config.interfaces,
+            available,
+            what: format!("the decimated samples of {}", file_list(paths)),
+        });
+    }
+    // Training and validation interfaces stay above the blind ones at the bottom of the last
+    // well.
+    if let Some(last) = wells.last() {
+        let above_blind = available - last.interfaces().min(config.blind_rocks.interfaces);
+        if config.interfaces > above_blind {
+            return Err(DatasetError::TooFew {
+                key: "data.interfaces",
+                asked: config.interfaces,
+                available: above_blind,
+                what: format!(
+                    "the interfaces of {} above the {} blind ones",
+                    file_list(paths),
+                    config.blind_rocks.interfaces
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The first `interfaces` interfaces, well by well, each at an angle drawn uniformly in
+/// [theta_min, theta_max) from the seeded generator, labelled with the exact Rpp.
+fn labelled_interfaces(
+    config: &DataConfig,
+    wells: &[Well],
+) -> Result<Vec<InterfaceItem>, DatasetError> {
+    let RngKind::Numpy = config.rng;
+    let mut rng = NumpyRandomState::seed(config.seed);
+    let span = config.theta_max - config.theta_min;
+    let mut items = Vec::with_capacity(config.interfaces);
+    'wells: for well in wells {
+        for i in 0..well.interfaces() {
+            if items.len() == config.interfaces {
+                break 'wells;
+            }
+            let theta = rng.random() * span + config.theta_min;
+            items.push(well.item(i, theta)?);
+        }
+    }
+    Ok(items)
+}
+
+/// `data.train_angles`: more angles for the training interfaces, from a generator of their own
+/// (seed + 1) so that the tutorial's draws do not change. `order` maps a training item back to
+/// its interface, for messages.
+fn more_angles(
+    config: &DataConfig,
+    train: &[InterfaceItem],
+    order: &[usize],
+    paths: &[PathBuf],
+) -> Result<Vec<InterfaceItem>, DatasetError> {
+    if config.train_angles <= 1 {
+        return Ok(Vec::new());
+    }
+    let span = config.theta_max - config.theta_min;
+    let mut rng = NumpyRandomState::seed(config.seed.wrapping_add(1));
+    let mut more = Vec::with_capacity(train.len() * (config.train_angles - 1));
+    for (n, item) in train.iter().enumerate() {
+        let interface = item.interface();
+        for _ in 1..config.train_angles {
+            let theta = rng.random() * span + config.theta_min;
+            more.push(
+                InterfaceItem::labelled(&interface, theta).map_err(|source| {
+                    DatasetError::Physics {
+                        path: PathBuf::from(file_list(paths)),
+                        index: order[n],
+                        source,
+                    }
+                })?,
+            );
+        }
+    }
+    Ok(more)
 }
 
 /// The blind tests alone ("new rocks" and "new angles") from the LAS files at `paths`: for

@@ -13,8 +13,8 @@ pub mod source;
 
 pub use config::{ConfigError, DataConfig};
 pub use interfaces::{
-    DatasetError, FEATURES, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare,
-    prepare_blind,
+    DatasetError, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare, prepare_blind,
 };
 pub use rng::{NumpyRandomState, RngState};
 pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};
+pub use zoepnet_network::{FEATURES, Feature, FeatureVector, Features};

@@ -206,19 +206,7 @@ impl DataFile {
         path: &Path,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<String, SourceError> {
-        let failed = |reason: String| SourceError::Download {
-            url: url.to_owned(),
-            path: path.to_owned(),
-            reason,
-        };
-        let io_err = |action, p: &Path| {
-            let p = p.to_owned();
-            move |source| SourceError::Io {
-                action,
-                path: p,
-                source,
-            }
-        };
+        let failed = |reason: String| download_failed(url, path, reason);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(io_err("cannot create the folder", dir))?;
         }
@@ -242,34 +230,7 @@ impl DataFile {
         let mut part_name = path.file_name().unwrap_or_default().to_owned();
         part_name.push(".part");
         let part = path.with_file_name(part_name);
-        let written = (|| {
-            let mut out = File::create(&part).map_err(io_err("cannot create", &part))?;
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut done = 0u64;
-            loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(failed(e.to_string())),
-                };
-                hasher.update(&buf[..n]);
-                out.write_all(&buf[..n])
-                    .map_err(io_err("cannot write", &part))?;
-                done += n as u64;
-                progress(Progress::Bytes { done, total });
-            }
-            if let Some(total) = total.filter(|&t| t != done) {
-                return Err(failed(format!(
-                    "the connection closed after {done} of {total} bytes"
-                )));
-            }
-            out.sync_all().map_err(io_err("cannot write", &part))?;
-            let actual = hex(&hasher.finalize());
-            self.check(&actual, path, format!("the download from {url}"))?;
-            Ok(actual)
-        })();
+        let written = self.write_part(&mut reader, &part, (url, path), total, progress);
         match written {
             Ok(actual) => {
                 fs::rename(&part, path).map_err(io_err("cannot move the download to", path))?;
@@ -283,18 +244,71 @@ impl DataFile {
             }
         }
     }
+
+    /// Copies the download into `part`, hashing as it goes; checks its length against `total`
+    /// and its sha256 against the config's. Returns the sha256.
+    fn write_part(
+        &self,
+        reader: &mut impl Read,
+        part: &Path,
+        (url, path): (&str, &Path),
+        total: Option<u64>,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<String, SourceError> {
+        let failed = |reason: String| download_failed(url, path, reason);
+        let mut out = File::create(part).map_err(io_err("cannot create", part))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut done = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(failed(e.to_string())),
+            };
+            hasher.update(&buf[..n]);
+            out.write_all(&buf[..n])
+                .map_err(io_err("cannot write", part))?;
+            done += n as u64;
+            progress(Progress::Bytes { done, total });
+        }
+        if let Some(total) = total.filter(|&t| t != done) {
+            return Err(failed(format!(
+                "the connection closed after {done} of {total} bytes"
+            )));
+        }
+        out.sync_all().map_err(io_err("cannot write", part))?;
+        let actual = hex(&hasher.finalize());
+        self.check(&actual, path, format!("the download from {url}"))?;
+        Ok(actual)
+    }
+}
+
+/// A failed download of `url` to `path`.
+fn download_failed(url: &str, path: &Path, reason: String) -> SourceError {
+    SourceError::Download {
+        url: url.to_owned(),
+        path: path.to_owned(),
+        reason,
+    }
+}
+
+/// An I/O failure of `action` on `path`, for `map_err`.
+fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> SourceError {
+    let path = path.to_owned();
+    move |source| SourceError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 /// The sha256 of a file, as 64 lower-case hexadecimal digits.
 pub fn sha256_file(path: &Path) -> Result<String, SourceError> {
-    let io_err = |source| SourceError::Io {
-        action: "cannot read",
-        path: path.to_owned(),
-        source,
-    };
-    let mut reader = BufReader::new(File::open(path).map_err(io_err)?);
+    let mut reader = BufReader::new(File::open(path).map_err(io_err("cannot read", path))?);
     let mut hasher = Sha256::new();
-    io::copy(&mut reader, &mut hasher).map_err(io_err)?;
+    io::copy(&mut reader, &mut hasher).map_err(io_err("cannot read", path))?;
     Ok(hex(&hasher.finalize()))
 }
 

@@ -1,8 +1,14 @@
 //! Mini-batch training: the gradient of ½·mean((y − t)²) over a batch, summed sample by sample
 //! with the hand-written back-propagation, and two optimizers, plain SGD and Adam as Burn 0.22.1
-//! computes it (tested against Burn's autodiff and `AdamConfig` in `zoepnet-learner`).
+//! computes it (tested against Burn's autodiff and `AdamConfig` by the workspace's end-to-end
+//! tests, `the_fused_adam_is_burns_adam` in tests/train.rs).
 
-use crate::{Activation, AlignedVec, Scratch, Simd, Weights};
+use zoepnet_network::{Activation, FeatureVector};
+
+use crate::activation::slope;
+use crate::aligned::AlignedVec;
+use crate::simd::Simd;
+use crate::weights::{Scratch, Weights, rows};
 
 /// Buffers shaped as the parameters: W1 `[inputs, hidden]` row-major, b1, W2, b2.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +141,7 @@ impl Weights {
     #[inline(always)]
     fn batch_gradient(
         &self,
-        xs: &[[f64; 7]],
+        xs: &[FeatureVector],
         ts: &[f64],
         batch: &[usize],
         g: &mut Params,
@@ -151,11 +157,9 @@ impl Weights {
             let err = e * scale;
             g.b2 += err;
             match self.activation {
-                Activation::Sigmoid => accumulate(self, g, &xs[i], err, scratch, |a| a * (1.0 - a)),
-                Activation::Tanh => accumulate(self, g, &xs[i], err, scratch, |a| 1.0 - a * a),
-                Activation::Relu => accumulate(self, g, &xs[i], err, scratch, |a| {
-                    f64::from(u8::from(a > 0.0))
-                }),
+                Activation::Sigmoid => accumulate(self, g, &xs[i], err, scratch, slope::sigmoid),
+                Activation::Tanh => accumulate(self, g, &xs[i], err, scratch, slope::tanh),
+                Activation::Relu => accumulate(self, g, &xs[i], err, scratch, slope::relu),
             }
         }
         squared
@@ -207,7 +211,7 @@ impl Weights {
     pub fn epoch_batched(
         &mut self,
         simd: Simd,
-        xs: &[[f64; 7]],
+        xs: &[FeatureVector],
         ts: &[f64],
         order: &[usize],
         batch_size: usize,
@@ -239,7 +243,7 @@ impl Weights {
 pub(crate) fn gradient(
     w: &Weights,
     simd: Simd,
-    xs: &[[f64; 7]],
+    xs: &[FeatureVector],
     ts: &[f64],
     batch: &[usize],
     g: &mut Params,
@@ -262,7 +266,7 @@ pub(crate) fn gradient(
 #[inline(always)]
 fn gradient_body(
     w: &Weights,
-    xs: &[[f64; 7]],
+    xs: &[FeatureVector],
     ts: &[f64],
     batch: &[usize],
     g: &mut Params,
@@ -272,7 +276,7 @@ fn gradient_body(
 }
 
 /// xs, ts, order, batch size, learning rate.
-type EpochArgs<'a> = (&'a [[f64; 7]], &'a [f64], &'a [usize], usize, f64);
+type EpochArgs<'a> = (&'a [FeatureVector], &'a [f64], &'a [usize], usize, f64);
 
 #[inline(always)]
 fn batched_body(
@@ -296,7 +300,7 @@ fn batched_body(
 fn accumulate(
     w: &Weights,
     g: &mut Params,
-    x: &[f64; 7],
+    x: &FeatureVector,
     err: f64,
     scratch: &Scratch,
     slope: impl Fn(f64) -> f64,
@@ -326,11 +330,14 @@ fn accumulate(
 /// The epoch compiled with wider vectors; callable only once the CPU is known to have them.
 #[cfg(target_arch = "x86_64")]
 mod wide {
-    use super::{EpochArgs, Optimizer, Params, Scratch, Weights, batched_body, gradient_body};
+    use super::{
+        EpochArgs, FeatureVector, Optimizer, Params, Scratch, Weights, batched_body, gradient_body,
+    };
+    use crate::simd::wide_copies;
 
     wide_copies!(gradient_body => gradient_avx2, gradient_avx512; (
         w: &Weights,
-        xs: &[[f64; 7]],
+        xs: &[FeatureVector],
         ts: &[f64],
         batch: &[usize],
         g: &mut Params,
@@ -348,27 +355,29 @@ mod wide {
 
 #[cfg(test)]
 mod tests {
+    use zoepnet_network::FEATURES;
+
     use super::*;
 
-    fn problem() -> (Weights, Vec<[f64; 7]>, Vec<f64>) {
+    fn problem() -> (Weights, Vec<FeatureVector>, Vec<f64>) {
         let h = 19;
         let wave = |k: usize, f: f64| (k as f64 * f).sin();
         let weights = Weights {
             activation: Activation::Sigmoid,
-            w1: (0..7 * h).map(|k| 0.4 * wave(k, 0.71)).collect(),
+            w1: (0..FEATURES * h).map(|k| 0.4 * wave(k, 0.71)).collect(),
             b1: (0..h).map(|k| 0.1 * wave(k, 1.3)).collect(),
             w2: (0..h).map(|k| 0.3 * wave(k, 0.37)).collect(),
             b2: 0.01,
         };
         let xs = (0..40)
-            .map(|n| std::array::from_fn(|i| 1.5 * wave(7 * n + i, 0.93)))
+            .map(|n| std::array::from_fn(|i| 1.5 * wave(FEATURES * n + i, 0.93)))
             .collect();
         let ts = (0..40).map(|n| 0.2 * wave(n, 0.57)).collect();
         (weights, xs, ts)
     }
 
     /// ½·mean((y − t)²) over `batch`.
-    fn loss(w: &Weights, xs: &[[f64; 7]], ts: &[f64], batch: &[usize]) -> f64 {
+    fn loss(w: &Weights, xs: &[FeatureVector], ts: &[f64], batch: &[usize]) -> f64 {
         let mut scratch = w.scratch();
         let total: f64 = batch
             .iter()
@@ -401,7 +410,10 @@ mod tests {
                 );
             };
             check(&|w| &mut w.w1[5], g.w1[5]);
-            check(&|w| &mut w.w1[6 * 19 + 18], g.w1[6 * 19 + 18]);
+            check(
+                &|w| &mut w.w1[(FEATURES - 1) * 19 + 18],
+                g.w1[(FEATURES - 1) * 19 + 18],
+            );
             check(&|w| &mut w.b1[7], g.b1[7]);
             check(&|w| &mut w.w2[2], g.w2[2]);
             check(&|w| &mut w.b2, g.b2);

@@ -5,8 +5,11 @@
 
 use std::collections::VecDeque;
 
-use crate::batch::gradient;
-use crate::{Params, Scratch, Simd, Weights};
+use zoepnet_network::FeatureVector;
+
+use crate::batch::{Params, gradient};
+use crate::simd::Simd;
+use crate::weights::{Scratch, Weights};
 
 /// L-BFGS's memory of its last steps.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +99,7 @@ impl Weights {
     pub fn lbfgs_step(
         &mut self,
         simd: Simd,
-        xs: &[[f64; 7]],
+        xs: &[FeatureVector],
         ts: &[f64],
         state: &mut Lbfgs,
         g: &mut Params,
@@ -156,8 +159,9 @@ impl Weights {
 
 #[cfg(test)]
 mod tests {
+    use zoepnet_network::{Activation, FEATURES};
+
     use super::*;
-    use crate::Activation;
 
     #[test]
     fn lbfgs_fits_a_small_problem_far_better_than_its_start() {
@@ -165,13 +169,13 @@ mod tests {
         let wave = |k: usize, f: f64| (k as f64 * f).sin();
         let mut w = Weights {
             activation: Activation::Sigmoid,
-            w1: (0..7 * h).map(|k| 0.3 * wave(k, 0.71)).collect(),
+            w1: (0..FEATURES * h).map(|k| 0.3 * wave(k, 0.71)).collect(),
             b1: (0..h).map(|k| 0.1 * wave(k, 1.3)).collect(),
             w2: (0..h).map(|k| 0.3 * wave(k, 0.37)).collect(),
             b2: 0.0,
         };
-        let xs: Vec<[f64; 7]> = (0..60)
-            .map(|n| std::array::from_fn(|i| wave(7 * n + i, 0.93)))
+        let xs: Vec<FeatureVector> = (0..60)
+            .map(|n| std::array::from_fn(|i| wave(FEATURES * n + i, 0.93)))
             .collect();
         // A smooth target the network can represent well.
         let ts: Vec<f64> = xs

@@ -9,21 +9,39 @@
 //! UTF-8 (with or without BOM), UTF-16 and Windows-1252 text; LF, CRLF and CR line ends. LAS 3.0
 //! is refused with a clear error. [`units`] converts slowness, density and depth to SI.
 //!
+//! The modules:
+//!
+//! - [`file`](mod@file): the file model, what a caller holds after reading ([`LasFile`], [`Curve`],
+//!   [`Warning`]) and its accessors;
+//! - [`reader`]: [`read`] and [`parse`], the line-by-line reader (section detection, header
+//!   lines, the checks before and after the data) and its [`ReadOptions`];
+//! - `data` (private): the `~A` data section, to columns, wrapped or not;
+//! - [`header`]: header lines to [`HeaderItem`]s, and [`Section`]s of them;
+//! - [`null`]: which values are nulls ([`NullPolicy`]);
+//! - [`text`]: bytes to text ([`Encoding`]) and lines;
+//! - `number` (private): numbers as LAS writes them (Fortran `D` exponents);
+//! - [`units`]: curves in SI units;
+//! - [`error`]: what can go wrong ([`LasError`], [`UnitError`]).
+//!
 //! ```no_run
 //! let log = zoepnet_las::read("data/R-39.las".as_ref(), &Default::default())?;
 //! let vp = log.velocity_from_slowness("DT4P")?; // m/s
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod data;
 pub mod error;
+pub mod file;
 pub mod header;
 pub mod null;
+mod number;
 pub mod reader;
 pub mod text;
 pub mod units;
 
 pub use error::{LasError, UnitError};
+pub use file::{Curve, LasFile, Warning};
 pub use header::{HeaderItem, Section};
 pub use null::{COMMON_SENTINELS, NullPolicy};
-pub use reader::{Curve, LasFile, ReadOptions, Warning, parse, read};
+pub use reader::{ReadOptions, parse, read};
 pub use text::Encoding;

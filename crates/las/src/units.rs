@@ -4,7 +4,7 @@
 //! `uSec/ft`); a unit not listed is an error naming the curve and the unit, never a guess.
 
 use crate::error::UnitError;
-use crate::reader::{Curve, LasFile};
+use crate::file::{Curve, LasFile};
 
 /// Feet to metres (exact, international foot).
 pub const FOOT: f64 = 0.3048;

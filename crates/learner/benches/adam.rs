@@ -10,7 +10,8 @@
 
 use std::ops::ControlFlow;
 
-use zoepnet_learner::config::{Engine, Mode, OptimizerName, OrderName};
+use zoepnet_fused::UpdateOrder;
+use zoepnet_learner::config::{Engine, Mode, OptimizerName};
 use zoepnet_learner::device::{Backend, Precision};
 use zoepnet_learner::train::train;
 
@@ -19,7 +20,7 @@ mod common;
 fn main() {
     let (mut config, prepared) = common::tutorial();
     config.train.optimizer = OptimizerName::Adam;
-    config.train.update_order = OrderName::Exact;
+    config.train.update_order = UpdateOrder::Exact;
     config.train.batch_size = 32;
     config.train.epsilon = 1e-8;
     config.train.learning_rate = 0.001;
@@ -71,7 +72,8 @@ fn main() {
                 continue;
             }
         };
-        let trained = train(&c, &prepared, &device, None, &mut |_, _| {
+        let plan = c.check().expect("a valid config");
+        let trained = train(&plan, &prepared, &device, None, &mut |_, _| {
             ControlFlow::Continue(())
         })
         .expect("training runs");

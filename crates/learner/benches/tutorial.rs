@@ -11,6 +11,7 @@
 use std::ops::ControlFlow;
 use std::time::Instant;
 
+use zoepnet_dataset::FEATURES;
 use zoepnet_fused::{Activation, AlignedVec, Simd, UpdateOrder, Weights};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::Engine;
@@ -22,7 +23,8 @@ fn main() {
     let (mut config, prepared) = common::tutorial();
     let (device, info) = config.backend.select().expect("the config's device");
     let run = |config: &ExperimentConfig| -> Trained {
-        train(config, &prepared, &device, None, &mut |_, _| {
+        let plan = config.check().expect("a valid config");
+        train(&plan, &prepared, &device, None, &mut |_, _| {
             ControlFlow::Continue(())
         })
         .expect("training runs")
@@ -57,7 +59,9 @@ fn main() {
     let order: Vec<usize> = (0..train_t.len()).collect();
     let start_weights = Weights {
         activation: Activation::Sigmoid,
-        w1: (0..7 * 300).map(|k| 0.1 * (k as f64 * 0.7).sin()).collect(),
+        w1: (0..FEATURES * 300)
+            .map(|k| 0.1 * (k as f64 * 0.7).sin())
+            .collect(),
         b1: AlignedVec::zeros(300),
         w2: (0..300).map(|k| 0.1 * (k as f64 * 0.3).cos()).collect(),
         b2: 0.0,

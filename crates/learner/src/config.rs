@@ -1,13 +1,16 @@
 //! An experiment's TOML config, read into typed sections that refuse unknown keys, with
-//! `--set key=value` overrides applied on top.
+//! `--set key=value` overrides applied on top. [`ExperimentConfig::check`] (in [`crate::plan`])
+//! turns a config into a [`Plan`]: every range and every combination is checked there, and
+//! nothing else refuses a config.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{ConfigError, DataConfig};
-use zoepnet_model::{Activation, Init, MlpConfig};
+use zoepnet_model::{Activation, Init, MlpConfig, UpdateOrder};
 
 use crate::device::{Backend, DeviceChoice, Precision};
+use crate::plan::{LearningRate, Plan};
 
 /// One experiment, as a config file under `configs/` describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +30,27 @@ pub struct ExperimentConfig {
 }
 
 /// The `[train]` section.
+///
+/// | key | default | range |
+/// |---|---|---|
+/// | `mode` | `"manual"` | `manual`, `autodiff` |
+/// | `update_order` | `"tutorial"` | `tutorial` (per-sample SGD only), `exact` |
+/// | `optimizer` | `"sgd"` | `sgd`, `adam`; `lbfgs` (manual); `adamw` (autodiff) |
+/// | `epsilon` | 1e-5 | > 0 (Adam, AdamW) |
+/// | `weight_decay` | 1e-4 | >= 0 (AdamW) |
+/// | `target_val_mse` | none | >= 0 |
+/// | `patience` | none | >= 1 epochs |
+/// | `learning_rate` | 0.001 | > 0 |
+/// | `schedule` | `"constant"` | `constant`, `cosine`, `exponential` |
+/// | `final_learning_rate` | learning_rate / 100 | > 0 (cosine) |
+/// | `gamma` | 0.95 | (0, 1] (exponential) |
+/// | `epochs` | 100 | >= 1 |
+/// | `batch_size` | 1 | >= 1 |
+/// | `shuffle` | true | |
+/// | `seed` | 42 | 0 to 2^32 − 1 |
+/// | `engine` | `"auto"` | `auto`, `fused` (manual mode), `tensor` |
+/// | `normalize_targets` | false | true on the fused engine only |
+/// | `lbfgs_history` | 20 | >= 1 |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainSection {
@@ -37,7 +61,7 @@ pub struct TrainSection {
     /// The order of a manual step: `tutorial` (W2 first, the hidden error with the new W2) or
     /// `exact` (true gradient descent).
     #[serde(default)]
-    pub update_order: OrderName,
+    pub update_order: UpdateOrder,
     /// `sgd`, `adam` (both modes; in the manual mode Adam is the fused engine's copy of Burn's)
     /// or `adamw` (autodiff mode).
     #[serde(default)]
@@ -99,7 +123,7 @@ impl Default for TrainSection {
     fn default() -> Self {
         Self {
             mode: Mode::default(),
-            update_order: OrderName::default(),
+            update_order: UpdateOrder::default(),
             optimizer: OptimizerName::default(),
             schedule: Schedule::default(),
             final_learning_rate: None,
@@ -121,118 +145,9 @@ impl Default for TrainSection {
 }
 
 impl TrainSection {
-    fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: String| {
-            Err(ConfigError {
-                key: key.into(),
-                message,
-            })
-        };
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return bad(
-                "train.learning_rate",
-                format!("expected a positive number, found {}", self.learning_rate),
-            );
-        }
-        if self.epochs == 0 {
-            return bad("train.epochs", "expected 1 or more epochs".into());
-        }
-        if self.batch_size == 0 {
-            return bad(
-                "train.batch_size",
-                "expected 1 or more samples per step".into(),
-            );
-        }
-        if self.mode == Mode::Autodiff && self.optimizer == OptimizerName::Lbfgs {
-            return bad(
-                "train.optimizer",
-                "\"lbfgs\" is the fused engine's: set train.mode = \"manual\"".into(),
-            );
-        }
-        if self.lbfgs_history == 0 {
-            return bad("train.lbfgs_history", "expected 1 or more steps".into());
-        }
-        if self.mode == Mode::Manual && self.optimizer == OptimizerName::Adamw {
-            return bad(
-                "train.optimizer",
-                "the manual mode has \"sgd\", \"adam\" and \"lbfgs\"; set train.mode = \"autodiff\" for adamw"
-                    .into(),
-            );
-        }
-        let per_sample_sgd = self.batch_size == 1 && self.optimizer == OptimizerName::Sgd;
-        if self.mode == Mode::Manual
-            && !per_sample_sgd
-            && self.update_order == OrderName::Tutorial
-            && (self.optimizer == OptimizerName::Adam || self.engine == Engine::Fused)
-        {
-            return bad(
-                "train.update_order",
-                "the tutorial's order is for per-sample SGD; batches and Adam take \"exact\""
-                    .into(),
-            );
-        }
-        if self.engine == Engine::Fused && self.mode == Mode::Autodiff {
-            return bad(
-                "train.engine",
-                "\"fused\" runs the hand-written back-propagation: it needs mode = \"manual\""
-                    .into(),
-            );
-        }
-        if let Some(lr) = self.final_learning_rate
-            && !(lr.is_finite() && lr > 0.0)
-        {
-            return bad(
-                "train.final_learning_rate",
-                format!("expected a positive number, found {lr}"),
-            );
-        }
-        if !(self.gamma.is_finite() && self.gamma > 0.0 && self.gamma <= 1.0) {
-            return bad(
-                "train.gamma",
-                format!("expected a factor in (0, 1], found {}", self.gamma),
-            );
-        }
-        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
-            return bad(
-                "train.epsilon",
-                format!("expected a positive number, found {}", self.epsilon),
-            );
-        }
-        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
-            return bad(
-                "train.weight_decay",
-                format!("expected 0 or more, found {}", self.weight_decay),
-            );
-        }
-        if let Some(t) = self.target_val_mse
-            && !(t.is_finite() && t >= 0.0)
-        {
-            return bad(
-                "train.target_val_mse",
-                format!("expected 0 or more, found {t}"),
-            );
-        }
-        if self.patience == Some(0) {
-            return bad("train.patience", "expected 1 or more epochs".into());
-        }
-        Ok(())
-    }
-}
-
-impl TrainSection {
     /// The learning rate of `epoch` (1-based) under the schedule.
     pub fn learning_rate_at(&self, epoch: usize) -> f64 {
-        let lr = self.learning_rate;
-        let step = epoch.saturating_sub(1) as f64;
-        match self.schedule {
-            Schedule::Constant => lr,
-            Schedule::Cosine => {
-                let last = self.final_learning_rate.unwrap_or(lr / 100.0);
-                let span = (self.epochs.max(2) - 1) as f64;
-                last + 0.5 * (lr - last) * (1.0 + (std::f64::consts::PI * step / span).cos())
-            }
-            Schedule::Exponential => lr * self.gamma.powf(step),
-        }
+        LearningRate::of(self).at(epoch)
     }
 }
 
@@ -258,17 +173,6 @@ pub enum Mode {
     Manual,
     /// Burn's autodiff and optimizers.
     Autodiff,
-}
-
-/// `train.update_order`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OrderName {
-    /// The notebook's order.
-    #[default]
-    Tutorial,
-    /// True gradient descent.
-    Exact,
 }
 
 /// `train.optimizer`.
@@ -301,6 +205,13 @@ pub enum Engine {
 }
 
 /// The `[model]` section.
+///
+/// | key | default | range |
+/// |---|---|---|
+/// | `hidden` | 300 | >= 1 |
+/// | `activation` | `"sigmoid"` | `sigmoid`, `tanh`, `relu` |
+/// | `init` | `"normal"` | `normal`, `burn` |
+/// | `init_std` | 0.1 | > 0 (normal) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
@@ -309,7 +220,7 @@ pub struct ModelSection {
     pub hidden: usize,
     /// Hidden activation: `sigmoid` (the tutorial), `tanh` or `relu`.
     #[serde(default)]
-    pub activation: ActivationName,
+    pub activation: Activation,
     /// Initial weights: `normal` (N(0, init_std²), zero biases: the tutorial) or `burn` (Burn's
     /// default for a linear layer).
     #[serde(default)]
@@ -323,24 +234,11 @@ impl Default for ModelSection {
     fn default() -> Self {
         Self {
             hidden: defaults::hidden(),
-            activation: ActivationName::default(),
+            activation: Activation::default(),
             init: InitName::default(),
             init_std: defaults::init_std(),
         }
     }
-}
-
-/// `model.activation`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ActivationName {
-    /// The logistic sigmoid.
-    #[default]
-    Sigmoid,
-    /// The hyperbolic tangent.
-    Tanh,
-    /// The rectified linear unit.
-    Relu,
 }
 
 /// `model.init`.
@@ -357,11 +255,7 @@ pub enum InitName {
 impl ModelSection {
     /// The Burn config of the network this section describes (7 inputs).
     pub fn mlp_config(&self) -> MlpConfig {
-        let activation = match self.activation {
-            ActivationName::Sigmoid => Activation::Sigmoid,
-            ActivationName::Tanh => Activation::Tanh,
-            ActivationName::Relu => Activation::Relu,
-        };
+        let activation = self.activation;
         let init = match self.init {
             InitName::Normal => Init::Normal { std: self.init_std },
             InitName::Burn => Init::Burn,
@@ -371,25 +265,15 @@ impl ModelSection {
             .with_activation(activation)
             .with_init(init)
     }
-
-    fn validate(&self) -> Result<(), ConfigError> {
-        if self.hidden == 0 {
-            return Err(ConfigError {
-                key: "model.hidden".into(),
-                message: "expected 1 or more hidden units".into(),
-            });
-        }
-        if !(self.init_std.is_finite() && self.init_std > 0.0) {
-            return Err(ConfigError {
-                key: "model.init_std".into(),
-                message: format!("expected a positive number, found {}", self.init_std),
-            });
-        }
-        Ok(())
-    }
 }
 
 /// The `[backend]` section.
+///
+/// | key | default | range |
+/// |---|---|---|
+/// | `kind` | `"ndarray"` | `ndarray`, `flex`, `wgpu` (those compiled in) |
+/// | `precision` | f64 on CPU backends, f32 on wgpu | `f64`, `f32` (wgpu: f32 only) |
+/// | `device` | `"default"` | `default`; wgpu: an index, `discrete:N`, `integrated:N`, `virtual:N`, `cpu` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BackendSection {
@@ -515,6 +399,11 @@ impl ExperimentConfig {
     /// Reads the config file at `path`, applies `overrides` (`key=value`, the value in TOML
     /// syntax or a bare word taken as a string), and checks the result.
     pub fn load_with(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
+        Plan::load(path, overrides).map(|plan| plan.config)
+    }
+
+    /// Reads the config file at `path` and applies `overrides`, without checking values.
+    pub(crate) fn read(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.to_owned(),
             source,
@@ -535,23 +424,12 @@ impl ExperimentConfig {
                 .try_into()
                 .map_err(|e: toml::de::Error| parse(e.to_string()))?
         };
-        config.validate().map_err(|source| LoadError::Value {
-            path: path.to_owned(),
-            source,
-        })?;
         Ok(config)
     }
 
-    /// Checks every section, naming the first key that is wrong.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        self.data.validate()?;
-        self.model.validate()?;
-        self.train.validate()
-    }
-
     /// The config as TOML, every default filled in (for a run folder's `config.toml`).
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
     }
 }
 
@@ -588,7 +466,7 @@ mod tests {
 
     fn parse(text: &str) -> Result<ExperimentConfig, String> {
         let config: ExperimentConfig = toml::from_str(text).map_err(|e| e.to_string())?;
-        config.validate().map_err(|e| e.to_string())?;
+        config.check().map_err(|e| e.to_string())?;
         Ok(config)
     }
 
@@ -655,7 +533,7 @@ mod tests {
             apply_override(&mut table, set).unwrap();
         }
         let config: ExperimentConfig = table.try_into().unwrap();
-        assert_eq!(config.model.activation, ActivationName::Tanh);
+        assert_eq!(config.model.activation, Activation::Tanh);
         assert_eq!(config.model.hidden, 64);
         assert_eq!(config.backend.kind, Backend::Wgpu);
         assert_eq!(config.backend.precision(), Precision::F32);

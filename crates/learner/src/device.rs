@@ -245,6 +245,19 @@ pub enum DeviceError {
     },
 }
 
+impl DeviceError {
+    /// Whether the error is in what was asked for (a backend not compiled in, a precision or a
+    /// device it does not have), rather than in the machine.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            DeviceError::NotCompiled { .. }
+                | DeviceError::Precision { .. }
+                | DeviceError::NoSuchDevice { .. }
+        )
+    }
+}
+
 /// Brings `backend` up with its float type set to `precision`.
 ///
 /// A device's float type can be set once per process: asking again for the same one is fine,

@@ -1,11 +1,28 @@
 //! A trained network on interface items: its predictions, their MSE, and the "new angles"
-//! errors, for training's final evaluation and for `zoepnet predict` and `zoepnet eval` alike.
+//! errors, for training's final scoring ([`score`]) and for `zoepnet predict` and `zoepnet eval`
+//! alike.
 
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{InterfaceItem, Sweep};
-use zoepnet_model::Mlp;
+use zoepnet_dataset::{InterfaceItem, Prepared, Sweep};
+use zoepnet_model::{Mlp, ModelError, read_values};
+
+/// Why a network could not be scored.
+#[derive(Debug, thiserror::Error)]
+pub enum EvaluateError {
+    /// Its outputs could not be read.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Predictions and items do not pair up.
+    #[error("{predicted} predictions for {items} interfaces")]
+    Lengths {
+        /// Predictions given.
+        predicted: usize,
+        /// Interfaces given.
+        items: usize,
+    },
+}
 
 /// The network's outputs for unscaled items, scaled by `batcher`.
 pub fn predict(
@@ -13,33 +30,41 @@ pub fn predict(
     batcher: &InterfaceBatcher,
     items: &[InterfaceItem],
     device: &Device,
-) -> Vec<f64> {
+) -> Result<Vec<f64>, ModelError> {
     let x = batcher.inputs(items, device); // [B, 7]
-    model
-        .forward(x)
-        .into_data()
-        .convert::<f64>()
-        .try_into_vec()
-        .unwrap_or_default()
+    read_values("the network's outputs", model.forward(x)) // [B, 1]
+}
+
+/// Refuses predictions that do not pair up with the items one to one (or that are none).
+fn paired(predicted: &[f64], items: &[InterfaceItem]) -> Result<(), EvaluateError> {
+    if predicted.len() != items.len() || items.is_empty() {
+        return Err(EvaluateError::Lengths {
+            predicted: predicted.len(),
+            items: items.len(),
+        });
+    }
+    Ok(())
 }
 
 /// The mean squared difference between predictions and the items' labels.
-pub fn mse(predicted: &[f64], items: &[InterfaceItem]) -> f64 {
+pub fn mse(predicted: &[f64], items: &[InterfaceItem]) -> Result<f64, EvaluateError> {
+    paired(predicted, items)?;
     let total: f64 = predicted
         .iter()
         .zip(items)
         .map(|(p, i)| (p - i.rpp).powi(2))
         .sum();
-    total / items.len().max(1) as f64
+    Ok(total / items.len() as f64)
 }
 
 /// The largest |prediction − label| over `items`.
-fn max_abs_error(predicted: &[f64], items: &[InterfaceItem]) -> f64 {
-    predicted
+fn max_abs_error(predicted: &[f64], items: &[InterfaceItem]) -> Result<f64, EvaluateError> {
+    paired(predicted, items)?;
+    Ok(predicted
         .iter()
         .zip(items)
         .map(|(p, i)| (p - i.rpp).abs())
-        .fold(0.0, f64::max)
+        .fold(0.0, f64::max))
 }
 
 /// How far the network is from the exact curve over one "new angles" sweep.
@@ -63,23 +88,23 @@ pub fn sweep_errors(
     batcher: &InterfaceBatcher,
     sweeps: &[Sweep],
     device: &Device,
-) -> Vec<SweepError> {
+) -> Result<Vec<SweepError>, EvaluateError> {
     sweeps
         .iter()
         .map(|sweep| {
-            let predicted = predict(model, batcher, &sweep.items, device);
-            let thetas = sweep.items.iter().map(|i| i.features[6]);
+            let predicted = predict(model, batcher, &sweep.items, device)?;
+            let thetas = sweep.items.iter().map(InterfaceItem::theta);
             let (theta_min, theta_max) = thetas
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
                     (lo.min(t), hi.max(t))
                 });
-            SweepError {
+            Ok(SweepError {
                 interface: sweep.interface,
                 theta_min,
                 theta_max,
-                max_abs_error: max_abs_error(&predicted, &sweep.items),
-                mse: mse(&predicted, &sweep.items),
-            }
+                max_abs_error: max_abs_error(&predicted, &sweep.items)?,
+                mse: mse(&predicted, &sweep.items)?,
+            })
         })
         .collect()
 }
@@ -111,15 +136,14 @@ impl Baseline {
         items
             .iter()
             .map(|item| {
-                let f = item.features;
-                let interface = zoepnet_physics::Interface::from_properties([
-                    f[0], f[1], f[2], f[3], f[4], f[5],
-                ]);
+                let (interface, theta) = (item.interface(), item.theta());
                 let r = match self {
-                    Baseline::AkiRichards => zoepnet_physics::aki_richards(&interface, f[6]),
-                    Baseline::Shuey => {
-                        zoepnet_physics::shuey(&interface, f[6], zoepnet_physics::ShueyTerms::Three)
-                    }
+                    Baseline::AkiRichards => zoepnet_physics::aki_richards(&interface, theta),
+                    Baseline::Shuey => zoepnet_physics::shuey(
+                        &interface,
+                        theta,
+                        zoepnet_physics::ShueyTerms::Three,
+                    ),
                 };
                 r.unwrap_or(f64::NAN)
             })
@@ -145,19 +169,80 @@ pub fn baselines(
     validation: &[InterfaceItem],
     blind_rocks: &[InterfaceItem],
     sweeps: &[Sweep],
-) -> Vec<BaselineScores> {
+) -> Result<Vec<BaselineScores>, EvaluateError> {
     Baseline::ALL
         .into_iter()
-        .map(|method| BaselineScores {
-            method,
-            val_mse: mse(&method.predict(validation), validation),
-            blind_mse: mse(&method.predict(blind_rocks), blind_rocks),
-            avo_max_abs_error: sweeps
+        .map(|method| {
+            let avo = sweeps
                 .iter()
                 .map(|s| max_abs_error(&method.predict(&s.items), &s.items))
-                .reduce(f64::max),
+                .collect::<Result<Vec<f64>, _>>()?;
+            Ok(BaselineScores {
+                method,
+                val_mse: mse(&method.predict(validation), validation)?,
+                blind_mse: mse(&method.predict(blind_rocks), blind_rocks)?,
+                avo_max_abs_error: avo.into_iter().reduce(f64::max),
+            })
         })
         .collect()
+}
+
+/// The largest |prediction − exact| over a "new angles" sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AvoError {
+    /// The error.
+    pub max_abs_error: f64,
+    /// The sweep's first angle, degrees.
+    pub theta_min: f64,
+    /// The sweep's last angle, degrees.
+    pub theta_max: f64,
+}
+
+/// A trained network's figures on a run's sets, beside the baselines'.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// Training MSE.
+    pub train_mse: f64,
+    /// Validation MSE.
+    pub val_mse: f64,
+    /// "New rocks" MSE.
+    pub blind_mse: f64,
+    /// "New angles": the largest error over all sweeps, and their angle range (none without
+    /// sweeps).
+    pub avo: Option<AvoError>,
+    /// The classical approximations on the same validation and blind sets.
+    pub baselines: Vec<BaselineScores>,
+}
+
+/// Scores `model` (on `device`) on the training, validation and blind sets of `prepared`.
+pub fn score(model: &Mlp, prepared: &Prepared, device: &Device) -> Result<Scores, EvaluateError> {
+    let batcher = InterfaceBatcher::new(prepared.scaler.clone());
+    let on = |items: &[InterfaceItem]| -> Result<f64, EvaluateError> {
+        mse(&predict(model, &batcher, items, device)?, items)
+    };
+    let avo = sweep_errors(model, &batcher, &prepared.new_angles, device)?
+        .into_iter()
+        .map(|e| AvoError {
+            max_abs_error: e.max_abs_error,
+            theta_min: e.theta_min,
+            theta_max: e.theta_max,
+        })
+        .reduce(|a, b| AvoError {
+            max_abs_error: a.max_abs_error.max(b.max_abs_error),
+            theta_min: a.theta_min.min(b.theta_min),
+            theta_max: a.theta_max.max(b.theta_max),
+        });
+    Ok(Scores {
+        train_mse: on(&prepared.train)?,
+        val_mse: on(&prepared.validation)?,
+        blind_mse: on(&prepared.blind_rocks)?,
+        avo,
+        baselines: baselines(
+            &prepared.validation,
+            &prepared.blind_rocks,
+            &prepared.new_angles,
+        )?,
+    })
 }
 
 #[cfg(test)]
@@ -172,12 +257,7 @@ mod tests {
         let interface = zoepnet_physics::Interface::from_properties([
             upper[0], upper[1], upper[2], lower[0], lower[1], lower[2],
         ]);
-        let item = InterfaceItem {
-            features: [
-                upper[0], upper[1], upper[2], lower[0], lower[1], lower[2], 10.0,
-            ],
-            rpp: zoepnet_physics::rpp(&interface, 10.0).unwrap().re,
-        };
+        let item = InterfaceItem::labelled(&interface, 10.0).unwrap();
         for b in Baseline::ALL {
             let p = b.predict(&[item])[0];
             assert!((p - item.rpp).abs() < 1e-3, "{b:?}: {p} vs {}", item.rpp);
@@ -186,9 +266,32 @@ mod tests {
                 "{b:?} is an approximation, not the exact value"
             );
         }
-        let scores = baselines(&[item], &[item], &[]);
+        let scores = baselines(&[item], &[item], &[]).unwrap();
         assert_eq!(scores.len(), 2);
         assert!(scores[0].val_mse < 1e-6 && scores[0].val_mse > 0.0);
         assert_eq!(scores[0].avo_max_abs_error, None);
+    }
+}
+
+#[cfg(test)]
+mod pairing {
+    use super::*;
+
+    #[test]
+    fn mse_refuses_predictions_that_do_not_pair_up() {
+        let item = InterfaceItem {
+            features: [3000.0, 1500.0, 2400.0, 3100.0, 1550.0, 2450.0, 5.0],
+            rpp: 0.5,
+        };
+        assert_eq!(mse(&[0.25], &[item]).unwrap(), 0.0625);
+        assert!(matches!(
+            mse(&[], &[item]),
+            Err(EvaluateError::Lengths {
+                predicted: 0,
+                items: 1
+            })
+        ));
+        assert!(mse(&[], &[]).is_err());
+        assert!(max_abs_error(&[0.1, 0.2], &[item]).is_err());
     }
 }

@@ -19,6 +19,9 @@ pub enum GradCheckError {
     /// The device could not be brought up.
     #[error(transparent)]
     Device(#[from] DeviceError),
+    /// The network's values could not be read.
+    #[error(transparent)]
+    Model(#[from] zoepnet_model::ModelError),
     /// More samples asked for than there are training interfaces.
     #[error("--batch {asked}: only {available} training interfaces")]
     Batch {
@@ -68,7 +71,7 @@ pub fn run(
         Precision::F64 => Tolerance::F64,
         Precision::F32 => Tolerance::F32,
     };
-    let check = gradcheck::check(&model, x, t, tolerance);
+    let check = gradcheck::check(&model, x, t, tolerance)?;
     Ok(Report {
         device: info,
         precision,

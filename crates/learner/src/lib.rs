@@ -1,20 +1,35 @@
 //! Config-driven experiments on the backends compiled in.
 //!
-//! The device is chosen once, here at the edge ([`device::select`]), from the config or the
-//! command line; the crates below take a `&Device`. [`config`] reads an experiment's TOML file
-//! into typed sections that refuse unknown keys. [`gradcheck`] runs the model's gradient check on
-//! a config's data. Training, evaluation and plots arrive with the issue "Learner".
+//! How an experiment flows through this crate:
+//!
+//! 1. [`config`]: the TOML file, read into typed sections that refuse unknown keys;
+//! 2. [`plan`]: [`ExperimentConfig::check`] returns a [`Plan`], in which invalid combinations
+//!    cannot be written (every refusal happens there, naming its key);
+//! 3. [`experiment::run`]: the run folder, the device (chosen once, here at the edge, by
+//!    [`device`]; the crates below take a `&Device`), training, checkpoints at most once a
+//!    second, scoring, plots; progress and stop requests go through an [`experiment::Observer`];
+//! 4. [`train`]: the epoch loop, over one of the [`engine`]s (fused, tensor, autodiff) behind
+//!    one trait, with [`early_stopping`] and [`checkpoint`]s;
+//! 5. [`evaluate`]: the final scores and the baselines; [`run`]: the run folder's files;
+//!    [`plots`]: its pictures; [`compare`]: runs side by side; [`gradcheck`]: the model's
+//!    gradient check on a config's data.
 
+pub mod checkpoint;
 pub mod compare;
 pub mod config;
 pub mod device;
+pub mod early_stopping;
+pub mod engine;
 pub mod evaluate;
+pub mod experiment;
 pub mod gradcheck;
+pub mod plan;
 pub mod plots;
 pub mod run;
 pub mod train;
 
 pub use config::{ExperimentConfig, LoadError};
 pub use device::{Backend, DeviceError, DeviceInfo, Precision};
+pub use plan::Plan;
 /// The fused CPU engine (its own burn-free crate), for its SIMD report.
 pub use zoepnet_fused as fused;

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::Device;
 use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{InterfaceItem, Prepared};
+use zoepnet_dataset::{InterfaceItem, Prepared, Sweep};
 use zoepnet_model::Mlp;
 use zoepnet_plot::{Figure, Panel, Series, Style};
 
-use crate::config::ExperimentConfig;
 use crate::evaluate::{Baseline, predict};
+use crate::plan::Plan;
 use crate::run::{RunError, write_atomically};
 use crate::train::EpochMetrics;
 
@@ -28,8 +28,8 @@ pub const MAX_SWEEPS: usize = 4;
 /// What the pictures are drawn from.
 #[derive(Debug, Clone, Copy)]
 pub struct PlotInputs<'a> {
-    /// The resolved config (for the trained angle range).
-    pub config: &'a ExperimentConfig,
+    /// The plan (for the trained angle range).
+    pub plan: &'a Plan,
     /// The run's data.
     pub prepared: &'a Prepared,
     /// Metrics, one row per epoch.
@@ -54,10 +54,13 @@ fn truth(items: &[InterfaceItem]) -> Vec<(f64, f64)> {
     indexed(items.iter().map(|i| i.rpp))
 }
 
+/// The network's predictions for `items`, or why there are none.
+type Predict<'a> = dyn Fn(&Mlp, &[InterfaceItem]) -> Result<Vec<f64>, RunError> + 'a;
+
 /// The figures, by file stem.
-pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
+pub fn figures(inputs: &PlotInputs<'_>) -> Result<Vec<(&'static str, Figure)>, RunError> {
     let PlotInputs {
-        config,
+        plan,
         prepared,
         metrics,
         untrained,
@@ -65,12 +68,49 @@ pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
         device,
     } = *inputs;
     let batcher = InterfaceBatcher::new(prepared.scaler.clone());
-    let run = |model: &Mlp, items: &[InterfaceItem]| predict(model, &batcher, items, device);
+    let run = |model: &Mlp, items: &[InterfaceItem]| {
+        predict(model, &batcher, items, device).map_err(|e| RunError {
+            path: PathBuf::from("plots"),
+            message: e.to_string(),
+        })
+    };
+    let mut figures = vec![
+        ("loss", Figure::single(loss(metrics))),
+        (
+            "predictions",
+            predictions(prepared, untrained, trained, &run)?,
+        ),
+        ("blind", blind(&prepared.blind_rocks, trained, &run)?),
+    ];
+    let (lo, hi) = (plan.config.data.theta_min, plan.config.data.theta_max);
+    let sweeps: Vec<Panel> = prepared
+        .new_angles
+        .iter()
+        .take(MAX_SWEEPS)
+        .map(|sweep| avo_panel(sweep, (lo, hi), trained, &run))
+        .collect::<Result<_, _>>()?;
+    if !sweeps.is_empty() {
+        let n = sweeps.len();
+        let columns = n.min(2);
+        let rows = n.div_ceil(columns);
+        figures.push((
+            "avo",
+            Figure {
+                panels: sweeps,
+                columns,
+                size: (if n == 1 { 900 } else { 1280 }, 560 * rows as u32),
+            },
+        ));
+    }
+    Ok(figures)
+}
 
+/// Training (running) and validation MSE per epoch, log scale.
+fn loss(metrics: &[EpochMetrics]) -> Panel {
     let epochs = |f: fn(&EpochMetrics) -> f64| -> Vec<(f64, f64)> {
         metrics.iter().map(|m| (m.epoch as f64, f(m))).collect()
     };
-    let loss = Panel::new("Loss", "epoch", "MSE")
+    Panel::new("Loss", "epoch", "MSE")
         .log_y()
         .with(Series::new(
             "training (running, per epoch)",
@@ -83,11 +123,19 @@ pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
             epochs(|m| m.val_mse),
             Style::Line,
             1,
-        ));
+        ))
+}
 
-    let first = |name: &str, items: &[InterfaceItem]| {
+/// The first training and validation interfaces: exact, untrained and trained.
+fn predictions(
+    prepared: &Prepared,
+    untrained: &Mlp,
+    trained: &Mlp,
+    run: &Predict<'_>,
+) -> Result<Figure, RunError> {
+    let first = |name: &str, items: &[InterfaceItem]| -> Result<Panel, RunError> {
         let items = &items[..items.len().min(FIRST)];
-        Panel::new(
+        Ok(Panel::new(
             format!("First {} {name} interfaces", items.len()),
             "interface",
             "Rpp",
@@ -95,25 +143,27 @@ pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
         .with(Series::new("exact Zoeppritz", truth(items), Style::Line, 7))
         .with(Series::new(
             "untrained network",
-            indexed(run(untrained, items)),
+            indexed(run(untrained, items)?),
             Style::Dashed,
             1,
         ))
         .with(Series::new(
             "trained network",
-            indexed(run(trained, items)),
+            indexed(run(trained, items)?),
             Style::Points,
             0,
-        ))
+        )))
     };
-    let predictions = Figure::row(vec![
-        first("training", &prepared.train),
-        first("validation", &prepared.validation),
-    ]);
+    Ok(Figure::row(vec![
+        first("training", &prepared.train)?,
+        first("validation", &prepared.validation)?,
+    ]))
+}
 
-    let rocks = &prepared.blind_rocks;
-    let theta = rocks.first().map_or(f64::NAN, |i| i.features[6]);
-    let predicted = run(trained, rocks);
+/// "New rocks": along the log, and predicted against exact.
+fn blind(rocks: &[InterfaceItem], trained: &Mlp, run: &Predict<'_>) -> Result<Figure, RunError> {
+    let theta = rocks.first().map_or(f64::NAN, InterfaceItem::theta);
+    let predicted = run(trained, rocks)?;
     let along = Panel::new(
         format!(
             "New rocks: last {} interfaces at {theta} degrees",
@@ -151,70 +201,49 @@ pub fn figures(inputs: &PlotInputs<'_>) -> Vec<(&'static str, Figure)> {
         Style::Points,
         0,
     ));
-    let blind = Figure::row(vec![along, cross]);
+    Ok(Figure::row(vec![along, cross]))
+}
 
-    let (lo, hi) = (config.data.theta_min, config.data.theta_max);
-    let sweeps: Vec<Panel> = prepared
-        .new_angles
-        .iter()
-        .take(MAX_SWEEPS)
-        .map(|sweep| {
-            let angles: Vec<f64> = sweep.items.iter().map(|i| i.features[6]).collect();
-            let along = |values: Vec<f64>| -> Vec<(f64, f64)> {
-                angles.iter().copied().zip(values).collect()
-            };
-            Panel::new(
-                format!("New angles: blind interface {}", sweep.interface),
-                "incidence angle (degrees)",
-                "Rpp",
-            )
-            .with_band(format!("trained angles {lo}-{hi} degrees"), lo, hi)
-            .with(Series::new(
-                "exact Zoeppritz",
-                along(sweep.items.iter().map(|i| i.rpp).collect()),
-                Style::Line,
-                7,
-            ))
-            .with(Series::new(
-                "trained network",
-                along(run(trained, &sweep.items)),
-                Style::Dashed,
-                0,
-            ))
-            .with(Series::new(
-                "Aki-Richards",
-                along(Baseline::AkiRichards.predict(&sweep.items)),
-                Style::Dashed,
-                2,
-            ))
-            .with(Series::new(
-                "Shuey (3 terms)",
-                along(Baseline::Shuey.predict(&sweep.items)),
-                Style::Dashed,
-                3,
-            ))
-        })
-        .collect();
-
-    let mut figures = vec![
-        ("loss", Figure::single(loss)),
-        ("predictions", predictions),
-        ("blind", blind),
-    ];
-    if !sweeps.is_empty() {
-        let n = sweeps.len();
-        let columns = n.min(2);
-        let rows = n.div_ceil(columns);
-        figures.push((
-            "avo",
-            Figure {
-                panels: sweeps,
-                columns,
-                size: (if n == 1 { 900 } else { 1280 }, 560 * rows as u32),
-            },
-        ));
-    }
-    figures
+/// One "new angles" sweep: exact, trained, Aki-Richards and Shuey, the trained range shaded.
+fn avo_panel(
+    sweep: &Sweep,
+    (lo, hi): (f64, f64),
+    trained: &Mlp,
+    run: &Predict<'_>,
+) -> Result<Panel, RunError> {
+    let angles: Vec<f64> = sweep.items.iter().map(InterfaceItem::theta).collect();
+    let along =
+        |values: Vec<f64>| -> Vec<(f64, f64)> { angles.iter().copied().zip(values).collect() };
+    Ok(Panel::new(
+        format!("New angles: blind interface {}", sweep.interface),
+        "incidence angle (degrees)",
+        "Rpp",
+    )
+    .with_band(format!("trained angles {lo}-{hi} degrees"), lo, hi)
+    .with(Series::new(
+        "exact Zoeppritz",
+        along(sweep.items.iter().map(|i| i.rpp).collect()),
+        Style::Line,
+        7,
+    ))
+    .with(Series::new(
+        "trained network",
+        along(run(trained, &sweep.items)?),
+        Style::Dashed,
+        0,
+    ))
+    .with(Series::new(
+        "Aki-Richards",
+        along(Baseline::AkiRichards.predict(&sweep.items)),
+        Style::Dashed,
+        2,
+    ))
+    .with(Series::new(
+        "Shuey (3 terms)",
+        along(Baseline::Shuey.predict(&sweep.items)),
+        Style::Dashed,
+        3,
+    )))
 }
 
 /// Draws the figures into `dir/plots/` (created if missing); returns the files written.
@@ -226,7 +255,7 @@ pub fn write(dir: &Path, inputs: &PlotInputs<'_>) -> Result<Vec<PathBuf>, RunErr
     };
     std::fs::create_dir_all(&plots).map_err(|e| err(&plots, e.to_string()))?;
     let mut written = Vec::new();
-    for (stem, figure) in figures(inputs) {
+    for (stem, figure) in figures(inputs)? {
         let png_path = plots.join(format!("{stem}.png"));
         let png = zoepnet_plot::png(&figure).map_err(|e| err(&png_path, e.to_string()))?;
         write_atomically(&png_path, |f| std::io::Write::write_all(f, &png))

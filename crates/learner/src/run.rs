@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::Scaler;
 
+use crate::checkpoint::Checkpoint;
 use crate::config::ExperimentConfig;
 use crate::device::DeviceInfo;
-use crate::evaluate::BaselineScores;
-use crate::train::{Checkpoint, EpochMetrics, Trained};
+use crate::evaluate::{BaselineScores, Scores};
+use crate::train::{EpochMetrics, Trained};
 
 /// Writes `path` through a temporary file beside it, renamed into place once complete.
 pub fn write_atomically(
@@ -43,6 +44,10 @@ pub struct RunError {
     /// What went wrong.
     pub message: String,
 }
+
+/// The columns of `metrics.csv`, in order (the fields of [`EpochMetrics`]).
+pub const METRICS_COLUMNS: [&str; 5] =
+    ["epoch", "train_mse", "val_mse", "learning_rate", "seconds"];
 
 /// A run's folder.
 #[derive(Debug, Clone)]
@@ -119,7 +124,11 @@ impl RunFolder {
 
     /// Writes `config.toml` and `scaler.json`.
     pub fn start(&self, config: &ExperimentConfig, scaler: &Scaler) -> Result<(), RunError> {
-        self.write("config.toml", |f| f.write_all(config.to_toml().as_bytes()))?;
+        let toml = config.to_toml().map_err(|e| RunError {
+            path: self.dir.join("config.toml"),
+            message: e.to_string(),
+        })?;
+        self.write("config.toml", |f| f.write_all(toml.as_bytes()))?;
         self.write("scaler.json", |f| {
             serde_json::to_writer_pretty(&mut *f, scaler)?;
             writeln!(f)
@@ -129,15 +138,14 @@ impl RunFolder {
     /// Rewrites `metrics.csv` with the rows so far.
     pub fn metrics(&self, rows: &[EpochMetrics]) -> Result<(), RunError> {
         self.write("metrics.csv", |f| {
-            writeln!(f, "epoch,train_mse,val_mse,learning_rate,seconds")?;
-            for r in rows {
-                writeln!(
-                    f,
-                    "{},{},{},{},{:.6}",
-                    r.epoch, r.train_mse, r.val_mse, r.learning_rate, r.seconds
-                )?;
+            let mut out = csv::Writer::from_writer(f);
+            if rows.is_empty() {
+                out.write_record(METRICS_COLUMNS)?;
             }
-            Ok(())
+            for row in rows {
+                out.serialize(row)?;
+            }
+            out.flush()
         })
     }
 
@@ -155,29 +163,23 @@ impl RunFolder {
             path: path.clone(),
             message,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
-        text.lines()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(n, line)| {
-                let bad = || {
+        let mut reader = csv::Reader::from_path(&path).map_err(|e| err(e.to_string()))?;
+        let header = reader.headers().map_err(|e| err(e.to_string()))?;
+        if header.iter().ne(METRICS_COLUMNS) {
+            return Err(err(format!(
+                "line 1: expected the columns {}",
+                METRICS_COLUMNS.join(",")
+            )));
+        }
+        reader
+            .deserialize()
+            .map(|row| {
+                row.map_err(|e: csv::Error| {
+                    let line = e.position().map_or(0, csv::Position::line);
                     err(format!(
-                        "line {}: expected epoch,train_mse,val_mse,learning_rate,seconds",
-                        n + 1
+                        "line {line}: expected {} ({e})",
+                        METRICS_COLUMNS.join(",")
                     ))
-                };
-                let f: Vec<&str> = line.split(',').collect();
-                if f.len() != 5 {
-                    return Err(bad());
-                }
-                let num = |i: usize| f[i].trim().parse::<f64>().map_err(|_| bad());
-                Ok(EpochMetrics {
-                    epoch: f[0].trim().parse().map_err(|_| bad())?,
-                    train_mse: num(1)?,
-                    val_mse: num(2)?,
-                    learning_rate: num(3)?,
-                    seconds: num(4)?,
                 })
             })
             .collect()
@@ -199,6 +201,7 @@ impl RunFolder {
         &self,
         config: &ExperimentConfig,
         trained: &Trained,
+        scores: &Scores,
         device: &DeviceInfo,
     ) -> Result<Summary, RunError> {
         self.metrics(&trained.metrics)?;
@@ -209,23 +212,26 @@ impl RunFolder {
                 path: self.dir.join("model.bpk"),
                 message: e.to_string(),
             })?;
-        let last = trained.metrics.last();
+        let last = trained.metrics.last().ok_or_else(|| RunError {
+            path: self.dir.join("metrics.csv"),
+            message: "no epoch was trained".into(),
+        })?;
         let summary = Summary {
-            final_train_mse: trained.final_train_mse,
-            final_val_mse: trained.final_val_mse,
-            last_epoch_train_mse: last.map_or(f64::NAN, |m| m.train_mse),
-            last_epoch_val_mse: last.map_or(f64::NAN, |m| m.val_mse),
-            blind_mse: trained.blind_mse,
-            avo_max_abs_error: trained.avo.map(|a| a.max_abs_error),
-            avo_theta_min: trained.avo.map(|a| a.theta_min),
-            avo_theta_max: trained.avo.map(|a| a.theta_max),
+            final_train_mse: scores.train_mse,
+            final_val_mse: scores.val_mse,
+            last_epoch_train_mse: last.train_mse,
+            last_epoch_val_mse: last.val_mse,
+            blind_mse: scores.blind_mse,
+            avo_max_abs_error: scores.avo.map(|a| a.max_abs_error),
+            avo_theta_min: scores.avo.map(|a| a.theta_min),
+            avo_theta_max: scores.avo.map(|a| a.theta_max),
             epochs: trained.metrics.len(),
             backend: device.backend.to_string(),
             device: device.name.clone(),
-            engine: format!("{:?}", trained.engine).to_lowercase(),
+            engine: trained.engine.name().to_owned(),
             train_seconds: trained.train_seconds,
             seed: config.train.seed,
-            baselines: trained.baselines.clone(),
+            baselines: scores.baselines.clone(),
             zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
         };
         self.write("summary.json", |f| {
@@ -233,5 +239,43 @@ impl RunFolder {
             writeln!(f)
         })?;
         Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_read_back_exactly_and_bad_rows_name_their_line() {
+        let dir = std::env::temp_dir().join(format!("zoepnet-run-{}", std::process::id()));
+        let folder = RunFolder::create(&dir).unwrap();
+        let rows = [
+            EpochMetrics {
+                epoch: 1,
+                train_mse: 0.1 + 0.2,
+                val_mse: 1.0 / 3.0,
+                learning_rate: 1e-3,
+                seconds: 0.25,
+            },
+            EpochMetrics {
+                epoch: 2,
+                train_mse: 1.284454e-4,
+                val_mse: 1.330712e-4,
+                learning_rate: 1e-3,
+                seconds: 0.5,
+            },
+        ];
+        folder.metrics(&rows).unwrap();
+        let text = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+        assert!(
+            text.starts_with("epoch,train_mse,val_mse,learning_rate,seconds\n"),
+            "{text}"
+        );
+        assert_eq!(RunFolder::load_metrics(&dir).unwrap(), rows);
+        std::fs::write(dir.join("metrics.csv"), format!("{text}3,x,1,1,1\n")).unwrap();
+        let err = RunFolder::load_metrics(&dir).unwrap_err().to_string();
+        assert!(err.contains("line 4"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

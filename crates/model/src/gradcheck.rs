@@ -6,7 +6,7 @@ use std::fmt::Write;
 use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 
-use crate::mlp::{Activation, Mlp};
+use crate::mlp::{Activation, Mlp, ModelError, read_values};
 
 /// The parameters, in the order the check reports them.
 pub const PARAMS: [&str; 4] = ["W1", "b1", "W2", "b2"];
@@ -111,14 +111,16 @@ impl GradCheck {
     }
 }
 
-fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
-    t.into_data()
-        .convert::<f64>()
-        .try_into_vec::<f64>()
-        .unwrap_or_default()
-}
-
+/// The errors of `got` against `reference`; infinite when their lengths differ, so that a
+/// gradient that went missing can never pass.
 fn compare(name: &'static str, got: &[f64], reference: &[f64]) -> ParamError {
+    if got.len() != reference.len() || got.is_empty() {
+        return ParamError {
+            name,
+            max_abs: f64::INFINITY,
+            max_rel: f64::INFINITY,
+        };
+    }
     let max_abs = got
         .iter()
         .zip(reference)
@@ -141,13 +143,18 @@ fn compare(name: &'static str, got: &[f64], reference: &[f64]) -> ParamError {
 type Flat = [Vec<f64>; 4];
 
 /// Checks the gradients of `model`'s loss on inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
-pub fn check(model: &Mlp, x: Tensor<2>, t: Tensor<2>, tolerance: Tolerance) -> GradCheck {
+pub fn check(
+    model: &Mlp,
+    x: Tensor<2>,
+    t: Tensor<2>,
+    tolerance: Tolerance,
+) -> Result<GradCheck, ModelError> {
     let (loss, manual) = model.manual_gradients(x.clone(), t.clone());
     let manual: Flat = [
-        values(manual.w1),
-        values(manual.b1),
-        values(manual.w2),
-        values(manual.b2),
+        read_values("dW1", manual.w1)?,
+        read_values("db1", manual.b1)?,
+        read_values("dW2", manual.w2)?,
+        read_values("db2", manual.b2)?,
     ];
 
     // Autodiff: the same weights forked onto the autodiff twin of the device.
@@ -156,25 +163,35 @@ pub fn check(model: &Mlp, x: Tensor<2>, t: Tensor<2>, tolerance: Tolerance) -> G
     let xa = Tensor::<2>::from_data(x.clone().into_data(), &device);
     let ta = Tensor::<2>::from_data(t.clone().into_data(), &device);
     let grads = ad_model.loss(xa, ta).backward();
-    let grad = |p: Option<Vec<f64>>| p.unwrap_or_default();
+    let missing = |what: &'static str| ModelError::Read {
+        what,
+        message: "autodiff gave no gradient".into(),
+    };
+    let grad = |what: &'static str, g: Option<Tensor<2>>| {
+        read_values(what, g.ok_or_else(|| missing(what))?)
+    };
+    let grad1 = |what: &'static str, g: Option<Tensor<1>>| {
+        read_values(what, g.ok_or_else(|| missing(what))?)
+    };
     let autodiff: Flat = [
-        grad(ad_model.w1.val().grad(&grads).map(values)),
-        grad(ad_model.b1.val().grad(&grads).map(values)),
-        grad(ad_model.w2.val().grad(&grads).map(values)),
-        grad(ad_model.b2.val().grad(&grads).map(values)),
+        grad("autodiff dW1", ad_model.w1.val().grad(&grads))?,
+        grad1("autodiff db1", ad_model.b1.val().grad(&grads))?,
+        grad("autodiff dW2", ad_model.w2.val().grad(&grads))?,
+        grad1("autodiff db2", ad_model.b2.val().grad(&grads))?,
     ];
 
-    let fd = finite_differences(model, &values(x), &values(t));
+    let fd = finite_differences(model, &read_values("x", x)?, &read_values("t", t)?)?;
     let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
         std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
     };
-    GradCheck {
+    let loss = read_values("the loss", loss)?;
+    Ok(GradCheck {
         autodiff: rows(&manual, &autodiff),
         manual_fd: rows(&manual, &fd),
         autodiff_fd: rows(&autodiff, &fd),
-        loss: values(loss).first().copied().unwrap_or(f64::NAN),
+        loss: loss.first().copied().unwrap_or(f64::NAN),
         tolerance,
-    }
+    })
 }
 
 /// The network in plain f64, for the finite differences.
@@ -219,14 +236,14 @@ impl Plain {
 }
 
 /// Central differences, h = 1e-6, of the loss with respect to every weight.
-fn finite_differences(model: &Mlp, x: &[f64], t: &[f64]) -> Flat {
-    let (w1, b1, w2, b2) = model.values();
-    let inputs = w1.len() / b1.len().max(1);
+fn finite_differences(model: &Mlp, x: &[f64], t: &[f64]) -> Result<Flat, ModelError> {
+    let p = model.parameters()?;
+    let inputs = p.w1.len() / p.b1.len().max(1);
     let mut plain = Plain {
-        w1,
-        b1,
-        w2,
-        b2,
+        w1: p.w1,
+        b1: p.b1,
+        w2: p.w2,
+        b2: p.b2,
         activation: model.activation,
         inputs,
     };
@@ -249,7 +266,7 @@ fn finite_differences(model: &Mlp, x: &[f64], t: &[f64]) -> Flat {
             grads.push((up - down) / (2.0 * H));
         }
     }
-    out
+    Ok(out)
 }
 
 /// A batch as tensors on `device`: inputs `[B, inputs]` and targets `[B, 1]` from plain rows.

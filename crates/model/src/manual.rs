@@ -17,7 +17,7 @@
 use burn::module::Param;
 use burn::tensor::Tensor;
 
-use crate::mlp::Mlp;
+use crate::mlp::{Mlp, activation_slope};
 
 /// The gradient of the loss with respect to each parameter, shaped like it.
 #[derive(Debug, Clone)]
@@ -32,16 +32,7 @@ pub struct Gradients {
     pub b2: Tensor<1>,
 }
 
-/// The order of a manual SGD step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum UpdateOrder {
-    /// All gradients from the same weights, then all updates: true gradient descent.
-    #[default]
-    Exact,
-    /// The 2018 notebook's order: update W2 and b2, then compute the hidden error with the new
-    /// W2 and update W1 and b1.
-    Tutorial,
-}
+pub use zoepnet_network::UpdateOrder;
 
 fn sub_scaled<const D: usize>(
     param: Param<Tensor<D>>,
@@ -95,7 +86,7 @@ impl Mlp {
     ) -> (Tensor<2>, Tensor<1>) {
         let f = &out.forward;
         let dz1 = out.dy.clone().matmul(w2.transpose())
-            * self.activation.derivative(f.z1.clone(), f.a1.clone()); // [B, H]
+            * activation_slope(self.activation, f.z1.clone(), f.a1.clone()); // [B, H]
         (
             x.transpose().matmul(dz1.clone()),
             dz1.sum_dim(0).squeeze_dim::<1>(0),

@@ -7,48 +7,33 @@ use burn::module::{Module, Param};
 use burn::nn::Initializer;
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
+use zoepnet_network::{FEATURES, Parameters, ShapeError};
 
-/// The hidden layer's nonlinearity.
-#[derive(Config, Debug, Copy, PartialEq, Eq)]
-pub enum Activation {
-    /// σ(z) = 1 / (1 + e^{−z}), σ' = σ (1 − σ). The tutorial's.
-    Sigmoid,
-    /// tanh z, tanh' = 1 − tanh².
-    Tanh,
-    /// max(0, z), derivative 1 where z > 0, else 0.
-    Relu,
+pub use zoepnet_network::Activation;
+
+/// Applies the activation to a tensor.
+///
+/// The sigmoid is written out as 1 / (1 + e^{−z}): Burn 0.22.1's `sigmoid` on the ndarray
+/// backend rounds its result to f32 even for f64 tensors (0.5744425058364868 for z = 0.3,
+/// where f64 gives 0.574442516811659), which would cap every f64 comparison at 1e-7.
+pub fn activate<const D: usize>(activation: Activation, z: Tensor<D>) -> Tensor<D> {
+    match activation {
+        Activation::Sigmoid => z.neg().exp().add_scalar(1.0).recip(),
+        Activation::Tanh => z.tanh(),
+        Activation::Relu => relu(z),
+    }
 }
 
-impl Activation {
-    /// Applies the activation.
-    ///
-    /// The sigmoid is written out as 1 / (1 + e^{−z}): Burn 0.22.1's `sigmoid` on the ndarray
-    /// backend rounds its result to f32 even for f64 tensors (0.5744425058364868 for z = 0.3,
-    /// where f64 gives 0.574442516811659), which would cap every f64 comparison at 1e-7.
-    pub fn apply<const D: usize>(self, z: Tensor<D>) -> Tensor<D> {
-        match self {
-            Activation::Sigmoid => z.neg().exp().add_scalar(1.0).recip(),
-            Activation::Tanh => z.tanh(),
-            Activation::Relu => relu(z),
-        }
-    }
-
-    /// The derivative at z, from z and a = act(z).
-    pub fn derivative<const D: usize>(self, z: Tensor<D>, a: Tensor<D>) -> Tensor<D> {
-        match self {
-            Activation::Sigmoid => a.clone() * (a.ones_like() - a),
-            Activation::Tanh => a.ones_like() - a.clone() * a,
-            Activation::Relu => z.greater_elem(0.0).float(),
-        }
-    }
-
-    /// The activation of one number (for plain-f64 reference code).
-    pub fn scalar(self, z: f64) -> f64 {
-        match self {
-            Activation::Sigmoid => 1.0 / (1.0 + (-z).exp()),
-            Activation::Tanh => z.tanh(),
-            Activation::Relu => z.max(0.0),
-        }
+/// The activation's derivative at z, from z and a = act(z).
+pub fn activation_slope<const D: usize>(
+    activation: Activation,
+    z: Tensor<D>,
+    a: Tensor<D>,
+) -> Tensor<D> {
+    match activation {
+        Activation::Sigmoid => a.clone() * (a.ones_like() - a),
+        Activation::Tanh => a.ones_like() - a.clone() * a,
+        Activation::Relu => z.greater_elem(0.0).float(),
     }
 }
 
@@ -67,8 +52,8 @@ pub enum Init {
 /// The network's shape and initialisation.
 #[derive(Config, Debug)]
 pub struct MlpConfig {
-    /// Input features (7: vp1, vs1, rho1, vp2, vs2, rho2, theta).
-    #[config(default = 7)]
+    /// Input features ([`FEATURES`]: vp1, vs1, rho1, vp2, vs2, rho2, theta).
+    #[config(default = "FEATURES")]
     pub inputs: usize,
     /// Hidden units.
     #[config(default = 300)]
@@ -85,14 +70,15 @@ pub struct MlpConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// Weight values of the wrong length.
-    #[error("{name} needs {expected} values, found {found}")]
-    Shape {
-        /// The parameter.
-        name: &'static str,
-        /// Values needed.
-        expected: usize,
-        /// Values given.
-        found: usize,
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
+    /// A tensor's values could not be read back as f64.
+    #[error("cannot read the values of {what}: {message}")]
+    Read {
+        /// What was read.
+        what: &'static str,
+        /// Burn's reason.
+        message: String,
     },
     /// The record or config file could not be written or read.
     #[error("{path}: {message}")]
@@ -144,35 +130,23 @@ impl MlpConfig {
         }
     }
 
-    /// A network with the given weights: `w1` row-major `[inputs, hidden]`, `b1` `[hidden]`, `w2`
-    /// `[hidden]`, `b2` `[1]`.
-    pub fn from_values(
-        &self,
-        w1: Vec<f64>,
-        b1: Vec<f64>,
-        w2: Vec<f64>,
-        b2: f64,
-        device: &Device,
-    ) -> Result<Mlp, ModelError> {
+    /// A network with the given weights (their lengths checked against this config).
+    pub fn from_parameters(&self, p: &Parameters, device: &Device) -> Result<Mlp, ModelError> {
         let (n, h) = (self.inputs, self.hidden);
-        for (name, len, expected) in [
-            ("w1", w1.len(), n * h),
-            ("b1", b1.len(), h),
-            ("w2", w2.len(), h),
-        ] {
-            if len != expected {
-                return Err(ModelError::Shape {
-                    name,
-                    expected,
-                    found: len,
-                });
+        if n != FEATURES {
+            return Err(ShapeError {
+                name: "inputs",
+                expected: FEATURES,
+                found: n,
             }
+            .into());
         }
+        p.check(h)?;
         Ok(Mlp {
-            w1: Param::from_data(TensorData::new(w1, [n, h]), device),
-            b1: Param::from_data(TensorData::new(b1, [h]), device),
-            w2: Param::from_data(TensorData::new(w2, [h, 1]), device),
-            b2: Param::from_data(TensorData::new(vec![b2], [1]), device),
+            w1: Param::from_data(TensorData::new(p.w1.clone(), [n, h]), device),
+            b1: Param::from_data(TensorData::new(p.b1.clone(), [h]), device),
+            w2: Param::from_data(TensorData::new(p.w2.clone(), [h, 1]), device),
+            b2: Param::from_data(TensorData::new(vec![p.b2], [1]), device),
             activation: self.activation,
         })
     }
@@ -198,7 +172,7 @@ impl Mlp {
     /// The forward pass with its intermediate values.
     pub fn forward_all(&self, x: Tensor<2>) -> Forward {
         let z1 = x.matmul(self.w1.val()) + self.b1.val().unsqueeze::<2>(); // [B, H]
-        let a1 = self.activation.apply(z1.clone()); // [B, H]
+        let a1 = activate(self.activation, z1.clone()); // [B, H]
         let y = a1.clone().matmul(self.w2.val()) + self.b2.val().unsqueeze::<2>(); // [B, 1]
         Forward { z1, a1, y }
     }
@@ -209,20 +183,18 @@ impl Mlp {
         (err.clone() * err).mean().mul_scalar(0.5)
     }
 
-    /// The parameters as plain numbers: (w1 `[inputs, hidden]` row-major, b1, w2, b2).
-    pub fn values(&self) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64) {
-        let v = |data: TensorData| {
-            data.convert::<f64>()
-                .try_into_vec::<f64>()
-                .unwrap_or_default()
-        };
-        let b2 = v(self.b2.val().into_data());
-        (
-            v(self.w1.val().into_data()),
-            v(self.b1.val().into_data()),
-            v(self.w2.val().into_data()),
-            b2.first().copied().unwrap_or(0.0),
-        )
+    /// The weights as plain numbers.
+    pub fn parameters(&self) -> Result<Parameters, ModelError> {
+        let b2 = read_values("b2", self.b2.val())?;
+        Ok(Parameters {
+            w1: read_values("w1", self.w1.val())?,
+            b1: read_values("b1", self.b1.val())?,
+            w2: read_values("w2", self.w2.val())?,
+            b2: b2.first().copied().ok_or(ModelError::Read {
+                what: "b2",
+                message: "no value".into(),
+            })?,
+        })
     }
 
     /// Saves the weights as a Burn record (`<stem>.bpk`) and `config` as JSON (`<stem>.json`),
@@ -255,4 +227,19 @@ impl Mlp {
             .map_err(|e| file_err(&record, &e))?;
         Ok((model, config))
     }
+}
+
+/// A tensor's values as f64 (converted from the backend's precision).
+pub fn read_values<const D: usize>(
+    what: &'static str,
+    tensor: Tensor<D>,
+) -> Result<Vec<f64>, ModelError> {
+    tensor
+        .into_data()
+        .convert::<f64>()
+        .try_into_vec::<f64>()
+        .map_err(|e| ModelError::Read {
+            what,
+            message: format!("{e:?}"),
+        })
 }

@@ -44,7 +44,7 @@ fn manual_gradients_match_autodiff_and_finite_differences() {
     for activation in [Activation::Sigmoid, Activation::Tanh, Activation::Relu] {
         let mlp = model(activation, &device);
         let (x, t) = batch(&rows, &targets, &device);
-        let result = check(&mlp, x, t, Tolerance::F64);
+        let result = check(&mlp, x, t, Tolerance::F64).unwrap();
         assert!(result.passed(), "{activation:?}\n{}", result.table());
         // The check is not vacuous: the gradients are far from zero.
         assert!(result.loss > 1e-3, "{}", result.loss);
@@ -69,7 +69,7 @@ fn the_check_fails_beyond_its_tolerance() {
         autodiff: 1e-12,
         finite_difference: 1e-15,
     };
-    let result = check(&model(Activation::Tanh, &device), x, t, strict);
+    let result = check(&model(Activation::Tanh, &device), x, t, strict).unwrap();
     assert!(!result.passed());
     assert!(result.table().contains("FAIL"), "{}", result.table());
 }
@@ -87,7 +87,7 @@ fn the_tutorial_update_order_uses_the_new_w2() {
     let (tutorial, _) = mlp.clone().sgd_step(x, t, lr, UpdateOrder::Tutorial);
 
     // The notebook's backward(), in plain f64 on the same weights.
-    let (w1, b1, w2, b2) = mlp.values();
+    let (w1, b1, w2, b2) = values(&mlp);
     let hidden = b1.len();
     let xi = &rows[0];
     let a1: Vec<f64> = (0..hidden)
@@ -106,8 +106,9 @@ fn the_tutorial_update_order_uses_the_new_w2() {
         .map(|k| w1[k] - lr * err_hidden[k % hidden] * xi[k / hidden])
         .collect();
 
-    let (tw1, tb1, tw2, tb2) = tutorial.values();
+    let (tw1, tb1, tw2, tb2) = values(&tutorial);
     let close = |a: &[f64], b: &[f64]| {
+        assert_eq!(a.len(), b.len());
         a.iter()
             .zip(b)
             .map(|(x, y)| (x - y).abs())
@@ -124,7 +125,7 @@ fn the_tutorial_update_order_uses_the_new_w2() {
         .collect();
     assert!(close(&tb1, &new_b1) < 1e-14, "{}", close(&tb1, &new_b1));
     // The exact step differs from it in W1, by O(lr²): a small part of the step itself.
-    let (ew1, ..) = exact.values();
+    let (ew1, ..) = values(&exact);
     let gap = close(&ew1, &tw1);
     let step = close(&ew1, &w1);
     assert!(gap > 0.0 && gap < 0.05 * step, "{gap} vs a step of {step}");
@@ -161,7 +162,11 @@ fn saved_and_loaded_networks_are_the_same() {
     let (loaded, loaded_config) = Mlp::load(&stem, &device).unwrap();
     assert_eq!(loaded_config.hidden, 16);
     assert_eq!(loaded.activation, Activation::Relu);
-    assert_eq!(loaded.values(), mlp.values());
+    assert_eq!(loaded.parameters().unwrap(), mlp.parameters().unwrap());
+    assert_eq!(
+        mlp.parameters().unwrap().w1.len(),
+        7 * mlp.parameters().unwrap().hidden()
+    );
     let (rows, _) = samples();
     let (x, _) = batch(&rows, &[0.0; 8], &device);
     let a: Vec<f64> = mlp
@@ -182,4 +187,11 @@ fn saved_and_loaded_networks_are_the_same() {
         .to_string();
     assert!(missing.contains("nothing.json"), "{missing}");
     let _: Tensor<1> = Tensor::zeros([1], &device);
+}
+
+/// The weights as (W1, b1, W2, b2), read back from the module.
+fn values(mlp: &Mlp) -> (Vec<f64>, Vec<f64>, Vec<f64>, f64) {
+    let p = mlp.parameters().expect("the weights read back");
+    assert!(!p.b1.is_empty());
+    (p.w1, p.b1, p.w2, p.b2)
 }

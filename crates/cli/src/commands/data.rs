@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use zoepnet_dataset::{FEATURES, FetchOptions, InterfaceItem};
+use zoepnet_dataset::{Feature, FeatureVector, FetchOptions, InterfaceItem};
 use zoepnet_learner::ExperimentConfig;
 
 use super::fetch::locate_logs;
@@ -57,8 +57,8 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn join(values: &[f64; 7]) -> String {
-    FEATURES
+fn join(values: &FeatureVector) -> String {
+    Feature::NAMES
         .iter()
         .zip(values)
         .map(|(n, v)| format!("{n} {v:.6}"))
@@ -76,7 +76,7 @@ fn write_items(
     write_atomically(path, |file| {
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let mut header: Vec<&str> = index.map(|_| "interface").into_iter().collect();
-        header.extend(FEATURES);
+        header.extend(Feature::NAMES);
         header.push("rpp");
         writer.write_record(&header)?;
         for (row, item) in items.iter().enumerate() {

@@ -33,14 +33,14 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
     println!("well log(s): {}", names.join(", "));
     let batcher = InterfaceBatcher::new(run.scaler.clone());
-    let predicted = predict(&run.model, &batcher, &blind_rocks, &run.device);
+    let predicted = predict(&run.model, &batcher, &blind_rocks, &run.device)?;
     println!(
         "new rocks: {} interfaces at {} degrees, MSE {:.4e}",
         blind_rocks.len(),
         data.blind_rocks.theta,
-        mse(&predicted, &blind_rocks)
+        mse(&predicted, &blind_rocks)?
     );
-    for e in sweep_errors(&run.model, &batcher, &new_angles, &run.device) {
+    for e in sweep_errors(&run.model, &batcher, &new_angles, &run.device)? {
         println!(
             "new angles: interface {} over {}-{} degrees, max |error| {:.4e}, MSE {:.4e}",
             e.interface, e.theta_min, e.theta_max, e.max_abs_error, e.mse

@@ -9,6 +9,7 @@ pub mod info;
 pub mod las;
 pub mod plot;
 pub mod predict;
+pub mod progress;
 pub mod reflectivity;
 pub mod sweep;
 pub mod table;
@@ -16,6 +17,7 @@ pub mod train;
 
 use zoepnet_dataset::{ConfigError, DatasetError, SourceError};
 use zoepnet_las::{LasError, UnitError};
+use zoepnet_learner::experiment::ExperimentError;
 use zoepnet_learner::gradcheck::GradCheckError;
 use zoepnet_learner::{DeviceError, LoadError};
 
@@ -34,26 +36,15 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.is::<UnitError>()
             || e.is::<UsageError>()
             || e.is::<DatasetError>()
-            || matches!(
-                e.downcast_ref(),
-                Some(
-                    DeviceError::NotCompiled { .. }
-                        | DeviceError::Precision { .. }
-                        | DeviceError::NoSuchDevice { .. }
-                )
-            )
-            || matches!(
-                e.downcast_ref(),
-                Some(
-                    GradCheckError::Data(_)
-                        | GradCheckError::Batch { .. }
-                        | GradCheckError::Device(
-                            DeviceError::NotCompiled { .. }
-                                | DeviceError::Precision { .. }
-                                | DeviceError::NoSuchDevice { .. }
-                        )
-                )
-            )
+            || e.downcast_ref::<DeviceError>()
+                .is_some_and(DeviceError::is_bad_input)
+            || e.downcast_ref::<ExperimentError>()
+                .is_some_and(ExperimentError::is_bad_input)
+            || match e.downcast_ref::<GradCheckError>() {
+                Some(GradCheckError::Data(_) | GradCheckError::Batch { .. }) => true,
+                Some(GradCheckError::Device(d)) => d.is_bad_input(),
+                _ => false,
+            }
     });
     if bad_input { 2 } else { 1 }
 }

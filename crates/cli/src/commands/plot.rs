@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
-use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::Plan;
+use zoepnet_learner::checkpoint::{checkpoint_model, initial_model};
 use zoepnet_learner::plots::{self, PlotInputs};
 use zoepnet_learner::run::RunFolder;
-use zoepnet_learner::train::{checkpoint_model, initial_model};
 use zoepnet_model::Mlp;
 
 use super::UsageError;
@@ -31,10 +31,10 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let config = ExperimentConfig::load(&config_path)?;
-    let logs = locate_logs(&config.data, &config_path, options, false)?;
-    let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
-    let (device, _) = config.backend.select()?;
+    let plan = Plan::load(&config_path, &[])?;
+    let logs = locate_logs(&plan.config.data, &config_path, options, false)?;
+    let prepared = zoepnet_dataset::prepare(&plan.config.data, &logs)?;
+    let (device, _) = plan.config.backend.select()?;
     let metrics = RunFolder::load_metrics(dir)?;
     let (trained, source) = if dir.join("model.bpk").is_file() {
         let (model, _) = Mlp::load(&dir.join("model"), &device)
@@ -42,17 +42,17 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
         (model, "the trained network".to_owned())
     } else {
         let checkpoint = RunFolder::load_checkpoint(dir)?;
-        let model = checkpoint_model(&config, &prepared, &checkpoint, &device)?;
+        let model = checkpoint_model(&plan, &prepared, &checkpoint, &device)?;
         (
             model,
             format!("the checkpoint after epoch {}", checkpoint.epoch),
         )
     };
-    let untrained = initial_model(&config, &device)?;
+    let untrained = initial_model(&plan, &device)?;
     let written = plots::write(
         dir,
         &PlotInputs {
-            config: &config,
+            plan: &plan,
             prepared: &prepared,
             metrics: &metrics,
             untrained: &untrained,

@@ -60,9 +60,14 @@ pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
 
 impl Run {
     /// The network's outputs for unscaled items.
-    pub fn predict(&self, items: &[InterfaceItem]) -> Vec<f64> {
+    pub fn predict(&self, items: &[InterfaceItem]) -> anyhow::Result<Vec<f64>> {
         let batcher = InterfaceBatcher::new(self.scaler.clone());
-        zoepnet_learner::evaluate::predict(&self.model, &batcher, items, &self.device)
+        Ok(zoepnet_learner::evaluate::predict(
+            &self.model,
+            &batcher,
+            items,
+            &self.device,
+        )?)
     }
 }
 
@@ -76,7 +81,7 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
             rpp: f64::NAN,
         })
         .collect();
-    let predictions = run.predict(&items);
+    let predictions = run.predict(&items)?;
     let rows: Vec<_> = rows
         .into_iter()
         .zip(predictions)

@@ -1,15 +1,20 @@
 //! `zoepnet sweep`: train every combination of some config values, then compare the runs.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
+use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
+use zoepnet_learner::experiment;
+use zoepnet_learner::run::Summary;
 
 use super::UsageError;
-use super::train::{Report, interrupted, train_one};
+use super::fetch::locate_logs;
+use super::progress::{Progress, Report, interrupted};
+use super::train::experiment_error;
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -119,6 +124,19 @@ fn run_name(combo: &[String], varied: &[String]) -> String {
     }
 }
 
+/// Trains one variant of the config into `dir`, printing its header only.
+fn run_variant(
+    config: &Path,
+    overrides: &[String],
+    dir: &Path,
+    options: &FetchOptions,
+) -> anyhow::Result<Summary> {
+    let plan = Plan::load(config, overrides)?;
+    let logs = locate_logs(&plan.config.data, config, options, false)?;
+    experiment::run(&plan, &logs, dir, None, &mut Progress::new(Report::Quiet))
+        .map_err(|e| experiment_error(e, config))
+}
+
 pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (combos, varied) = grid(&args.set)?;
     let out = args
@@ -154,7 +172,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         }
         eprintln!("[{}/{total}] {name}", i + 1);
         let overrides = super::with_backend(combo, args.backend);
-        match train_one(&args.config, &overrides, &dir, None, options, Report::Quiet) {
+        match run_variant(&args.config, &overrides, &dir, options) {
             Ok(s) => {
                 eprintln!(
                     "[{}/{total}] {name}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",

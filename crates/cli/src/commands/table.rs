@@ -5,11 +5,12 @@ use std::path::Path;
 
 use anyhow::Context;
 use csv::StringRecord;
+use zoepnet_dataset::{FEATURES, Feature, FeatureVector};
 
 use super::{UsageError, write_atomically};
 
 /// The input columns, by header name: the upper and lower layers and the angle.
-pub const COLUMNS: [&str; 7] = ["vp1", "vs1", "rho1", "vp2", "vs2", "rho2", "theta"];
+pub const COLUMNS: [&str; FEATURES] = Feature::NAMES;
 /// At most this many bad rows are listed.
 const MAX_REPORTED: usize = 20;
 
@@ -18,7 +19,7 @@ const MAX_REPORTED: usize = 20;
 /// line; any such row makes the whole read an error.
 pub fn read_rows<T>(
     input: &Path,
-    compute: impl Fn(&[f64; 7]) -> Result<T, String>,
+    compute: impl Fn(&FeatureVector) -> Result<T, String>,
 ) -> anyhow::Result<(StringRecord, Vec<(StringRecord, T)>)> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -80,8 +81,8 @@ pub fn read_rows<T>(
 }
 
 /// The seven numbers of a row, in [`COLUMNS`] order, or what is wrong with them.
-fn row_values(record: &StringRecord, index: &[usize; 7]) -> Result<[f64; 7], String> {
-    let mut values = [0.0; 7];
+fn row_values(record: &StringRecord, index: &[usize; FEATURES]) -> Result<FeatureVector, String> {
+    let mut values = [0.0; FEATURES];
     for ((value, &i), name) in values.iter_mut().zip(index).zip(COLUMNS) {
         let field = record.get(i).unwrap_or("");
         if field.is_empty() {

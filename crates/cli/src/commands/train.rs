@@ -1,23 +1,16 @@
 //! `zoepnet train`: run an experiment into a run folder.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use std::ops::ControlFlow;
-use std::sync::Once;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
-
-use anyhow::{Context, bail};
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
-use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
-use zoepnet_learner::plots::{self, PlotInputs};
+use zoepnet_learner::experiment::{self, ExperimentError};
 use zoepnet_learner::run::{RunFolder, Summary};
-use zoepnet_learner::train::{Checkpoint, EpochMetrics, TrainError, initial_model, train};
 
 use super::fetch::locate_logs;
+use super::progress::{Progress, Report};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -44,48 +37,6 @@ pub struct TrainArgs {
     set: Vec<String>,
 }
 
-/// Rewrites metrics.csv and, when given, checkpoint.json.
-fn write_progress(
-    folder: &RunFolder,
-    rows: &[EpochMetrics],
-    checkpoint: Option<Checkpoint>,
-) -> Result<(), zoepnet_learner::run::RunError> {
-    folder.metrics(rows)?;
-    checkpoint.map_or(Ok(()), |cp| folder.checkpoint(&cp))
-}
-
-/// Set by Ctrl-C or SIGTERM: stop after the current epoch.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Whether Ctrl-C (or SIGTERM) was pressed in this process.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
-}
-
-/// Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second one
-/// ends the process at once. Installed once per process; if it cannot be, Ctrl-C still ends the
-/// run, losing at most a second of epochs.
-fn catch_interrupts() {
-    static INSTALLED: Once = Once::new();
-    INSTALLED.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            if INTERRUPTED.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            eprintln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
-        });
-    });
-}
-
-/// How much a training prints while it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Report {
-    /// A header, then a progress bar (terminal) or sparse progress lines.
-    Full,
-    /// The header only (a sweep prints one line per run).
-    Quiet,
-}
-
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
         (Some(dir), _) => (
@@ -105,154 +56,22 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
         }
     };
     let overrides = super::with_backend(&args.set, args.backend);
-    let summary = train_one(
-        &config_path,
-        &overrides,
-        &out,
-        resume,
-        options,
-        Report::Full,
-    )?;
+    let plan = Plan::load(&config_path, &overrides)?;
+    let logs = locate_logs(&plan.config.data, &config_path, options, false)?;
+    let summary = experiment::run(&plan, &logs, &out, resume, &mut Progress::new(Report::Full))
+        .map_err(|e| experiment_error(e, &config_path))?;
     print_summary(&out, &summary);
     Ok(())
 }
 
-/// Trains the config at `config_path` (with `overrides`) into the run folder `out`, or continues
-/// it from `resume`; writes the folder, plots included, and returns its summary.
-pub fn train_one(
-    config_path: &Path,
-    overrides: &[String],
-    out: &Path,
-    resume: Option<Checkpoint>,
-    options: &FetchOptions,
-    report: Report,
-) -> anyhow::Result<Summary> {
-    let config = ExperimentConfig::load_with(config_path, overrides)?;
-    let logs = locate_logs(&config.data, config_path, options, false)?;
-    let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
-    let (device, info) = config.backend.select()?;
-    let folder = RunFolder::create(out)?;
-    match &resume {
-        Some(cp) => eprintln!("resuming {} after epoch {}", out.display(), cp.epoch),
-        None => folder.start(&config, &prepared.scaler)?,
-    }
-    // A test aid: stop after this epoch as an interruption would (its checkpoint written).
-    let stop_after: Option<usize> = std::env::var("ZOEPNET_STOP_AFTER_EPOCH")
-        .ok()
-        .and_then(|v| v.parse().ok());
-    let engine = zoepnet_learner::train::engine_for(&config);
-    eprintln!(
-        "training: {} training / {} validation interfaces, {} epochs, {} ({}) in {}, {}",
-        prepared.train.len(),
-        prepared.validation.len(),
-        config.train.epochs,
-        info.backend,
-        info.name,
-        config.backend.precision(),
-        match engine {
-            zoepnet_learner::config::Engine::Fused => {
-                format!("fused engine ({})", zoepnet_learner::fused::Simd::detect())
-            }
-            other => format!("{} engine", format!("{other:?}").to_lowercase()),
+/// An experiment's failure for the command line: training errors name the config.
+pub fn experiment_error(err: ExperimentError, config: &Path) -> anyhow::Error {
+    match err {
+        ExperimentError::Train(e) => {
+            anyhow::Error::from(e).context(format!("training {}", config.display()))
         }
-    );
-
-    let tty = std::io::stderr().is_terminal();
-    let epochs = config.train.epochs;
-    let every = (epochs / 20).max(1);
-    let mut rows: Vec<EpochMetrics> = resume
-        .as_ref()
-        .map(|cp| cp.metrics.clone())
-        .unwrap_or_default();
-    catch_interrupts();
-    // metrics.csv and checkpoint.json are rewritten at most once a second (and always after the
-    // last epoch and on a stop), so short epochs are not slowed by the disk; the checkpoint,
-    // which holds every epoch's metrics, is only built then.
-    let mut last_write: Option<Instant> = None;
-    let mut write_error = None;
-    let outcome = train(
-        &config,
-        &prepared,
-        &device,
-        resume,
-        &mut |row, checkpoint| {
-            rows.push(*row);
-            let stop = stop_after == Some(row.epoch) || interrupted();
-            let due = last_write.is_none_or(|t| t.elapsed().as_secs_f64() >= 1.0);
-            if due || stop || row.epoch == epochs {
-                if let Err(e) = write_progress(&folder, &rows, Some(checkpoint())) {
-                    write_error.get_or_insert(e);
-                    return ControlFlow::Break(());
-                }
-                last_write = Some(Instant::now());
-            }
-            let line = format!(
-                "epoch {:>width$}/{epochs}  train MSE {:.4e}  val MSE {:.4e}  {:.1} s",
-                row.epoch,
-                row.train_mse,
-                row.val_mse,
-                row.seconds,
-                width = epochs.to_string().len()
-            );
-            if report == Report::Quiet {
-                // Nothing per epoch.
-            } else if tty {
-                // A bar of 24 cells before the figures, redrawn in place.
-                let filled = row.epoch * 24 / epochs.max(1);
-                let bar = format!(
-                    "[{}{}]",
-                    "#".repeat(filled),
-                    ".".repeat(24 - filled.min(24))
-                );
-                eprint!("\r{bar} {line}");
-                let _ = std::io::stderr().flush();
-                if row.epoch == epochs {
-                    eprintln!();
-                }
-            } else if row.epoch % every == 0 || row.epoch == epochs || row.epoch == 1 {
-                eprintln!("{line}");
-            }
-            if stop {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        },
-    );
-    if let Some(e) = write_error {
-        return Err(e.into());
+        other => other.into(),
     }
-    // A run that ends in an error still leaves every epoch's metrics on disk (the checkpoint
-    // is at most a second older); a finished one gets them from `finish`.
-    if outcome.is_err() {
-        write_progress(&folder, &rows, None)?;
-    }
-    let trained = match outcome {
-        Err(TrainError::Stopped { epoch }) => {
-            if tty && report == Report::Full {
-                eprintln!();
-            }
-            bail!(
-                "stopped after epoch {epoch}; continue with `zoepnet train --resume {}`",
-                out.display()
-            )
-        }
-        other => other.with_context(|| format!("training {}", config_path.display()))?,
-    };
-    let summary = folder.finish(&config, &trained, &info)?;
-    let untrained = initial_model(&config, &device)?;
-    plots::write(
-        folder.dir(),
-        &PlotInputs {
-            config: &config,
-            prepared: &prepared,
-            metrics: &trained.metrics,
-            untrained: &untrained,
-            trained: &trained.model,
-            device: &device,
-        },
-    )?;
-    Ok(summary)
 }
 
 /// What `zoepnet train` prints at the end.

@@ -1,0 +1,84 @@
+//! What depends on the hidden activation ([`Activation`], defined in `zoepnet-network`): the
+//! activation over a hidden layer, and its slope act'(z) written as a function of a = act(z).
+//!
+//! Each activation has its own loop and its own slope function, chosen outside the loops over
+//! the hidden units, so that no loop body has a branch on the activation and each vectorises.
+
+use zoepnet_network::Activation;
+
+use crate::exp::exp;
+
+/// Replaces every z in `a1` by act(z), one loop per activation. The sigmoid uses [`exp`].
+#[inline(always)]
+pub(crate) fn activate(activation: Activation, a1: &mut [f64]) {
+    match activation {
+        Activation::Sigmoid => {
+            for z in a1.iter_mut() {
+                *z = 1.0 / (1.0 + exp(-*z));
+            }
+        }
+        Activation::Tanh => {
+            for z in a1.iter_mut() {
+                *z = z.tanh();
+            }
+        }
+        Activation::Relu => {
+            for z in a1.iter_mut() {
+                *z = z.max(0.0);
+            }
+        }
+    }
+}
+
+/// act'(z) as a function of a = act(z), one function per activation (each a plain function, so
+/// that a loop given one has no branch on the activation).
+pub(crate) mod slope {
+    /// The sigmoid's: a (1 − a), from a = σ(z).
+    #[inline(always)]
+    pub(crate) fn sigmoid(a: f64) -> f64 {
+        a * (1.0 - a)
+    }
+
+    /// tanh's: 1 − a², from a = tanh z.
+    #[inline(always)]
+    pub(crate) fn tanh(a: f64) -> f64 {
+        1.0 - a * a
+    }
+
+    /// ReLU's: 1 where a > 0 (which is where z > 0), else 0, from a = max(z, 0).
+    #[inline(always)]
+    pub(crate) fn relu(a: f64) -> f64 {
+        f64::from(u8::from(a > 0.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loops_and_slopes_agree_with_the_scalar_definitions() {
+        let zs = [-800.0, -3.0, -0.4, -0.0, 0.0, 1e-9, 0.7, 2.5, 800.0];
+        for activation in Activation::ALL {
+            let mut a1 = zs.to_vec();
+            activate(activation, &mut a1);
+            let slope_of = match activation {
+                Activation::Sigmoid => slope::sigmoid,
+                Activation::Tanh => slope::tanh,
+                Activation::Relu => slope::relu,
+            };
+            for (&z, &a) in zs.iter().zip(&a1) {
+                let scalar = activation.scalar(z);
+                assert!(
+                    (a - scalar).abs() <= 1e-15,
+                    "{activation} at {z}: {a} vs {scalar}"
+                );
+                assert_eq!(
+                    slope_of(a),
+                    activation.slope_from_output(a),
+                    "{activation} at {z}"
+                );
+            }
+        }
+    }
+}

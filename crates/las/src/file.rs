@@ -1,0 +1,128 @@
+//! The file model: what a caller holds after reading, a [`LasFile`] of header sections and
+//! [`Curve`]s, with the [`Warning`]s the reader got past.
+
+use crate::header::{HeaderItem, Section};
+use crate::number::{leading_number, parse_number};
+use crate::text::Encoding;
+
+/// Something odd the reader got past, with the line it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// 1-based line number (of the first occurrence).
+    pub line: usize,
+    /// What was found and what the reader did about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// A curve: its `~C` header item and its values, one per depth, nulls as NaN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// The header item (mnemonic, unit, API code as value, description).
+    pub header: HeaderItem,
+    /// One value per row; NaN where null.
+    pub data: Vec<f64>,
+}
+
+impl Curve {
+    /// The (unique) mnemonic.
+    pub fn mnemonic(&self) -> &str {
+        &self.header.mnemonic
+    }
+
+    /// The unit as the file gives it.
+    pub fn unit(&self) -> &str {
+        &self.header.unit
+    }
+
+    /// How many values are not null.
+    pub fn non_null(&self) -> usize {
+        self.data.iter().filter(|v| !v.is_nan()).count()
+    }
+
+    /// The smallest and largest non-null values, if any.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        self.data
+            .iter()
+            .filter(|v| !v.is_nan())
+            .fold(None, |acc, &v| match acc {
+                None => Some((v, v)),
+                Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+            })
+    }
+}
+
+/// A LAS file: its header sections and its curves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LasFile {
+    /// The text encoding the file was found in.
+    pub encoding: Encoding,
+    /// `~V`: version information (`VERS`, `WRAP`).
+    pub version: Section,
+    /// `~W`: well information (`STRT`, `STOP`, `STEP`, `NULL`, `WELL`, ...). In LAS 1.2 files
+    /// the value of the descriptive items is written after the colon; it is moved to `value`.
+    pub well: Section,
+    /// `~P`: parameters.
+    pub params: Section,
+    /// The curves, in `~C` order; the first is the index (depth).
+    pub curves: Vec<Curve>,
+    /// `~O`: free text, line by line.
+    pub other: Vec<String>,
+    /// Sections this reader does not know, by title, line by line.
+    pub extra: Vec<(String, Vec<String>)>,
+    /// What the reader got past.
+    pub warnings: Vec<Warning>,
+}
+
+impl LasFile {
+    /// The curve with this mnemonic, without regard to case: the unique mnemonic (`DT:2`) first,
+    /// then the file's own (`DT`, giving the first of several).
+    pub fn curve(&self, mnemonic: &str) -> Option<&Curve> {
+        self.curves
+            .iter()
+            .find(|c| c.header.mnemonic.eq_ignore_ascii_case(mnemonic))
+            .or_else(|| {
+                self.curves
+                    .iter()
+                    .find(|c| c.header.original_mnemonic.eq_ignore_ascii_case(mnemonic))
+            })
+    }
+
+    /// The index curve (the first one, usually depth).
+    pub fn index(&self) -> &Curve {
+        // A file is only built with at least one curve.
+        &self.curves[0]
+    }
+
+    /// The number of rows (depths).
+    pub fn rows(&self) -> usize {
+        self.curves.first().map_or(0, |c| c.data.len())
+    }
+
+    /// The well's name (`WELL` in `~W`).
+    pub fn well_name(&self) -> Option<&str> {
+        self.well.value("WELL")
+    }
+
+    /// A numeric `~W` item (`STRT`, `STOP`, `STEP`, `NULL`).
+    pub fn well_number(&self, mnemonic: &str) -> Option<f64> {
+        self.well.value(mnemonic).and_then(|v| parse_number(v).ok())
+    }
+
+    /// The version the file declares (`VERS` in `~V`).
+    pub fn version_number(&self) -> Option<f64> {
+        self.version.value("VERS").and_then(leading_number)
+    }
+
+    /// Whether the data are wrapped (`WRAP. YES`).
+    pub fn wrapped(&self) -> bool {
+        self.version
+            .value("WRAP")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("YES"))
+    }
+}

@@ -1,0 +1,245 @@
+//! Running an experiment: from a checked [`Plan`] and its well logs to a complete run folder.
+//!
+//! [`run`] prepares the data, brings the device up (the one place a run's device is chosen),
+//! trains with checkpoints written at most once a second (and always after the last epoch and on
+//! a stop), scores the final weights, and writes the summary, the model and the plots. What
+//! happens meanwhile goes to an [`Observer`]: the command line draws progress from it and asks
+//! through it to stop (Ctrl-C); a sweep stays quiet.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use zoepnet_dataset::{DatasetError, Prepared};
+
+use crate::checkpoint::{Checkpoint, initial_model};
+use crate::device::{DeviceError, DeviceInfo, Precision};
+use crate::evaluate::{EvaluateError, score};
+use crate::plan::{EngineKind, Plan};
+use crate::plots::{self, PlotInputs};
+use crate::run::{RunError, RunFolder, Summary};
+use crate::train::{EpochMetrics, TrainError, train};
+
+/// How often `metrics.csv` and `checkpoint.json` are rewritten at most.
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// What a run is about to do, for the observer's header.
+#[derive(Debug, Clone, Copy)]
+pub struct RunStart<'a> {
+    /// The run folder.
+    pub out: &'a Path,
+    /// The epoch it continues after, when resumed.
+    pub resumed_after: Option<usize>,
+    /// Training interfaces.
+    pub train: usize,
+    /// Validation interfaces.
+    pub validation: usize,
+    /// Epochs asked for.
+    pub epochs: usize,
+    /// The device.
+    pub device: &'a DeviceInfo,
+    /// Its float type.
+    pub precision: Precision,
+    /// The engine.
+    pub engine: EngineKind,
+}
+
+/// Watches a run and may ask it to stop.
+pub trait Observer {
+    /// The run is about to train.
+    fn started(&mut self, _run: &RunStart<'_>) {}
+    /// An epoch has ended (its metrics are in hand, on disk within a second).
+    fn epoch(&mut self, _row: &EpochMetrics, _epochs: usize) {}
+    /// Whether the run should stop after `epoch` (its checkpoint is then written).
+    fn stop_requested(&mut self, _epoch: usize) -> bool {
+        false
+    }
+    /// Training has stopped (finished, stopped or failed), before scoring and plots.
+    fn finished(&mut self) {}
+}
+
+/// An observer that watches nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// Why an experiment did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    /// The run folder could not be written.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The data could not be made.
+    #[error(transparent)]
+    Data(#[from] DatasetError),
+    /// The device could not be brought up.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// Training failed.
+    #[error(transparent)]
+    Train(#[from] TrainError),
+    /// The trained network could not be scored.
+    #[error(transparent)]
+    Evaluate(#[from] EvaluateError),
+    /// The observer asked to stop after this epoch; the checkpoint is written.
+    #[error("stopped after epoch {epoch}; continue with `zoepnet train --resume {}`", out.display())]
+    Stopped {
+        /// The last epoch completed.
+        epoch: usize,
+        /// The run folder.
+        out: PathBuf,
+    },
+}
+
+impl ExperimentError {
+    /// Whether it comes from what the user gave (the data, the device asked for), rather than
+    /// from the run itself.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            ExperimentError::Data(_) => true,
+            ExperimentError::Device(e) => e.is_bad_input(),
+            _ => false,
+        }
+    }
+}
+
+/// Runs `plan` on the well logs at `logs` into the run folder `out`, or continues it from
+/// `resume`; returns the summary it wrote.
+pub fn run(
+    plan: &Plan,
+    logs: &[PathBuf],
+    out: &Path,
+    resume: Option<Checkpoint>,
+    observer: &mut dyn Observer,
+) -> Result<Summary, ExperimentError> {
+    let prepared = zoepnet_dataset::prepare(&plan.config.data, logs)?;
+    let (device, info) = plan.config.backend.select()?;
+    let folder = RunFolder::create(out)?;
+    if resume.is_none() {
+        folder.start(&plan.config, &prepared.scaler)?;
+    }
+    observer.started(&RunStart {
+        out,
+        resumed_after: resume.as_ref().map(|cp| cp.epoch),
+        train: prepared.train.len(),
+        validation: prepared.validation.len(),
+        epochs: plan.epochs,
+        device: &info,
+        precision: plan.config.backend.precision(),
+        engine: plan.procedure.engine(),
+    });
+    let mut writer = ProgressWriter::new(&folder, resume.as_ref(), plan.epochs);
+    let outcome = train(plan, &prepared, &device, resume, &mut |row, checkpoint| {
+        let stop = observer.stop_requested(row.epoch);
+        let flow = writer.epoch(row, checkpoint, stop);
+        observer.epoch(row, plan.epochs);
+        flow
+    });
+    observer.finished();
+    let trained = writer.settle(outcome, out)?;
+    let scores = score(&trained.model, &prepared, &device)?;
+    let summary = folder.finish(&plan.config, &trained, &scores, &info)?;
+    draw(plan, &prepared, &folder, &trained, &device)?;
+    Ok(summary)
+}
+
+/// Writes a run's plots.
+fn draw(
+    plan: &Plan,
+    prepared: &Prepared,
+    folder: &RunFolder,
+    trained: &crate::train::Trained,
+    device: &burn::tensor::Device,
+) -> Result<(), ExperimentError> {
+    let untrained = initial_model(plan, device)?;
+    plots::write(
+        folder.dir(),
+        &PlotInputs {
+            plan,
+            prepared,
+            metrics: &trained.metrics,
+            untrained: &untrained,
+            trained: &trained.model,
+            device,
+        },
+    )?;
+    Ok(())
+}
+
+/// Keeps `metrics.csv` and `checkpoint.json` at most a second behind training.
+struct ProgressWriter<'a> {
+    folder: &'a RunFolder,
+    rows: Vec<EpochMetrics>,
+    epochs: usize,
+    last_write: Option<Instant>,
+    error: Option<ExperimentError>,
+}
+
+impl<'a> ProgressWriter<'a> {
+    fn new(folder: &'a RunFolder, resume: Option<&Checkpoint>, epochs: usize) -> Self {
+        Self {
+            folder,
+            rows: resume.map(|cp| cp.metrics.clone()).unwrap_or_default(),
+            epochs,
+            last_write: None,
+            error: None,
+        }
+    }
+
+    /// Records an epoch; writes the files when a second has passed, at the last epoch or on a
+    /// stop. Breaks the run on a stop or a write error.
+    fn epoch(
+        &mut self,
+        row: &EpochMetrics,
+        checkpoint: &dyn Fn() -> Result<Checkpoint, TrainError>,
+        stop: bool,
+    ) -> ControlFlow<()> {
+        self.rows.push(*row);
+        let due = self
+            .last_write
+            .is_none_or(|t| t.elapsed() >= CHECKPOINT_INTERVAL);
+        if due || stop || row.epoch == self.epochs {
+            let written = checkpoint()
+                .map_err(ExperimentError::from)
+                .and_then(|cp| Ok(self.write(Some(&cp))?));
+            if let Err(e) = written {
+                self.error.get_or_insert(e);
+                return ControlFlow::Break(());
+            }
+            self.last_write = Some(Instant::now());
+        }
+        if stop {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+
+    fn write(&self, checkpoint: Option<&Checkpoint>) -> Result<(), RunError> {
+        self.folder.metrics(&self.rows)?;
+        checkpoint.map_or(Ok(()), |cp| self.folder.checkpoint(cp))
+    }
+
+    /// The trained network, or why there is none. A run that ends in an error still leaves
+    /// every epoch's metrics on disk (the checkpoint is at most a second older).
+    fn settle(
+        self,
+        outcome: Result<crate::train::Trained, TrainError>,
+        out: &Path,
+    ) -> Result<crate::train::Trained, ExperimentError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if outcome.is_err() {
+            self.write(None)?;
+        }
+        match outcome {
+            Err(TrainError::Stopped { epoch }) => Err(ExperimentError::Stopped {
+                epoch,
+                out: out.to_owned(),
+            }),
+            other => Ok(other?),
+        }
+    }
+}

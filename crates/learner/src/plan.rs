@@ -1,0 +1,562 @@
+//! A checked experiment: [`ExperimentConfig::check`] turns a config into a [`Plan`] in which an
+//! invalid combination cannot be written. Every refusal of a config happens here, naming its
+//! key; training never second-guesses a plan.
+
+use std::path::Path;
+
+use zoepnet_dataset::ConfigError;
+use zoepnet_model::{MlpConfig, UpdateOrder};
+
+use crate::config::{
+    Engine, ExperimentConfig, LoadError, Mode, ModelSection, OptimizerName, Schedule, TrainSection,
+};
+use crate::device::{Backend, Precision};
+
+/// An experiment ready to run: the config it came from and what it means.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The resolved config (written to the run folder's `config.toml`).
+    pub config: ExperimentConfig,
+    /// The network.
+    pub model: MlpConfig,
+    /// How it trains.
+    pub procedure: Procedure,
+    /// The learning rate of each epoch.
+    pub learning_rate: LearningRate,
+    /// Passes over the training set.
+    pub epochs: usize,
+    /// Shuffle the validation list, then the training list, at each epoch.
+    pub shuffle: bool,
+    /// Seed of the initial weights and of the shuffles.
+    pub seed: u32,
+    /// When to stop before the last epoch.
+    pub stopping: StoppingRule,
+}
+
+/// The training procedures zoepnet has; each holds only the settings it uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Procedure {
+    /// The fused CPU engine (plain f64 loops, the hand-written back-propagation).
+    Fused {
+        /// Which of its methods.
+        method: FusedMethod,
+        /// Train on standardised targets, folded back into W2 and b2 at the end.
+        normalize_targets: bool,
+    },
+    /// The hand-written back-propagation with tensors, plain SGD, on the run's device.
+    TensorSgd {
+        /// Samples per step.
+        batch_size: usize,
+        /// The order of a step's updates.
+        order: UpdateOrder,
+    },
+    /// Burn's autodiff and one of its optimizers, on the run's device.
+    Autodiff {
+        /// Samples per step.
+        batch_size: usize,
+        /// The optimizer.
+        optimizer: BurnOptimizer,
+    },
+}
+
+/// What the fused engine runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FusedMethod {
+    /// Per-sample SGD (the tutorial's loop).
+    PerSample {
+        /// The order of a step's updates.
+        order: UpdateOrder,
+    },
+    /// Mini-batch gradients with SGD or Adam (every gradient from the weights before the step).
+    Batches {
+        /// Samples per step.
+        batch_size: usize,
+        /// SGD or Adam.
+        optimizer: FusedOptimizer,
+    },
+    /// Full-batch L-BFGS, one iteration an epoch; the run ends once no step lowers the loss.
+    Lbfgs {
+        /// Steps remembered.
+        history: usize,
+    },
+}
+
+/// The fused engine's mini-batch optimizers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FusedOptimizer {
+    /// Plain SGD.
+    Sgd,
+    /// Burn's Adam, copied (f32 factors and all).
+    Adam {
+        /// Adam's epsilon.
+        epsilon: f64,
+    },
+}
+
+/// Burn's optimizers, for the autodiff procedure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BurnOptimizer {
+    /// Plain SGD.
+    Sgd,
+    /// Adam (Kingma & Ba 2015).
+    Adam {
+        /// Adam's epsilon.
+        epsilon: f64,
+    },
+    /// Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+    AdamW {
+        /// Its epsilon.
+        epsilon: f64,
+        /// Its weight decay.
+        weight_decay: f64,
+    },
+}
+
+/// The two engines, as summaries and progress lines name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// Plain f64 loops on the CPU.
+    Fused,
+    /// Burn tensors on the run's device.
+    Tensor,
+}
+
+impl EngineKind {
+    /// `fused` or `tensor`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Fused => "fused",
+            EngineKind::Tensor => "tensor",
+        }
+    }
+}
+
+impl Procedure {
+    /// The engine that runs it.
+    pub fn engine(&self) -> EngineKind {
+        match self {
+            Procedure::Fused { .. } => EngineKind::Fused,
+            _ => EngineKind::Tensor,
+        }
+    }
+}
+
+/// The learning rate of each epoch: `train.learning_rate` under `train.schedule`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LearningRate {
+    /// The first epoch's.
+    pub initial: f64,
+    /// How it changes.
+    pub schedule: Schedule,
+    /// The last epoch's under `cosine`.
+    pub last: f64,
+    /// The factor per epoch under `exponential`.
+    pub gamma: f64,
+    /// The run's epochs.
+    pub epochs: usize,
+}
+
+impl LearningRate {
+    /// The schedule a `[train]` section describes.
+    pub fn of(t: &TrainSection) -> Self {
+        Self {
+            initial: t.learning_rate,
+            schedule: t.schedule,
+            last: t.final_learning_rate.unwrap_or(t.learning_rate / 100.0),
+            gamma: t.gamma,
+            epochs: t.epochs,
+        }
+    }
+
+    /// The learning rate of `epoch` (1-based).
+    pub fn at(&self, epoch: usize) -> f64 {
+        let lr = self.initial;
+        let step = epoch.saturating_sub(1) as f64;
+        match self.schedule {
+            Schedule::Constant => lr,
+            Schedule::Cosine => {
+                let span = (self.epochs.max(2) - 1) as f64;
+                self.last
+                    + 0.5 * (lr - self.last) * (1.0 + (std::f64::consts::PI * step / span).cos())
+            }
+            Schedule::Exponential => lr * self.gamma.powf(step),
+        }
+    }
+}
+
+/// `train.target_val_mse` and `train.patience`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoppingRule {
+    /// Stop once the validation MSE is at or below this.
+    pub target_val_mse: Option<f64>,
+    /// Stop after this many epochs without a new best validation MSE.
+    pub patience: Option<usize>,
+}
+
+impl Plan {
+    /// Whether the network trains on standardised targets.
+    pub fn normalizes_targets(&self) -> bool {
+        matches!(
+            self.procedure,
+            Procedure::Fused {
+                normalize_targets: true,
+                ..
+            }
+        )
+    }
+
+    /// Reads the config file at `path`, applies `overrides` (`key=value`), and checks it.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
+        let config = ExperimentConfig::read(path, overrides)?;
+        config.check().map_err(|source| LoadError::Value {
+            path: path.to_owned(),
+            source,
+        })
+    }
+}
+
+/// A refusal of `key`.
+fn bad<T>(key: &str, message: impl Into<String>) -> Result<T, ConfigError> {
+    Err(ConfigError {
+        key: key.into(),
+        message: message.into(),
+    })
+}
+
+/// Refuses a number that is not finite and positive.
+fn positive(key: &str, value: f64) -> Result<(), ConfigError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        bad(key, format!("expected a positive number, found {value}"))
+    }
+}
+
+impl ExperimentConfig {
+    /// Checks every section and combination, naming the first key that is wrong, and returns
+    /// what the config means.
+    pub fn check(&self) -> Result<Plan, ConfigError> {
+        self.data.validate()?;
+        let model = check_model(&self.model)?;
+        let t = &self.train;
+        check_ranges(t)?;
+        let procedure = self.procedure()?;
+        Ok(Plan {
+            config: self.clone(),
+            model,
+            procedure,
+            learning_rate: LearningRate::of(t),
+            epochs: t.epochs,
+            shuffle: t.shuffle,
+            seed: t.seed,
+            stopping: StoppingRule {
+                target_val_mse: t.target_val_mse,
+                patience: t.patience,
+            },
+        })
+    }
+
+    /// The training procedure of the `[train]` section on the `[backend]`.
+    fn procedure(&self) -> Result<Procedure, ConfigError> {
+        let t = &self.train;
+        match t.mode {
+            Mode::Autodiff => autodiff_procedure(t),
+            Mode::Manual => {
+                let optimizer = manual_optimizer(t)?;
+                if self.runs_fused() {
+                    fused_procedure(t, optimizer)
+                } else {
+                    tensor_procedure(t, optimizer)
+                }
+            }
+        }
+    }
+
+    /// Whether the manual mode runs on the fused engine: when asked for, or with `auto` on a
+    /// CPU backend in f64 for what it does (per-sample SGD, exact-order batches, Adam, L-BFGS).
+    fn runs_fused(&self) -> bool {
+        let t = &self.train;
+        match t.engine {
+            Engine::Fused => true,
+            Engine::Tensor => false,
+            Engine::Auto => {
+                let cpu = self.backend.kind != Backend::Wgpu;
+                let f64 = self.backend.precision() == Precision::F64;
+                let fits = t.optimizer != OptimizerName::Sgd
+                    || t.batch_size == 1
+                    || t.update_order == UpdateOrder::Exact;
+                cpu && f64 && fits
+            }
+        }
+    }
+}
+
+/// `[model]`: the network it describes.
+fn check_model(m: &ModelSection) -> Result<MlpConfig, ConfigError> {
+    if m.hidden == 0 {
+        return bad("model.hidden", "expected 1 or more hidden units");
+    }
+    positive("model.init_std", m.init_std)?;
+    Ok(m.mlp_config())
+}
+
+/// The ranges of the `[train]` values, whatever the procedure.
+fn check_ranges(t: &TrainSection) -> Result<(), ConfigError> {
+    positive("train.learning_rate", t.learning_rate)?;
+    if t.epochs == 0 {
+        return bad("train.epochs", "expected 1 or more epochs");
+    }
+    if t.batch_size == 0 {
+        return bad("train.batch_size", "expected 1 or more samples per step");
+    }
+    if t.lbfgs_history == 0 {
+        return bad("train.lbfgs_history", "expected 1 or more steps");
+    }
+    if let Some(lr) = t.final_learning_rate {
+        positive("train.final_learning_rate", lr)?;
+    }
+    if !(t.gamma.is_finite() && t.gamma > 0.0 && t.gamma <= 1.0) {
+        return bad(
+            "train.gamma",
+            format!("expected a factor in (0, 1], found {}", t.gamma),
+        );
+    }
+    positive("train.epsilon", t.epsilon)?;
+    if !(t.weight_decay.is_finite() && t.weight_decay >= 0.0) {
+        return bad(
+            "train.weight_decay",
+            format!("expected 0 or more, found {}", t.weight_decay),
+        );
+    }
+    if let Some(v) = t.target_val_mse
+        && !(v.is_finite() && v >= 0.0)
+    {
+        return bad(
+            "train.target_val_mse",
+            format!("expected 0 or more, found {v}"),
+        );
+    }
+    if t.patience == Some(0) {
+        return bad("train.patience", "expected 1 or more epochs");
+    }
+    Ok(())
+}
+
+/// Burn's autodiff with one of its optimizers.
+fn autodiff_procedure(t: &TrainSection) -> Result<Procedure, ConfigError> {
+    if t.engine == Engine::Fused {
+        return bad(
+            "train.engine",
+            "\"fused\" runs the hand-written back-propagation: it needs mode = \"manual\"",
+        );
+    }
+    let optimizer = match t.optimizer {
+        OptimizerName::Sgd => BurnOptimizer::Sgd,
+        OptimizerName::Adam => BurnOptimizer::Adam { epsilon: t.epsilon },
+        OptimizerName::Adamw => BurnOptimizer::AdamW {
+            epsilon: t.epsilon,
+            weight_decay: t.weight_decay,
+        },
+        OptimizerName::Lbfgs => {
+            return bad(
+                "train.optimizer",
+                "\"lbfgs\" is the fused engine's: set train.mode = \"manual\"",
+            );
+        }
+    };
+    refuse_normalized_targets(t)?;
+    Ok(Procedure::Autodiff {
+        batch_size: t.batch_size,
+        optimizer,
+    })
+}
+
+/// The optimizers of the manual mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ManualOptimizer {
+    Sgd,
+    Adam,
+    Lbfgs,
+}
+
+/// `train.optimizer` in the manual mode.
+fn manual_optimizer(t: &TrainSection) -> Result<ManualOptimizer, ConfigError> {
+    match t.optimizer {
+        OptimizerName::Sgd => Ok(ManualOptimizer::Sgd),
+        OptimizerName::Adam => Ok(ManualOptimizer::Adam),
+        OptimizerName::Lbfgs => Ok(ManualOptimizer::Lbfgs),
+        OptimizerName::Adamw => bad(
+            "train.optimizer",
+            "the manual mode has \"sgd\", \"adam\" and \"lbfgs\"; set train.mode = \"autodiff\" for adamw",
+        ),
+    }
+}
+
+/// The manual mode on the fused engine.
+fn fused_procedure(t: &TrainSection, optimizer: ManualOptimizer) -> Result<Procedure, ConfigError> {
+    let batches = |optimizer| {
+        if t.update_order == UpdateOrder::Tutorial {
+            return bad(
+                "train.update_order",
+                "the tutorial's order is for per-sample SGD; batches and Adam take \"exact\"",
+            );
+        }
+        Ok(FusedMethod::Batches {
+            batch_size: t.batch_size,
+            optimizer,
+        })
+    };
+    let method = match optimizer {
+        ManualOptimizer::Sgd if t.batch_size == 1 => FusedMethod::PerSample {
+            order: t.update_order,
+        },
+        ManualOptimizer::Sgd => batches(FusedOptimizer::Sgd)?,
+        ManualOptimizer::Adam => batches(FusedOptimizer::Adam { epsilon: t.epsilon })?,
+        ManualOptimizer::Lbfgs => FusedMethod::Lbfgs {
+            history: t.lbfgs_history,
+        },
+    };
+    Ok(Procedure::Fused {
+        method,
+        normalize_targets: t.normalize_targets,
+    })
+}
+
+/// The manual mode with tensors on the run's device: plain SGD only.
+fn tensor_procedure(
+    t: &TrainSection,
+    optimizer: ManualOptimizer,
+) -> Result<Procedure, ConfigError> {
+    let name = match optimizer {
+        ManualOptimizer::Sgd => None,
+        ManualOptimizer::Adam => Some("adam"),
+        ManualOptimizer::Lbfgs => Some("lbfgs"),
+    };
+    if let Some(name) = name {
+        return bad(
+            "train.optimizer",
+            format!(
+                "the manual mode's \"{name}\" runs on the fused engine: a CPU backend (ndarray or flex) in f64, with train.engine = \"auto\" or \"fused\""
+            ),
+        );
+    }
+    refuse_normalized_targets(t)?;
+    Ok(Procedure::TensorSgd {
+        batch_size: t.batch_size,
+        order: t.update_order,
+    })
+}
+
+/// `train.normalize_targets` is the fused engine's.
+fn refuse_normalized_targets(t: &TrainSection) -> Result<(), ConfigError> {
+    if t.normalize_targets {
+        return bad(
+            "train.normalize_targets",
+            "standardised targets are for the fused engine (manual mode, a CPU backend in f64)",
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(settings: &str) -> Result<Plan, String> {
+        let text = format!("[data]\nlas = \"a.las\"\n{settings}");
+        let config: ExperimentConfig = toml::from_str(&text).map_err(|e| e.to_string())?;
+        config.check().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn each_combination_becomes_one_procedure() {
+        let p = plan("").unwrap();
+        assert_eq!(
+            p.procedure,
+            Procedure::Fused {
+                method: FusedMethod::PerSample {
+                    order: UpdateOrder::Tutorial
+                },
+                normalize_targets: false
+            }
+        );
+        let p = plan("[train]\nbatch_size = 8\n").unwrap();
+        assert_eq!(
+            p.procedure,
+            Procedure::TensorSgd {
+                batch_size: 8,
+                order: UpdateOrder::Tutorial
+            }
+        );
+        let p = plan("[train]\noptimizer = \"lbfgs\"\nlbfgs_history = 5\n").unwrap();
+        assert!(matches!(
+            p.procedure,
+            Procedure::Fused {
+                method: FusedMethod::Lbfgs { history: 5 },
+                ..
+            }
+        ));
+        let p = plan("[train]\nmode = \"autodiff\"\noptimizer = \"adamw\"\n").unwrap();
+        assert_eq!(
+            p.procedure,
+            Procedure::Autodiff {
+                batch_size: 1,
+                optimizer: BurnOptimizer::AdamW {
+                    epsilon: 1e-5,
+                    weight_decay: 1e-4
+                }
+            }
+        );
+        let p = plan("[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\n").unwrap();
+        assert_eq!(p.procedure.engine(), EngineKind::Fused);
+    }
+
+    #[test]
+    fn refusals_name_their_key_and_have_no_fallback() {
+        for (settings, key) in [
+            (
+                "[train]\nmode = \"autodiff\"\noptimizer = \"lbfgs\"\n",
+                "`train.optimizer`",
+            ),
+            (
+                "[train]\nmode = \"autodiff\"\nengine = \"fused\"\n",
+                "`train.engine`",
+            ),
+            (
+                "[train]\nengine = \"tensor\"\noptimizer = \"adam\"\n",
+                "`train.optimizer`",
+            ),
+            (
+                "[train]\nengine = \"tensor\"\nnormalize_targets = true\n",
+                "`train.normalize_targets`",
+            ),
+            (
+                "[train]\nengine = \"fused\"\nbatch_size = 4\n",
+                "`train.update_order`",
+            ),
+            (
+                "[backend]\nkind = \"wgpu\"\n[train]\noptimizer = \"lbfgs\"\n",
+                "`train.optimizer`",
+            ),
+            ("[train]\ngamma = 1.5\n", "`train.gamma`"),
+            ("[train]\npatience = 0\n", "`train.patience`"),
+            ("[model]\ninit_std = 0\n", "`model.init_std`"),
+        ] {
+            let err = plan(settings).unwrap_err();
+            assert!(err.starts_with(key), "{settings}: {err}");
+        }
+    }
+
+    #[test]
+    fn learning_rate_follows_its_schedule() {
+        let t = TrainSection {
+            learning_rate: 0.01,
+            epochs: 11,
+            schedule: Schedule::Exponential,
+            gamma: 0.5,
+            ..TrainSection::default()
+        };
+        assert_eq!(LearningRate::of(&t).at(3), 0.0025);
+        assert_eq!(t.learning_rate_at(3), 0.0025);
+    }
+}

@@ -1,0 +1,17 @@
+//! What the tutorial's network is, whatever runs it: one definition of each notion that the
+//! Burn module (`zoepnet-model`), the fused CPU engine (`zoepnet-fused`), the data
+//! (`zoepnet-dataset`) and the configs share. It knows nothing of Burn.
+//!
+//! - [`features`]: the seven inputs of one interface, their order, names and accessors.
+//! - [`Activation`]: the hidden layer's nonlinearity.
+//! - [`UpdateOrder`]: the order of a hand-written SGD step's updates.
+//! - [`Parameters`]: the weights as plain f64, the one form in which they move between the Burn
+//!   module, the fused engine and checkpoints.
+
+pub mod activation;
+pub mod features;
+pub mod parameters;
+
+pub use activation::{Activation, UpdateOrder};
+pub use features::{FEATURES, Feature, FeatureVector, Features, feature_vector};
+pub use parameters::{Parameters, ShapeError};
