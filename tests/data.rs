@@ -160,7 +160,7 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         assert_eq!(status.status.code(), Some(2), "{extra}: {stderr}");
         assert!(stderr.contains(message), "{extra}: {stderr}");
     }
-    // A curve with no valid value: DT4S read as text-null everywhere under the common policy.
+    // A curve with no valid value: DT4S is the declared NULL everywhere.
     let las = dir.join("allnull.las");
     let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
     let nulled: String = text

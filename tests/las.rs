@@ -53,7 +53,7 @@ fn csv_round_trips_every_value() {
     let mut rows = 0;
     for (row, line) in lines.enumerate() {
         for (field, name) in line.split(',').zip(["DEPT", "DT4P", "DT4S", "RHOB"]) {
-            let expected = log.curve(name).unwrap().data[row];
+            let expected = log.curve(name).unwrap().numbers().unwrap()[row];
             let got: f64 = field.parse().unwrap();
             assert_eq!(
                 got.to_bits(),
@@ -68,12 +68,52 @@ fn csv_round_trips_every_value() {
 
 #[test]
 fn csv_writes_nulls_as_empty_fields() {
-    let (out, stdout, _) = run(zoepnet().args(["las", "csv"]).arg(fixture("nulls.las")));
+    let (out, stdout, _) = run(zoepnet()
+        .args(["las", "csv"])
+        .arg(fixture("nulls.las"))
+        .args(["--null-policy", "common"]));
     assert!(out.status.success());
     assert_eq!(
         stdout,
         "DEPT,DT,RHOB\n1670,,2550\n1669.75,,\n1669.5,,\n1669.25,,2580\n1669,430,\n"
     );
+    // The default, strict (lasio's): only the declared NULL (-9999) in numeric curves; DT has
+    // text, so it is a text curve written as given (the NULL value too), as lasio reads it.
+    let (out, stdout, _) = run(zoepnet().args(["las", "csv"]).arg(fixture("nulls.las")));
+    assert!(out.status.success());
+    assert_eq!(
+        stdout,
+        "DEPT,DT,RHOB\n1670,-9999.0,2550\n1669.75,-999.25,\n1669.5,(null),-999999.9999\n\
+         1669.25,-,2580\n1669,430.0,inf\n"
+    );
+}
+
+#[test]
+fn csv_writes_text_curves_as_given_and_never_shifts_values() {
+    let (out, stdout, stderr) = run(zoepnet()
+        .args(["las", "csv"])
+        .arg(fixture("datetime_unquoted.las")));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stdout,
+        "DEPT,TIME,DT,RHOB\n1670,1999-12-31 23:59:58,400,2550\n\
+         1669.75,1999-12-31 23:59:59,,2560\n1669.5,2000-01-01 00:00:00,420,2570\n"
+    );
+    assert!(
+        stderr.contains("line 16: 3 rows have more values than the 4 curves"),
+        "{stderr}"
+    );
+    let (out, stdout, _) = run(zoepnet()
+        .args(["las", "info"])
+        .arg(fixture("datetime_unquoted.las")));
+    assert!(out.status.success());
+    let time: Vec<&str> = stdout
+        .lines()
+        .find(|l| l.starts_with("TIME "))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(time[time.len() - 3..], ["3", "(text)", "(text)"]);
 }
 
 #[test]
@@ -84,12 +124,12 @@ fn bad_files_and_arguments_exit_2_with_the_line() {
             "las3.las: line 2: LAS version 3.0 is not supported",
         ),
         (
-            &["csv", "bad_number.las", "--null-policy", "none"],
-            "bad_number.las: line 17, column 2: expected a number, found \"4l0.0\"",
+            &["csv", "text_ambiguous.las"],
+            "text_ambiguous.las: line 16: expected 3 values, one per curve",
         ),
         (
-            &["csv", "nulls.las", "--null-policy", "strict"],
-            "nulls.las: line 18, column 2: expected a number, found \"(null)\"",
+            &["csv", "repeated_section.las", "--null-policy", "none"],
+            "repeated_section.las: line 14: expected one ~C section (the first is at line 10)",
         ),
         (
             &["csv", "v20.las", "--curves", "DT,VS"],

@@ -16,6 +16,7 @@ use crate::source::DataFile;
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
 /// | `curves.vp`, `curves.vs`, `curves.rho` | `"DT4P"`, `"DT4S"`, `"RHOB"` | mnemonics |
+/// | `null_policy` | `"strict"` | `none`, `strict`, `common` |
 /// | `drop_last` | 100 | >= 0 samples |
 /// | `vs_repair` | `"mean"` | `mean`, `none` |
 /// | `missing` | `"error"` | `error`, `drop` |
@@ -50,6 +51,10 @@ pub struct DataConfig {
     /// The curves to read, converted to SI by their units.
     #[serde(default)]
     pub curves: Curves,
+    /// Which log values are nulls: `strict` (the header's NULL only, as lasio), `common` (also
+    /// -999.25 and its relatives, and text), or `none`.
+    #[serde(default)]
+    pub null_policy: NullPolicyName,
     /// Samples dropped at the end of each log (the tutorial: 100, "some bad data").
     #[serde(default = "defaults::drop_last")]
     pub drop_last: usize,
@@ -118,6 +123,30 @@ impl Default for Curves {
             vp: defaults::vp(),
             vs: defaults::vs(),
             rho: defaults::rho(),
+        }
+    }
+}
+
+/// A LAS null policy by name (see [`zoepnet_las::NullPolicy`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NullPolicyName {
+    /// Nothing is a null.
+    None,
+    /// Only the header's `NULL` value is a null (lasio's default).
+    #[default]
+    Strict,
+    /// The header's `NULL`, -999.25 and its relatives, and text in numeric curves.
+    Common,
+}
+
+impl NullPolicyName {
+    /// The policy.
+    pub fn policy(self) -> zoepnet_las::NullPolicy {
+        match self {
+            NullPolicyName::None => zoepnet_las::NullPolicy::none(),
+            NullPolicyName::Strict => zoepnet_las::NullPolicy::strict(),
+            NullPolicyName::Common => zoepnet_las::NullPolicy::common(),
         }
     }
 }

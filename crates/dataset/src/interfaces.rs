@@ -194,11 +194,12 @@ struct Well {
 
 impl Well {
     fn read(path: &Path, config: &DataConfig) -> Result<Self, DatasetError> {
-        let log = zoepnet_las::read(path, &ReadOptions::default()).map_err(|source| {
-            DatasetError::Las {
-                path: path.to_owned(),
-                source,
-            }
+        let options = ReadOptions {
+            null_policy: config.null_policy.policy(),
+        };
+        let log = zoepnet_las::read(path, &options).map_err(|source| DatasetError::Las {
+            path: path.to_owned(),
+            source,
         })?;
         let unit = |source| DatasetError::Unit {
             path: path.to_owned(),
@@ -208,7 +209,11 @@ impl Well {
         let mut vp = log.velocity_from_slowness(&curves.vp).map_err(unit)?;
         let mut vs = log.velocity_from_slowness(&curves.vs).map_err(unit)?;
         let mut rho = log.density_kg_m3(&curves.rho).map_err(unit)?;
-        let mut depth = log.index().data.clone();
+        let mut depth = log
+            .numeric(log.index().mnemonic())
+            .map_err(unit)?
+            .1
+            .to_vec();
         let keep = log.rows().saturating_sub(config.drop_last);
         for column in [&mut vp, &mut vs, &mut rho, &mut depth] {
             column.truncate(keep);

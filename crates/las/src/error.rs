@@ -24,19 +24,6 @@ pub enum LasError {
         /// The offending text (shortened when long).
         found: String,
     },
-    /// A data value that is not a number, where the null policy does not take it as a null.
-    #[error(
-        "line {line}, column {column}: expected a number, found {found:?} (a null policy that \
-         takes text as null, such as `common`, reads it as NaN)"
-    )]
-    NotANumber {
-        /// 1-based line number.
-        line: usize,
-        /// 1-based column (curve) number.
-        column: usize,
-        /// The offending text.
-        found: String,
-    },
     /// The file is valid but of a kind this reader does not handle (LAS 3.0).
     #[error("line {line}: {what} is not supported (this reader handles LAS 1.2 and 2.0)")]
     Unsupported {
@@ -73,6 +60,19 @@ pub enum UnitError {
         quantity: &'static str,
         /// The units accepted.
         expected: &'static str,
+    },
+    /// The curve holds text, not numbers.
+    #[error(
+        "curve {curve} holds text, not numbers (line {line}: {found:?}); a null policy such as \
+         `common` reads text in a curve of mostly numbers as null"
+    )]
+    Text {
+        /// The curve's mnemonic.
+        curve: String,
+        /// The 1-based line of its first value that is not a number.
+        line: usize,
+        /// That value.
+        found: String,
     },
     /// No curve has that mnemonic.
     #[error("no curve {curve:?} in the file (curves: {available})")]

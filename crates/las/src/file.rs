@@ -20,13 +20,28 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// A curve: its `~C` header item and its values, one per depth, nulls as NaN.
+/// A curve's values, one per row: numbers, or text for a curve whose values are not numbers
+/// (zone names, dates and times).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Numbers, NaN where null.
+    Numbers(Vec<f64>),
+    /// Text as the file gives it (quotes removed), empty where null.
+    Text {
+        /// One value per row.
+        values: Vec<String>,
+        /// The first value that is not a number, and its 1-based line: why the curve is text.
+        first: (usize, String),
+    },
+}
+
+/// A curve: its `~C` header item and its values, one per depth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curve {
     /// The header item (mnemonic, unit, API code as value, description).
     pub header: HeaderItem,
-    /// One value per row; NaN where null.
-    pub data: Vec<f64>,
+    /// One value per row: numbers (NaN where null) or text.
+    pub values: Values,
 }
 
 impl Curve {
@@ -40,14 +55,46 @@ impl Curve {
         &self.header.unit
     }
 
-    /// How many values are not null.
-    pub fn non_null(&self) -> usize {
-        self.data.iter().filter(|v| !v.is_nan()).count()
+    /// The values as numbers (NaN where null); `None` for a text curve.
+    pub fn numbers(&self) -> Option<&[f64]> {
+        match &self.values {
+            Values::Numbers(v) => Some(v),
+            Values::Text { .. } => None,
+        }
     }
 
-    /// The smallest and largest non-null values, if any.
+    /// The values as text; `None` for a numeric curve.
+    pub fn text(&self) -> Option<&[String]> {
+        match &self.values {
+            Values::Text { values, .. } => Some(values),
+            Values::Numbers(_) => None,
+        }
+    }
+
+    /// The number of values (rows).
+    pub fn len(&self) -> usize {
+        match &self.values {
+            Values::Numbers(v) => v.len(),
+            Values::Text { values, .. } => values.len(),
+        }
+    }
+
+    /// Whether the curve has no values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many values are not null.
+    pub fn non_null(&self) -> usize {
+        match &self.values {
+            Values::Numbers(v) => v.iter().filter(|v| !v.is_nan()).count(),
+            Values::Text { values, .. } => values.iter().filter(|v| !v.is_empty()).count(),
+        }
+    }
+
+    /// The smallest and largest non-null values of a numeric curve, if any.
     pub fn range(&self) -> Option<(f64, f64)> {
-        self.data
+        self.numbers()?
             .iter()
             .filter(|v| !v.is_nan())
             .fold(None, |acc, &v| match acc {
@@ -93,7 +140,7 @@ impl LasFile {
             })
     }
 
-    /// The index curve (the first one, usually depth).
+    /// The index curve (the first one, usually depth). Its values are never read as nulls.
     pub fn index(&self) -> &Curve {
         // A file is only built with at least one curve.
         &self.curves[0]
@@ -101,7 +148,7 @@ impl LasFile {
 
     /// The number of rows (depths).
     pub fn rows(&self) -> usize {
-        self.curves.first().map_or(0, |c| c.data.len())
+        self.curves.first().map_or(0, Curve::len)
     }
 
     /// The well's name (`WELL` in `~W`).

@@ -110,8 +110,13 @@ pub(crate) fn parse_item(raw: &str, line: usize, curves: bool) -> Result<HeaderI
                 found: excerpt(raw),
             });
         }
-        // `NAME : VALUE`, without a period: everything left is the name, right the value.
-        return Ok(item(before.trim(), "", description, "", line));
+        // Without a period the mnemonic is the first word. `NAME : VALUE` (as lasio reads it)
+        // or `NAME  CODE : DESCRIPTION`, as a `~C` line with an API code and no unit.
+        let before = before.trim();
+        return Ok(match before.split_once(char::is_whitespace) {
+            Some((name, code)) => item(name, "", code.trim(), description, line),
+            None => item(before, "", description, "", line),
+        });
     };
     let dot = if curves {
         double_dot(before).unwrap_or(first_dot)
@@ -242,6 +247,15 @@ mod tests {
         assert_eq!(
             parse(" LOCATION : OFFSHORE"),
             t("LOCATION", "", "OFFSHORE", "")
+        );
+        // ... or the first word is the mnemonic, never the tabs and API code after it.
+        assert_eq!(
+            parse("DEPT\t   \t 00:     1  DEPTH"),
+            t("DEPT", "", "00", "1  DEPTH")
+        );
+        assert_eq!(
+            parse("CALI                 01:     2  CALIPER"),
+            t("CALI", "", "01", "2  CALIPER")
         );
         // A mnemonic that ends in a period.
         assert_eq!(

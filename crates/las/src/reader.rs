@@ -16,7 +16,8 @@ pub use crate::file::{Curve, LasFile, Warning};
 /// How to read a file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadOptions {
-    /// Which values are nulls (NaN). Default: [`NullPolicy::common`].
+    /// Which values are nulls. Default: [`NullPolicy::strict`] (the declared `NULL` only), as
+    /// lasio.
     pub null_policy: NullPolicy,
 }
 
@@ -33,10 +34,15 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<LasFile, LasError> {
 pub fn parse(bytes: &[u8], options: &ReadOptions) -> Result<LasFile, LasError> {
     let (text, encoding) = decode(bytes);
     let mut parser = Parser::new(encoding, options);
+    // The last line with text, for a warning about the file's end.
+    let mut count = 0;
     for (i, raw) in lines(&text).enumerate() {
         parser.line(raw, i + 1)?;
+        if !raw.trim().is_empty() {
+            count = i + 1;
+        }
     }
-    parser.finish()
+    parser.finish(count.max(1))
 }
 
 /// The reader's state between lines.
@@ -90,10 +96,12 @@ impl<'a> Parser<'a> {
         self.header_line(raw, line)
     }
 
-    /// Starts the section titled `title` (the text after the `~`).
+    /// Starts the section titled `title` (the text after the `~`) on line `line`.
     fn section(&mut self, title: &str, line: usize) -> Result<(), LasError> {
+        let kind = Kind::of(title);
+        self.seen.mark(kind, line, title)?;
         if let Some(reader) = self.data.take() {
-            // A section after the data: LAS puts ~A last, but read on.
+            // ~O or another section after the data: LAS puts ~A last, but read on.
             let file = &mut self.file;
             file.curves = reader.finish(self.curve_items.clone(), &mut file.warnings);
             file.warnings.push(Warning {
@@ -101,23 +109,40 @@ impl<'a> Parser<'a> {
                 message: "a section after the ~A data section".into(),
             });
         }
-        let kind = Kind::of(title);
-        self.seen.mark(kind);
         match kind {
             Kind::Version => self.file.version.title = title.trim().to_owned(),
             Kind::Well => self.file.well.title = title.trim().to_owned(),
             Kind::Params => self.file.params.title = title.trim().to_owned(),
             Kind::Unknown => self.file.extra.push((title.trim().to_owned(), Vec::new())),
-            Kind::Ascii => {
-                self.seen.require_header(&self.curve_items)?;
-                finish_header(&mut self.file, &mut self.curve_items);
-                let reader = DataReader::new(&self.file, self.curve_items.len(), self.options);
-                self.data = Some(reader);
-            }
+            Kind::Ascii => self.data = Some(self.start_data(line)?),
             Kind::Curves | Kind::Other => {}
         }
         self.current = Some(kind);
         Ok(())
+    }
+
+    /// The data reader, once the header is complete (at the `~A` line `line`, or at the end of
+    /// a file without one): the curves must be known; a missing ~V is read as LAS 2.0.
+    fn start_data(&mut self, line: usize) -> Result<DataReader<'a>, LasError> {
+        if self.curve_items.is_empty() {
+            return Err(LasError::MissingSection {
+                section: "curve",
+                marker: "~C",
+            });
+        }
+        if self.seen.version.is_none() {
+            self.file.warnings.push(Warning {
+                line,
+                message: "no ~V (version) section before the data; read as LAS 2.0, unwrapped"
+                    .into(),
+            });
+        }
+        finish_header(&mut self.file, &mut self.curve_items);
+        Ok(DataReader::new(
+            &self.file,
+            self.curve_items.len(),
+            self.options,
+        ))
     }
 
     /// A line of a header section (or of `~O` or an unknown section).
@@ -154,22 +179,21 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// The file, once every line is read: the data must have been found.
-    fn finish(mut self) -> Result<LasFile, LasError> {
-        match self.data {
-            Some(reader) => {
-                self.file.curves = reader.finish(self.curve_items, &mut self.file.warnings);
-            }
-            None if self.file.curves.is_empty() => {
-                self.seen.require_header(&self.curve_items)?;
-                return Err(LasError::MissingSection {
-                    section: "data",
-                    marker: "~A",
-                });
-            }
-            None => {}
+    /// The file, once every line is read. A file without a `~A` section has its curves with no
+    /// rows, and a warning.
+    fn finish(mut self, lines: usize) -> Result<LasFile, LasError> {
+        if self.seen.data.is_none() {
+            let reader = self.start_data(lines)?;
+            self.data = Some(reader);
+            self.file.warnings.push(Warning {
+                line: lines,
+                message: "no ~A (data) section: the curves have no values".into(),
+            });
         }
-        if !self.seen.well {
+        if let Some(reader) = self.data.take() {
+            self.file.curves = reader.finish(self.curve_items, &mut self.file.warnings);
+        }
+        if self.seen.well.is_none() {
             self.file.warnings.push(Warning {
                 line: 1,
                 message: "no ~W (well) section".into(),
@@ -179,37 +203,47 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Which sections have been seen.
+/// The line each section was first seen on.
 #[derive(Debug, Default)]
 struct Seen {
-    version: bool,
-    well: bool,
+    version: Option<usize>,
+    well: Option<usize>,
+    curves: Option<usize>,
+    params: Option<usize>,
+    data: Option<usize>,
 }
 
 impl Seen {
-    /// The sections the data section needs before it: ~V, and ~C with at least one curve.
-    fn require_header(&self, curve_items: &[HeaderItem]) -> Result<(), LasError> {
-        if !self.version {
-            return Err(LasError::MissingSection {
-                section: "version",
-                marker: "~V",
-            });
-        }
-        if curve_items.is_empty() {
-            return Err(LasError::MissingSection {
-                section: "curve",
-                marker: "~C",
-            });
-        }
-        Ok(())
-    }
-
-    fn mark(&mut self, kind: Kind) {
-        match kind {
-            Kind::Version => self.version = true,
-            Kind::Well => self.well = true,
-            _ => {}
-        }
+    /// Notes a section heading of kind `kind` at `line`: each of ~V, ~W, ~C, ~P and ~A may come
+    /// once, and ~V, ~W, ~C and ~P before ~A.
+    fn mark(&mut self, kind: Kind, line: usize, title: &str) -> Result<(), LasError> {
+        let data = self.data;
+        let slot = match kind {
+            Kind::Version => &mut self.version,
+            Kind::Well => &mut self.well,
+            Kind::Curves => &mut self.curves,
+            Kind::Params => &mut self.params,
+            Kind::Ascii => &mut self.data,
+            Kind::Other | Kind::Unknown => return Ok(()),
+        };
+        let letter = title.trim_start().chars().next().unwrap_or('?');
+        let expected = if let Some(first) = *slot {
+            format!(
+                "one ~{letter} section (the first is at line {first}); a section heading is not repeated"
+            )
+        } else if let Some(data) = data {
+            format!(
+                "no header section after the ~A data section (line {data}): ~V, ~W, ~C and ~P come before the data"
+            )
+        } else {
+            *slot = Some(line);
+            return Ok(());
+        };
+        Err(LasError::Syntax {
+            line,
+            expected,
+            found: excerpt(&format!("~{title}")),
+        })
     }
 }
 

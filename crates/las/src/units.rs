@@ -4,7 +4,7 @@
 //! `uSec/ft`); a unit not listed is an error naming the curve and the unit, never a guess.
 
 use crate::error::UnitError;
-use crate::file::{Curve, LasFile};
+use crate::file::{Curve, LasFile, Values};
 
 /// Feet to metres (exact, international foot).
 pub const FOOT: f64 = 0.3048;
@@ -95,8 +95,10 @@ pub fn depth_factor(curve: &Curve) -> Result<f64, UnitError> {
 }
 
 impl LasFile {
-    fn require(&self, mnemonic: &str) -> Result<&Curve, UnitError> {
-        self.curve(mnemonic).ok_or_else(|| UnitError::NoCurve {
+    /// The numeric curve `mnemonic`: an error naming it when there is none, or when it holds
+    /// text.
+    pub fn numeric(&self, mnemonic: &str) -> Result<(&Curve, &[f64]), UnitError> {
+        let curve = self.curve(mnemonic).ok_or_else(|| UnitError::NoCurve {
             curve: mnemonic.to_owned(),
             available: self
                 .curves
@@ -104,28 +106,45 @@ impl LasFile {
                 .map(|c| c.mnemonic())
                 .collect::<Vec<_>>()
                 .join(", "),
-        })
+        })?;
+        numbers(curve).map(|values| (curve, values))
     }
 
     /// Velocity in m/s from a slowness curve (us/m or us/ft): v = 1e6 / DT (us/m), or
     /// v = 0.3048e6 / DT (us/ft). Nulls stay NaN; a zero slowness gives infinity.
     pub fn velocity_from_slowness(&self, mnemonic: &str) -> Result<Vec<f64>, UnitError> {
-        let curve = self.require(mnemonic)?;
+        let (curve, values) = self.numeric(mnemonic)?;
         let k = slowness_factor(curve)?;
-        Ok(curve.data.iter().map(|&dt| k / dt).collect())
+        Ok(values.iter().map(|&dt| k / dt).collect())
     }
 
     /// Density in kg/m3 from a density curve (kg/m3 or g/cm3).
     pub fn density_kg_m3(&self, mnemonic: &str) -> Result<Vec<f64>, UnitError> {
-        let curve = self.require(mnemonic)?;
+        let (curve, values) = self.numeric(mnemonic)?;
         let f = density_factor(curve)?;
-        Ok(curve.data.iter().map(|&rho| rho * f).collect())
+        Ok(values.iter().map(|&rho| rho * f).collect())
     }
 
     /// The index curve in metres (m, ft or 0.1 in).
     pub fn depth_m(&self) -> Result<Vec<f64>, UnitError> {
         let curve = self.index();
+        let values = numbers(curve)?;
         let f = depth_factor(curve)?;
-        Ok(curve.data.iter().map(|&z| z * f).collect())
+        Ok(values.iter().map(|&z| z * f).collect())
+    }
+}
+
+/// A curve's numbers, or an error naming it when it holds text.
+fn numbers(curve: &Curve) -> Result<&[f64], UnitError> {
+    match &curve.values {
+        Values::Numbers(values) => Ok(values),
+        Values::Text {
+            first: (line, text),
+            ..
+        } => Err(UnitError::Text {
+            curve: curve.mnemonic().to_owned(),
+            line: *line,
+            found: text.clone(),
+        }),
     }
 }

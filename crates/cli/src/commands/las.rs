@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use zoepnet_las::{Curve, LasFile, NullPolicy, ReadOptions};
+use zoepnet_las::{Curve, LasFile, NullPolicy, ReadOptions, Values};
 
 use super::UsageError;
 
@@ -18,7 +18,8 @@ pub enum LasCommand {
         file: FileArgs,
     },
     /// Write the curves as CSV to stdout: a header row of mnemonics (index first), one row per
-    /// depth, a null as an empty field, numbers that read back to the same f64.
+    /// depth, a null as an empty field, numbers that read back to the same f64, text curves'
+    /// values as the file gives them.
     Csv {
         #[command(flatten)]
         file: FileArgs,
@@ -32,10 +33,11 @@ pub enum LasCommand {
 pub struct FileArgs {
     /// The LAS file.
     file: PathBuf,
-    /// Which values read as null (empty): `none` (nothing; text is an error), `strict` (the
-    /// header's NULL value; text is an error), `common` (NULL, -999.25 and its relatives, and
-    /// text that is not a number).
-    #[arg(long, default_value = "common", value_parser = NullPolicy::NAMES)]
+    /// Which values read as null (empty): `strict` (the header's NULL value, as lasio), `none`
+    /// (nothing), `common` (NULL, -999.25 and its relatives, `(null)`, `-`, `NA` and the like,
+    /// and text in a curve of mostly numbers). The index is never null. A curve with text values
+    /// (other than those nulls) is a text curve.
+    #[arg(long, default_value = "strict", value_parser = NullPolicy::NAMES)]
     null_policy: String,
 }
 
@@ -78,13 +80,14 @@ fn info(path: &Path, log: &LasFile) -> anyhow::Result<()> {
     ));
     let index = log.index();
     let unit = index.unit();
-    let range = match index.range() {
-        Some(_) => format!(
+    let range = match (index.numbers(), index.range()) {
+        (Some(depths), Some(_)) => format!(
             "{} to {} {unit}",
-            number(index.data[0]),
-            number(index.data[log.rows() - 1])
+            number(depths[0]),
+            number(depths[log.rows() - 1])
         ),
-        None => "no values".into(),
+        (None, _) => "text values".into(),
+        (Some(_), None) => "no values".into(),
     };
     let step = match log.well_number("STEP") {
         Some(0.0) => "step 0 (irregular sampling)".to_owned(),
@@ -106,11 +109,11 @@ fn table(curves: &[Curve]) -> String {
     let rows: Vec<[String; 6]> = curves
         .iter()
         .map(|c| {
-            let (lo, hi) = c
-                .range()
-                .map_or((String::new(), String::new()), |(lo, hi)| {
-                    (number(lo), number(hi))
-                });
+            let (lo, hi) = match c.range() {
+                Some((lo, hi)) => (number(lo), number(hi)),
+                None if c.text().is_some() => ("(text)".into(), "(text)".into()),
+                None => (String::new(), String::new()),
+            };
             [
                 c.mnemonic().to_owned(),
                 c.unit().to_owned(),
@@ -179,9 +182,10 @@ fn csv(log: &LasFile, wanted: &[String]) -> anyhow::Result<()> {
         let mut record = Vec::with_capacity(columns.len());
         for row in 0..log.rows() {
             record.clear();
-            record.extend(columns.iter().map(|c| {
-                let v = c.data[row];
-                if v.is_nan() { String::new() } else { number(v) }
+            record.extend(columns.iter().map(|c| match &c.values {
+                Values::Numbers(v) if v[row].is_nan() => String::new(),
+                Values::Numbers(v) => number(v[row]),
+                Values::Text { values, .. } => values[row].clone(),
             }));
             writer.write_record(&record)?;
         }

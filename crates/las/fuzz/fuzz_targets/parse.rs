@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         };
         let rows = log.rows();
         assert!(!log.curves.is_empty());
-        assert!(log.curves.iter().all(|c| c.data.len() == rows));
+        assert!(log.curves.iter().all(|c| c.len() == rows));
         let _ = log.index().range();
         let _ = log.depth_m();
         for curve in &log.curves {
