@@ -145,3 +145,179 @@ fn a_missing_column_is_named() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no/such.csv"), "{stderr}");
 }
+
+/// Grazing incidence and past the critical angle (the kinds of ../shared/bugreports/grazing_90.csv).
+const GRAZING: &str = "\
+case,vp1,vs1,rho1,vp2,vs2,rho2,theta
+slow_to_fast,2000,1000,2000,4000,2500,2500,20
+slow_to_fast,2000,1000,2000,4000,2500,2500,45
+slow_to_fast,2000,1000,2000,4000,2500,2500,90
+fast_to_slow,3500,2000,2450,2800,1400,2300,89
+fast_to_slow,3500,2000,2450,2800,1400,2300,90
+identical,2500,1200,2200,2500,1200,2200,90
+";
+
+#[test]
+fn exact_gives_minus_one_at_grazing_incidence_and_zero_without_contrast() {
+    let dir = temp_dir("reflectivity-grazing-exact");
+    let input = dir.join("in.csv");
+    fs::write(&input, GRAZING).unwrap();
+    let (out, stdout, stderr) = run(zoepnet().arg("reflectivity").arg("--input").arg(&input));
+    assert!(out.status.success(), "{stderr}");
+    let at_90: Vec<(String, f64, f64)> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[7] == "90")
+        .map(|f| {
+            (
+                f[0].to_owned(),
+                f[8].parse().unwrap(),
+                f[9].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(at_90.len(), 3, "{stdout}");
+    for (case, re, im) in at_90 {
+        let expected = if case == "identical" { 0.0 } else { -1.0 };
+        assert!(
+            (re - expected).abs() < 1e-12 && im.abs() < 1e-12,
+            "{case}: {re} {im}"
+        );
+    }
+}
+
+#[test]
+fn approximations_refuse_rows_outside_their_domain_by_line() {
+    let dir = temp_dir("reflectivity-grazing-approx");
+    let input = dir.join("in.csv");
+    fs::write(&input, GRAZING).unwrap();
+    let output = dir.join("out.csv");
+    for method in ["aki-richards", "shuey", "shuey2"] {
+        let (out, _, stderr) = run(zoepnet()
+            .args(["reflectivity", "--method", method, "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&output));
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        for needle in [
+            "4 bad row(s)",
+            "line 3: ",
+            "past the critical angle (sin theta * Vp2/Vp1 >= 1)",
+            "it holds below 30.00 degrees here",
+            "line 4: ",
+            "line 6: ",
+            "line 7: ",
+            "is not defined at 90 degrees: grazing incidence",
+            "--outside-domain empty",
+        ] {
+            assert!(stderr.contains(needle), "{method}: {needle}: {stderr}");
+        }
+        assert!(!stderr.contains("line 5"), "{stderr}");
+        assert!(!output.exists());
+    }
+}
+
+#[test]
+fn outside_domain_empty_writes_an_empty_rpp_and_the_reason() {
+    let dir = temp_dir("reflectivity-grazing-empty");
+    let input = dir.join("in.csv");
+    fs::write(&input, GRAZING).unwrap();
+    let (out, stdout, stderr) = run(zoepnet()
+        .args(["reflectivity", "--method", "aki-richards"])
+        .args(["--outside-domain", "empty", "--input"])
+        .arg(&input));
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "case,vp1,vs1,rho1,vp2,vs2,rho2,theta,rpp,outside_domain"
+    );
+    assert_eq!(lines.len(), 7);
+    let interface = |v: [f64; 6]| Interface::from_properties(v);
+    let expected_20 = aki_richards(
+        &interface([2000.0, 1000.0, 2000.0, 4000.0, 2500.0, 2500.0]),
+        20.0,
+    )
+    .unwrap();
+    assert_eq!(
+        lines[1],
+        format!("slow_to_fast,2000,1000,2000,4000,2500,2500,20,{expected_20},")
+    );
+    assert!(
+        lines[2].ends_with(",45,,past the critical angle (30.0000 degrees)"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].ends_with(",90,,grazing incidence (theta >= 90)"),
+        "{}",
+        lines[3]
+    );
+    let fast_89: f64 = lines[4].split(',').nth(8).unwrap().parse().unwrap();
+    assert!(fast_89.is_finite() && fast_89.abs() < 1.0, "{}", lines[4]);
+    assert!(lines[4].ends_with(','), "{}", lines[4]);
+    for line in &lines[5..] {
+        assert!(
+            line.ends_with(",90,,grazing incidence (theta >= 90)"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn fluid_layers_are_computed_exactly() {
+    let dir = temp_dir("reflectivity-fluid");
+    let input = dir.join("in.csv");
+    fs::write(
+        &input,
+        "case,vp1,vs1,rho1,vp2,vs2,rho2,theta\n\
+         water_bottom,1500,0,1025,1950,600,1900,0\n\
+         water_bottom,1500,0,1025,1950,600,1900,30\n\
+         gas_below,2743,1394,2380,1800,0,1900,20\n\
+         brine_oil,1500,0,1030,1800,0,1200,70\n\
+         negative,1500,-1,1025,1950,600,1900,0\n",
+    )
+    .unwrap();
+    let (out, _, stderr) = run(zoepnet().arg("reflectivity").arg("--input").arg(&input));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "line 6: vs1 must be 0 (a fluid layer) or a positive, finite number, found -1"
+        ),
+        "{stderr}"
+    );
+    let text: String = fs::read_to_string(&input)
+        .unwrap()
+        .lines()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(&input, text).unwrap();
+    let (out, stdout, stderr) = run(zoepnet().arg("reflectivity").arg("--input").arg(&input));
+    assert!(out.status.success(), "{stderr}");
+    for line in stdout.lines().skip(1) {
+        let f: Vec<f64> = line
+            .split(',')
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        let interface = Interface::from_properties([f[0], f[1], f[2], f[3], f[4], f[5]]);
+        let expected = rpp(&interface, f[6]).unwrap();
+        assert_eq!((f[7], f[8]), (expected.re, expected.im), "{line}");
+        if f[6] == 0.0 {
+            let (z1, z2) = (1500.0 * 1025.0, 1950.0 * 1900.0);
+            assert!((f[7] - (z2 - z1) / (z2 + z1)).abs() < 1e-15, "{line}");
+        }
+    }
+    // Oil below brine at 70 degrees is past the critical angle (56.4): total reflection.
+    let last: Vec<f64> = stdout
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .skip(8)
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!((last[0].hypot(last[1]) - 1.0).abs() < 1e-12, "{stdout}");
+}

@@ -173,7 +173,7 @@ pub enum DatasetError {
         /// Where they come from.
         what: String,
     },
-    /// An interface the physics refuses (a fluid layer, say).
+    /// An interface the physics refuses (a negative velocity or density, say).
     #[error("{path}: interface {index} (samples {index} and {}): {source}", index + 1)]
     Physics {
         /// The file.

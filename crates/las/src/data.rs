@@ -22,7 +22,7 @@ pub(crate) struct DataReader<'a> {
     /// The section's lines, one after another; tokens point into it.
     text: String,
     /// The values of each column, one per row.
-    columns: Vec<Vec<Token>>,
+    columns: Vec<Column>,
     /// The 1-based line each row starts on.
     row_lines: Vec<usize>,
     /// Values of a wrapped row not yet complete.
@@ -33,6 +33,43 @@ pub(crate) struct DataReader<'a> {
     short_rows: RowNote,
     long_rows: RowNote,
     joined_rows: RowNote,
+}
+
+/// One column's values as read: numbers (NaN where a value is not one), where each value is in
+/// the section's text, and which rows hold text.
+#[derive(Debug, Default, Clone)]
+struct Column {
+    numbers: Vec<f64>,
+    spans: Vec<(u32, u32)>,
+    text_rows: Vec<u32>,
+}
+
+impl Column {
+    /// A column of `rows` nulls, with room for `capacity` rows.
+    fn nulls(rows: usize, capacity: usize) -> Self {
+        let mut column = Column {
+            numbers: Vec::with_capacity(capacity),
+            spans: Vec::with_capacity(capacity),
+            text_rows: Vec::new(),
+        };
+        column.numbers.resize(rows, f64::NAN);
+        column.spans.resize(rows, (0, 0));
+        column
+    }
+
+    fn push(&mut self, token: &Token) {
+        let number = match token.kind {
+            Kind::Number(v) => v,
+            Kind::Text { .. } => {
+                self.text_rows.push(self.numbers.len() as u32);
+                f64::NAN
+            }
+            Kind::Empty => f64::NAN,
+        };
+        self.numbers.push(number);
+        // Offsets fit in u32: `line` refuses a data section of 4 GiB or more.
+        self.spans.push((token.start as u32, token.end as u32));
+    }
 }
 
 /// Rows of one odd kind: how many, and the first.
@@ -61,6 +98,20 @@ impl<'a> DataReader<'a> {
             .version
             .value("DLM")
             .is_some_and(|d| d.trim().eq_ignore_ascii_case("COMMA"));
+        // Room for the rows the header announces (STRT to STOP by STEP), within reason.
+        let rows = match (
+            file.well_number("STRT"),
+            file.well_number("STOP"),
+            file.well_number("STEP"),
+        ) {
+            (Some(a), Some(b), Some(step)) if step != 0.0 => ((b - a) / step).abs() + 1.0,
+            _ => 0.0,
+        };
+        let capacity = if rows.is_finite() && rows < 1e7 {
+            rows as usize + 1
+        } else {
+            0
+        };
         Self {
             curves,
             wrapped: file.wrapped(),
@@ -68,7 +119,7 @@ impl<'a> DataReader<'a> {
             declared_null: file.well_number("NULL"),
             policy: &options.null_policy,
             text: String::new(),
-            columns: vec![Vec::new(); curves],
+            columns: vec![Column::nulls(0, capacity); curves],
             row_lines: Vec::new(),
             pending: Vec::new(),
             pending_line: 0,
@@ -82,6 +133,12 @@ impl<'a> DataReader<'a> {
     /// Reads one (trimmed, non-blank) data line.
     pub(crate) fn line(&mut self, text: &str, line: usize) -> Result<(), LasError> {
         let offset = self.text.len();
+        if offset + text.len() >= u32::MAX as usize {
+            return Err(LasError::Unsupported {
+                line,
+                what: "a data section of 4 GiB or more".into(),
+            });
+        }
         self.text.push_str(text);
         self.text.push('\n');
         self.line_tokens.clear();
@@ -105,7 +162,7 @@ impl<'a> DataReader<'a> {
             self.pending.push(self.line_tokens[i]);
             if self.pending.len() == self.curves {
                 for (col, t) in self.columns.iter_mut().zip(self.pending.drain(..)) {
-                    col.push(t);
+                    col.push(&t);
                 }
                 self.row_lines.push(self.pending_line);
             }
@@ -148,13 +205,9 @@ impl<'a> DataReader<'a> {
         };
         while self.columns.len() < self.line_tokens.len() {
             // More values than curves: an extra, unnamed column.
-            self.columns.push(vec![null; rows_before]);
+            self.columns.push(Column::nulls(rows_before, 0));
         }
-        let values = self
-            .line_tokens
-            .iter()
-            .copied()
-            .chain(std::iter::repeat(null));
+        let values = self.line_tokens.iter().chain(std::iter::repeat(&null));
         for (col, t) in self.columns.iter_mut().zip(values) {
             col.push(t);
         }
@@ -179,60 +232,75 @@ impl<'a> DataReader<'a> {
             .enumerate()
             .map(|(i, (header, column))| Curve {
                 header,
-                values: self.values(&column, i == 0),
+                values: self.values(column, i == 0),
             })
             .collect()
     }
 
     /// A column's values: numbers, unless its text makes it a text curve (see [`NullPolicy`]).
     /// The index column (`index`) has no nulls.
-    fn values(&self, column: &[Token], index: bool) -> Values {
+    fn values(&self, column: Column, index: bool) -> Values {
         let policy = self.policy;
-        let text_of = |t: &Token| &self.text[t.start..t.end];
-        let (mut numbers, mut texts) = (0usize, 0usize);
-        let mut first = None;
-        for (row, t) in column.iter().enumerate() {
-            match t.kind {
-                Kind::Number(_) => numbers += 1,
-                Kind::Text { .. } if policy.text_as_null && is_text_null(text_of(t)) => {}
-                Kind::Text { .. } => {
-                    texts += 1;
-                    first.get_or_insert((self.row_lines[row], text_of(t).to_owned()));
+        let text_of = |row: usize| {
+            let (start, end) = column.spans[row];
+            &self.text[start as usize..end as usize]
+        };
+        let is_marker = |row: usize| policy.text_as_null && is_text_null(text_of(row));
+        let mut texts = column
+            .text_rows
+            .iter()
+            .map(|&r| r as usize)
+            .filter(|&r| !is_marker(r));
+        let Some(first_row) = texts.next() else {
+            return Values::Numbers(self.with_nulls(column.numbers, index));
+        };
+        let texts = 1 + texts.count();
+        let is_text = |row: usize| column.text_rows.binary_search(&(row as u32)).is_ok();
+        let numbers = (0..column.numbers.len())
+            .filter(|&r| !is_text(r) && column.spans[r].0 != column.spans[r].1)
+            .count();
+        if policy.text_as_null && texts <= numbers {
+            return Values::Numbers(self.with_nulls(column.numbers, index));
+        }
+        let values = (0..column.numbers.len())
+            .map(|r| {
+                // As lasio: a text curve's values are as given, but for `common`'s nulls.
+                let null = policy.text_as_null
+                    && if is_text(r) {
+                        is_marker(r)
+                    } else {
+                        self.is_null(column.numbers[r], index)
+                    };
+                if null {
+                    String::new()
+                } else {
+                    text_of(r).to_owned()
                 }
-                Kind::Empty => {}
+            })
+            .collect();
+        Values::Text {
+            values,
+            first: (self.row_lines[first_row], text_of(first_row).to_owned()),
+        }
+    }
+
+    /// Whether a number is a null under the policy (never in the index column).
+    fn is_null(&self, v: f64, index: bool) -> bool {
+        !index
+            && (self.policy.is_null(v, self.declared_null)
+                || (self.policy.text_as_null && !v.is_finite()))
+    }
+
+    /// A numeric column's values, nulls (and text) as NaN.
+    fn with_nulls(&self, mut numbers: Vec<f64>, index: bool) -> Vec<f64> {
+        if !index {
+            for v in &mut numbers {
+                if self.is_null(*v, false) {
+                    *v = f64::NAN;
+                }
             }
         }
-        let is_null = |v: f64| {
-            !index
-                && (policy.is_null(v, self.declared_null)
-                    || (policy.text_as_null && !v.is_finite()))
-        };
-        let text_curve = texts > 0 && (!policy.text_as_null || texts > numbers);
-        match first {
-            Some(first) if text_curve => Values::Text {
-                values: column
-                    .iter()
-                    .map(|t| match t.kind {
-                        // As lasio: a text curve's values are as given, but for `common`'s nulls.
-                        Kind::Number(v) if policy.text_as_null && is_null(v) => String::new(),
-                        Kind::Text { .. } if policy.text_as_null && is_text_null(text_of(t)) => {
-                            String::new()
-                        }
-                        _ => text_of(t).to_owned(),
-                    })
-                    .collect(),
-                first,
-            },
-            _ => Values::Numbers(
-                column
-                    .iter()
-                    .map(|t| match t.kind {
-                        Kind::Number(v) if !is_null(v) => v,
-                        _ => f64::NAN,
-                    })
-                    .collect(),
-            ),
-        }
+        numbers
     }
 
     /// Ends a wrapped row left incomplete at the end of the data, the rest as nulls.
@@ -254,7 +322,7 @@ impl<'a> DataReader<'a> {
             kind: Kind::Empty,
         };
         let pending = std::mem::take(&mut self.pending);
-        let filled = pending.into_iter().chain(std::iter::repeat(null));
+        let filled = pending.iter().chain(std::iter::repeat(&null));
         for (col, t) in self.columns.iter_mut().zip(filled) {
             col.push(t);
         }

@@ -63,6 +63,9 @@ impl Delimiter {
         if declared_comma {
             return Delimiter::Comma;
         }
+        if !line.contains(',') {
+            return Delimiter::Space;
+        }
         let bytes = line.as_bytes();
         let mut quote = None;
         let mut commas = 0;
@@ -117,8 +120,9 @@ fn split_on_space(line: &str, offset: usize, out: &mut Vec<Token>) {
             out.push(quoted(&line[start..end], offset + start));
             i = end + 1;
         } else {
-            let end = line[i..]
-                .find([' ', '\t', '"', '\''])
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\''))
                 .map_or(line.len(), |e| i + e);
             word(&line[i..end], offset + i, out);
             i = end;

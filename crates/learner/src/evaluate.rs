@@ -131,8 +131,9 @@ impl Baseline {
         }
     }
 
-    /// Its Rpp for each item (NaN where the approximation refuses the interface).
-    pub fn predict(self, items: &[InterfaceItem]) -> Vec<f64> {
+    /// Its Rpp for each item; `None` outside the approximation's domain (at 90 degrees, or past
+    /// the critical angle: see `zoepnet_physics::approx`).
+    pub fn predict(self, items: &[InterfaceItem]) -> Vec<Option<f64>> {
         items
             .iter()
             .map(|item| {
@@ -145,23 +146,40 @@ impl Baseline {
                         zoepnet_physics::ShueyTerms::Three,
                     ),
                 };
-                r.unwrap_or(f64::NAN)
+                r.ok()
             })
             .collect()
     }
+
+    /// Its predictions on the `items` inside its domain, those items, and how many were outside.
+    fn within_domain(self, items: &[InterfaceItem]) -> (Vec<f64>, Vec<InterfaceItem>, usize) {
+        let (mut predicted, mut kept) = (Vec::new(), Vec::new());
+        for (p, item) in self.predict(items).into_iter().zip(items) {
+            if let Some(p) = p {
+                predicted.push(p);
+                kept.push(*item);
+            }
+        }
+        let outside = items.len() - kept.len();
+        (predicted, kept, outside)
+    }
 }
 
-/// A baseline's errors on the sets a run is judged on.
+/// A baseline's errors on the sets a run is judged on, over the rows inside its domain (below 90
+/// degrees and the critical angle); rows outside are counted, not scored.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaselineScores {
     /// Which approximation.
     pub method: Baseline,
-    /// MSE on the validation interfaces.
-    pub val_mse: f64,
-    /// MSE on the "new rocks" interfaces.
-    pub blind_mse: f64,
+    /// MSE on the validation interfaces (None when every one is outside the domain).
+    pub val_mse: Option<f64>,
+    /// MSE on the "new rocks" interfaces (None when every one is outside the domain).
+    pub blind_mse: Option<f64>,
     /// The largest |approximation − exact| over the "new angles" sweeps (None without sweeps).
     pub avo_max_abs_error: Option<f64>,
+    /// Rows of the validation, "new rocks" and "new angles" sets outside the domain.
+    #[serde(default)]
+    pub outside_domain: usize,
 }
 
 /// Each baseline's scores on the validation, "new rocks" and "new angles" sets.
@@ -173,15 +191,30 @@ pub fn baselines(
     Baseline::ALL
         .into_iter()
         .map(|method| {
-            let avo = sweeps
-                .iter()
-                .map(|s| max_abs_error(&method.predict(&s.items), &s.items))
-                .collect::<Result<Vec<f64>, _>>()?;
+            let mut outside_domain = 0;
+            let mut on = |items: &[InterfaceItem], figure: fn(&[f64], &[InterfaceItem]) -> Result<f64, EvaluateError>| {
+                let (predicted, kept, outside) = method.within_domain(items);
+                outside_domain += outside;
+                if kept.is_empty() {
+                    Ok(None)
+                } else {
+                    figure(&predicted, &kept).map(Some)
+                }
+            };
+            let val_mse = on(validation, mse)?;
+            let blind_mse = on(blind_rocks, mse)?;
+            let mut avo = None::<f64>;
+            for sweep in sweeps {
+                if let Some(e) = on(&sweep.items, max_abs_error)? {
+                    avo = Some(avo.map_or(e, |a| a.max(e)));
+                }
+            }
             Ok(BaselineScores {
                 method,
-                val_mse: mse(&method.predict(validation), validation)?,
-                blind_mse: mse(&method.predict(blind_rocks), blind_rocks)?,
-                avo_max_abs_error: avo.into_iter().reduce(f64::max),
+                val_mse,
+                blind_mse,
+                avo_max_abs_error: avo,
+                outside_domain,
             })
         })
         .collect()
@@ -259,7 +292,7 @@ mod tests {
         ]);
         let item = InterfaceItem::labelled(&interface, 10.0).unwrap();
         for b in Baseline::ALL {
-            let p = b.predict(&[item])[0];
+            let p = b.predict(&[item])[0].expect("inside the domain");
             assert!((p - item.rpp).abs() < 1e-3, "{b:?}: {p} vs {}", item.rpp);
             assert!(
                 p != item.rpp,
@@ -268,8 +301,32 @@ mod tests {
         }
         let scores = baselines(&[item], &[item], &[]).unwrap();
         assert_eq!(scores.len(), 2);
-        assert!(scores[0].val_mse < 1e-6 && scores[0].val_mse > 0.0);
+        let val_mse = scores[0].val_mse.unwrap();
+        assert!(val_mse < 1e-6 && val_mse > 0.0);
         assert_eq!(scores[0].avo_max_abs_error, None);
+        assert_eq!(scores[0].outside_domain, 0);
+    }
+
+    #[test]
+    fn rows_outside_a_baselines_domain_are_counted_not_scored() {
+        // Slow over fast: the critical angle is asin(3000 / 4000) = 48.6 degrees. At 60 degrees
+        // neither approximation has a value; the row is left out and counted.
+        let interface = zoepnet_physics::Interface::from_properties([
+            3000.0, 1500.0, 2400.0, 4000.0, 2000.0, 2500.0,
+        ]);
+        let inside = InterfaceItem::labelled(&interface, 20.0).unwrap();
+        let outside = InterfaceItem::labelled(&interface, 60.0).unwrap();
+        for b in Baseline::ALL {
+            assert_eq!(b.predict(&[outside]), [None], "{b:?}");
+        }
+        let scores = baselines(&[inside, outside], &[outside], &[]).unwrap();
+        for s in &scores {
+            assert_eq!(s.outside_domain, 2, "{s:?}");
+            assert_eq!(s.blind_mse, None, "{s:?}");
+        }
+        let (predicted, kept, _) = Baseline::AkiRichards.within_domain(&[inside, outside]);
+        assert_eq!(kept, [inside]);
+        assert_eq!(scores[0].val_mse, Some((predicted[0] - inside.rpp).powi(2)));
     }
 }
 

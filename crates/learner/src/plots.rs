@@ -214,6 +214,14 @@ fn avo_panel(
     let angles: Vec<f64> = sweep.items.iter().map(InterfaceItem::theta).collect();
     let along =
         |values: Vec<f64>| -> Vec<(f64, f64)> { angles.iter().copied().zip(values).collect() };
+    // An approximation's curve stops where its domain ends (the critical angle).
+    let within = |values: Vec<Option<f64>>| -> Vec<(f64, f64)> {
+        angles
+            .iter()
+            .zip(values)
+            .filter_map(|(&t, v)| Some((t, v?)))
+            .collect()
+    };
     Ok(Panel::new(
         format!("New angles: blind interface {}", sweep.interface),
         "incidence angle (degrees)",
@@ -234,13 +242,13 @@ fn avo_panel(
     ))
     .with(Series::new(
         "Aki-Richards",
-        along(Baseline::AkiRichards.predict(&sweep.items)),
+        within(Baseline::AkiRichards.predict(&sweep.items)),
         Style::Dashed,
         2,
     ))
     .with(Series::new(
         "Shuey (3 terms)",
-        along(Baseline::Shuey.predict(&sweep.items)),
+        within(Baseline::Shuey.predict(&sweep.items)),
         Style::Dashed,
         3,
     )))

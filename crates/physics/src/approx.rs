@@ -3,29 +3,93 @@
 //! Both use the layer averages α = (α1 + α2)/2, β = (β1 + β2)/2, ρ = (ρ1 + ρ2)/2 and the contrasts
 //! Δα = α2 − α1, Δβ = β2 − β1, Δρ = ρ2 − ρ1 (velocities in m/s, densities in kg/m3, angles in
 //! degrees at the API). They are real, and meant for small contrasts and angles well below the
-//! critical angle; past it the transmission angle is taken as 90 degrees, where they mean little.
+//! critical angle.
+//!
+//! # Domain
+//!
+//! Both are linearisations of the exact solution in the contrasts, about a mean angle that is
+//! real and away from 90 degrees (Aki & Richards 1980, eq. 5.44 and the text that derives it,
+//! assume small Δα/α, Δβ/β, Δρ/ρ and angles not near grazing; Shuey 1985 rewrites the same
+//! expression in powers of sin θ, and the two-term form is commonly used only up to about 30
+//! degrees, Castagna 1993). Outside that
+//! they are not merely inaccurate but meaningless, so each refuses, with
+//! [`PhysicsError::OutsideDomain`]:
+//!
+//! - θ ≥ 90 degrees (grazing incidence): cos θ̄ → 0 in Aki-Richards and tan θ → ∞ in Shuey's
+//!   third term, so the formulas return ever larger numbers (about 4e30 at 90 in floating
+//!   point) where the exact coefficient is −1;
+//! - past the critical angle, sin θ · α2/α1 ≥ 1 when α2 > α1: there is no real transmission
+//!   angle θ2 for Aki-Richards' mean angle θ̄ = (θ1 + θ2)/2, the transmitted P wave is
+//!   evanescent, and the exact coefficient is complex with |R| near 1, which no real linear
+//!   term reproduces. Shuey's formula has no θ2 and stays finite there, but it is the same
+//!   linearisation with θ̄ replaced by θ (Shuey 1985), so it is refused there too,
+//!   for both [`ShueyTerms`]: one domain for both approximations.
+//!
+//! Use the exact [`crate::zoeppritz`] solution there; it holds from 0 to 90 degrees. Where
+//! only S waves pass their critical angle (β1 or β2 > α1, rare) both stay defined: they use
+//! only β²p², never an S-wave angle.
+//!
+//! # Fluid layers
+//!
+//! A fluid layer (Vs = 0) is accepted: the terms in β are written as β Δβ p² and β Δβ/α²
+//! (not β² Δβ/β) so that they are finite, and zero when both layers are fluids, where both
+//! approximations reduce to the acoustic ½ Δρ/ρ + Δα/(2α cos²θ̄) (Aki-Richards) or
+//! R0 + ½ Δα/α tan²θ (Shuey). Mathematically that is sound, but a fluid-solid contrast in Vs
+//! is never small (Δβ/β = ±2), so at a water bottom they are rough; the exact solution handles
+//! fluid layers exactly.
 
 use crate::error::PhysicsError;
 use crate::medium::Interface;
 use crate::zoeppritz::map_many;
 
+/// The relative contrasts Δα/α, Δρ/ρ, and β Δβ, the one S-wave term both formulas need,
+/// written so that it is finite (0) when both layers are fluids.
 struct Contrasts {
     dvp: f64,
-    dvs: f64,
     drho: f64,
+    vs_dvs: f64,
 }
 
-fn contrasts(i: &Interface) -> (Contrasts, f64, f64, f64) {
+fn contrasts(i: &Interface) -> (Contrasts, f64, f64) {
     let (m1, m2) = (i.upper, i.lower);
     let vp = 0.5 * (m1.vp + m2.vp);
     let vs = 0.5 * (m1.vs + m2.vs);
     let rho = 0.5 * (m1.rho + m2.rho);
     let c = Contrasts {
         dvp: (m2.vp - m1.vp) / vp,
-        dvs: (m2.vs - m1.vs) / vs,
         drho: (m2.rho - m1.rho) / rho,
+        vs_dvs: vs * (m2.vs - m1.vs),
     };
-    (c, vp, vs, rho)
+    (c, vp, vs)
+}
+
+/// Checks the inputs and that `theta_deg` is inside the approximations' domain (module
+/// documentation, "Domain"): below 90 degrees and, where Vp2 > Vp1, below the critical angle.
+fn check_domain(
+    method: &'static str,
+    interface: &Interface,
+    theta_deg: f64,
+) -> Result<(), PhysicsError> {
+    interface.check(theta_deg)?;
+    if theta_deg >= 90.0 {
+        return Err(PhysicsError::OutsideDomain {
+            method,
+            theta: theta_deg,
+            limit: 90.0,
+            reason: "grazing incidence, where the linearisation diverges (the exact value is -1 for any contrast)",
+        });
+    }
+    let ratio = interface.lower.vp / interface.upper.vp;
+    if ratio > 1.0 && theta_deg.to_radians().sin() * ratio >= 1.0 {
+        return Err(PhysicsError::OutsideDomain {
+            method,
+            theta: theta_deg,
+            limit: ratio.recip().asin().to_degrees(),
+            reason: "past the critical angle (sin theta * Vp2/Vp1 >= 1), where the transmitted \
+                     P wave is evanescent and the exact coefficient complex",
+        });
+    }
+    Ok(())
 }
 
 /// Aki-Richards, three terms:
@@ -37,15 +101,20 @@ fn contrasts(i: &Interface) -> (Contrasts, f64, f64, f64) {
 /// with θ̄ = (θ1 + θ2)/2 the mean of the incidence and transmission angles
 /// (sin θ2 = α2 sin θ1 / α1). Aki & Richards 1980, *Quantitative Seismology*, eq. 5.44, in the
 /// form of Avseth, Mukerji & Mavko 2005, *Quantitative Seismic Interpretation*, section 4.3. At
-/// normal incidence it gives ½ (Δα/α + Δρ/ρ), the linearisation of (Z2 − Z1)/(Z2 + Z1).
+/// normal incidence it gives ½ (Δα/α + Δρ/ρ), the linearisation of (Z2 − Z1)/(Z2 + Z1). The
+/// last term is evaluated as 4 p² β Δβ, so a fluid layer (β = 0) is accepted.
+///
+/// Defined for 0 ≤ θ1 < 90 degrees and, where α2 > α1, below the critical angle asin(α1/α2);
+/// elsewhere [`PhysicsError::OutsideDomain`] (module documentation, "Domain").
 pub fn aki_richards(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
-    interface.check(theta_deg)?;
-    let (c, _vp, vs, _rho) = contrasts(interface);
+    check_domain("Aki-Richards", interface, theta_deg)?;
+    let (c, _vp, vs) = contrasts(interface);
     let t1 = theta_deg.to_radians();
-    let sin_t2 = (interface.lower.vp / interface.upper.vp * t1.sin()).min(1.0);
+    let sin_t2 = interface.lower.vp / interface.upper.vp * t1.sin();
     let mean = 0.5 * (t1 + sin_t2.asin());
-    let k = (vs / interface.upper.vp * t1.sin()).powi(2); // β²p²
-    Ok(0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * k * c.dvs)
+    let p2 = (t1.sin() / interface.upper.vp).powi(2);
+    let k = vs * vs * p2; // β²p²
+    Ok(0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs)
 }
 
 /// How many of Shuey's terms to keep.
@@ -68,17 +137,23 @@ pub enum ShueyTerms {
 ///
 /// with θ the incidence angle; [`ShueyTerms::Two`] drops the F term. Shuey 1985, "A
 /// simplification of the Zoeppritz equations", *Geophysics* 50(4), 609-614, in the notation of
-/// Castagna 1993 (*Offset-Dependent Reflectivity*, SEG, ch. 1).
+/// Castagna 1993 (*Offset-Dependent Reflectivity*, SEG, ch. 1). The S-wave term of G is
+/// evaluated as 4 β Δβ / α², so a fluid layer (β = 0) is accepted.
+///
+/// Defined for 0 ≤ θ < 90 degrees (tan²θ diverges at 90) and, where α2 > α1, below the critical
+/// angle asin(α1/α2), for both [`ShueyTerms`]; elsewhere [`PhysicsError::OutsideDomain`]. Past
+/// the critical angle the formula stays finite but means nothing: it is the Aki-Richards
+/// linearisation with the mean angle θ̄ replaced by θ (module documentation, "Domain").
 pub fn shuey(
     interface: &Interface,
     theta_deg: f64,
     terms: ShueyTerms,
 ) -> Result<f64, PhysicsError> {
-    interface.check(theta_deg)?;
-    let (c, vp, vs, _rho) = contrasts(interface);
+    check_domain("Shuey", interface, theta_deg)?;
+    let (c, vp, vs) = contrasts(interface);
     let t = theta_deg.to_radians();
     let r0 = 0.5 * (c.dvp + c.drho);
-    let g = 0.5 * c.dvp - 2.0 * (vs / vp).powi(2) * (c.drho + 2.0 * c.dvs);
+    let g = 0.5 * c.dvp - 2.0 * (vs / vp).powi(2) * c.drho - 4.0 * c.vs_dvs / (vp * vp);
     let sin2 = t.sin().powi(2);
     let curvature = match terms {
         ShueyTerms::Two => 0.0,

@@ -11,14 +11,13 @@ pub enum PhysicsError {
         /// Its value.
         value: f64,
     },
-    /// A fluid layer (Vs = 0): the solid-solid Zoeppritz equations do not apply.
-    #[error(
-        "{name} = 0: a fluid layer; the solid-solid Zoeppritz equations used here need Vs > 0 in \
-         both layers"
-    )]
-    Fluid {
-        /// Which S-wave velocity is zero.
+    /// An S-wave velocity that is neither zero (a fluid layer) nor a positive, finite number.
+    #[error("{name} must be 0 (a fluid layer) or a positive, finite number, found {value}")]
+    ShearVelocity {
+        /// Which S-wave velocity (vs1, vs2).
         name: &'static str,
+        /// Its value.
+        value: f64,
     },
     /// An incidence angle outside [0, 90] degrees.
     #[error("the incidence angle must be within [0, 90] degrees, found {0}")]
@@ -28,6 +27,23 @@ pub enum PhysicsError {
     Singular {
         /// The incidence angle, degrees.
         theta: f64,
+    },
+    /// An approximation asked for outside the range of angles where it has a meaning (grazing
+    /// incidence, or past the critical angle): see [`crate::approx`] for each one's domain.
+    #[error(
+        "{method} is not defined at {theta} degrees: {reason} (it holds below {limit:.2} degrees \
+         here; the exact Zoeppritz solution holds up to 90)"
+    )]
+    OutsideDomain {
+        /// The approximation ("Aki-Richards", "Shuey").
+        method: &'static str,
+        /// The incidence angle asked for, degrees.
+        theta: f64,
+        /// The angle, degrees, below which the approximation holds for this interface: 90, or
+        /// the critical angle asin(Vp1/Vp2).
+        limit: f64,
+        /// Why, in words.
+        reason: &'static str,
     },
     /// One element of a slice failed.
     #[error("interface {index}: {source}")]

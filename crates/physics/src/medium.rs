@@ -19,15 +19,23 @@ impl Elastic {
         Self { vp, vs, rho }
     }
 
-    /// Checks that each property is a positive, finite number (`which` is 1 or 2, for messages).
+    /// Whether this is a fluid (an acoustic medium): no shear strength, Vs = 0.
+    pub fn is_fluid(&self) -> bool {
+        self.vs == 0.0
+    }
+
+    /// Checks that Vp and density are positive, finite numbers and Vs is 0 (a fluid) or one
+    /// (`which` is 1 or 2, for messages).
     pub(crate) fn check(&self, which: usize) -> Result<(), PhysicsError> {
         let names = [["vp1", "vs1", "rho1"], ["vp2", "vs2", "rho2"]][which - 1];
         for (name, value) in names.into_iter().zip([self.vp, self.vs, self.rho]) {
-            if value == 0.0 && name.starts_with("vs") {
-                return Err(PhysicsError::Fluid { name });
-            }
-            if !(value.is_finite() && value > 0.0) {
-                return Err(PhysicsError::NotPositive { name, value });
+            let shear = name.starts_with("vs");
+            if !(value.is_finite() && (value > 0.0 || (shear && value == 0.0))) {
+                return Err(if shear {
+                    PhysicsError::ShearVelocity { name, value }
+                } else {
+                    PhysicsError::NotPositive { name, value }
+                });
             }
         }
         Ok(())

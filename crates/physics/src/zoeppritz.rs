@@ -33,10 +33,54 @@
 //! (`zoeppritz_rpp`, which the 2018 tutorial used) take the other branch of `arcsin` and return
 //! the complex conjugate: the same real part, the opposite imaginary part.
 //!
+//! # Fluid layers
+//!
+//! A fluid (Vs = 0: water, brine, gas-filled sediment treated as a fluid) carries no shear
+//! wave and no shear stress, and may slip along the interface. Of the four boundary conditions
+//! of the solid-solid problem (continuity of horizontal and vertical displacement, of shear and
+//! of normal traction; Aki & Richards 1980, eq. 5.38 to 5.39 and section 5.2) the continuity of
+//! horizontal displacement is dropped, the shear traction must vanish on the solid side, and
+//! the fluid's S wave is absent: the same rows, written in the same conventions, make a 3x3
+//! system (one fluid side) or a 2x2 one (both fluid), solved here by Cramer's rule. With
+//! Z = ρα the P impedances (kg/m3 · m/s), c1 = cos θ1, c2 = cos i2, and for the solid side
+//! s = pβ, k = cos j = √(1 − s²), ψ = 1 − 2s² (= cos 2j):
+//!
+//! ```text
+//! fluid over solid (a water bottom), Rps = 0:
+//!   W2  = Z2 ψ2² + 4 ρ2 β2 s2² c2 k2,           D = c1 W2 + Z1 c2
+//!   Rpp = (c1 W2 − Z1 c2) / D
+//!   Tpp = 2 Z1 ψ2 c1 / D
+//!   Tps = −4 Z1 s2 c1 c2 / D
+//!
+//! solid over fluid, Tps = 0:
+//!   W1  = Z1 ψ1² + 4 ρ1 β1 s1² c1 k1,           D = c1 Z2 + c2 W1
+//!   Rpp = (c1 Z2 − c2 (Z1 ψ1² − 4 ρ1 β1 s1² c1 k1)) / D
+//!   Rps = 4 Z1 s1 ψ1 c1 c2 / D
+//!   Tpp = 2 Z1 ψ1 c1 / D
+//!
+//! fluid over fluid (β1 = β2 = 0, so s = 0, ψ = 1: either form), Rps = Tps = 0:
+//!   Rpp = (Z2 c1 − Z1 c2) / (Z2 c1 + Z1 c2) = (ρ2α2 cos θ1 − ρ1α1 cos i2) / (ρ2α2 cos θ1 + ρ1α1 cos i2)
+//!   Tpp = 2 Z1 c1 / (Z2 c1 + Z1 c2)
+//! ```
+//!
+//! The fluid-over-solid Rpp is Brekhovskikh's (*Waves in Layered Media*, 2nd ed., 1980, ch. 1,
+//! reflection from a liquid-solid boundary; also Brekhovskikh & Lysanov, *Fundamentals of Ocean
+//! Acoustics*, ch. 2): R = (Zl cos²2j2 + Zt sin²2j2 − Z)/(Zl cos²2j2 + Zt sin²2j2 + Z) with the
+//! angle impedances Z = ρ1α1/cos θ1, Zl = ρ2α2/cos i2, Zt = ρ2β2/cos j2, multiplied through by
+//! cos θ1 cos i2 so that no cosine is left in a denominator (they vanish at critical angles).
+//! The fluid-fluid one is Rayleigh's. At normal incidence all three give (Z2 − Z1)/(Z2 + Z1) and
+//! Tpp = 2 Z1/(Z1 + Z2), as the solid-solid equations do; at 90 degrees Rpp = −1.
+//!
+//! Past a critical angle the cosines are complex, on the same branch as above. The coefficients
+//! are the limits of the solid-solid ones as the fluid's Vs → 0, with one exception: the
+//! displacement amplitude of the near-fluid layer's own S wave tends to a finite value while
+//! the energy it carries, ρ β cos j |R|², vanishes with β; a fluid has no such wave, and
+//! [`Scattering`] gives it as 0.
+//!
 //! # Valid range
 //!
-//! θ1 from 0 to 90 degrees; all velocities and densities positive (a fluid layer, Vs = 0, is
-//! refused: the equations need a shear modulus on both sides).
+//! θ1 from 0 to 90 degrees; Vp and density positive; Vs positive, or 0 for a fluid layer (a
+//! negative or non-finite Vs is an error).
 
 use std::ops::{Add, Div, Mul, Sub};
 
@@ -99,6 +143,8 @@ trait Field:
     + Mul<Output = Self>
     + Div<Output = Self>
     + Mul<f64, Output = Self>
+    + Div<f64, Output = Self>
+    + Into<Complex64>
 {
 }
 impl Field for f64 {}
@@ -132,8 +178,67 @@ fn coefficients<T: Field>(interface: &Interface, p: f64, qi1: T, qi2: T, qj1: T,
     [rpp, rps, tpp, tps]
 }
 
-/// All four coefficients for a P wave incident at `theta_deg` degrees (0 to 90) on `interface`.
-/// See the module documentation for the equations and conventions.
+/// The coefficients (Rpp, Rps, Tpp, Tps) of a fluid over a solid or a fluid (Rps = 0), from
+/// the cosines c1 = cos θ1, c2 = cos i2 and k2 = cos j2; module documentation, "Fluid layers".
+fn fluid_over<T: Field>(interface: &Interface, p: f64, c1: T, c2: T, k2: T) -> [T; 4] {
+    let Interface {
+        upper: m1,
+        lower: m2,
+    } = *interface;
+    let (z1, z2) = (m1.rho * m1.vp, m2.rho * m2.vp);
+    let s2 = p * m2.vs;
+    let psi2 = 1.0 - 2.0 * s2 * s2;
+    let w2 = T::from(z2 * psi2 * psi2) + c2 * k2 * (4.0 * m2.rho * m2.vs * s2 * s2);
+    let det = c1 * w2 + c2 * z1;
+    let rpp = (c1 * w2 - c2 * z1) / det;
+    let tpp = c1 * (2.0 * z1 * psi2) / det;
+    let tps = if m2.is_fluid() {
+        T::from(0.0)
+    } else {
+        c1 * c2 * (-4.0 * z1 * s2) / det
+    };
+    [rpp, T::from(0.0), tpp, tps]
+}
+
+/// The coefficients (Rpp, Rps, Tpp, Tps) of a solid over a fluid (Tps = 0), from the cosines
+/// c1 = cos θ1, c2 = cos i2 and k1 = cos j1; module documentation, "Fluid layers".
+fn solid_over_fluid<T: Field>(interface: &Interface, p: f64, c1: T, c2: T, k1: T) -> [T; 4] {
+    let Interface {
+        upper: m1,
+        lower: m2,
+    } = *interface;
+    let (z1, z2) = (m1.rho * m1.vp, m2.rho * m2.vp);
+    let s1 = p * m1.vs;
+    let psi1 = 1.0 - 2.0 * s1 * s1;
+    let shear = c1 * k1 * (4.0 * m1.rho * m1.vs * s1 * s1);
+    let det = c1 * z2 + c2 * (shear + T::from(z1 * psi1 * psi1));
+    let rpp = (c1 * z2 - c2 * (T::from(z1 * psi1 * psi1) - shear)) / det;
+    let rps = c1 * c2 * (4.0 * z1 * s1 * psi1) / det;
+    let tpp = c1 * (2.0 * z1 * psi1) / det;
+    [rpp, rps, tpp, T::from(0.0)]
+}
+
+/// The four coefficients of `interface` for the ray parameter `p` (s/m) and c1 = cos θ1, with
+/// `cos(v)` the cosine √(1 − p²v²) of a wave of speed v: solid-solid, or a fluid on either side.
+fn solve<T: Field>(interface: &Interface, p: f64, c1: T, cos: impl Fn(f64) -> T) -> [Complex64; 4] {
+    let Interface {
+        upper: m1,
+        lower: m2,
+    } = *interface;
+    let coefficients = if m1.is_fluid() {
+        fluid_over(interface, p, c1, cos(m2.vp), cos(m2.vs))
+    } else if m2.is_fluid() {
+        solid_over_fluid(interface, p, c1, cos(m2.vp), cos(m1.vs))
+    } else {
+        let q = |v: f64| cos(v) / v;
+        coefficients(interface, p, c1 / m1.vp, q(m2.vp), q(m1.vs), q(m2.vs))
+    };
+    coefficients.map(Into::into)
+}
+
+/// All four coefficients for a P wave incident at `theta_deg` degrees (0 to 90) on `interface`,
+/// either layer possibly a fluid (Vs = 0). See the module documentation for the equations and
+/// conventions; a wave a fluid cannot carry (its S wave) has coefficient 0.
 pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, PhysicsError> {
     interface.check(theta_deg)?;
     let Interface {
@@ -152,17 +257,15 @@ pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, P
     }
     let theta = theta_deg.to_radians();
     let p = theta.sin() / m1.vp;
-    let qi1 = theta.cos() / m1.vp;
     let fastest = m2.vp.max(m1.vs).max(m2.vs);
     let [rpp, rps, tpp, tps] = if p * fastest <= 1.0 {
         // Below every critical angle: real arithmetic.
-        let q = |v: f64| (1.0 - p * p * v * v).sqrt() / v;
-        coefficients::<f64>(interface, p, qi1, q(m2.vp), q(m1.vs), q(m2.vs))
-            .map(|x| Complex64::new(x, 0.0))
+        solve::<f64>(interface, p, theta.cos(), |v| (1.0 - p * p * v * v).sqrt())
     } else {
         // cos = √(1 − p²v²), principal root: +i√(p²v² − 1) past the critical angle.
-        let q = |v: f64| Complex64::new(1.0 - p * p * v * v, 0.0).sqrt() / v;
-        coefficients::<Complex64>(interface, p, qi1.into(), q(m2.vp), q(m1.vs), q(m2.vs))
+        solve::<Complex64>(interface, p, theta.cos().into(), |v| {
+            Complex64::new(1.0 - p * p * v * v, 0.0).sqrt()
+        })
     };
     if ![rpp, rps, tpp, tps]
         .iter()

@@ -226,8 +226,15 @@ fn never_nan_from_0_to_90_degrees() {
 
 #[test]
 fn bad_inputs_are_named_errors() {
-    let fluid = Interface::new(Elastic::new(1500.0, 0.0, 1000.0), SHALE_SAND.lower);
-    assert_eq!(rpp(&fluid, 10.0), Err(PhysicsError::Fluid { name: "vs1" }));
+    // Vs = 0 is a fluid layer (tests/fluid.rs); a negative Vs is an error.
+    let fluid = Interface::new(Elastic::new(1500.0, -1.0, 1000.0), SHALE_SAND.lower);
+    assert_eq!(
+        rpp(&fluid, 10.0),
+        Err(PhysicsError::ShearVelocity {
+            name: "vs1",
+            value: -1.0
+        })
+    );
     let negative = Interface::new(SHALE_SAND.upper, Elastic::new(-4050.0, 2526.0, 2210.0));
     assert_eq!(
         rpp(&negative, 10.0),
@@ -246,7 +253,7 @@ fn bad_inputs_are_named_errors() {
     let err = rpp_many(&[SHALE_SAND, fluid], &[10.0, 10.0]).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "interface 1: vs1 = 0: a fluid layer; the solid-solid Zoeppritz equations used here need Vs > 0 in both layers"
+        "interface 1: vs1 must be 0 (a fluid layer) or a positive, finite number, found -1"
     );
     assert!(matches!(
         rpp_many(&[SHALE_SAND], &[1.0, 2.0]),

@@ -1,21 +1,32 @@
 //! `zoepnet reflectivity`: P-P reflection coefficients for the rows of a CSV file.
+//!
+//! A row the physics refuses (a negative velocity, an angle outside [0, 90]) is an error naming
+//! its line, and nothing is written. So, by default, is a row outside an approximation's domain
+//! (90 degrees, or past the critical angle: `zoepnet_physics::approx`, "Domain"); with
+//! `--outside-domain empty` such a row is written with an empty `rpp` and the reason in an
+//! added `outside_domain` column, so that a whole angle sweep stays one usable table.
 
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use zoepnet_physics::{Interface, ShueyTerms, aki_richards, rpp, shuey};
+use zoepnet_physics::{Interface, PhysicsError, ShueyTerms, aki_richards, rpp, shuey};
 
 use super::table::{read_rows, write_rows};
 
 #[derive(Debug, Args)]
 pub struct ReflectivityArgs {
     /// Input CSV with a header row naming vp1,vs1,rho1,vp2,vs2,rho2 (m/s, kg/m3) and theta
-    /// (degrees, 0 to 90), in any order, among any other columns.
+    /// (degrees, 0 to 90), in any order, among any other columns. Vs = 0 is a fluid layer.
     #[arg(long, value_name = "IN.csv")]
     input: PathBuf,
     /// How to compute the coefficient.
     #[arg(long, value_enum, default_value_t = Method::Exact)]
     method: Method,
+    /// What to do with a row outside the approximation's domain (theta >= 90, or past the
+    /// critical angle asin(vp1/vp2)): stop with an error naming its line, or write it with an
+    /// empty rpp and the reason in an added `outside_domain` column (empty on other rows).
+    #[arg(long, value_enum, default_value_t = OutsideDomain::Error)]
+    outside_domain: OutsideDomain,
     /// Write here instead of stdout (written whole, or not at all).
     #[arg(long, value_name = "OUT.csv")]
     output: Option<PathBuf>,
@@ -24,22 +35,32 @@ pub struct ReflectivityArgs {
 /// A way to compute Rpp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Method {
-    /// Exact Zoeppritz (Aki & Richards 1980): adds `rpp` (real part) and `rpp_imag`.
+    /// Exact Zoeppritz (Aki & Richards 1980), fluid layers included: adds `rpp` (real part) and
+    /// `rpp_imag`.
     Exact,
-    /// Aki-Richards three-term approximation.
+    /// Aki-Richards three-term approximation (below 90 degrees and the critical angle).
     AkiRichards,
-    /// Shuey's three-term approximation.
+    /// Shuey's three-term approximation (below 90 degrees and the critical angle).
     Shuey,
-    /// Shuey's two-term approximation (intercept and gradient).
+    /// Shuey's two-term approximation (intercept and gradient; same domain).
     Shuey2,
 }
 
+/// What to do with a row outside an approximation's domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutsideDomain {
+    /// Stop with an error naming each such row's line; write nothing.
+    Error,
+    /// Write the row with an empty `rpp` and the reason in an `outside_domain` column.
+    Empty,
+}
+
+/// A row's result: the coefficient (real and imaginary parts), or why the approximation does
+/// not apply to it.
+type Outcome = Result<(f64, f64), String>;
+
 impl Method {
-    fn compute(
-        self,
-        interface: &Interface,
-        theta: f64,
-    ) -> Result<(f64, f64), zoepnet_physics::PhysicsError> {
+    fn compute(self, interface: &Interface, theta: f64) -> Result<(f64, f64), PhysicsError> {
         Ok(match self {
             Method::Exact => {
                 let r = rpp(interface, theta)?;
@@ -52,28 +73,56 @@ impl Method {
     }
 }
 
+/// The short reason written in the `outside_domain` column.
+fn domain_note(error: &PhysicsError) -> Option<String> {
+    match error {
+        PhysicsError::OutsideDomain { limit, .. } if *limit >= 90.0 => {
+            Some("grazing incidence (theta >= 90)".to_owned())
+        }
+        PhysicsError::OutsideDomain { limit, .. } => {
+            Some(format!("past the critical angle ({limit:.4} degrees)"))
+        }
+        _ => None,
+    }
+}
+
 pub fn run(args: &ReflectivityArgs) -> anyhow::Result<()> {
-    let (headers, rows) = read_rows(&args.input, |v| {
+    let tolerate = args.outside_domain == OutsideDomain::Empty;
+    let (headers, rows) = read_rows(&args.input, |v| -> Result<Outcome, String> {
         let interface = Interface::from_properties([v[0], v[1], v[2], v[3], v[4], v[5]]);
-        args.method
-            .compute(&interface, v[6])
-            .map_err(|e| e.to_string())
+        match args.method.compute(&interface, v[6]) {
+            Ok(r) => Ok(Ok(r)),
+            Err(e) => match domain_note(&e) {
+                Some(note) if tolerate => Ok(Err(note)),
+                Some(_) => Err(format!(
+                    "{e}; --outside-domain empty writes such rows with an empty rpp"
+                )),
+                None => Err(e.to_string()),
+            },
+        }
     })?;
     let exact = args.method == Method::Exact;
-    let added: &[&str] = if exact {
-        &["rpp", "rpp_imag"]
-    } else {
-        &["rpp"]
-    };
+    let mut added = vec!["rpp"];
+    if exact {
+        added.push("rpp_imag");
+    }
+    if tolerate {
+        added.push("outside_domain");
+    }
     let rows: Vec<_> = rows
         .into_iter()
-        .map(|(record, (re, im))| {
-            let mut extra = vec![format!("{re}")];
-            if exact {
-                extra.push(format!("{im}"));
+        .map(|(record, outcome)| {
+            let (mut extra, note) = match outcome {
+                Ok((re, im)) if exact => (vec![format!("{re}"), format!("{im}")], String::new()),
+                Ok((re, _)) => (vec![format!("{re}")], String::new()),
+                // Empty rpp (and rpp_imag): no value, the reason in `outside_domain`.
+                Err(note) => (vec![String::new(); added.len() - 1], note),
+            };
+            if tolerate {
+                extra.push(note);
             }
             (record, extra)
         })
         .collect();
-    write_rows(&headers, added, &rows, args.output.as_deref())
+    write_rows(&headers, &added, &rows, args.output.as_deref())
 }

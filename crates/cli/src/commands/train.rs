@@ -93,14 +93,20 @@ fn print_summary(out: &Path, summary: &Summary) {
         println!("new angles: max |error| {err:.4e} over {lo}-{hi} degrees");
     }
     for b in &summary.baselines {
+        let figure =
+            |v: Option<f64>| v.map_or("none (outside its domain)".into(), |v| format!("{v:.4e}"));
         println!(
-            "baseline {}: val MSE {:.4e}, blind MSE {:.4e}{}",
+            "baseline {}: val MSE {}, blind MSE {}{}{}",
             b.method.name(),
-            b.val_mse,
-            b.blind_mse,
+            figure(b.val_mse),
+            figure(b.blind_mse),
             b.avo_max_abs_error
                 .map(|e| format!(", new angles max |error| {e:.4e}"))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            match b.outside_domain {
+                0 => String::new(),
+                n => format!(" ({n} rows past its critical angle or at 90 degrees left out)"),
+            }
         );
     }
     println!("trained in {:.2} s", summary.train_seconds);

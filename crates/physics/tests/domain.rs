@@ -1,0 +1,94 @@
+//! The approximations' domain: below 90 degrees and below the critical angle (the rows of
+//! ../shared/bugreports/grazing_90.csv), and the exact solution at grazing incidence.
+
+use zoepnet_physics::{
+    Complex64, Elastic, Interface, PhysicsError, ShueyTerms, aki_richards, rpp, shuey,
+};
+
+const SLOW_TO_FAST: Interface = Interface::new(
+    Elastic::new(2000.0, 1000.0, 2000.0),
+    Elastic::new(4000.0, 2500.0, 2500.0),
+);
+const FAST_TO_SLOW: Interface = Interface::new(
+    Elastic::new(3500.0, 2000.0, 2450.0),
+    Elastic::new(2800.0, 1400.0, 2300.0),
+);
+const SHALE_SAND: Interface = Interface::new(
+    Elastic::new(2743.0, 1394.0, 2380.0),
+    Elastic::new(2835.0, 1496.0, 2270.0),
+);
+
+fn approximations(interface: &Interface, theta: f64) -> [Result<f64, PhysicsError>; 3] {
+    [
+        aki_richards(interface, theta),
+        shuey(interface, theta, ShueyTerms::Three),
+        shuey(interface, theta, ShueyTerms::Two),
+    ]
+}
+
+#[test]
+fn grazing_incidence_is_outside_the_approximations_domain() {
+    let same = Interface::new(FAST_TO_SLOW.upper, FAST_TO_SLOW.upper);
+    for interface in [SLOW_TO_FAST, FAST_TO_SLOW, SHALE_SAND, same] {
+        for (r, method) in
+            approximations(&interface, 90.0)
+                .into_iter()
+                .zip(["Aki-Richards", "Shuey", "Shuey"])
+        {
+            assert!(
+                matches!(r, Err(PhysicsError::OutsideDomain { method: m, theta: 90.0, limit, .. }) if m == method && limit <= 90.0),
+                "{r:?}"
+            );
+        }
+        // The exact coefficient: -1 at grazing incidence, 0 without a contrast.
+        let expected = if interface == same { 0.0 } else { -1.0 };
+        let r = rpp(&interface, 90.0).unwrap();
+        assert!((r - Complex64::new(expected, 0.0)).norm() < 1e-12, "{r}");
+    }
+}
+
+#[test]
+fn past_the_critical_angle_is_outside_the_approximations_domain() {
+    // Vp doubles: critical angle 30 degrees.
+    for theta in [30.5, 45.0, 80.0, 89.99] {
+        for r in approximations(&SLOW_TO_FAST, theta) {
+            let Err(PhysicsError::OutsideDomain { limit, .. }) = r else {
+                panic!("{theta}: {r:?}");
+            };
+            assert!((limit - 30.0).abs() < 1e-12, "{limit}");
+        }
+    }
+    // Shale over sand: critical angle asin(2743/2835) = 75.37 degrees.
+    assert!(aki_richards(&SHALE_SAND, 75.0).is_ok());
+    let err = aki_richards(&SHALE_SAND, 80.0).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Aki-Richards is not defined at 80 degrees: past the critical angle \
+         (sin theta * Vp2/Vp1 >= 1), where the transmitted P wave is evanescent and the exact \
+         coefficient complex (it holds below 75.36 degrees here; the exact Zoeppritz \
+         solution holds up to 90)"
+    );
+    // Below the critical angle, and with no critical angle (Vp decreases), they are defined up
+    // to (not at) 90 degrees, with finite values.
+    for theta in [0.0, 29.9] {
+        assert!(
+            approximations(&SLOW_TO_FAST, theta)
+                .iter()
+                .all(|r| r.is_ok())
+        );
+    }
+    for theta in [80.0, 89.0, 89.9, 89.99] {
+        for r in approximations(&FAST_TO_SLOW, theta) {
+            assert!(r.as_ref().is_ok_and(|r| r.is_finite()), "{theta}: {r:?}");
+        }
+    }
+    // The error of a slice names the element.
+    assert!(matches!(
+        zoepnet_physics::shuey_many(
+            &[FAST_TO_SLOW, SLOW_TO_FAST],
+            &[10.0, 60.0],
+            ShueyTerms::Two
+        ),
+        Err(PhysicsError::At { index: 1, .. })
+    ));
+}
