@@ -128,6 +128,52 @@ fn a_small_log_with_a_null_shear_velocity() {
 }
 
 #[test]
+fn a_folder_of_wells_with_other_mnemonics() {
+    // Two wells in a folder: mini.las, and a copy whose curves carry other tools' mnemonics
+    // (DTCO, DTSM, RHOZ), found through the alias lists. Interfaces never span the two.
+    let dir = temp_dir("data-folder");
+    let wells = dir.join("wells");
+    fs::create_dir_all(&wells).unwrap();
+    let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
+    fs::write(wells.join("a.las"), &text).unwrap();
+    let renamed = text
+        .replace(" DT4P.US/M", " DTCO.US/M")
+        .replace(" DT4S.US/M", " DTSM.US/M")
+        .replace(" RHOB.K/M3", " RHOZ.K/M3");
+    fs::write(wells.join("b.LAS"), renamed).unwrap();
+    fs::write(wells.join("notes.txt"), "not a log").unwrap();
+    let config = dir.join("folder.toml");
+    fs::write(
+        &config,
+        format!(
+            "[data]\nlas = {:?}\ndrop_last = 0\ndecimate = 1\ninterfaces = 6\ntrain = 4\n\
+             [data.blind_rocks]\ninterfaces = 2\n",
+            wells.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let (status, stdout, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
+    assert!(status.status.success(), "{stderr}");
+    // 4 interfaces per well (5 samples); 6 from the top (4 + 2), the last 2 of b as blind rocks.
+    assert!(
+        stdout.starts_with("4 training, 2 validation, 2 blind-rocks interfaces"),
+        "{stdout}"
+    );
+    // An empty folder is refused, naming it.
+    let empty = dir.join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    fs::write(
+        &config,
+        format!("[data]\nlas = {:?}\n", empty.display().to_string()),
+    )
+    .unwrap();
+    let (status, _, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds no .las file"), "{stderr}");
+}
+
+#[test]
 fn bad_input_exits_2_naming_the_file_or_key() {
     let dir = temp_dir("data-bad");
     let cases = [

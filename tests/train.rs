@@ -237,6 +237,28 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         "{stdout}"
     );
 
+    // Eval on a CSV of labelled interfaces: the network's MSE is the run's validation MSE, and
+    // each baseline's is the summary's, on the same 100 rows (all inside their domains).
+    let (status, stdout, stderr) = run(zoepnet()
+        .arg("eval")
+        .arg(&out)
+        .arg("--input")
+        .arg(data.join("val.csv")));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(&format!("network       MSE {expected:.4e}\n")),
+        "{stdout}"
+    );
+    for (b, name) in [(0, "Aki-Richards "), (1, "Shuey        ")] {
+        let val = summary["baselines"][b]["val_mse"].as_f64().unwrap();
+        assert!(
+            stdout.contains(&format!(
+                "{name} MSE {val:.4e} on the 100 rows inside its domain (0 left out); network there {expected:.4e}"
+            )),
+            "{stdout}"
+        );
+    }
+
     // A folder that is not a run is refused with exit code 2.
     let (status, _, stderr) = run(zoepnet()
         .arg("predict")

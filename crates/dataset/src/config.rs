@@ -15,7 +15,7 @@ use crate::source::DataFile;
 /// | `las` | (required) | a path, or a list of them |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
-/// | `curves.vp`, `curves.vs`, `curves.rho` | `"DT4P"`, `"DT4S"`, `"RHOB"` | mnemonics |
+/// | `curves.vp`, `curves.vs`, `curves.rho` | [`P_SLOWNESS`], [`S_SLOWNESS`], [`DENSITY`] | a mnemonic, or a list tried in order |
 /// | `null_policy` | `"strict"` | `none`, `strict`, `common` |
 /// | `drop_last` | 100 | >= 0 samples |
 /// | `vs_repair` | `"mean"` | `mean`, `none` |
@@ -37,9 +37,10 @@ use crate::source::DataFile;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataConfig {
-    /// The LAS file, or a list of them. A relative path is taken from the current directory, or,
-    /// when a data folder is set (`--data-dir`, `ZOEPNET_DATA_DIR`), looked up there by its file
-    /// name. With several files each is processed alone and interfaces never span two wells.
+    /// The LAS file, or a list of them, or a folder (its `*.las` files, by name). A relative path
+    /// is taken from the current directory, or, when a data folder is set (`--data-dir`,
+    /// `ZOEPNET_DATA_DIR`), looked up there by its file name. With several files each is
+    /// processed alone and interfaces never span two wells.
     #[serde(with = "one_or_many")]
     pub las: Vec<PathBuf>,
     /// The public address to fetch the file from when it is missing (one file only).
@@ -102,19 +103,29 @@ pub struct DataConfig {
     pub new_angles: NewAngles,
 }
 
-/// Curve mnemonics for the three logs.
+/// P-slowness mnemonics, in the order they are tried: R-39's `DT4P` first (the tutorial), then
+/// the names of the common logging tools and of Schlumberger's, Halliburton's and Baker's
+/// processed curves (`DTCO`, `DTC`, `DT`, `AC`, `DTP`).
+pub const P_SLOWNESS: [&str; 6] = ["DT4P", "DTCO", "DTC", "DT", "AC", "DTP"];
+/// S-slowness mnemonics, in the order they are tried.
+pub const S_SLOWNESS: [&str; 6] = ["DT4S", "DTSM", "DTS", "DTSH", "ACS", "DTSD"];
+/// Bulk-density mnemonics, in the order they are tried.
+pub const DENSITY: [&str; 6] = ["RHOB", "RHOZ", "DEN", "DENS", "ZDEN", "RHO"];
+
+/// Curve mnemonics for the three logs: each a mnemonic, or a list of them (aliases) of which
+/// the first the file has is read. The units come from the file's header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Curves {
-    /// P-wave slowness (us/m or us/ft).
-    #[serde(default = "defaults::vp")]
-    pub vp: String,
-    /// S-wave slowness (us/m or us/ft).
-    #[serde(default = "defaults::vs")]
-    pub vs: String,
-    /// Bulk density (kg/m3 or g/cm3).
-    #[serde(default = "defaults::rho")]
-    pub rho: String,
+    /// P-wave slowness (us/m or us/ft). Default: [`P_SLOWNESS`].
+    #[serde(default = "defaults::vp", with = "one_or_many")]
+    pub vp: Vec<String>,
+    /// S-wave slowness (us/m or us/ft). Default: [`S_SLOWNESS`].
+    #[serde(default = "defaults::vs", with = "one_or_many")]
+    pub vs: Vec<String>,
+    /// Bulk density (kg/m3 or g/cm3). Default: [`DENSITY`].
+    #[serde(default = "defaults::rho", with = "one_or_many")]
+    pub rho: Vec<String>,
 }
 
 impl Default for Curves {
@@ -248,14 +259,14 @@ mod defaults {
     pub fn train_angles() -> usize {
         1
     }
-    pub fn vp() -> String {
-        "DT4P".into()
+    pub fn vp() -> Vec<String> {
+        super::P_SLOWNESS.map(String::from).to_vec()
     }
-    pub fn vs() -> String {
-        "DT4S".into()
+    pub fn vs() -> Vec<String> {
+        super::S_SLOWNESS.map(String::from).to_vec()
     }
-    pub fn rho() -> String {
-        "RHOB".into()
+    pub fn rho() -> Vec<String> {
+        super::DENSITY.map(String::from).to_vec()
     }
     pub fn drop_last() -> usize {
         100
@@ -292,27 +303,29 @@ mod defaults {
     }
 }
 
-/// `las = "a.las"` or `las = ["a.las", "b.las"]`.
+/// `las = "a.las"` or `las = ["a.las", "b.las"]` (and `vp = "DT"` or `vp = ["DT", "DTCO"]`).
 mod one_or_many {
-    use std::path::PathBuf;
-
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum OneOrMany {
-        One(PathBuf),
-        Many(Vec<PathBuf>),
+    enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<PathBuf>, D::Error> {
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
         Ok(match OneOrMany::deserialize(d)? {
             OneOrMany::One(p) => vec![p],
             OneOrMany::Many(v) => v,
         })
     }
 
-    pub fn serialize<S: Serializer>(v: &[PathBuf], s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer, T: Serialize>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
         match v {
             [one] => one.serialize(s),
             many => many.serialize(s),
@@ -393,6 +406,15 @@ impl DataConfig {
 
     /// `decimate`, `interfaces`, `train_angles`, the angle range and the split.
     fn validate_interfaces(&self) -> Result<(), ConfigError> {
+        for (key, names) in [
+            ("data.curves.vp", &self.curves.vp),
+            ("data.curves.vs", &self.curves.vs),
+            ("data.curves.rho", &self.curves.rho),
+        ] {
+            if names.is_empty() || names.iter().any(|n| n.trim().is_empty()) {
+                return bad(key, "expected a mnemonic or a list of them, none empty");
+            }
+        }
         if self.decimate == 0 {
             return bad("data.decimate", "expected 1 or more (1 keeps every sample)");
         }
@@ -489,6 +511,19 @@ mod tests {
     }
 
     #[test]
+    fn curves_are_a_mnemonic_or_a_list_of_aliases() {
+        let c = parse("las = \"a.las\"\n[curves]\nvp = \"DT\"\nrho = [\"DEN\", \"RHOZ\"]");
+        assert_eq!(c.curves.vp, ["DT"]);
+        assert_eq!(c.curves.rho, ["DEN", "RHOZ"]);
+        assert_eq!(c.curves.vs, S_SLOWNESS);
+        let empty = toml::from_str::<DataConfig>("las = \"a.las\"\n[curves]\nvs = []")
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert_eq!(empty.key, "data.curves.vs");
+    }
+
+    #[test]
     fn the_defaults_are_the_tutorials() {
         let c = parse("las = \"data/R-39.las\"");
         assert_eq!(c.las, [PathBuf::from("data/R-39.las")]);
@@ -497,14 +532,11 @@ mod tests {
             (100, 5, 500, 400, 42)
         );
         assert_eq!((c.theta_min, c.theta_max), (0.0, 20.0));
-        assert_eq!(
-            c.curves,
-            Curves {
-                vp: "DT4P".into(),
-                vs: "DT4S".into(),
-                rho: "RHOB".into()
-            }
-        );
+        assert_eq!(c.curves.vp[0], "DT4P");
+        assert_eq!(c.curves.vs[0], "DT4S");
+        assert_eq!(c.curves.rho[0], "RHOB");
+        assert_eq!(c.curves, Curves::default());
+        assert_eq!(c.null_policy, NullPolicyName::Strict);
         assert_eq!((c.blind_rocks.interfaces, c.blind_rocks.theta), (200, 30.0));
         assert_eq!(
             (c.vs_repair, c.missing, c.scaler),

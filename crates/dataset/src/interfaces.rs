@@ -146,6 +146,18 @@ pub enum DatasetError {
         /// Samples looked at.
         samples: usize,
     },
+    /// None of a quantity's mnemonics (aliases) is in the file.
+    #[error("{path}: no curve {tried} for {quantity}; the file has {available}")]
+    NoCurve {
+        /// The file.
+        path: PathBuf,
+        /// The quantity and its config key.
+        quantity: &'static str,
+        /// The mnemonics tried, in order, quoted.
+        tried: String,
+        /// The file's curves.
+        available: String,
+    },
     /// A null where `data.missing = "error"`.
     #[error(
         "{path}: curve {curve} is null at depth {depth} (row {row}); set `data.missing = \"drop\"` \
@@ -206,9 +218,35 @@ impl Well {
             source,
         };
         let curves = &config.curves;
-        let mut vp = log.velocity_from_slowness(&curves.vp).map_err(unit)?;
-        let mut vs = log.velocity_from_slowness(&curves.vs).map_err(unit)?;
-        let mut rho = log.density_kg_m3(&curves.rho).map_err(unit)?;
+        let pick = |quantity: &'static str, aliases: &[String]| {
+            aliases
+                .iter()
+                .find(|a| log.curve(a).is_some())
+                .cloned()
+                .ok_or_else(|| DatasetError::NoCurve {
+                    path: path.to_owned(),
+                    quantity,
+                    tried: aliases
+                        .iter()
+                        .map(|a| format!("{a:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    available: log
+                        .curves
+                        .iter()
+                        .map(|c| c.mnemonic())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+        };
+        let names = [
+            pick("P slowness (data.curves.vp)", &curves.vp)?,
+            pick("S slowness (data.curves.vs)", &curves.vs)?,
+            pick("density (data.curves.rho)", &curves.rho)?,
+        ];
+        let mut vp = log.velocity_from_slowness(&names[0]).map_err(unit)?;
+        let mut vs = log.velocity_from_slowness(&names[1]).map_err(unit)?;
+        let mut rho = log.density_kg_m3(&names[2]).map_err(unit)?;
         let mut depth = log
             .numeric(log.index().mnemonic())
             .map_err(unit)?
@@ -218,7 +256,7 @@ impl Well {
         for column in [&mut vp, &mut vs, &mut rho, &mut depth] {
             column.truncate(keep);
         }
-        for (curve, values) in [(&curves.vp, &vp), (&curves.vs, &vs), (&curves.rho, &rho)] {
+        for (curve, values) in names.iter().zip([&vp, &vs, &rho]) {
             if !values.iter().any(|v| v.is_finite()) {
                 return Err(DatasetError::NoValidSamples {
                     path: path.to_owned(),
@@ -243,7 +281,7 @@ impl Well {
                 match config.missing {
                     Missing::Drop => continue,
                     Missing::Error => {
-                        let curve = [&curves.vp, &curves.vs, &curves.rho][bad].clone();
+                        let curve = names[bad].clone();
                         return Err(DatasetError::Null {
                             path: path.to_owned(),
                             curve,

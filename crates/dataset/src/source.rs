@@ -147,6 +147,35 @@ impl DataFile {
         }
     }
 
+    /// The LAS files of the folder this names (its `*.las` files, any case, sorted by name),
+    /// when it names a folder: `Ok(None)` when it does not.
+    pub fn folder(&self, data_dir: Option<&Path>) -> Result<Option<Vec<PathBuf>>, SourceError> {
+        let dir = self.expected_path(data_dir);
+        if !dir.is_dir() {
+            return Ok(None);
+        }
+        let entries = std::fs::read_dir(&dir).map_err(io_err("read the folder", &dir))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(io_err("read the folder", &dir))?.path();
+            let las = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("las"));
+            if las && path.is_file() {
+                files.push(path);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(SourceError::Missing {
+                path: dir,
+                reason: "The folder holds no .las file.".into(),
+                url: None,
+            });
+        }
+        Ok(Some(files))
+    }
+
     /// Finds the file, checks its sha256, and fetches it when it is missing and fetching is
     /// allowed. `progress` hears about a download as it goes.
     pub fn locate(

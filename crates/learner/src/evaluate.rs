@@ -220,6 +220,57 @@ pub fn baselines(
         .collect()
 }
 
+/// A baseline beside the network on the same rows: those inside the baseline's domain.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BaselineComparison {
+    /// Which approximation.
+    pub method: Baseline,
+    /// Rows inside its domain, scored.
+    pub rows: usize,
+    /// Rows outside its domain (past the critical angle, at 90 degrees), left out.
+    pub outside_domain: usize,
+    /// The approximation's MSE on those rows (None when there are none).
+    pub baseline_mse: Option<f64>,
+    /// The network's MSE on the same rows (None when there are none).
+    pub network_mse: Option<f64>,
+}
+
+/// Each baseline against the network's `predicted` values for `items`, on the rows inside the
+/// baseline's domain.
+pub fn against_baselines(
+    predicted: &[f64],
+    items: &[InterfaceItem],
+) -> Result<Vec<BaselineComparison>, EvaluateError> {
+    paired(predicted, items)?;
+    Baseline::ALL
+        .into_iter()
+        .map(|method| {
+            let (mut ours, mut theirs, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+            for ((b, &p), item) in method.predict(items).into_iter().zip(predicted).zip(items) {
+                if let Some(b) = b {
+                    theirs.push(b);
+                    ours.push(p);
+                    kept.push(*item);
+                }
+            }
+            let score = |values: &[f64]| -> Result<Option<f64>, EvaluateError> {
+                if kept.is_empty() {
+                    Ok(None)
+                } else {
+                    mse(values, &kept).map(Some)
+                }
+            };
+            Ok(BaselineComparison {
+                method,
+                rows: kept.len(),
+                outside_domain: items.len() - kept.len(),
+                baseline_mse: score(&theirs)?,
+                network_mse: score(&ours)?,
+            })
+        })
+        .collect()
+}
+
 /// The largest |prediction − exact| over a "new angles" sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct AvoError {

@@ -1,14 +1,18 @@
-//! `zoepnet eval`: a trained run's blind tests, on its own well or another.
+//! `zoepnet eval`: a trained run's blind tests, on its own well or another; or its error on any
+//! CSV of labelled interfaces beside the classical approximations'.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{FetchOptions, prepare_blind};
-use zoepnet_learner::evaluate::{mse, predict, sweep_errors};
+use zoepnet_dataset::{Features, FetchOptions, InterfaceItem, prepare_blind};
+use zoepnet_learner::evaluate::{against_baselines, mse, predict, sweep_errors};
+use zoepnet_physics::Interface;
 
+use super::UsageError;
 use super::fetch::locate_logs;
-use super::predict::load_run;
+use super::predict::{Run, load_run};
+use super::table::read_rows;
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -18,10 +22,18 @@ pub struct EvalArgs {
     /// the last one, made as the run's [data] section says).
     #[arg(long, value_name = "FILE")]
     las: Vec<PathBuf>,
+    /// Score the run on this CSV of interfaces instead (columns as for `reflectivity`; labels
+    /// from its `rpp` column, or exact Zoeppritz when it has none, as `zoepnet data` writes):
+    /// the network's MSE beside Aki-Richards' and Shuey's on the same rows.
+    #[arg(long, value_name = "IN.csv", conflicts_with = "las")]
+    input: Option<PathBuf>,
 }
 
 pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let run = load_run(&args.run_dir)?;
+    if let Some(input) = &args.input {
+        return on_table(&run, input);
+    }
     let mut data = run.config.data.clone();
     if !args.las.is_empty() {
         data.las = args.las.clone();
@@ -44,6 +56,61 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
         println!(
             "new angles: interface {} over {}-{} degrees, max |error| {:.4e}, MSE {:.4e}",
             e.interface, e.theta_min, e.theta_max, e.max_abs_error, e.mse
+        );
+    }
+    Ok(())
+}
+
+/// The run's MSE on the labelled interfaces of `input`, beside the baselines'.
+fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
+    let (headers, rows) = read_rows(input, |v| {
+        let interface = Interface::from_properties(v.properties());
+        InterfaceItem::labelled(&interface, v.theta()).map_err(|e| e.to_string())
+    })?;
+    let label = headers.iter().position(|h| h.eq_ignore_ascii_case("rpp"));
+    let mut items = Vec::with_capacity(rows.len());
+    for (line, (record, mut item)) in rows.into_iter().enumerate() {
+        if let Some(col) = label {
+            let field = record.get(col).unwrap_or_default();
+            item.rpp = field.parse().map_err(|_| {
+                UsageError(format!(
+                    "{}: line {}: column rpp: expected a number, found {field:?}",
+                    input.display(),
+                    line + 2
+                ))
+            })?;
+        }
+        items.push(item);
+    }
+    if items.is_empty() {
+        return Err(UsageError(format!("{}: no rows", input.display())).into());
+    }
+    let batcher = InterfaceBatcher::new(run.scaler.clone());
+    let predicted = predict(&run.model, &batcher, &items, &run.device)?;
+    let source = if label.is_some() {
+        "its rpp column"
+    } else {
+        "exact Zoeppritz, computed here"
+    };
+    println!(
+        "{}: {} interfaces (labels: {source})",
+        input.display(),
+        items.len()
+    );
+    println!("network       MSE {:.4e}", mse(&predicted, &items)?);
+    let figure = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.4e}"));
+    for c in against_baselines(&predicted, &items)? {
+        let ratio = match (c.network_mse, c.baseline_mse) {
+            (Some(n), Some(b)) if b > 0.0 => format!(", network / baseline {:.3}", n / b),
+            _ => String::new(),
+        };
+        println!(
+            "{:13} MSE {} on the {} rows inside its domain ({} left out); network there {}{ratio}",
+            c.method.name(),
+            figure(c.baseline_mse),
+            c.rows,
+            c.outside_domain,
+            figure(c.network_mse),
         );
     }
     Ok(())

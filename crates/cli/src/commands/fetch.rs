@@ -13,7 +13,8 @@ pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Finds (fetching when allowed) each well log of a `[data]` section, checking its sha256.
+/// Finds (fetching when allowed) each well log of a `[data]` section, checking its sha256; a
+/// folder stands for its `*.las` files.
 /// With `report`, prints one line per file on stdout.
 pub fn locate_logs(
     data: &DataConfig,
@@ -23,6 +24,21 @@ pub fn locate_logs(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for file in data.las_files() {
+        let folder = file
+            .folder(options.data_dir.as_deref())
+            .with_context(|| format!("the well logs named in {}", config.display()))?;
+        if let Some(files) = folder {
+            if report {
+                for path in &files {
+                    println!(
+                        "{}: present (in a folder: no sha256 to verify)",
+                        path.display()
+                    );
+                }
+            }
+            paths.extend(files);
+            continue;
+        }
         let located = file
             .locate(options, &mut report_progress())
             .with_context(|| format!("the well log named in {}", config.display()))?;
