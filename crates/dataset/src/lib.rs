@@ -9,6 +9,7 @@
 pub mod config;
 pub mod interfaces;
 pub mod rng;
+pub mod rock_physics;
 pub mod source;
 
 pub use config::{ConfigError, DataConfig};

@@ -5,13 +5,16 @@
 //! - [`features`]: the seven inputs of one interface, their order, names and accessors.
 //! - [`Activation`]: the hidden layer's nonlinearity.
 //! - [`UpdateOrder`]: the order of a hand-written SGD step's updates.
+//! - [`Baseline`]: the classical approximations, to score against and to learn the residual of.
 //! - [`Parameters`]: the weights as plain f64, the one form in which they move between the Burn
 //!   module, the fused engine and checkpoints.
 
 pub mod activation;
+pub mod baseline;
 pub mod features;
 pub mod parameters;
 
 pub use activation::{Activation, UpdateOrder};
+pub use baseline::Baseline;
 pub use features::{FEATURES, Feature, FeatureVector, Features, feature_vector};
 pub use parameters::{Parameters, ShapeError};

@@ -1,0 +1,87 @@
+//! The classical approximations of Rpp: baselines to score the network against, and the part of
+//! a physics-residual network's output that is not learnt.
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{FeatureVector, Features};
+
+/// A classical linear approximation of Re(Rpp), or none.
+///
+/// As `[model] baseline`, it makes a physics-residual network: the module's output is the
+/// network's plus the approximation's value for the same (unscaled) interface, so the network
+/// learns only the exact coefficient minus the approximation. Outside the approximation's domain
+/// (at 90 degrees, or past the critical angle: `zoepnet_physics::approx`) the baseline is 0 there,
+/// and the network stands alone. In summaries the approximations are scored beside the network.
+///
+/// Names: `none`, `aki-richards` (or `aki_richards`), `shuey`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Baseline {
+    /// No baseline: the network predicts the coefficient itself.
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    /// Aki & Richards (1980), eq. 5.44 (three terms).
+    #[serde(rename = "aki_richards", alias = "aki-richards")]
+    AkiRichards,
+    /// Shuey (1985), three terms.
+    #[serde(rename = "shuey")]
+    Shuey,
+}
+
+impl Baseline {
+    /// The two approximations, in the order summaries list them.
+    pub const APPROXIMATIONS: [Baseline; 2] = [Baseline::AkiRichards, Baseline::Shuey];
+
+    /// The name in summaries and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Baseline::None => "none",
+            Baseline::AkiRichards => "Aki-Richards",
+            Baseline::Shuey => "Shuey",
+        }
+    }
+
+    /// Its Re(Rpp) for the interface `features` (unscaled: m/s, kg/m3, degrees); `None` outside
+    /// the approximation's domain or for a refused interface. [`Baseline::None`] gives 0.
+    pub fn rpp(self, features: &FeatureVector) -> Option<f64> {
+        let interface = zoepnet_physics::Interface::from_properties(features.properties());
+        let theta = features.theta();
+        match self {
+            Baseline::None => Some(0.0),
+            Baseline::AkiRichards => zoepnet_physics::aki_richards(&interface, theta).ok(),
+            Baseline::Shuey => {
+                zoepnet_physics::shuey(&interface, theta, zoepnet_physics::ShueyTerms::Three).ok()
+            }
+        }
+    }
+
+    /// The value a physics-residual network adds to its output: [`Baseline::rpp`], or 0 outside
+    /// the approximation's domain.
+    pub fn offset(self, features: &FeatureVector) -> f64 {
+        self.rpp(features).unwrap_or(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feature_vector;
+
+    #[test]
+    fn names_and_offsets() {
+        let parse = |s: &str| serde_json::from_str::<Baseline>(&format!("{s:?}")).unwrap();
+        assert_eq!(parse("none"), Baseline::None);
+        assert_eq!(parse("aki-richards"), Baseline::AkiRichards);
+        assert_eq!(parse("aki_richards"), Baseline::AkiRichards);
+        assert_eq!(parse("shuey"), Baseline::Shuey);
+        // Slow over fast: critical at asin(3000 / 4000) = 48.6 degrees.
+        let at = |theta| feature_vector([3000.0, 1500.0, 2400.0, 4000.0, 2000.0, 2500.0], theta);
+        let normal = (4000.0 * 2500.0 - 3000.0 * 2400.0) / (4000.0 * 2500.0 + 3000.0 * 2400.0);
+        let ar = Baseline::AkiRichards.offset(&at(0.0));
+        // At normal incidence Aki-Richards is the linearised (Z2 - Z1) / (Z2 + Z1).
+        assert!((ar - normal).abs() < 0.01, "{ar} vs {normal}");
+        assert_eq!(Baseline::AkiRichards.rpp(&at(60.0)), None);
+        assert_eq!(Baseline::AkiRichards.offset(&at(60.0)), 0.0);
+        assert_eq!(Baseline::None.offset(&at(20.0)), 0.0);
+    }
+}
