@@ -6,27 +6,60 @@
 
 use burn::data::dataloader::batcher::Batcher;
 use burn::tensor::{Device, Tensor, TensorData};
-use zoepnet_dataset::{FEATURES, InterfaceItem, Scaler};
+use zoepnet_dataset::{Baseline, FEATURES, InterfaceItem, Scaler};
 
 /// Scaled inputs and targets of a batch of interfaces.
 #[derive(Debug, Clone)]
 pub struct InterfaceBatch {
     /// Scaled features: `[B, 7]`.
     pub inputs: Tensor<2>,
+    /// For a physics-residual network, its baseline's Re(Rpp) per row: `[B, 1]`.
+    pub offsets: Option<Tensor<2>>,
     /// Re(Rpp): `[B, 1]`.
     pub targets: Tensor<2>,
 }
 
-/// Scales the features of interface items with a fitted [`Scaler`] and batches them.
+/// Scales the features of interface items with a fitted [`Scaler`] and batches them, with the
+/// values of the network's baseline when it has one.
 #[derive(Debug, Clone)]
 pub struct InterfaceBatcher {
     scaler: Scaler,
+    baseline: Baseline,
 }
 
 impl InterfaceBatcher {
-    /// A batcher applying `scaler`.
+    /// A batcher applying `scaler`, for a network without a baseline.
     pub fn new(scaler: Scaler) -> Self {
-        Self { scaler }
+        Self {
+            scaler,
+            baseline: Baseline::None,
+        }
+    }
+
+    /// The same, for a network that adds `baseline`'s values to its outputs.
+    pub fn with_baseline(self, baseline: Baseline) -> Self {
+        Self { baseline, ..self }
+    }
+
+    /// The baseline whose values it batches.
+    pub fn baseline(&self) -> Baseline {
+        self.baseline
+    }
+
+    /// The baseline's Re(Rpp) for `items` (0 outside its domain: [`Baseline::offset`]) as a
+    /// `[B, 1]` tensor; `None` without a baseline.
+    pub fn offsets(&self, items: &[InterfaceItem], device: &Device) -> Option<Tensor<2>> {
+        if self.baseline == Baseline::None {
+            return None;
+        }
+        let values: Vec<f64> = items
+            .iter()
+            .map(|i| self.baseline.offset(&i.features))
+            .collect();
+        Some(Tensor::from_data(
+            TensorData::new(values, [items.len(), 1]),
+            device,
+        )) // [B, 1]
     }
 
     /// The scaler it applies.
@@ -54,6 +87,7 @@ impl Batcher<InterfaceItem, InterfaceBatch> for InterfaceBatcher {
     fn batch(&self, items: Vec<InterfaceItem>, device: &Device) -> InterfaceBatch {
         InterfaceBatch {
             inputs: self.inputs(&items, device),   // [B, 7]
+            offsets: self.offsets(&items, device), // [B, 1]
             targets: self.targets(&items, device), // [B, 1]
         }
     }

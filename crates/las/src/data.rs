@@ -221,12 +221,13 @@ impl<'a> DataReader<'a> {
         mut self,
         mut items: Vec<HeaderItem>,
         warnings: &mut Vec<Warning>,
-    ) -> Vec<Curve> {
+    ) -> Result<Vec<Curve>, LasError> {
         self.flush_pending(warnings);
+        self.check_index(&items)?;
         self.note_rows(warnings);
         self.name_extra_columns(&mut items);
         let columns = std::mem::take(&mut self.columns);
-        items
+        Ok(items
             .into_iter()
             .zip(columns)
             .enumerate()
@@ -234,7 +235,30 @@ impl<'a> DataReader<'a> {
                 header,
                 values: self.values(column, i == 0),
             })
-            .collect()
+            .collect())
+    }
+
+    /// The index curve (the first: depth or time) must be a number on every row.
+    fn check_index(&self, items: &[HeaderItem]) -> Result<(), LasError> {
+        let Some(index) = self.columns.first() else {
+            return Ok(());
+        };
+        let bad = index
+            .spans
+            .iter()
+            .enumerate()
+            .find(|&(row, &(start, end))| start == end || index.text_rows.contains(&(row as u32)));
+        match bad {
+            Some((row, &(start, end))) => Err(LasError::Syntax {
+                line: self.row_lines[row],
+                expected: format!(
+                    "a number for the index curve {} (the first curve: every row has one)",
+                    items.first().map_or("", |i| i.mnemonic.as_str())
+                ),
+                found: excerpt(&self.text[start as usize..end as usize]),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// A column's values: numbers, unless its text makes it a text curve (see [`NullPolicy`]).
@@ -350,17 +374,25 @@ impl<'a> DataReader<'a> {
                  gives one value per curve",
             ),
         ];
-        for (note, what, done) in notes {
-            if note.count > 0 {
-                warnings.push(Warning {
+        let mut found: Vec<Warning> = notes
+            .into_iter()
+            .filter(|(note, _, _)| note.count > 0)
+            .map(|(note, what, done)| {
+                let rows = match note.count {
+                    1 => "1 row has".to_owned(),
+                    n => format!("{n} rows have"),
+                };
+                Warning {
                     line: note.first_line,
                     message: format!(
-                        "{} rows have {what} the {curves} curves (the first has {}); {done}",
-                        note.count, note.first_len
+                        "{rows} {what} the {curves} curves (the first has {}); {done}",
+                        note.first_len
                     ),
-                });
-            }
-        }
+                }
+            })
+            .collect();
+        found.sort_by_key(|w| w.line);
+        warnings.extend(found);
     }
 
     /// Adds an `UNKNOWN:n` item for each column beyond the `~C` curves.

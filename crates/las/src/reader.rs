@@ -103,7 +103,7 @@ impl<'a> Parser<'a> {
         if let Some(reader) = self.data.take() {
             // ~O or another section after the data: LAS puts ~A last, but read on.
             let file = &mut self.file;
-            file.curves = reader.finish(self.curve_items.clone(), &mut file.warnings);
+            file.curves = reader.finish(self.curve_items.clone(), &mut file.warnings)?;
             file.warnings.push(Warning {
                 line,
                 message: "a section after the ~A data section".into(),
@@ -191,7 +191,7 @@ impl<'a> Parser<'a> {
             });
         }
         if let Some(reader) = self.data.take() {
-            self.file.curves = reader.finish(self.curve_items, &mut self.file.warnings);
+            self.file.curves = reader.finish(self.curve_items, &mut self.file.warnings)?;
         }
         if self.seen.well.is_none() {
             self.file.warnings.push(Warning {

@@ -225,7 +225,7 @@ fn rows_with_too_few_or_too_many_values() {
         "{messages:?}"
     );
     assert!(
-        messages[1].starts_with("line 18: 1 rows have more values"),
+        messages[1].starts_with("line 18: 1 row has more values"),
         "{messages:?}"
     );
 }
@@ -490,4 +490,27 @@ fn header_lines_without_a_period_start_with_the_mnemonic() {
     assert_eq!(dt.header.value, "60 520 32 00");
     assert_eq!(dt.header.description, "2  SONIC TRANSIT TIME");
     assert_eq!(column(&log, "RHOB"), RHOB);
+}
+
+#[test]
+fn an_index_that_is_not_a_number_is_an_error_naming_its_line() {
+    // Under every policy: a depth is never text, and never a null.
+    let text = std::fs::read_to_string(fixture("v20.las"))
+        .unwrap()
+        .replace("1669.750", "abc");
+    for null_policy in [
+        NullPolicy::none(),
+        NullPolicy::strict(),
+        NullPolicy::common(),
+    ] {
+        let err = zoepnet_las::parse(text.as_bytes(), &ReadOptions { null_policy })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("line 21: ") && err.contains(
+                "expected a number for the index curve DEPT (the first curve: every row has one), found \"abc\""
+            ),
+            "{err}"
+        );
+    }
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{NumpyRandomState, Prepared, RngState};
-use zoepnet_model::{Init, Mlp, Parameters};
+use zoepnet_model::{Baseline, Init, Mlp, Parameters};
 
 use crate::early_stopping::EarlyStopping;
 use crate::engine::Engine;
@@ -207,7 +207,23 @@ impl RunState {
 /// The initial weights: with `Init::Normal`, NumPy's `np.random.seed(seed)`, then
 /// `W1 = std * randn(hidden, inputs)` and `W2 = std * randn(hidden)`, biases zero (the
 /// notebook's `initialize_params`); with `Init::Burn`, Burn's initialiser seeded on `device`.
+/// A physics-residual network (`model.baseline`) starts with a zero output layer (W2, b2), so
+/// that it starts as its baseline and learns only the correction.
 pub fn initial_parameters(
+    plan: &Plan,
+    rng: &mut NumpyRandomState,
+    device: &Device,
+) -> Result<Parameters, TrainError> {
+    let mut p = drawn_parameters(plan, rng, device)?;
+    if plan.model.baseline != Baseline::None {
+        p.w2.fill(0.0);
+        p.b2 = 0.0;
+    }
+    Ok(p)
+}
+
+/// The initial weights as drawn (see [`initial_parameters`]).
+fn drawn_parameters(
     plan: &Plan,
     rng: &mut NumpyRandomState,
     device: &Device,
@@ -248,7 +264,13 @@ pub fn checkpoint_model(
     checkpoint: &Checkpoint,
     device: &Device,
 ) -> Result<Mlp, TrainError> {
-    let targets: Vec<f64> = prepared.train.iter().map(|i| i.rpp).collect();
+    // The targets the engine learnt: the labels minus the baseline of a residual network.
+    let baseline = plan.model.baseline;
+    let targets: Vec<f64> = prepared
+        .train
+        .iter()
+        .map(|i| i.rpp - baseline.offset(&i.features))
+        .collect();
     let transform = TargetTransform::fit(plan.normalizes_targets(), &targets);
     let mut p = checkpoint.weights.clone();
     p.fold_targets(transform.shift, transform.stretch);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{ConfigError, DataConfig};
-use zoepnet_model::{Activation, Init, MlpConfig, UpdateOrder};
+use zoepnet_model::{Activation, Baseline, Init, MlpConfig, UpdateOrder};
 
 use crate::device::{Backend, DeviceChoice, Precision};
 use crate::plan::{LearningRate, Plan};
@@ -212,6 +212,7 @@ pub enum Engine {
 /// | `activation` | `"sigmoid"` | `sigmoid`, `tanh`, `relu` |
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
+/// | `baseline` | `"none"` | `none`, `aki-richards`, `shuey` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
@@ -228,6 +229,10 @@ pub struct ModelSection {
     /// Standard deviation of the `normal` initial weights (the tutorial: 0.1).
     #[serde(default = "defaults::init_std")]
     pub init_std: f64,
+    /// A physics-residual network: the approximation whose value the output adds, so that the
+    /// network learns the exact Rpp minus it (`none`: the network alone, the tutorial).
+    #[serde(default)]
+    pub baseline: Baseline,
 }
 
 impl Default for ModelSection {
@@ -237,6 +242,7 @@ impl Default for ModelSection {
             activation: Activation::default(),
             init: InitName::default(),
             init_std: defaults::init_std(),
+            baseline: Baseline::None,
         }
     }
 }
@@ -264,6 +270,7 @@ impl ModelSection {
             .with_hidden(self.hidden)
             .with_activation(activation)
             .with_init(init)
+            .with_baseline(self.baseline)
     }
 }
 
@@ -367,18 +374,22 @@ pub enum LoadError {
     },
     /// The file is not valid TOML, or has an unknown key, a missing key or a value of the wrong
     /// type. The message carries the line and column (or, after `--set`, the key).
-    #[error("invalid config {path}: {message}")]
+    #[error("invalid config {path}{sets}: {message}")]
     Parse {
         /// The config file.
         path: PathBuf,
+        /// The `--set` values applied to it, as ` (with --set k=v ...)`, or empty.
+        sets: String,
         /// What the TOML reader found, with line, column and key.
         message: String,
     },
     /// A value is out of range.
-    #[error("invalid config {path}")]
+    #[error("invalid config {path}{sets}")]
     Value {
         /// The config file.
         path: PathBuf,
+        /// The `--set` values applied to it, as ` (with --set k=v ...)`, or empty.
+        sets: String,
         /// The key and what was expected.
         source: ConfigError,
     },
@@ -410,6 +421,7 @@ impl ExperimentConfig {
         })?;
         let parse = |message: String| LoadError::Parse {
             path: path.to_owned(),
+            sets: with_sets(overrides),
             message,
         };
         let config: Self = if overrides.is_empty() {
@@ -430,6 +442,15 @@ impl ExperimentConfig {
     /// The config as TOML, every default filled in (for a run folder's `config.toml`).
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
         toml::to_string(self)
+    }
+}
+
+/// ` (with --set a=1 --set b=2)` for messages, or empty without overrides.
+pub(crate) fn with_sets(overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        String::new()
+    } else {
+        format!(" (with --set {})", overrides.join(" --set "))
     }
 }
 

@@ -5,8 +5,8 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{InterfaceItem, Prepared, Sweep};
-use zoepnet_model::{Mlp, ModelError, read_values};
+use zoepnet_dataset::{Baseline, InterfaceItem, Prepared, Sweep};
+use zoepnet_model::{Inputs, Mlp, ModelError, read_values};
 
 /// Why a network could not be scored.
 #[derive(Debug, thiserror::Error)]
@@ -24,15 +24,33 @@ pub enum EvaluateError {
     },
 }
 
-/// The network's outputs for unscaled items, scaled by `batcher`.
+/// The model's inputs for unscaled items: their features scaled by `batcher`, and the values of
+/// the model's baseline when it has one.
+pub fn model_inputs(
+    model: &Mlp,
+    batcher: &InterfaceBatcher,
+    items: &[InterfaceItem],
+    device: &Device,
+) -> Inputs {
+    Inputs {
+        x: batcher.inputs(items, device), // [B, 7]
+        offset: batcher
+            .clone()
+            .with_baseline(model.baseline)
+            .offsets(items, device), // [B, 1]
+    }
+}
+
+/// The network's outputs for unscaled items, scaled by `batcher` (its baseline added, for a
+/// physics-residual network).
 pub fn predict(
     model: &Mlp,
     batcher: &InterfaceBatcher,
     items: &[InterfaceItem],
     device: &Device,
 ) -> Result<Vec<f64>, ModelError> {
-    let x = batcher.inputs(items, device); // [B, 7]
-    read_values("the network's outputs", model.forward(x)) // [B, 1]
+    let inputs = model_inputs(model, batcher, items, device);
+    read_values("the network's outputs", model.forward(inputs)) // [B, 1]
 }
 
 /// Refuses predictions that do not pair up with the items one to one (or that are none).
@@ -109,49 +127,21 @@ pub fn sweep_errors(
         .collect()
 }
 
-/// A classical linear approximation of Rpp, evaluated beside the network as a baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Baseline {
-    /// Aki & Richards (1980), eq. 5.44.
-    AkiRichards,
-    /// Shuey (1985), three terms.
-    Shuey,
-}
-
-impl Baseline {
-    /// Both, in this order.
-    pub const ALL: [Baseline; 2] = [Baseline::AkiRichards, Baseline::Shuey];
-
-    /// The name in summaries and tables.
-    pub fn name(self) -> &'static str {
-        match self {
-            Baseline::AkiRichards => "Aki-Richards",
-            Baseline::Shuey => "Shuey",
-        }
-    }
-
+/// The classical approximations' Re(Rpp) for `items` (`None` outside a method's domain), and
+/// their predictions inside it.
+pub(crate) trait Approximation {
     /// Its Rpp for each item; `None` outside the approximation's domain (at 90 degrees, or past
     /// the critical angle: see `zoepnet_physics::approx`).
-    pub fn predict(self, items: &[InterfaceItem]) -> Vec<Option<f64>> {
-        items
-            .iter()
-            .map(|item| {
-                let (interface, theta) = (item.interface(), item.theta());
-                let r = match self {
-                    Baseline::AkiRichards => zoepnet_physics::aki_richards(&interface, theta),
-                    Baseline::Shuey => zoepnet_physics::shuey(
-                        &interface,
-                        theta,
-                        zoepnet_physics::ShueyTerms::Three,
-                    ),
-                };
-                r.ok()
-            })
-            .collect()
+    fn predict(self, items: &[InterfaceItem]) -> Vec<Option<f64>>;
+    /// Its predictions on the `items` inside its domain, those items, and how many were outside.
+    fn within_domain(self, items: &[InterfaceItem]) -> (Vec<f64>, Vec<InterfaceItem>, usize);
+}
+
+impl Approximation for Baseline {
+    fn predict(self, items: &[InterfaceItem]) -> Vec<Option<f64>> {
+        items.iter().map(|item| self.rpp(&item.features)).collect()
     }
 
-    /// Its predictions on the `items` inside its domain, those items, and how many were outside.
     fn within_domain(self, items: &[InterfaceItem]) -> (Vec<f64>, Vec<InterfaceItem>, usize) {
         let (mut predicted, mut kept) = (Vec::new(), Vec::new());
         for (p, item) in self.predict(items).into_iter().zip(items) {
@@ -188,7 +178,7 @@ pub fn baselines(
     blind_rocks: &[InterfaceItem],
     sweeps: &[Sweep],
 ) -> Result<Vec<BaselineScores>, EvaluateError> {
-    Baseline::ALL
+    Baseline::APPROXIMATIONS
         .into_iter()
         .map(|method| {
             let mut outside_domain = 0;
@@ -242,7 +232,7 @@ pub fn against_baselines(
     items: &[InterfaceItem],
 ) -> Result<Vec<BaselineComparison>, EvaluateError> {
     paired(predicted, items)?;
-    Baseline::ALL
+    Baseline::APPROXIMATIONS
         .into_iter()
         .map(|method| {
             let (mut ours, mut theirs, mut kept) = (Vec::new(), Vec::new(), Vec::new());
@@ -342,7 +332,7 @@ mod tests {
             upper[0], upper[1], upper[2], lower[0], lower[1], lower[2],
         ]);
         let item = InterfaceItem::labelled(&interface, 10.0).unwrap();
-        for b in Baseline::ALL {
+        for b in Baseline::APPROXIMATIONS {
             let p = b.predict(&[item])[0].expect("inside the domain");
             assert!((p - item.rpp).abs() < 1e-3, "{b:?}: {p} vs {}", item.rpp);
             assert!(
@@ -367,7 +357,7 @@ mod tests {
         ]);
         let inside = InterfaceItem::labelled(&interface, 20.0).unwrap();
         let outside = InterfaceItem::labelled(&interface, 60.0).unwrap();
-        for b in Baseline::ALL {
+        for b in Baseline::APPROXIMATIONS {
             assert_eq!(b.predict(&[outside]), [None], "{b:?}");
         }
         let scores = baselines(&[inside, outside], &[outside], &[]).unwrap();

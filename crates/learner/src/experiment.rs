@@ -30,6 +30,8 @@ pub struct RunStart<'a> {
     pub out: &'a Path,
     /// The epoch it continues after, when resumed.
     pub resumed_after: Option<usize>,
+    /// Whether, resumed, it first replays those epochs ([`crate::plan::Procedure::replays_on_resume`]).
+    pub replays: bool,
     /// Training interfaces.
     pub train: usize,
     /// Validation interfaces.
@@ -122,6 +124,7 @@ pub fn run(
     observer.started(&RunStart {
         out,
         resumed_after: resume.as_ref().map(|cp| cp.epoch),
+        replays: plan.procedure.replays_on_resume(),
         train: prepared.train.len(),
         validation: prepared.validation.len(),
         epochs: plan.epochs,

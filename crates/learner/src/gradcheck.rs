@@ -7,6 +7,8 @@ use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{DatasetError, prepare};
 use zoepnet_model::{GradCheck, Tolerance, gradcheck};
 
+use crate::evaluate::model_inputs;
+
 use crate::config::ExperimentConfig;
 use crate::device::{DeviceError, DeviceInfo, Precision};
 
@@ -63,10 +65,11 @@ pub fn run(
     }
     let batcher = InterfaceBatcher::new(prepared.scaler.clone());
     let items = &prepared.train[..batch];
-    let x = batcher.inputs(items, &device); // [B, 7]
-    let t = batcher.targets(items, &device); // [B, 1]
     device.seed(u64::from(config.data.seed));
     let model = config.model.mlp_config().init(&device);
+    // A physics-residual network's inputs carry its baseline's values: checked with them.
+    let x = model_inputs(&model, &batcher, items, &device); // [B, 7], [B, 1]
+    let t = batcher.targets(items, &device); // [B, 1]
     let tolerance = match precision {
         Precision::F64 => Tolerance::F64,
         Precision::F32 => Tolerance::F32,

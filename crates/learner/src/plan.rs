@@ -139,6 +139,19 @@ impl Procedure {
             _ => EngineKind::Tensor,
         }
     }
+
+    /// Whether `--resume` replays the completed epochs from the start (to the checkpoint's
+    /// weights) instead of continuing from them: L-BFGS, whose memory is not checkpointed, and
+    /// Burn's optimizers, whose state is not restored.
+    pub fn replays_on_resume(&self) -> bool {
+        matches!(
+            self,
+            Procedure::Fused {
+                method: FusedMethod::Lbfgs { .. },
+                ..
+            } | Procedure::Autodiff { .. }
+        )
+    }
 }
 
 /// The learning rate of each epoch: `train.learning_rate` under `train.schedule`.
@@ -210,6 +223,7 @@ impl Plan {
         let config = ExperimentConfig::read(path, overrides)?;
         config.check().map_err(|source| LoadError::Value {
             path: path.to_owned(),
+            sets: crate::config::with_sets(overrides),
             source,
         })
     }

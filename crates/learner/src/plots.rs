@@ -15,7 +15,9 @@ use zoepnet_dataset::{InterfaceItem, Prepared, Sweep};
 use zoepnet_model::Mlp;
 use zoepnet_plot::{Figure, Panel, Series, Style};
 
-use crate::evaluate::{Baseline, predict};
+use zoepnet_dataset::Baseline;
+
+use crate::evaluate::{Approximation, predict};
 use crate::plan::Plan;
 use crate::run::{RunError, write_atomically};
 use crate::train::EpochMetrics;

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 
-use crate::mlp::{Activation, Mlp, ModelError, read_values};
+use crate::mlp::{Activation, Inputs, Mlp, ModelError, read_values};
 
 /// The parameters, in the order the check reports them.
 pub const PARAMS: [&str; 4] = ["W1", "b1", "W2", "b2"];
@@ -142,14 +142,22 @@ fn compare(name: &'static str, got: &[f64], reference: &[f64]) -> ParamError {
 /// The four gradients as flat f64 vectors, in [`PARAMS`] order.
 type Flat = [Vec<f64>; 4];
 
-/// Checks the gradients of `model`'s loss on inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
+/// Checks the gradients of `model`'s loss on inputs `x` `[B, inputs]` (with their offset, for a
+/// physics-residual network) and targets `t` `[B, 1]`.
 pub fn check(
     model: &Mlp,
-    x: Tensor<2>,
+    inputs: impl Into<Inputs>,
     t: Tensor<2>,
     tolerance: Tolerance,
 ) -> Result<GradCheck, ModelError> {
-    let (loss, manual) = model.manual_gradients(x.clone(), t.clone());
+    let Inputs { x, offset } = inputs.into();
+    let (loss, manual) = model.manual_gradients(
+        Inputs {
+            x: x.clone(),
+            offset: offset.clone(),
+        },
+        t.clone(),
+    );
     let manual: Flat = [
         read_values("dW1", manual.w1)?,
         read_values("db1", manual.b1)?,
@@ -162,7 +170,18 @@ pub fn check(
     let ad_model = model.clone().fork(&device).train();
     let xa = Tensor::<2>::from_data(x.clone().into_data(), &device);
     let ta = Tensor::<2>::from_data(t.clone().into_data(), &device);
-    let grads = ad_model.loss(xa, ta).backward();
+    let offset_a = offset
+        .clone()
+        .map(|o| Tensor::<2>::from_data(o.into_data(), &device));
+    let grads = ad_model
+        .loss(
+            Inputs {
+                x: xa,
+                offset: offset_a,
+            },
+            ta,
+        )
+        .backward();
     let missing = |what: &'static str| ModelError::Read {
         what,
         message: "autodiff gave no gradient".into(),
@@ -180,7 +199,11 @@ pub fn check(
         grad1("autodiff db2", ad_model.b2.val().grad(&grads))?,
     ];
 
-    let fd = finite_differences(model, &read_values("x", x)?, &read_values("t", t)?)?;
+    let offset = match offset {
+        Some(o) => read_values("the offset", o)?,
+        None => Vec::new(),
+    };
+    let fd = finite_differences(model, &read_values("x", x)?, &offset, &read_values("t", t)?)?;
     let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
         std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
     };
@@ -189,7 +212,10 @@ pub fn check(
         autodiff: rows(&manual, &autodiff),
         manual_fd: rows(&manual, &fd),
         autodiff_fd: rows(&autodiff, &fd),
-        loss: loss.first().copied().unwrap_or(f64::NAN),
+        loss: loss.first().copied().ok_or(ModelError::Read {
+            what: "the loss",
+            message: "no value".into(),
+        })?,
         tolerance,
     })
 }
@@ -215,11 +241,12 @@ impl Plain {
         }
     }
 
-    fn loss(&self, x: &[f64], t: &[f64]) -> f64 {
+    /// The loss; `offset` (one per row, or empty for none) is added to each output.
+    fn loss(&self, x: &[f64], offset: &[f64], t: &[f64]) -> f64 {
         let hidden = self.b1.len();
         let mut total = 0.0;
-        for (row, target) in x.chunks(self.inputs).zip(t) {
-            let mut y = self.b2;
+        for (i, (row, target)) in x.chunks(self.inputs).zip(t).enumerate() {
+            let mut y = self.b2 + offset.get(i).copied().unwrap_or(0.0);
             for j in 0..hidden {
                 let z: f64 = self.b1[j]
                     + row
@@ -236,7 +263,12 @@ impl Plain {
 }
 
 /// Central differences, h = 1e-6, of the loss with respect to every weight.
-fn finite_differences(model: &Mlp, x: &[f64], t: &[f64]) -> Result<Flat, ModelError> {
+fn finite_differences(
+    model: &Mlp,
+    x: &[f64],
+    offset: &[f64],
+    t: &[f64],
+) -> Result<Flat, ModelError> {
     let p = model.parameters()?;
     let inputs = p.w1.len() / p.b1.len().max(1);
     let mut plain = Plain {
@@ -259,9 +291,9 @@ fn finite_differences(model: &Mlp, x: &[f64], t: &[f64]) -> Result<Flat, ModelEr
         for k in 0..len {
             let original = *plain.slot(p, k);
             *plain.slot(p, k) = original + H;
-            let up = plain.loss(x, t);
+            let up = plain.loss(x, offset, t);
             *plain.slot(p, k) = original - H;
-            let down = plain.loss(x, t);
+            let down = plain.loss(x, offset, t);
             *plain.slot(p, k) = original;
             grads.push((up - down) / (2.0 * H));
         }

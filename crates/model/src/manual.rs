@@ -17,7 +17,7 @@
 use burn::module::Param;
 use burn::tensor::Tensor;
 
-use crate::mlp::{Mlp, activation_slope};
+use crate::mlp::{Inputs, Mlp, activation_slope};
 
 /// The gradient of the loss with respect to each parameter, shaped like it.
 #[derive(Debug, Clone)]
@@ -55,9 +55,10 @@ struct OutputLayer {
 }
 
 impl Mlp {
-    fn output_layer(&self, x: Tensor<2>, t: Tensor<2>) -> OutputLayer {
-        let batch = x.dims()[0] as f64;
-        let forward = self.forward_all(x);
+    fn output_layer(&self, inputs: Inputs, t: Tensor<2>) -> OutputLayer {
+        let batch = inputs.x.dims()[0] as f64;
+        // A physics-residual network's offset is a constant of the weights: dy is unchanged.
+        let forward = self.forward_all(inputs);
         let err = forward.y.clone() - t; // [B, 1]
         let loss = (err.clone() * err.clone()).mean().mul_scalar(0.5);
         let dy = err.div_scalar(batch); // [B, 1]
@@ -93,9 +94,16 @@ impl Mlp {
         )
     }
 
-    /// The loss (`[1]`) and its gradients for inputs `x` `[B, inputs]` and targets `t` `[B, 1]`.
-    pub fn manual_gradients(&self, x: Tensor<2>, t: Tensor<2>) -> (Tensor<1>, Gradients) {
-        let out = self.output_layer(x.clone(), t);
+    /// The loss (`[1]`) and its gradients for inputs `x` `[B, inputs]` (and their offset) and
+    /// targets `t` `[B, 1]`.
+    pub fn manual_gradients(
+        &self,
+        inputs: impl Into<Inputs>,
+        t: Tensor<2>,
+    ) -> (Tensor<1>, Gradients) {
+        let inputs = inputs.into();
+        let x = inputs.x.clone();
+        let out = self.output_layer(inputs, t);
         let (w1, b1) = self.hidden_layer(x, &out, self.w2.val());
         (
             out.loss,
@@ -116,24 +124,27 @@ impl Mlp {
             w2: sub_scaled(self.w2, grads.w2, lr),
             b2: sub_scaled(self.b2, grads.b2, lr),
             activation: self.activation,
+            baseline: self.baseline,
         }
     }
 
     /// One manual SGD step on a batch; returns the updated network and the loss before the step.
     pub fn sgd_step(
         self,
-        x: Tensor<2>,
+        inputs: impl Into<Inputs>,
         t: Tensor<2>,
         lr: f64,
         order: UpdateOrder,
     ) -> (Self, Tensor<1>) {
+        let inputs = inputs.into();
         match order {
             UpdateOrder::Exact => {
-                let (loss, grads) = self.manual_gradients(x, t);
+                let (loss, grads) = self.manual_gradients(inputs, t);
                 (self.apply(grads, lr), loss)
             }
             UpdateOrder::Tutorial => {
-                let out = self.output_layer(x.clone(), t);
+                let x = inputs.x.clone();
+                let out = self.output_layer(inputs, t);
                 let w2 = sub_scaled(self.w2.clone(), out.w2.clone(), lr);
                 let b2 = sub_scaled(self.b2.clone(), out.b2.clone(), lr);
                 // The hidden error with the W2 just updated.
@@ -147,6 +158,7 @@ impl Mlp {
                         w2,
                         b2,
                         activation: self.activation,
+                        baseline: self.baseline,
                     },
                     out.loss,
                 )

@@ -9,7 +9,24 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 use zoepnet_network::{FEATURES, Parameters, ShapeError};
 
-pub use zoepnet_network::Activation;
+pub use zoepnet_network::{Activation, Baseline};
+
+/// A batch's inputs: the scaled features, and for a physics-residual network the baseline each
+/// output adds (from the unscaled interfaces: [`Baseline::offset`]). A bare tensor converts into
+/// inputs without an offset.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// Scaled features: `[B, inputs]`.
+    pub x: Tensor<2>,
+    /// The baseline's Re(Rpp) for each row, added to the network's output: `[B, 1]`.
+    pub offset: Option<Tensor<2>>,
+}
+
+impl From<Tensor<2>> for Inputs {
+    fn from(x: Tensor<2>) -> Self {
+        Self { x, offset: None }
+    }
+}
 
 /// Applies the activation to a tensor.
 ///
@@ -64,6 +81,9 @@ pub struct MlpConfig {
     /// Initial weights.
     #[config(default = "Init::Normal { std: 0.1 }")]
     pub init: Init,
+    /// The approximation whose value the output adds (a physics-residual network), or none.
+    #[config(default = "Baseline::None")]
+    pub baseline: Baseline,
 }
 
 /// Why a model could not be built, saved or loaded.
@@ -104,6 +124,9 @@ pub struct Mlp {
     /// Hidden activation.
     #[module(skip)]
     pub activation: Activation,
+    /// The approximation whose value the output adds; the inputs carry its values.
+    #[module(skip)]
+    pub baseline: Baseline,
 }
 
 impl MlpConfig {
@@ -127,6 +150,7 @@ impl MlpConfig {
             w2: weights.init_with([h, 1], Some(h), Some(1), device),
             b2: biases.init_with([1], Some(h), Some(1), device),
             activation: self.activation,
+            baseline: self.baseline,
         }
     }
 
@@ -148,6 +172,7 @@ impl MlpConfig {
             w2: Param::from_data(TensorData::new(p.w2.clone(), [h, 1]), device),
             b2: Param::from_data(TensorData::new(vec![p.b2], [1]), device),
             activation: self.activation,
+            baseline: self.baseline,
         })
     }
 }
@@ -159,27 +184,33 @@ pub struct Forward {
     pub z1: Tensor<2>,
     /// Activations: `[B, hidden]`.
     pub a1: Tensor<2>,
-    /// Outputs: `[B, 1]`.
+    /// Outputs: `[B, 1]` (the network's plus the inputs' offset, if any).
     pub y: Tensor<2>,
 }
 
 impl Mlp {
-    /// The outputs for inputs `x` `[B, inputs]`: `[B, 1]`.
-    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.forward_all(x).y
+    /// The outputs for inputs `x` `[B, inputs]` (plus their offset): `[B, 1]`.
+    pub fn forward(&self, inputs: impl Into<Inputs>) -> Tensor<2> {
+        self.forward_all(inputs).y
     }
 
-    /// The forward pass with its intermediate values.
-    pub fn forward_all(&self, x: Tensor<2>) -> Forward {
+    /// The forward pass with its intermediate values. A physics-residual network adds the
+    /// inputs' offset (its baseline's values) to its output: y = a1 W2 + b2 + offset.
+    pub fn forward_all(&self, inputs: impl Into<Inputs>) -> Forward {
+        let Inputs { x, offset } = inputs.into();
         let z1 = x.matmul(self.w1.val()) + self.b1.val().unsqueeze::<2>(); // [B, H]
         let a1 = activate(self.activation, z1.clone()); // [B, H]
         let y = a1.clone().matmul(self.w2.val()) + self.b2.val().unsqueeze::<2>(); // [B, 1]
+        let y = match offset {
+            Some(offset) => y + offset, // [B, 1]
+            None => y,
+        };
         Forward { z1, a1, y }
     }
 
     /// The training loss for targets `t` `[B, 1]`: ½ mean((y − t)²), shape `[1]`.
-    pub fn loss(&self, x: Tensor<2>, t: Tensor<2>) -> Tensor<1> {
-        let err = self.forward(x) - t; // [B, 1]
+    pub fn loss(&self, inputs: impl Into<Inputs>, t: Tensor<2>) -> Tensor<1> {
+        let err = self.forward(inputs) - t; // [B, 1]
         (err.clone() * err).mean().mul_scalar(0.5)
     }
 

@@ -3,7 +3,9 @@
 
 use burn::tensor::{Device, FloatDType, Tensor};
 use zoepnet_model::gradcheck::{batch, check};
-use zoepnet_model::{Activation, Init, Mlp, MlpConfig, Tolerance, UpdateOrder};
+use zoepnet_model::{
+    Activation, Init, Inputs, Mlp, MlpConfig, Tolerance, UpdateOrder, read_values,
+};
 
 /// The ndarray device in f64 (configured once for this test process).
 fn device() -> Device {
@@ -56,6 +58,37 @@ fn manual_gradients_match_autodiff_and_finite_differences() {
                 e.max_rel
             );
         }
+    }
+}
+
+#[test]
+fn a_physics_residual_network_adds_its_offset_and_its_gradients_check() {
+    // The offsets (a baseline's values) enter the output additively: y = net(x) + offset. The
+    // loss and its gradients change with them, and all three gradients still agree.
+    let device = device();
+    let (rows, targets) = samples();
+    let mlp = model(Activation::Sigmoid, &device);
+    let (x, t) = batch(&rows, &targets, &device);
+    let offsets: Vec<f64> = (0..8).map(|r| 0.05 * (r as f64 * 1.3).sin()).collect();
+    let offset = Tensor::<2>::from_data(
+        burn::tensor::TensorData::new(offsets.clone(), [8, 1]),
+        &device,
+    );
+    let inputs = Inputs {
+        x: x.clone(),
+        offset: Some(offset),
+    };
+    let plain = read_values("plain", mlp.forward(x.clone())).unwrap();
+    let shifted = read_values("shifted", mlp.forward(inputs.clone())).unwrap();
+    for ((p, s), o) in plain.iter().zip(&shifted).zip(&offsets) {
+        assert_eq!(*s, p + o);
+    }
+    let with = check(&mlp, inputs, t.clone(), Tolerance::F64).unwrap();
+    let without = check(&mlp, x, t, Tolerance::F64).unwrap();
+    assert!(with.passed(), "{}", with.table());
+    assert!(with.loss != without.loss, "{} {}", with.loss, without.loss);
+    for e in &with.autodiff {
+        assert!(e.max_rel <= 1e-12, "{}: {}", e.name, e.max_rel);
     }
 }
 

@@ -23,7 +23,13 @@
 //!   evanescent, and the exact coefficient is complex with |R| near 1, which no real linear
 //!   term reproduces. Shuey's formula has no θ2 and stays finite there, but it is the same
 //!   linearisation with θ̄ replaced by θ (Shuey 1985), so it is refused there too,
-//!   for both [`ShueyTerms`]: one domain for both approximations.
+//!   for both [`ShueyTerms`]: one domain for both approximations;
+//! - where the formula's value has |R| > 1: the reflected P wave travels in the incident
+//!   wave's medium at the incident wave's angle, so its energy share is exactly |R|², which
+//!   cannot exceed 1 (Aki & Richards 1980, section 5.2.5). Shuey's third term does this near
+//!   grazing incidence even without a critical angle (tan²θ grows without bound: −3.6e6 at
+//!   89.99 degrees for a fast-over-slow interface); the limit reported is the angle where |R|
+//!   reaches 1.
 //!
 //! Use the exact [`crate::zoeppritz`] solution there; it holds from 0 to 90 degrees. Where
 //! only S waves pass their critical angle (β1 or β2 > α1, rare) both stay defined: they use
@@ -109,12 +115,44 @@ fn check_domain(
 pub fn aki_richards(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
     check_domain("Aki-Richards", interface, theta_deg)?;
     let (c, _vp, vs) = contrasts(interface);
-    let t1 = theta_deg.to_radians();
-    let sin_t2 = interface.lower.vp / interface.upper.vp * t1.sin();
-    let mean = 0.5 * (t1 + sin_t2.asin());
-    let p2 = (t1.sin() / interface.upper.vp).powi(2);
-    let k = vs * vs * p2; // β²p²
-    Ok(0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs)
+    let formula = |theta_deg: f64| {
+        let t1 = theta_deg.to_radians();
+        let sin_t2 = interface.lower.vp / interface.upper.vp * t1.sin();
+        let mean = 0.5 * (t1 + sin_t2.asin());
+        let p2 = (t1.sin() / interface.upper.vp).powi(2);
+        let k = vs * vs * p2; // β²p²
+        0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs
+    };
+    bounded("Aki-Richards", theta_deg, formula)
+}
+
+/// `formula(theta_deg)`, unless |R| > 1 there (module documentation, "Domain"): then
+/// [`PhysicsError::OutsideDomain`] with the angle where |R| reaches 1 (found by bisection; the
+/// formulas grow with the angle).
+fn bounded(
+    method: &'static str,
+    theta_deg: f64,
+    formula: impl Fn(f64) -> f64,
+) -> Result<f64, PhysicsError> {
+    let r = formula(theta_deg);
+    if r.abs() <= 1.0 {
+        return Ok(r);
+    }
+    let (mut lo, mut hi) = (0.0, theta_deg);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if formula(mid).abs() <= 1.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Err(PhysicsError::OutsideDomain {
+        method,
+        theta: theta_deg,
+        limit: lo,
+        reason: "|R| > 1, impossible for a reflected P wave (its energy share is |R|^2)",
+    })
 }
 
 /// How many of Shuey's terms to keep.
@@ -151,15 +189,18 @@ pub fn shuey(
 ) -> Result<f64, PhysicsError> {
     check_domain("Shuey", interface, theta_deg)?;
     let (c, vp, vs) = contrasts(interface);
-    let t = theta_deg.to_radians();
     let r0 = 0.5 * (c.dvp + c.drho);
     let g = 0.5 * c.dvp - 2.0 * (vs / vp).powi(2) * c.drho - 4.0 * c.vs_dvs / (vp * vp);
-    let sin2 = t.sin().powi(2);
-    let curvature = match terms {
-        ShueyTerms::Two => 0.0,
-        ShueyTerms::Three => 0.5 * c.dvp * (t.tan().powi(2) - sin2),
+    let formula = |theta_deg: f64| {
+        let t = theta_deg.to_radians();
+        let sin2 = t.sin().powi(2);
+        let curvature = match terms {
+            ShueyTerms::Two => 0.0,
+            ShueyTerms::Three => 0.5 * c.dvp * (t.tan().powi(2) - sin2),
+        };
+        r0 + g * sin2 + curvature
     };
-    Ok(r0 + g * sin2 + curvature)
+    bounded("Shuey", theta_deg, formula)
 }
 
 /// [`aki_richards`] for many interfaces, each at its own angle (degrees).

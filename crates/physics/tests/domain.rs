@@ -79,9 +79,24 @@ fn past_the_critical_angle_is_outside_the_approximations_domain() {
     }
     for theta in [80.0, 89.0, 89.9, 89.99] {
         for r in approximations(&FAST_TO_SLOW, theta) {
-            assert!(r.as_ref().is_ok_and(|r| r.is_finite()), "{theta}: {r:?}");
+            // Defined, or refused because the value would have |R| > 1: never a large number.
+            match r {
+                Ok(r) => assert!(r.abs() <= 1.0, "{theta}: {r}"),
+                Err(PhysicsError::OutsideDomain { limit, .. }) => {
+                    assert!(limit > 60.0 && limit < theta, "{theta}: {limit}")
+                }
+                Err(e) => panic!("{theta}: {e}"),
+            }
         }
     }
+    // Shuey's third term grows as tan²θ: refused where |R| would pass 1 (-3.6e6 at 89.99).
+    let err = shuey(&FAST_TO_SLOW, 89.99, ShueyTerms::Three).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("|R| > 1, impossible for a reflected P wave"),
+        "{err}"
+    );
+    assert!(shuey(&FAST_TO_SLOW, 89.99, ShueyTerms::Two).is_ok());
     // The error of a slice names the element.
     assert!(matches!(
         zoepnet_physics::shuey_many(

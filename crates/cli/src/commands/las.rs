@@ -12,7 +12,7 @@ use super::UsageError;
 #[derive(Debug, Subcommand)]
 pub enum LasCommand {
     /// Print the well name, the index range and step, and a table of the curves (mnemonic, unit,
-    /// description, non-null count, min, max), then any warnings.
+    /// description, non-null count, min, max); warnings go to stderr.
     Info {
         #[command(flatten)]
         file: FileArgs,

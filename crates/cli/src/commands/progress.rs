@@ -19,11 +19,21 @@ pub fn interrupted() -> bool {
 /// Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second one
 /// ends the process at once. Installed once per process; if it cannot be, Ctrl-C still ends the
 /// run, losing at most a second of epochs.
+/// The run folder being trained, for the message of a second Ctrl-C.
+static RUN_DIR: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+
 fn catch_interrupts() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                if let Some(dir) = RUN_DIR.lock().ok().and_then(|d| d.clone()) {
+                    eprintln!(
+                        "\nquit: the last checkpoint (at most a second old) is kept; continue \
+                         with 'zoepnet train --resume {}'",
+                        dir.display()
+                    );
+                }
                 std::process::exit(130);
             }
             eprintln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
@@ -67,8 +77,17 @@ impl Progress {
 
 impl Observer for Progress {
     fn started(&mut self, run: &RunStart<'_>) {
+        if let Ok(mut dir) = RUN_DIR.lock() {
+            *dir = Some(run.out.to_owned());
+        }
         if let Some(epoch) = run.resumed_after {
             eprintln!("resuming {} after epoch {epoch}", run.out.display());
+            if run.replays {
+                eprintln!(
+                    "replaying its {epoch} completed epochs first (this method's optimizer state \
+                     is not in the checkpoint); the run then goes on from there"
+                );
+            }
         }
         let engine = match run.engine {
             EngineKind::Fused => {

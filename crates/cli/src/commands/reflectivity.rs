@@ -79,8 +79,11 @@ fn domain_note(error: &PhysicsError) -> Option<String> {
         PhysicsError::OutsideDomain { limit, .. } if *limit >= 90.0 => {
             Some("grazing incidence (theta >= 90)".to_owned())
         }
-        PhysicsError::OutsideDomain { limit, .. } => {
+        PhysicsError::OutsideDomain { limit, reason, .. } if reason.starts_with("past") => {
             Some(format!("past the critical angle ({limit:.4} degrees)"))
+        }
+        PhysicsError::OutsideDomain { limit, .. } => {
+            Some(format!("|R| > 1 past {limit:.4} degrees"))
         }
         _ => None,
     }

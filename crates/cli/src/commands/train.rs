@@ -18,9 +18,10 @@ pub struct TrainArgs {
     #[arg(required_unless_present = "resume")]
     config: Option<PathBuf>,
     /// Continue an interrupted run from its folder's checkpoint (its config.toml and
-    /// checkpoint.json); it ends with the same weights as an uninterrupted run. Manual-mode runs
-    /// continue where they stopped; autodiff runs replay their completed epochs first (Burn's
-    /// optimizer state is not restored) and check that they reach the checkpoint's weights.
+    /// checkpoint.json); it ends with the same weights as an uninterrupted run. Runs of the
+    /// fused per-sample, fused batch (SGD, Adam) and tensor-SGD procedures continue where they
+    /// stopped; L-BFGS and autodiff runs replay their completed epochs first (their optimizer
+    /// state is not in the checkpoint), say so, and check that they reach its weights.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "out", "backend", "set"])]
     resume: Option<PathBuf>,
     /// The run folder (default: runs/<config name>).

@@ -4,7 +4,7 @@
 use burn::module::Module;
 use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::tensor::{Device, Tensor};
-use zoepnet_model::Mlp;
+use zoepnet_model::{Inputs, Mlp};
 
 use super::tensor::TensorStep;
 use crate::plan::BurnOptimizer;
@@ -45,7 +45,7 @@ impl TensorStep for BurnStep {
         run.clone().autodiff()
     }
 
-    fn step(&mut self, model: Mlp, x: Tensor<2>, t: Tensor<2>, lr: f64) -> (Mlp, Tensor<1>) {
+    fn step(&mut self, model: Mlp, x: Inputs, t: Tensor<2>, lr: f64) -> (Mlp, Tensor<1>) {
         let loss = model.loss(x, t);
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         (self.optimizer.step(lr, model, grads), loss)

@@ -3,7 +3,7 @@
 use burn::tensor::Device;
 use zoepnet_dataset::{FeatureVector, Prepared};
 use zoepnet_fused::{Adam, Lbfgs, Optimizer, Params, Scratch, Simd, Weights};
-use zoepnet_model::{Mlp, MlpConfig, Parameters, UpdateOrder};
+use zoepnet_model::{Baseline, Mlp, MlpConfig, Parameters, UpdateOrder};
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
@@ -46,6 +46,15 @@ impl FusedEngine {
     ) -> Self {
         let (train_x, mut train_t) = scaled(&prepared.scaler, &prepared.train);
         let (val_x, mut val_t) = scaled(&prepared.scaler, &prepared.validation);
+        // A physics-residual network learns the targets minus its baseline, which the Burn
+        // module it becomes adds back in its forward pass.
+        let baseline = plan.model.baseline;
+        if baseline != Baseline::None {
+            let items = prepared.train.iter().chain(&prepared.validation);
+            for (t, item) in train_t.iter_mut().chain(val_t.iter_mut()).zip(items) {
+                *t -= baseline.offset(&item.features);
+            }
+        }
         // Standardised targets: the engine learns (t − shift) / stretch; squared errors are
         // reported times stretch², and the transform is folded into W2 and b2 at the end.
         let targets = TargetTransform::fit(normalize_targets, &train_t);

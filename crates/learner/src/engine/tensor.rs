@@ -5,11 +5,11 @@
 use burn::tensor::{Device, Tensor};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{InterfaceItem, Prepared};
-use zoepnet_model::{Mlp, MlpConfig, Parameters, UpdateOrder, read_values};
+use zoepnet_model::{Inputs, Mlp, MlpConfig, Parameters, UpdateOrder, read_values};
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
-use crate::evaluate::{mse, predict};
+use crate::evaluate::{model_inputs, mse, predict};
 use crate::plan::{EngineKind, Plan};
 use crate::train::TrainError;
 
@@ -19,7 +19,7 @@ pub trait TensorStep {
     fn device(&self, run: &Device) -> Device;
     /// The network after one step on inputs `x` `[B, 7]` and targets `t` `[B, 1]`, with the
     /// batch's loss ½ mean((y − t)²) before the step.
-    fn step(&mut self, model: Mlp, x: Tensor<2>, t: Tensor<2>, lr: f64) -> (Mlp, Tensor<1>);
+    fn step(&mut self, model: Mlp, x: Inputs, t: Tensor<2>, lr: f64) -> (Mlp, Tensor<1>);
     /// The network to validate (without its autodiff graph).
     fn for_validation(&self, model: &Mlp) -> Mlp;
     /// Whether a checkpoint (weights only) restores the step's state.
@@ -35,7 +35,7 @@ impl TensorStep for ManualSgd {
         run.clone()
     }
 
-    fn step(&mut self, model: Mlp, x: Tensor<2>, t: Tensor<2>, lr: f64) -> (Mlp, Tensor<1>) {
+    fn step(&mut self, model: Mlp, x: Inputs, t: Tensor<2>, lr: f64) -> (Mlp, Tensor<1>) {
         model.sgd_step(x, t, lr, self.0)
     }
 
@@ -101,7 +101,7 @@ impl<S: TensorStep> Engine for TensorEngine<S> {
         let mut squared = 0.0;
         for chunk in order.chunks(self.batch_size) {
             let items: Vec<InterfaceItem> = chunk.iter().map(|&i| self.train[i]).collect();
-            let x = self.batcher.inputs(&items, &self.device); // [B, 7]
+            let x = model_inputs(&self.model, &self.batcher, &items, &self.device); // [B, 7], [B, 1]
             let y = self.batcher.targets(&items, &self.device); // [B, 1]
             let (next, loss) = self.step.step(self.model.clone(), x, y, lr);
             self.model = next;
