@@ -174,6 +174,58 @@ fn a_folder_of_wells_with_other_mnemonics() {
 }
 
 #[test]
+fn rock_physics_interfaces_are_drawn_and_reproducible() {
+    // `source = "rock-physics"`: training and validation drawn from the prior, seeded; the well
+    // gives only the blind sets.
+    let dir = temp_dir("data-rock-physics");
+    let config = dir.join("drawn.toml");
+    let text = "[data]\nsource = \"rock-physics\"\nlas = \"R-39.las\"\n\
+                [data.rock_physics]\nsamples = 300\nvalidation = 50\ntheta_max = 40.0\n";
+    fs::write(&config, text).unwrap();
+    let data = |out: &str| {
+        let (status, stdout, stderr) = run(zoepnet()
+            .arg("data")
+            .arg(&config)
+            .args(["--offline", "--out"])
+            .arg(dir.join(out))
+            .env("ZOEPNET_DATA_DIR", real_data_dir()));
+        assert!(status.status.success(), "{stderr}");
+        stdout
+    };
+    let stdout = data("a");
+    assert!(
+        stdout.starts_with("300 training, 50 validation, 200 blind-rocks interfaces"),
+        "{stdout}"
+    );
+    data("b");
+    let (a, b) = (
+        rows(&dir.join("a/train.csv")),
+        rows(&dir.join("b/train.csv")),
+    );
+    assert_eq!(a, b, "the same seed draws the same interfaces");
+    assert!(
+        a.iter().all(|r| (0.0..40.0).contains(&r[6])),
+        "angles in [0, 40)"
+    );
+    let labels_exact = a.iter().all(|r| {
+        let interface =
+            zoepnet_physics::Interface::from_properties([r[0], r[1], r[2], r[3], r[4], r[5]]);
+        zoepnet_physics::rpp(&interface, r[6]).unwrap().re == r[7]
+    });
+    assert!(labels_exact);
+    // A prior with a bad value is refused by key.
+    fs::write(&config, format!("{text}vp_max = 100.0\n")).unwrap();
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&config)
+        .args(["--offline", "--out"])
+        .arg(dir.join("c"))
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("data.rock_physics.vp_max"), "{stderr}");
+}
+
+#[test]
 fn bad_input_exits_2_naming_the_file_or_key() {
     let dir = temp_dir("data-bad");
     let cases = [

@@ -70,7 +70,8 @@ enum Command {
     /// adds `rpp_pred`, using the run's own scaler and network.
     Predict(commands::predict::PredictArgs),
     /// Recompute a trained run's blind tests ("new rocks", "new angles"), on its own well or on
-    /// others given with --las.
+    /// others given with --las; or score it on any CSV of labelled interfaces (--input) beside
+    /// Aki-Richards and Shuey on the same rows
     Eval(commands::eval::EvalArgs),
     /// Make the tutorial's interfaces from a config's well logs and write them as CSV (SI units,
     /// degrees, unscaled) with the feature scaler.

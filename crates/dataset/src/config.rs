@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rock_physics::RockPhysicsConfig;
 use crate::source::DataFile;
 
 /// The `[data]` section. Keys the section does not know are refused when it is deserialised;
@@ -12,7 +13,9 @@ use crate::source::DataFile;
 ///
 /// | key | default | range |
 /// |---|---|---|
-/// | `las` | (required) | a path, or a list of them |
+/// | `source` | `"logs"` | `logs`, `rock-physics` |
+/// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
+/// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
 /// | `curves.vp`, `curves.vs`, `curves.rho` | [`P_SLOWNESS`], [`S_SLOWNESS`], [`DENSITY`] | a mnemonic, or a list tried in order |
@@ -37,6 +40,14 @@ use crate::source::DataFile;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DataConfig {
+    /// Where the training and validation interfaces come from: `logs` (those of the wells of
+    /// `las`, as the tutorial) or `rock-physics` (drawn from the prior of `[data.rock_physics]`;
+    /// the wells of `las` then give only the blind sets).
+    #[serde(default)]
+    pub source: Source,
+    /// The rock-physics prior, for `source = "rock-physics"` (its defaults when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rock_physics: Option<RockPhysicsConfig>,
     /// The LAS file, or a list of them, or a folder (its `*.las` files, by name). A relative path
     /// is taken from the current directory, or, when a data folder is set (`--data-dir`,
     /// `ZOEPNET_DATA_DIR`), looked up there by its file name. With several files each is
@@ -136,6 +147,17 @@ impl Default for Curves {
             rho: defaults::rho(),
         }
     }
+}
+
+/// Where a run's training and validation interfaces come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// The wells' interfaces (the tutorial).
+    #[default]
+    Logs,
+    /// Interfaces drawn from a rock-physics prior, labelled by exact Zoeppritz.
+    RockPhysics,
 }
 
 /// A LAS null policy by name (see [`zoepnet_las::NullPolicy`]).
@@ -367,8 +389,23 @@ impl DataConfig {
     /// Checks each value, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.validate_source()?;
+        match (self.source, &self.rock_physics) {
+            (Source::Logs, Some(_)) => {
+                return bad(
+                    "data.rock_physics",
+                    "a rock-physics prior is used only with data.source = \"rock-physics\"",
+                );
+            }
+            (_, Some(prior)) => prior.validate()?,
+            _ => {}
+        }
         self.validate_interfaces()?;
         self.validate_blind()
+    }
+
+    /// The rock-physics prior: `[data.rock_physics]`, or its defaults.
+    pub fn prior(&self) -> RockPhysicsConfig {
+        self.rock_physics.clone().unwrap_or_default()
     }
 
     /// `las`, `url`, `sha256`.

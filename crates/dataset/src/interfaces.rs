@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use zoepnet_las::{LasError, ReadOptions, UnitError};
 use zoepnet_physics::{Interface, PhysicsError};
 
-use crate::config::{DataConfig, Missing, RngKind, ScalerFit, VsRepair};
+use crate::config::{ConfigError, DataConfig, Missing, RngKind, ScalerFit, Source, VsRepair};
 use crate::rng::NumpyRandomState;
+use crate::rock_physics::{self, RockPhysicsSampler};
 use zoepnet_network::{FEATURES, FeatureVector, Features, feature_vector};
 
 /// One interface: Vp, Vs, rho of the upper then the lower layer (m/s, kg/m3), the incidence
@@ -145,6 +146,12 @@ pub enum DatasetError {
         curve: String,
         /// Samples looked at.
         samples: usize,
+    },
+    /// The rock-physics prior is invalid.
+    #[error("{source}")]
+    Prior {
+        /// The key and what was expected.
+        source: ConfigError,
     },
     /// None of a quantity's mnemonics (aliases) is in the file.
     #[error("{path}: no curve {tried} for {quantity}; the file has {available}")]
@@ -324,6 +331,9 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
         .iter()
         .map(|p| Well::read(p, config))
         .collect::<Result<Vec<_>, _>>()?;
+    if config.source == Source::RockPhysics {
+        return prepare_drawn(config, &wells);
+    }
     check_enough(config, &wells, paths)?;
     let items = labelled_interfaces(config, &wells)?;
 
@@ -351,6 +361,29 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
 }
 
 /// The files, for messages.
+/// `source = "rock-physics"`: training and validation interfaces drawn from the prior (each
+/// from its own seeded stream), the scaler fitted on them; the wells give the blind sets.
+fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, DatasetError> {
+    let prior = config.prior();
+    let drawn = |source: ConfigError| DatasetError::Prior { source };
+    let mut sampler = RockPhysicsSampler::new(&prior).map_err(drawn)?;
+    let mut train = Vec::with_capacity(prior.samples);
+    sampler.fill(&mut train, prior.samples);
+    let validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;
+    let scaler = match config.scaler {
+        ScalerFit::All => Scaler::fit(&[train.as_slice(), validation.as_slice()].concat()),
+        ScalerFit::Train => Scaler::fit(&train),
+    };
+    let (blind_rocks, new_angles) = blind_sets(config, wells)?;
+    Ok(Prepared {
+        train,
+        validation,
+        blind_rocks,
+        new_angles,
+        scaler,
+    })
+}
+
 fn file_list(paths: &[PathBuf]) -> String {
     paths
         .iter()

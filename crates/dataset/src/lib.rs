@@ -12,7 +12,7 @@ pub mod rng;
 pub mod rock_physics;
 pub mod source;
 
-pub use config::{ConfigError, DataConfig};
+pub use config::{ConfigError, DataConfig, Source};
 pub use interfaces::{
     DatasetError, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare, prepare_blind,
 };

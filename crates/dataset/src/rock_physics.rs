@@ -85,6 +85,7 @@ pub enum ContrastDistribution {
 /// | key | default | range |
 /// |---|---|---|
 /// | `samples` | 1 000 000 | >= 1 |
+/// | `validation` | 10 000 | >= 1 |
 /// | `seed` | 42 | 0 to 2^32 − 1 |
 /// | `vp_min` | 1500 | > 0 m/s |
 /// | `vp_max` | 6500 | > vp_min m/s |
@@ -123,6 +124,9 @@ pub struct RockPhysicsConfig {
     /// Samples per epoch: how many the consumer takes from the stream.
     #[serde(default = "defaults::samples")]
     pub samples: usize,
+    /// Validation samples, from their own stream (seed + 1).
+    #[serde(default = "defaults::validation")]
+    pub validation: usize,
     /// The seed of the training stream; the validation stream uses `seed + 1` (wrapping).
     #[serde(default = "defaults::seed")]
     pub seed: u32,
@@ -178,6 +182,7 @@ impl Default for RockPhysicsConfig {
     fn default() -> Self {
         Self {
             samples: defaults::samples(),
+            validation: defaults::validation(),
             seed: defaults::seed(),
             vp_min: defaults::vp_min(),
             vp_max: defaults::vp_max(),
@@ -198,6 +203,9 @@ impl Default for RockPhysicsConfig {
 }
 
 mod defaults {
+    pub fn validation() -> usize {
+        10_000
+    }
     pub fn samples() -> usize {
         1_000_000
     }
@@ -293,6 +301,9 @@ impl RockPhysicsConfig {
                 bad(key, format!("expected a number >= 0, found {v}"))
             }
         };
+        if self.validation == 0 {
+            return bad("validation", "expected 1 or more");
+        }
         if self.samples == 0 {
             return bad("samples", "expected 1 or more");
         }
