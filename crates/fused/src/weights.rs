@@ -230,6 +230,25 @@ impl Weights {
         epoch_body(self, xs, ts, order, lr, update, scratch)
     }
 
+    /// The mean of (g (y − t))² over scaled inputs `xs`, targets `ts` and weights `gates`: the
+    /// squared error of a network whose targets were divided by g (a contrast-scaled correction),
+    /// in the undivided quantity. Scalar code (it runs once an epoch).
+    pub fn gated_mse(
+        &self,
+        xs: &[FeatureVector],
+        ts: &[f64],
+        gates: &[f64],
+        scratch: &mut Scratch,
+    ) -> f64 {
+        let total: f64 = xs
+            .iter()
+            .zip(ts)
+            .zip(gates)
+            .map(|((x, t), g)| (g * (self.forward(x, scratch) - t)).powi(2))
+            .sum();
+        total / ts.len().max(1) as f64
+    }
+
     /// The mean squared error over scaled inputs `xs` and targets `ts`, on the widest [`Simd`].
     pub fn mse(&self, xs: &[FeatureVector], ts: &[f64], scratch: &mut Scratch) -> f64 {
         self.mse_on(Simd::detect(), xs, ts, scratch)

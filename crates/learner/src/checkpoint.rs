@@ -17,7 +17,7 @@ use zoepnet_model::{Baseline, Init, Mlp, Parameters};
 use crate::early_stopping::EarlyStopping;
 use crate::engine::Engine;
 use crate::plan::Plan;
-use crate::train::{EpochMetrics, TargetTransform, TrainError};
+use crate::train::{EpochMetrics, TargetTransform, TrainError, learnt_target};
 
 /// Everything needed to continue a run after an epoch as if it had not stopped: the weights, the
 /// random generator, the current order of both lists, early-stopping state and the metrics so
@@ -264,12 +264,11 @@ pub fn checkpoint_model(
     checkpoint: &Checkpoint,
     device: &Device,
 ) -> Result<Mlp, TrainError> {
-    // The targets the engine learnt: the labels minus the baseline of a residual network.
-    let baseline = plan.model.baseline;
+    // The targets the engine learnt (those of a residual network shifted and scaled).
     let targets: Vec<f64> = prepared
         .train
         .iter()
-        .map(|i| i.rpp - baseline.offset(&i.features))
+        .map(|i| learnt_target(&plan.model, i))
         .collect();
     let transform = TargetTransform::fit(plan.normalizes_targets(), &targets);
     let mut p = checkpoint.weights.clone();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{ConfigError, DataConfig};
-use zoepnet_model::{Activation, Baseline, Init, MlpConfig, UpdateOrder};
+use zoepnet_model::{Activation, Baseline, Correction, Init, MlpConfig, UpdateOrder};
 
 use crate::device::{Backend, DeviceChoice, Precision};
 use crate::plan::{LearningRate, Plan};
@@ -213,6 +213,7 @@ pub enum Engine {
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
 /// | `baseline` | `"none"` | `none`, `aki-richards`, `shuey` |
+/// | `correction` | `"additive"` | `additive`, `contrast` (with a baseline; fused engine) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
@@ -233,6 +234,12 @@ pub struct ModelSection {
     /// network learns the exact Rpp minus it (`none`: the network alone, the tutorial).
     #[serde(default)]
     pub baseline: Baseline,
+    /// How the network's output enters beside the baseline: `additive` (y = baseline + net) or
+    /// `contrast` (y = baseline + g · net, g the squared relative contrast plus 1e-4, so that
+    /// the correction vanishes with the contrast, as the baseline's own error does). The
+    /// network is then trained on (t − baseline) / g.
+    #[serde(default)]
+    pub correction: Correction,
 }
 
 impl Default for ModelSection {
@@ -243,6 +250,7 @@ impl Default for ModelSection {
             init: InitName::default(),
             init_std: defaults::init_std(),
             baseline: Baseline::None,
+            correction: Correction::Additive,
         }
     }
 }
@@ -271,6 +279,7 @@ impl ModelSection {
             .with_activation(activation)
             .with_init(init)
             .with_baseline(self.baseline)
+            .with_correction(self.correction)
     }
 }
 

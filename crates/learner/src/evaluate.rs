@@ -2,11 +2,12 @@
 //! errors, for training's final scoring ([`score`]) and for `zoepnet predict` and `zoepnet eval`
 //! alike.
 
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{Baseline, InterfaceItem, Prepared, Sweep};
-use zoepnet_model::{Inputs, Mlp, ModelError, read_values};
+use zoepnet_model::{Correction, Inputs, Mlp, ModelError, read_values};
+use zoepnet_network::contrast_gate;
 
 /// Why a network could not be scored.
 #[derive(Debug, thiserror::Error)]
@@ -32,12 +33,17 @@ pub fn model_inputs(
     items: &[InterfaceItem],
     device: &Device,
 ) -> Inputs {
+    let gate = (model.correction == Correction::Contrast).then(|| {
+        let g: Vec<f64> = items.iter().map(|i| contrast_gate(&i.features)).collect();
+        Tensor::from_data(TensorData::new(g, [items.len(), 1]), device) // [B, 1]
+    });
     Inputs {
         x: batcher.inputs(items, device), // [B, 7]
         offset: batcher
             .clone()
             .with_baseline(model.baseline)
             .offsets(items, device), // [B, 1]
+        gate,
     }
 }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use zoepnet_dataset::ConfigError;
-use zoepnet_model::{MlpConfig, UpdateOrder};
+use zoepnet_model::{Baseline, Correction, MlpConfig, UpdateOrder};
 
 use crate::config::{
     Engine, ExperimentConfig, LoadError, Mode, ModelSection, OptimizerName, Schedule, TrainSection,
@@ -273,6 +273,14 @@ impl ExperimentConfig {
     /// The training procedure of the `[train]` section on the `[backend]`.
     fn procedure(&self) -> Result<Procedure, ConfigError> {
         let t = &self.train;
+        let fused = t.mode == Mode::Manual && self.runs_fused();
+        if self.model.correction == Correction::Contrast && !fused {
+            return bad(
+                "model.correction",
+                "the contrast-scaled correction is trained on the fused engine only, so far \
+                 (manual mode, a CPU backend in f64)",
+            );
+        }
         match t.mode {
             Mode::Autodiff => autodiff_procedure(t),
             Mode::Manual => {
@@ -311,6 +319,12 @@ fn check_model(m: &ModelSection) -> Result<MlpConfig, ConfigError> {
         return bad("model.hidden", "expected 1 or more hidden units");
     }
     positive("model.init_std", m.init_std)?;
+    if m.correction == Correction::Contrast && m.baseline == Baseline::None {
+        return bad(
+            "model.correction",
+            "\"contrast\" scales the correction to a baseline: set model.baseline too",
+        );
+    }
     Ok(m.mlp_config())
 }
 

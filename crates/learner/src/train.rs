@@ -8,7 +8,8 @@ use std::ops::ControlFlow;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{FeatureVector, InterfaceItem, NumpyRandomState, Prepared, Scaler};
-use zoepnet_model::Mlp;
+use zoepnet_model::{Correction, Mlp, MlpConfig};
+use zoepnet_network::contrast_gate;
 
 use crate::checkpoint::{Checkpoint, Resume, RunState, initial_parameters};
 use crate::engine::{self, Engine};
@@ -83,6 +84,17 @@ pub fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<FeatureVector>, 
             .collect(),
         items.iter().map(|i| i.rpp).collect(),
     )
+}
+
+/// What the network of `model` learns for `item`: its label, minus the baseline's value for a
+/// physics-residual network, divided by the contrast gate for a contrast-scaled correction
+/// (the module's forward pass undoes both: y = net · g + baseline).
+pub fn learnt_target(model: &MlpConfig, item: &InterfaceItem) -> f64 {
+    let residual = item.rpp - model.baseline.offset(&item.features);
+    match model.correction {
+        Correction::Additive => residual,
+        Correction::Contrast => residual / contrast_gate(&item.features),
+    }
 }
 
 /// `train.normalize_targets`: targets learnt as (t − shift) / stretch, from the training

@@ -150,11 +150,12 @@ pub fn check(
     t: Tensor<2>,
     tolerance: Tolerance,
 ) -> Result<GradCheck, ModelError> {
-    let Inputs { x, offset } = inputs.into();
+    let Inputs { x, offset, gate } = inputs.into();
     let (loss, manual) = model.manual_gradients(
         Inputs {
             x: x.clone(),
             offset: offset.clone(),
+            gate: gate.clone(),
         },
         t.clone(),
     );
@@ -170,14 +171,13 @@ pub fn check(
     let ad_model = model.clone().fork(&device).train();
     let xa = Tensor::<2>::from_data(x.clone().into_data(), &device);
     let ta = Tensor::<2>::from_data(t.clone().into_data(), &device);
-    let offset_a = offset
-        .clone()
-        .map(|o| Tensor::<2>::from_data(o.into_data(), &device));
+    let on_ad = |o: Option<Tensor<2>>| o.map(|o| Tensor::<2>::from_data(o.into_data(), &device));
     let grads = ad_model
         .loss(
             Inputs {
                 x: xa,
-                offset: offset_a,
+                offset: on_ad(offset.clone()),
+                gate: on_ad(gate.clone()),
             },
             ta,
         )
@@ -199,11 +199,17 @@ pub fn check(
         grad1("autodiff db2", ad_model.b2.val().grad(&grads))?,
     ];
 
-    let offset = match offset {
-        Some(o) => read_values("the offset", o)?,
-        None => Vec::new(),
+    let plain = |what: &'static str, v: Option<Tensor<2>>| match v {
+        Some(v) => read_values(what, v),
+        None => Ok(Vec::new()),
     };
-    let fd = finite_differences(model, &read_values("x", x)?, &offset, &read_values("t", t)?)?;
+    let rows = Rows {
+        x: read_values("x", x)?,
+        offset: plain("the offset", offset)?,
+        gate: plain("the gate", gate)?,
+        t: read_values("t", t)?,
+    };
+    let fd = finite_differences(model, &rows)?;
     let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
         std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
     };
@@ -241,12 +247,12 @@ impl Plain {
         }
     }
 
-    /// The loss; `offset` (one per row, or empty for none) is added to each output.
-    fn loss(&self, x: &[f64], offset: &[f64], t: &[f64]) -> f64 {
+    /// The loss on `rows`: each output scaled by its gate and shifted by its offset (when given).
+    fn loss(&self, rows: &Rows) -> f64 {
         let hidden = self.b1.len();
         let mut total = 0.0;
-        for (i, (row, target)) in x.chunks(self.inputs).zip(t).enumerate() {
-            let mut y = self.b2 + offset.get(i).copied().unwrap_or(0.0);
+        for (i, (row, target)) in rows.x.chunks(self.inputs).zip(&rows.t).enumerate() {
+            let mut y = self.b2;
             for j in 0..hidden {
                 let z: f64 = self.b1[j]
                     + row
@@ -256,19 +262,24 @@ impl Plain {
                         .sum::<f64>();
                 y += self.activation.scalar(z) * self.w2[j];
             }
+            let y = y * rows.gate.get(i).copied().unwrap_or(1.0)
+                + rows.offset.get(i).copied().unwrap_or(0.0);
             total += (y - target) * (y - target);
         }
-        0.5 * total / t.len() as f64
+        0.5 * total / rows.t.len() as f64
     }
 }
 
+/// A batch in plain f64: inputs row by row, offsets and gates (one per row, or empty), targets.
+struct Rows {
+    x: Vec<f64>,
+    offset: Vec<f64>,
+    gate: Vec<f64>,
+    t: Vec<f64>,
+}
+
 /// Central differences, h = 1e-6, of the loss with respect to every weight.
-fn finite_differences(
-    model: &Mlp,
-    x: &[f64],
-    offset: &[f64],
-    t: &[f64],
-) -> Result<Flat, ModelError> {
+fn finite_differences(model: &Mlp, rows: &Rows) -> Result<Flat, ModelError> {
     let p = model.parameters()?;
     let inputs = p.w1.len() / p.b1.len().max(1);
     let mut plain = Plain {
@@ -291,9 +302,9 @@ fn finite_differences(
         for k in 0..len {
             let original = *plain.slot(p, k);
             *plain.slot(p, k) = original + H;
-            let up = plain.loss(x, offset, t);
+            let up = plain.loss(rows);
             *plain.slot(p, k) = original - H;
-            let down = plain.loss(x, offset, t);
+            let down = plain.loss(rows);
             *plain.slot(p, k) = original;
             grads.push((up - down) / (2.0 * H));
         }

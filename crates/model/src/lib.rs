@@ -17,7 +17,7 @@ pub mod mlp;
 pub use gradcheck::{GradCheck, ParamError, Tolerance};
 pub use manual::{Gradients, UpdateOrder};
 pub use mlp::{
-    Activation, Baseline, Init, Inputs, Mlp, MlpConfig, ModelError, activate, activation_slope,
-    read_values,
+    Activation, Baseline, Correction, Init, Inputs, Mlp, MlpConfig, ModelError, activate,
+    activation_slope, read_values,
 };
 pub use zoepnet_network::Parameters;

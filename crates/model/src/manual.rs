@@ -57,11 +57,17 @@ struct OutputLayer {
 impl Mlp {
     fn output_layer(&self, inputs: Inputs, t: Tensor<2>) -> OutputLayer {
         let batch = inputs.x.dims()[0] as f64;
-        // A physics-residual network's offset is a constant of the weights: dy is unchanged.
+        let gate = inputs.gate.clone();
+        // A physics-residual network's offset is a constant of the weights: dy is unchanged;
+        // its gate scales dL/d(network output).
         let forward = self.forward_all(inputs);
         let err = forward.y.clone() - t; // [B, 1]
         let loss = (err.clone() * err.clone()).mean().mul_scalar(0.5);
         let dy = err.div_scalar(batch); // [B, 1]
+        let dy = match gate {
+            Some(gate) => dy * gate, // [B, 1]
+            None => dy,
+        };
         let w2 = dy
             .clone()
             .transpose()
@@ -125,6 +131,7 @@ impl Mlp {
             b2: sub_scaled(self.b2, grads.b2, lr),
             activation: self.activation,
             baseline: self.baseline,
+            correction: self.correction,
         }
     }
 
@@ -159,6 +166,7 @@ impl Mlp {
                         b2,
                         activation: self.activation,
                         baseline: self.baseline,
+                        correction: self.correction,
                     },
                     out.loss,
                 )

@@ -9,7 +9,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 use zoepnet_network::{FEATURES, Parameters, ShapeError};
 
-pub use zoepnet_network::{Activation, Baseline};
+pub use zoepnet_network::{Activation, Baseline, Correction};
 
 /// A batch's inputs: the scaled features, and for a physics-residual network the baseline each
 /// output adds (from the unscaled interfaces: [`Baseline::offset`]). A bare tensor converts into
@@ -20,11 +20,18 @@ pub struct Inputs {
     pub x: Tensor<2>,
     /// The baseline's Re(Rpp) for each row, added to the network's output: `[B, 1]`.
     pub offset: Option<Tensor<2>>,
+    /// For a contrast-scaled correction, the gate g each row's network output is multiplied by
+    /// (`zoepnet_network::contrast_gate`): `[B, 1]`.
+    pub gate: Option<Tensor<2>>,
 }
 
 impl From<Tensor<2>> for Inputs {
     fn from(x: Tensor<2>) -> Self {
-        Self { x, offset: None }
+        Self {
+            x,
+            offset: None,
+            gate: None,
+        }
     }
 }
 
@@ -84,6 +91,9 @@ pub struct MlpConfig {
     /// The approximation whose value the output adds (a physics-residual network), or none.
     #[config(default = "Baseline::None")]
     pub baseline: Baseline,
+    /// How the network's output enters the prediction beside the baseline.
+    #[config(default = "Correction::Additive")]
+    pub correction: Correction,
 }
 
 /// Why a model could not be built, saved or loaded.
@@ -127,6 +137,9 @@ pub struct Mlp {
     /// The approximation whose value the output adds; the inputs carry its values.
     #[module(skip)]
     pub baseline: Baseline,
+    /// Additive, or scaled by the contrast gate the inputs carry.
+    #[module(skip)]
+    pub correction: Correction,
 }
 
 impl MlpConfig {
@@ -151,6 +164,7 @@ impl MlpConfig {
             b2: biases.init_with([1], Some(h), Some(1), device),
             activation: self.activation,
             baseline: self.baseline,
+            correction: self.correction,
         }
     }
 
@@ -173,6 +187,7 @@ impl MlpConfig {
             b2: Param::from_data(TensorData::new(vec![p.b2], [1]), device),
             activation: self.activation,
             baseline: self.baseline,
+            correction: self.correction,
         })
     }
 }
@@ -195,12 +210,17 @@ impl Mlp {
     }
 
     /// The forward pass with its intermediate values. A physics-residual network adds the
-    /// inputs' offset (its baseline's values) to its output: y = a1 W2 + b2 + offset.
+    /// inputs' offset (its baseline's values) to its output, scaled by their gate when they carry
+    /// one: y = (a1 W2 + b2) ⊙ gate + offset.
     pub fn forward_all(&self, inputs: impl Into<Inputs>) -> Forward {
-        let Inputs { x, offset } = inputs.into();
+        let Inputs { x, offset, gate } = inputs.into();
         let z1 = x.matmul(self.w1.val()) + self.b1.val().unsqueeze::<2>(); // [B, H]
         let a1 = activate(self.activation, z1.clone()); // [B, H]
         let y = a1.clone().matmul(self.w2.val()) + self.b2.val().unsqueeze::<2>(); // [B, 1]
+        let y = match gate {
+            Some(gate) => y * gate, // [B, 1]
+            None => y,
+        };
         let y = match offset {
             Some(offset) => y + offset, // [B, 1]
             None => y,

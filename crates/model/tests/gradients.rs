@@ -76,7 +76,8 @@ fn a_physics_residual_network_adds_its_offset_and_its_gradients_check() {
     );
     let inputs = Inputs {
         x: x.clone(),
-        offset: Some(offset),
+        offset: Some(offset.clone()),
+        gate: None,
     };
     let plain = read_values("plain", mlp.forward(x.clone())).unwrap();
     let shifted = read_values("shifted", mlp.forward(inputs.clone())).unwrap();
@@ -84,11 +85,32 @@ fn a_physics_residual_network_adds_its_offset_and_its_gradients_check() {
         assert_eq!(*s, p + o);
     }
     let with = check(&mlp, inputs, t.clone(), Tolerance::F64).unwrap();
-    let without = check(&mlp, x, t, Tolerance::F64).unwrap();
+    let without = check(&mlp, x.clone(), t, Tolerance::F64).unwrap();
     assert!(with.passed(), "{}", with.table());
     assert!(with.loss != without.loss, "{} {}", with.loss, without.loss);
     for e in &with.autodiff {
         assert!(e.max_rel <= 1e-12, "{}: {}", e.name, e.max_rel);
+    }
+    // A contrast-scaled correction: y = net(x) · gate + offset, and its gradients check too.
+    let gates: Vec<f64> = (0..8).map(|r| 1e-3 * (1.0 + r as f64)).collect();
+    let gate = Tensor::<2>::from_data(
+        burn::tensor::TensorData::new(gates.clone(), [8, 1]),
+        &device,
+    );
+    let gated = Inputs {
+        x: x.clone(),
+        offset: Some(offset),
+        gate: Some(gate),
+    };
+    let y = read_values("gated", mlp.forward(gated.clone())).unwrap();
+    for (((y, p), o), g) in y.iter().zip(&plain).zip(&offsets).zip(&gates) {
+        assert_eq!(*y, p * g + o);
+    }
+    let (_, t) = batch(&rows, &targets, &device);
+    let result = check(&mlp, gated, t, Tolerance::F64).unwrap();
+    assert!(result.passed(), "{}", result.table());
+    for e in &result.autodiff {
+        assert!(e.max_rel <= 1e-12, "gated {}: {}", e.name, e.max_rel);
     }
 }
 

@@ -62,6 +62,39 @@ impl Baseline {
     }
 }
 
+/// How a physics-residual network's own output enters its prediction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Correction {
+    /// y = baseline + net(x).
+    #[default]
+    Additive,
+    /// y = baseline + g · net(x), with g = [`contrast_gate`]: the correction vanishes with the
+    /// contrast, as the approximations' own error does (it is second order in the contrasts).
+    Contrast,
+}
+
+/// The floor of [`contrast_gate`], so that the gate is never zero.
+pub const GATE_FLOOR: f64 = 1e-4;
+
+/// g = 1e-4 + (Δα/α)² + (Δβ/β)² + (Δρ/ρ)², with Δ the lower minus the upper layer's value and
+/// α, β, ρ the two layers' means (as in the approximations; a term is 0 where both values are
+/// 0, two fluids' β). The error of Aki-Richards and Shuey is of second order in these contrasts
+/// (Aki & Richards 1980, section 5.2.6), so the correction a network learns, divided by g,
+/// stays bounded as the contrast vanishes.
+pub fn contrast_gate(features: &FeatureVector) -> f64 {
+    let p = features.properties();
+    let term = |a: f64, b: f64| {
+        let mean = 0.5 * (a + b);
+        if mean == 0.0 {
+            0.0
+        } else {
+            ((b - a) / mean).powi(2)
+        }
+    };
+    GATE_FLOOR + term(p[0], p[3]) + term(p[1], p[4]) + term(p[2], p[5])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +116,14 @@ mod tests {
         assert_eq!(Baseline::AkiRichards.rpp(&at(60.0)), None);
         assert_eq!(Baseline::AkiRichards.offset(&at(60.0)), 0.0);
         assert_eq!(Baseline::None.offset(&at(20.0)), 0.0);
+    }
+
+    #[test]
+    fn the_gate_is_the_squared_relative_contrast_with_a_floor() {
+        let same = feature_vector([3000.0, 1500.0, 2400.0, 3000.0, 1500.0, 2400.0], 10.0);
+        assert_eq!(contrast_gate(&same), GATE_FLOOR);
+        let x = feature_vector([3000.0, 1500.0, 2400.0, 3300.0, 1500.0, 2400.0], 10.0);
+        let dvp = 300.0 / 3150.0;
+        assert!((contrast_gate(&x) - GATE_FLOOR - dvp * dvp).abs() < 1e-15);
     }
 }

@@ -15,6 +15,6 @@ pub mod features;
 pub mod parameters;
 
 pub use activation::{Activation, UpdateOrder};
-pub use baseline::Baseline;
+pub use baseline::{Baseline, Correction, contrast_gate};
 pub use features::{FEATURES, Feature, FeatureVector, Features, feature_vector};
 pub use parameters::{Parameters, ShapeError};

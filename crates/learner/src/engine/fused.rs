@@ -1,14 +1,15 @@
 //! The fused CPU engine (`zoepnet-fused`): plain f64 loops on the scaled inputs.
 
 use burn::tensor::Device;
-use zoepnet_dataset::{FeatureVector, Prepared};
+use zoepnet_dataset::{FeatureVector, InterfaceItem, Prepared};
 use zoepnet_fused::{Adam, Lbfgs, Optimizer, Params, Scratch, Simd, Weights};
-use zoepnet_model::{Baseline, Mlp, MlpConfig, Parameters, UpdateOrder};
+use zoepnet_model::{Baseline, Correction, Mlp, MlpConfig, Parameters, UpdateOrder};
+use zoepnet_network::contrast_gate;
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
 use crate::plan::{EngineKind, FusedMethod, FusedOptimizer, Plan};
-use crate::train::{TargetTransform, TrainError, scaled};
+use crate::train::{TargetTransform, TrainError, learnt_target, scaled};
 
 /// A [`FusedMethod`] with its optimizer's state.
 #[derive(Debug)]
@@ -29,6 +30,9 @@ pub struct FusedEngine {
     val_x: Vec<FeatureVector>,
     val_t: Vec<f64>,
     targets: TargetTransform,
+    /// For a contrast-scaled correction, each training and validation interface's gate: the
+    /// learnt targets are divided by it, so squared errors are multiplied back by its square.
+    gates: Option<(Vec<f64>, Vec<f64>)>,
     /// The vector width, found once for the whole run.
     simd: Simd,
     scratch: Scratch,
@@ -46,15 +50,21 @@ impl FusedEngine {
     ) -> Self {
         let (train_x, mut train_t) = scaled(&prepared.scaler, &prepared.train);
         let (val_x, mut val_t) = scaled(&prepared.scaler, &prepared.validation);
-        // A physics-residual network learns the targets minus its baseline, which the Burn
-        // module it becomes adds back in its forward pass.
-        let baseline = plan.model.baseline;
-        if baseline != Baseline::None {
+        // A physics-residual network learns the targets minus its baseline (divided by the
+        // contrast gate, for a contrast-scaled correction), which the Burn module it becomes
+        // undoes in its forward pass.
+        if plan.model.baseline != Baseline::None {
             let items = prepared.train.iter().chain(&prepared.validation);
             for (t, item) in train_t.iter_mut().chain(val_t.iter_mut()).zip(items) {
-                *t -= baseline.offset(&item.features);
+                *t = learnt_target(&plan.model, item);
             }
         }
+        let gates = (plan.model.correction == Correction::Contrast).then(|| {
+            let gate = |items: &[InterfaceItem]| -> Vec<f64> {
+                items.iter().map(|i| contrast_gate(&i.features)).collect()
+            };
+            (gate(&prepared.train), gate(&prepared.validation))
+        });
         // Standardised targets: the engine learns (t − shift) / stretch; squared errors are
         // reported times stretch², and the transform is folded into W2 and b2 at the end.
         let targets = TargetTransform::fit(normalize_targets, &train_t);
@@ -89,8 +99,23 @@ impl FusedEngine {
             val_x,
             val_t,
             targets,
+            gates,
             simd: Simd::detect(),
         }
+    }
+
+    /// The mean of (g · (y − t))² over `xs`, `ts`, `gates`: the squared error in Rpp of a
+    /// contrast-scaled correction, before the target transform's stretch.
+    fn gated_mse(&mut self, train: bool) -> f64 {
+        let (xs, ts) = if train {
+            (&self.train_x, &self.train_t)
+        } else {
+            (&self.val_x, &self.val_t)
+        };
+        let Some(gates) = self.gates.as_ref().map(|g| if train { &g.0 } else { &g.1 }) else {
+            return 0.0;
+        };
+        self.weights.gated_mse(xs, ts, gates, &mut self.scratch)
     }
 }
 
@@ -101,9 +126,12 @@ impl Engine for FusedEngine {
 
     fn val_mse(&mut self) -> Result<f64, TrainError> {
         let stretch = self.targets.stretch;
-        let mse = self
-            .weights
-            .mse_on(self.simd, &self.val_x, &self.val_t, &mut self.scratch);
+        let mse = if self.gates.is_some() {
+            self.gated_mse(false)
+        } else {
+            self.weights
+                .mse_on(self.simd, &self.val_x, &self.val_t, &mut self.scratch)
+        };
         Ok(mse * stretch * stretch)
     }
 
@@ -131,6 +159,13 @@ impl Engine for FusedEngine {
                 converged = !step.moved;
                 step.squared
             }
+        };
+        // A contrast-scaled correction's running errors are in the learnt (divided) targets:
+        // its training error is that of the epoch's final weights, in Rpp.
+        let squared = if self.gates.is_some() {
+            self.gated_mse(true) * self.train_t.len() as f64
+        } else {
+            squared
         };
         let stretch = self.targets.stretch;
         Ok(EpochSums {
