@@ -186,8 +186,8 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         assert!((f - t).abs() <= 1e-10 * f, "{key}: {f} vs {t}");
     }
     // A contrast-scaled correction (y = Aki-Richards + g · net, g the squared relative
-    // contrast): with the tutorial's 400 interfaces and 100 epochs, 8.8x below Aki-Richards on
-    // validation (1.36e-7 against 1.19e-6) and 3.3x on the "new rocks" (7.9e-7 against 2.6e-6).
+    // contrast): with the tutorial's 400 interfaces and 100 epochs, 10.8x below Aki-Richards on
+    // validation (1.11e-7 against 1.19e-6) and 3.5x on the "new rocks" (7.3e-7 against 2.6e-6).
     let out = temp_dir("train-residual-contrast");
     let (code, stdout, stderr) = train(
         &out,

@@ -235,7 +235,7 @@ pub struct ModelSection {
     #[serde(default)]
     pub baseline: Baseline,
     /// How the network's output enters beside the baseline: `additive` (y = baseline + net) or
-    /// `contrast` (y = baseline + g · net, g the squared relative contrast plus 1e-4, so that
+    /// `contrast` (y = baseline + g · net, g the squared relative contrast plus 1e-6, so that
     /// the correction vanishes with the contrast, as the baseline's own error does). The
     /// network is then trained on (t − baseline) / g.
     #[serde(default)]

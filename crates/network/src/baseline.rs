@@ -75,9 +75,9 @@ pub enum Correction {
 }
 
 /// The floor of [`contrast_gate`], so that the gate is never zero.
-pub const GATE_FLOOR: f64 = 1e-4;
+pub const GATE_FLOOR: f64 = 1e-6;
 
-/// g = 1e-4 + (Δα/α)² + (Δβ/β)² + (Δρ/ρ)², with Δ the lower minus the upper layer's value and
+/// g = 1e-6 + (Δα/α)² + (Δβ/β)² + (Δρ/ρ)², with Δ the lower minus the upper layer's value and
 /// α, β, ρ the two layers' means (as in the approximations; a term is 0 where both values are
 /// 0, two fluids' β). The error of Aki-Richards and Shuey is of second order in these contrasts
 /// (Aki & Richards 1980, section 5.2.6), so the correction a network learns, divided by g,
