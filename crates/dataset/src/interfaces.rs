@@ -211,6 +211,41 @@ struct Well {
     samples: Vec<[f64; 3]>,
 }
 
+/// The mnemonics of the P-slowness, S-slowness and density curves `log` has: for each, the
+/// first of its aliases in `curves` that the file holds.
+fn curve_names(
+    log: &zoepnet_las::LasFile,
+    path: &Path,
+    curves: &crate::config::Curves,
+) -> Result<[String; 3], DatasetError> {
+    let pick = |quantity: &'static str, aliases: &[String]| {
+        aliases
+            .iter()
+            .find(|a| log.curve(a).is_some())
+            .cloned()
+            .ok_or_else(|| DatasetError::NoCurve {
+                path: path.to_owned(),
+                quantity,
+                tried: aliases
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                available: log
+                    .curves
+                    .iter()
+                    .map(|c| c.mnemonic())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    };
+    Ok([
+        pick("P slowness (data.curves.vp)", &curves.vp)?,
+        pick("S slowness (data.curves.vs)", &curves.vs)?,
+        pick("density (data.curves.rho)", &curves.rho)?,
+    ])
+}
+
 impl Well {
     fn read(path: &Path, config: &DataConfig) -> Result<Self, DatasetError> {
         let options = ReadOptions {
@@ -224,33 +259,7 @@ impl Well {
             path: path.to_owned(),
             source,
         };
-        let curves = &config.curves;
-        let pick = |quantity: &'static str, aliases: &[String]| {
-            aliases
-                .iter()
-                .find(|a| log.curve(a).is_some())
-                .cloned()
-                .ok_or_else(|| DatasetError::NoCurve {
-                    path: path.to_owned(),
-                    quantity,
-                    tried: aliases
-                        .iter()
-                        .map(|a| format!("{a:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    available: log
-                        .curves
-                        .iter()
-                        .map(|c| c.mnemonic())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })
-        };
-        let names = [
-            pick("P slowness (data.curves.vp)", &curves.vp)?,
-            pick("S slowness (data.curves.vs)", &curves.vs)?,
-            pick("density (data.curves.rho)", &curves.rho)?,
-        ];
+        let names = curve_names(&log, path, &config.curves)?;
         let mut vp = log.velocity_from_slowness(&names[0]).map_err(unit)?;
         let mut vs = log.velocity_from_slowness(&names[1]).map_err(unit)?;
         let mut rho = log.density_kg_m3(&names[2]).map_err(unit)?;
@@ -345,33 +354,20 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
     let validation: Vec<InterfaceItem> = order[config.train..].iter().map(|&i| items[i]).collect();
     let more = more_angles(config, &train, &order, paths)?;
     train.extend(more);
-    let scaler = match config.scaler {
-        ScalerFit::All => Scaler::fit(&items),
-        ScalerFit::Train => Scaler::fit(&train),
-    };
-
-    let (blind_rocks, new_angles) = blind_sets(config, &wells)?;
-    Ok(Prepared {
-        train,
-        validation,
-        blind_rocks,
-        new_angles,
-        scaler,
-    })
+    assemble(config, &wells, train, validation, &items)
 }
 
-/// The files, for messages.
-/// `source = "rock-physics"`: training and validation interfaces drawn from the prior (each
-/// from its own seeded stream), the scaler fitted on them; the wells give the blind sets.
-fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, DatasetError> {
-    let prior = config.prior();
-    let drawn = |source: ConfigError| DatasetError::Prior { source };
-    let mut sampler = RockPhysicsSampler::new(&prior).map_err(drawn)?;
-    let mut train = Vec::with_capacity(prior.samples);
-    sampler.fill(&mut train, prior.samples);
-    let validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;
+/// The prepared sets: `train` and `validation`, the scaler fitted on `all` (`scaler = "all"`)
+/// or on `train`, and the blind sets of the wells.
+fn assemble(
+    config: &DataConfig,
+    wells: &[Well],
+    train: Vec<InterfaceItem>,
+    validation: Vec<InterfaceItem>,
+    all: &[InterfaceItem],
+) -> Result<Prepared, DatasetError> {
     let scaler = match config.scaler {
-        ScalerFit::All => Scaler::fit(&[train.as_slice(), validation.as_slice()].concat()),
+        ScalerFit::All => Scaler::fit(all),
         ScalerFit::Train => Scaler::fit(&train),
     };
     let (blind_rocks, new_angles) = blind_sets(config, wells)?;
@@ -384,6 +380,23 @@ fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, Datase
     })
 }
 
+/// `source = "rock-physics"`: training and validation interfaces drawn from the prior (each
+/// from its own seeded stream), the scaler fitted on them; the wells give the blind sets.
+fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, DatasetError> {
+    let prior = config.prior();
+    let drawn = |source: ConfigError| DatasetError::Prior { source };
+    let mut sampler = RockPhysicsSampler::new(&prior).map_err(drawn)?;
+    let mut train = Vec::with_capacity(prior.samples);
+    sampler.fill(&mut train, prior.samples);
+    let validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;
+    let all = match config.scaler {
+        ScalerFit::All => [train.as_slice(), validation.as_slice()].concat(),
+        ScalerFit::Train => Vec::new(),
+    };
+    assemble(config, wells, train, validation, &all)
+}
+
+/// The files, for messages.
 fn file_list(paths: &[PathBuf]) -> String {
     paths
         .iter()

@@ -284,23 +284,27 @@ fn cholesky3(a: &[[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
     Some(l)
 }
 
+/// `key` must be a positive, finite number.
+fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        bad(key, format!("expected a positive number, found {v}"))
+    }
+}
+
+/// `key` must be a finite number >= 0.
+fn non_negative(key: &str, v: f64) -> Result<(), ConfigError> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        bad(key, format!("expected a number >= 0, found {v}"))
+    }
+}
+
 impl RockPhysicsConfig {
     /// Checks each value, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let positive = |key: &str, v: f64| {
-            if v.is_finite() && v > 0.0 {
-                Ok(())
-            } else {
-                bad(key, format!("expected a positive number, found {v}"))
-            }
-        };
-        let non_negative = |key: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
-                bad(key, format!("expected a number >= 0, found {v}"))
-            }
-        };
         if self.validation == 0 {
             return bad("validation", "expected 1 or more");
         }
@@ -338,6 +342,12 @@ impl RockPhysicsConfig {
             );
         }
         non_negative("rho_scatter", self.rho_scatter)?;
+        self.validate_contrasts()?;
+        self.validate_angles()
+    }
+
+    /// The contrasts' distribution: `contrast_dof`, `_mean`, `_std`, `_corr`, `_scale`.
+    fn validate_contrasts(&self) -> Result<(), ConfigError> {
         if !(self.contrast_dof.is_finite() && self.contrast_dof > 2.0) {
             return bad(
                 "contrast_dof",
@@ -357,7 +367,11 @@ impl RockPhysicsConfig {
             non_negative("contrast_std", v)?;
         }
         self.validate_corr()?;
-        positive("contrast_scale", self.contrast_scale)?;
+        positive("contrast_scale", self.contrast_scale)
+    }
+
+    /// `theta_min` and `theta_max`.
+    fn validate_angles(&self) -> Result<(), ConfigError> {
         let angle = |key: &str, v: f64, max_included: bool| {
             if v.is_finite() && v >= 0.0 && if max_included { v <= 90.0 } else { v < 90.0 } {
                 Ok(())

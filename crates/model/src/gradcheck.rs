@@ -150,15 +150,8 @@ pub fn check(
     t: Tensor<2>,
     tolerance: Tolerance,
 ) -> Result<GradCheck, ModelError> {
-    let Inputs { x, offset, gate } = inputs.into();
-    let (loss, manual) = model.manual_gradients(
-        Inputs {
-            x: x.clone(),
-            offset: offset.clone(),
-            gate: gate.clone(),
-        },
-        t.clone(),
-    );
+    let inputs = inputs.into();
+    let (loss, manual) = model.manual_gradients(inputs.clone(), t.clone());
     let manual: Flat = [
         read_values("dW1", manual.w1)?,
         read_values("db1", manual.b1)?,
@@ -166,39 +159,8 @@ pub fn check(
         read_values("db2", manual.b2)?,
     ];
 
-    // Autodiff: the same weights forked onto the autodiff twin of the device.
-    let device = x.device().autodiff();
-    let ad_model = model.clone().fork(&device).train();
-    let xa = Tensor::<2>::from_data(x.clone().into_data(), &device);
-    let ta = Tensor::<2>::from_data(t.clone().into_data(), &device);
-    let on_ad = |o: Option<Tensor<2>>| o.map(|o| Tensor::<2>::from_data(o.into_data(), &device));
-    let grads = ad_model
-        .loss(
-            Inputs {
-                x: xa,
-                offset: on_ad(offset.clone()),
-                gate: on_ad(gate.clone()),
-            },
-            ta,
-        )
-        .backward();
-    let missing = |what: &'static str| ModelError::Read {
-        what,
-        message: "autodiff gave no gradient".into(),
-    };
-    let grad = |what: &'static str, g: Option<Tensor<2>>| {
-        read_values(what, g.ok_or_else(|| missing(what))?)
-    };
-    let grad1 = |what: &'static str, g: Option<Tensor<1>>| {
-        read_values(what, g.ok_or_else(|| missing(what))?)
-    };
-    let autodiff: Flat = [
-        grad("autodiff dW1", ad_model.w1.val().grad(&grads))?,
-        grad1("autodiff db1", ad_model.b1.val().grad(&grads))?,
-        grad("autodiff dW2", ad_model.w2.val().grad(&grads))?,
-        grad1("autodiff db2", ad_model.b2.val().grad(&grads))?,
-    ];
-
+    let autodiff = autodiff_gradients(model, inputs.clone(), t.clone())?;
+    let Inputs { x, offset, gate } = inputs;
     let plain = |what: &'static str, v: Option<Tensor<2>>| match v {
         Some(v) => read_values(what, v),
         None => Ok(Vec::new()),
@@ -224,6 +186,44 @@ pub fn check(
         })?,
         tolerance,
     })
+}
+
+/// The gradients Burn's autodiff finds for the same loss: the weights forked onto the autodiff
+/// twin of the inputs' device.
+fn autodiff_gradients(model: &Mlp, inputs: Inputs, t: Tensor<2>) -> Result<Flat, ModelError> {
+    let Inputs { x, offset, gate } = inputs;
+    let device = x.device().autodiff();
+    let ad_model = model.clone().fork(&device).train();
+    let xa = Tensor::<2>::from_data(x.into_data(), &device);
+    let ta = Tensor::<2>::from_data(t.into_data(), &device);
+    let on_ad = |o: Option<Tensor<2>>| o.map(|o| Tensor::<2>::from_data(o.into_data(), &device));
+    let grads = ad_model
+        .loss(
+            Inputs {
+                x: xa,
+                offset: on_ad(offset),
+                gate: on_ad(gate),
+            },
+            ta,
+        )
+        .backward();
+    let missing = |what: &'static str| ModelError::Read {
+        what,
+        message: "autodiff gave no gradient".into(),
+    };
+    let grad = |what: &'static str, g: Option<Tensor<2>>| {
+        read_values(what, g.ok_or_else(|| missing(what))?)
+    };
+    let grad1 = |what: &'static str, g: Option<Tensor<1>>| {
+        read_values(what, g.ok_or_else(|| missing(what))?)
+    };
+    let autodiff: Flat = [
+        grad("autodiff dW1", ad_model.w1.val().grad(&grads))?,
+        grad1("autodiff db1", ad_model.b1.val().grad(&grads))?,
+        grad("autodiff dW2", ad_model.w2.val().grad(&grads))?,
+        grad1("autodiff db2", ad_model.b2.val().grad(&grads))?,
+    ];
+    Ok(autodiff)
 }
 
 /// The network in plain f64, for the finite differences.
