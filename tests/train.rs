@@ -254,10 +254,6 @@ fn bad_settings_exit_2_naming_the_key() {
             "model.correction=contrast",
             "`model.correction`: \"contrast\" scales the correction to a baseline",
         ),
-        (
-            "model.baseline=shuey\nmodel.correction=contrast\ntrain.engine=tensor",
-            "`model.correction`: the contrast-scaled correction is trained on the fused engine only",
-        ),
     ] {
         let args: Vec<&str> = set.lines().flat_map(|kv| ["--set", kv]).collect();
         let (code, stdout, stderr) = train(&out, &args);

@@ -213,7 +213,7 @@ pub enum Engine {
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
 /// | `baseline` | `"none"` | `none`, `aki-richards`, `shuey` |
-/// | `correction` | `"additive"` | `additive`, `contrast` (with a baseline; fused engine) |
+/// | `correction` | `"additive"` | `additive`, `contrast` (with a baseline) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {

@@ -273,14 +273,6 @@ impl ExperimentConfig {
     /// The training procedure of the `[train]` section on the `[backend]`.
     fn procedure(&self) -> Result<Procedure, ConfigError> {
         let t = &self.train;
-        let fused = t.mode == Mode::Manual && self.runs_fused();
-        if self.model.correction == Correction::Contrast && !fused {
-            return bad(
-                "model.correction",
-                "the contrast-scaled correction is trained on the fused engine only, so far \
-                 (manual mode, a CPU backend in f64)",
-            );
-        }
         match t.mode {
             Mode::Autodiff => autodiff_procedure(t),
             Mode::Manual => {

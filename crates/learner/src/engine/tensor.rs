@@ -2,16 +2,16 @@
 //! hand-written back-propagation with plain SGD ([`ManualSgd`], here) or Burn's autodiff and
 //! optimizers ([`super::autodiff::BurnStep`]).
 
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{InterfaceItem, Prepared};
-use zoepnet_model::{Inputs, Mlp, MlpConfig, Parameters, UpdateOrder, read_values};
+use zoepnet_model::{Correction, Inputs, Mlp, MlpConfig, Parameters, UpdateOrder, read_values};
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
 use crate::evaluate::{model_inputs, mse, predict};
 use crate::plan::{EngineKind, Plan};
-use crate::train::TrainError;
+use crate::train::{TrainError, learnt_target};
 
 /// How a tensor engine takes one step.
 pub trait TensorStep {
@@ -86,6 +86,24 @@ impl<S: TensorStep> TensorEngine<S> {
     }
 }
 
+impl<S: TensorStep> TensorEngine<S> {
+    /// A training batch: the module's inputs (with the baseline's offset) and the labels; for a
+    /// contrast-scaled correction, the scaled features alone and the learnt targets
+    /// (Rpp − baseline) / g, as the fused engine learns them.
+    fn batch(&self, items: &[InterfaceItem]) -> (Inputs, Tensor<2>) {
+        if self.config.correction == Correction::Contrast {
+            let t: Vec<f64> = items
+                .iter()
+                .map(|i| learnt_target(&self.config, i))
+                .collect();
+            let t = Tensor::from_data(TensorData::new(t, [items.len(), 1]), &self.device);
+            return (self.batcher.inputs(items, &self.device).into(), t); // [B, 7], [B, 1]
+        }
+        let x = model_inputs(&self.model, &self.batcher, items, &self.device); // [B, 7], [B, 1]
+        (x, self.batcher.targets(items, &self.device)) // [B, 1]
+    }
+}
+
 impl<S: TensorStep> Engine for TensorEngine<S> {
     fn kind(&self) -> EngineKind {
         EngineKind::Tensor
@@ -101,13 +119,22 @@ impl<S: TensorStep> Engine for TensorEngine<S> {
         let mut squared = 0.0;
         for chunk in order.chunks(self.batch_size) {
             let items: Vec<InterfaceItem> = chunk.iter().map(|&i| self.train[i]).collect();
-            let x = model_inputs(&self.model, &self.batcher, &items, &self.device); // [B, 7], [B, 1]
-            let y = self.batcher.targets(&items, &self.device); // [B, 1]
+            let (x, y) = self.batch(&items);
             let (next, loss) = self.step.step(self.model.clone(), x, y, lr);
             self.model = next;
             let loss = read_values("the training loss", loss)?;
             let loss = loss.first().copied().ok_or(TrainError::NoLoss)?;
             squared += 2.0 * loss * chunk.len() as f64;
+        }
+        // A contrast-scaled correction's losses are in the learnt (divided) targets: its
+        // training error is that of the epoch's final weights, in Rpp (as on the fused engine).
+        if self.config.correction == Correction::Contrast {
+            let model = self.step.for_validation(&self.model);
+            squared = 0.0;
+            for items in self.train.chunks(10_000) {
+                let predicted = predict(&model, &self.batcher, items, &self.device)?;
+                squared += mse(&predicted, items)? * items.len() as f64;
+            }
         }
         Ok(EpochSums {
             squared,
