@@ -1,0 +1,106 @@
+//! How fast the surrogate trains: interfaces (training samples) per second, per engine and
+//! backend, on configs/surrogate.toml's data (the rock-physics prior, a 7-300-1 network with an
+//! Aki-Richards baseline and the contrast-scaled correction), one epoch of each setting.
+//!
+//! `cargo bench -p zoepnet-learner --bench surrogate` (add `--no-default-features --features
+//! ndarray` to skip building the wgpu stack in release; the backends compiled in are benched).
+//! `ZOEPNET_BENCH_SAMPLES` sets the interfaces drawn (default 100 000). Prints one line per
+//! setting: the engine, the backend, the batch, the seconds of one epoch and samples/s.
+
+use std::ops::ControlFlow;
+
+use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::config::{Engine, Mode, OptimizerName};
+use zoepnet_learner::train::train;
+use zoepnet_model::UpdateOrder;
+
+mod common;
+
+fn main() {
+    let (mut config, _) = common::tutorial();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/surrogate.toml");
+    let surrogate = ExperimentConfig::load(&path).expect("configs/surrogate.toml loads");
+    let samples: usize = std::env::var("ZOEPNET_BENCH_SAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let las = config.data.las.clone();
+    config.data = surrogate.data.clone();
+    config.data.las = las.clone();
+    config.data.url = None;
+    config.data.sha256 = None;
+    let mut prior = config.data.prior();
+    prior.samples = samples;
+    prior.validation = 1_000;
+    config.data.rock_physics = Some(prior);
+    config.model = surrogate.model.clone();
+    config.train.epochs = 1;
+    let prepared = zoepnet_dataset::prepare(&config.data, &las).expect("the drawn data");
+
+    let kinds: Vec<_> = zoepnet_learner::device::Backend::compiled()
+        .into_iter()
+        .collect();
+    // (what, engine, mode, optimizer, batch): the fused engine's manual steps, and Burn's
+    // autodiff with its Adam on the tensor engine.
+    let settings = [
+        (
+            "per-sample SGD",
+            Engine::Fused,
+            Mode::Manual,
+            OptimizerName::Sgd,
+            1,
+        ),
+        (
+            "mini-batch Adam",
+            Engine::Fused,
+            Mode::Manual,
+            OptimizerName::Adam,
+            1000,
+        ),
+        (
+            "mini-batch Adam",
+            Engine::Tensor,
+            Mode::Autodiff,
+            OptimizerName::Adam,
+            1000,
+        ),
+    ];
+    for (what, engine, mode, optimizer, batch) in settings {
+        for &kind in &kinds {
+            if engine == Engine::Fused && kind != kinds[0] {
+                continue; // the fused engine is the CPU's, whatever the backend
+            }
+            let mut c = config.clone();
+            c.train.engine = engine;
+            c.train.batch_size = batch;
+            c.train.mode = mode;
+            c.train.optimizer = optimizer;
+            if optimizer != OptimizerName::Sgd {
+                c.train.update_order = UpdateOrder::Exact;
+            }
+            c.backend.kind = kind;
+            let plan = match c.check() {
+                Ok(plan) => plan,
+                Err(e) => {
+                    eprintln!("{what} on {kind:?}: {e}");
+                    continue;
+                }
+            };
+            let Ok((device, _)) = c.backend.select() else {
+                eprintln!("{what} on {kind:?}: no device");
+                continue;
+            };
+            let trained = train(&plan, &prepared, &device, None, &mut |_, _| {
+                ControlFlow::Continue(())
+            })
+            .expect("training runs");
+            let seconds = trained.train_seconds;
+            println!(
+                "{what:16} {engine:?} engine, {kind:?}, batch {batch}: one epoch of {samples} in \
+                 {seconds:.2} s, {:.0} samples/s",
+                samples as f64 / seconds
+            );
+        }
+    }
+}
