@@ -6,60 +6,54 @@
 
 use burn::data::dataloader::batcher::Batcher;
 use burn::tensor::{Device, Tensor, TensorData};
-use zoepnet_dataset::{Baseline, FEATURES, InterfaceItem, Scaler};
+use zoepnet_dataset::{Baseline, FEATURES, FeatureVector, InterfaceItem, Scaler, contrast_gate};
 
 /// Scaled inputs and targets of a batch of interfaces.
 #[derive(Debug, Clone)]
 pub struct InterfaceBatch {
     /// Scaled features: `[B, 7]`.
     pub inputs: Tensor<2>,
-    /// For a physics-residual network, its baseline's Re(Rpp) per row: `[B, 1]`.
-    pub offsets: Option<Tensor<2>>,
     /// Re(Rpp): `[B, 1]`.
     pub targets: Tensor<2>,
 }
 
-/// Scales the features of interface items with a fitted [`Scaler`] and batches them, with the
-/// values of the network's baseline when it has one.
+/// Scales the features of interface items with a fitted [`Scaler`] and batches them.
 #[derive(Debug, Clone)]
 pub struct InterfaceBatcher {
     scaler: Scaler,
-    baseline: Baseline,
+}
+
+/// One value per item, computed from its unscaled features, as a `[B, 1]` tensor.
+fn per_item(
+    items: &[InterfaceItem],
+    device: &Device,
+    value: impl Fn(&FeatureVector) -> f64,
+) -> Tensor<2> {
+    let values: Vec<f64> = items.iter().map(|i| value(&i.features)).collect();
+    Tensor::from_data(TensorData::new(values, [items.len(), 1]), device) // [B, 1]
 }
 
 impl InterfaceBatcher {
-    /// A batcher applying `scaler`, for a network without a baseline.
+    /// A batcher applying `scaler`.
     pub fn new(scaler: Scaler) -> Self {
-        Self {
-            scaler,
-            baseline: Baseline::None,
-        }
+        Self { scaler }
     }
 
-    /// The same, for a network that adds `baseline`'s values to its outputs.
-    pub fn with_baseline(self, baseline: Baseline) -> Self {
-        Self { baseline, ..self }
+    /// For a physics-residual network, `baseline`'s Re(Rpp) for `items` (0 outside its domain:
+    /// [`Baseline::offset`]) as a `[B, 1]` tensor; `None` for [`Baseline::None`].
+    pub fn offsets(
+        &self,
+        baseline: Baseline,
+        items: &[InterfaceItem],
+        device: &Device,
+    ) -> Option<Tensor<2>> {
+        (baseline != Baseline::None).then(|| per_item(items, device, |f| baseline.offset(f)))
     }
 
-    /// The baseline whose values it batches.
-    pub fn baseline(&self) -> Baseline {
-        self.baseline
-    }
-
-    /// The baseline's Re(Rpp) for `items` (0 outside its domain: [`Baseline::offset`]) as a
-    /// `[B, 1]` tensor; `None` without a baseline.
-    pub fn offsets(&self, items: &[InterfaceItem], device: &Device) -> Option<Tensor<2>> {
-        if self.baseline == Baseline::None {
-            return None;
-        }
-        let values: Vec<f64> = items
-            .iter()
-            .map(|i| self.baseline.offset(&i.features))
-            .collect();
-        Some(Tensor::from_data(
-            TensorData::new(values, [items.len(), 1]),
-            device,
-        )) // [B, 1]
+    /// The contrast gate of each of `items` ([`contrast_gate`]), for a contrast-scaled
+    /// correction, as a `[B, 1]` tensor.
+    pub fn gates(&self, items: &[InterfaceItem], device: &Device) -> Tensor<2> {
+        per_item(items, device, contrast_gate)
     }
 
     /// The scaler it applies.
@@ -87,7 +81,6 @@ impl Batcher<InterfaceItem, InterfaceBatch> for InterfaceBatcher {
     fn batch(&self, items: Vec<InterfaceItem>, device: &Device) -> InterfaceBatch {
         InterfaceBatch {
             inputs: self.inputs(&items, device),   // [B, 7]
-            offsets: self.offsets(&items, device), // [B, 1]
             targets: self.targets(&items, device), // [B, 1]
         }
     }

@@ -385,6 +385,20 @@ fn angle(key: &str, v: f64, max_included: bool) -> Result<(), ConfigError> {
     }
 }
 
+/// `{section}.theta_min` and `{section}.theta_max`: angles drawn in [min, max), 0 <= min < max
+/// <= 90 degrees.
+pub(crate) fn angle_range(section: &str, min: f64, max: f64) -> Result<(), ConfigError> {
+    angle(&format!("{section}.theta_min"), min, false)?;
+    angle(&format!("{section}.theta_max"), max, true)?;
+    if max <= min {
+        return bad(
+            &format!("{section}.theta_max"),
+            format!("expected more than theta_min ({min}), found {max}"),
+        );
+    }
+    Ok(())
+}
+
 impl DataConfig {
     /// Checks each value, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -464,17 +478,7 @@ impl DataConfig {
                 "expected 1 or more angles per training interface",
             );
         }
-        angle("data.theta_min", self.theta_min, false)?;
-        angle("data.theta_max", self.theta_max, true)?;
-        if self.theta_max <= self.theta_min {
-            return bad(
-                "data.theta_max",
-                format!(
-                    "expected more than theta_min ({}), found {}",
-                    self.theta_min, self.theta_max
-                ),
-            );
-        }
+        angle_range("data", self.theta_min, self.theta_max)?;
         if self.train == 0 || self.train >= self.interfaces {
             return bad(
                 "data.train",

@@ -18,4 +18,4 @@ pub use interfaces::{
 };
 pub use rng::{NumpyRandomState, RngState};
 pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};
-pub use zoepnet_network::{Baseline, FEATURES, Feature, FeatureVector, Features};
+pub use zoepnet_network::{Baseline, FEATURES, Feature, FeatureVector, Features, contrast_gate};

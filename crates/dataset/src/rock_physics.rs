@@ -45,7 +45,7 @@
 use serde::{Deserialize, Serialize};
 use zoepnet_physics::{Elastic, Interface};
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, angle_range};
 use crate::interfaces::InterfaceItem;
 use crate::rng::NumpyRandomState;
 
@@ -372,28 +372,7 @@ impl RockPhysicsConfig {
 
     /// `theta_min` and `theta_max`.
     fn validate_angles(&self) -> Result<(), ConfigError> {
-        let angle = |key: &str, v: f64, max_included: bool| {
-            if v.is_finite() && v >= 0.0 && if max_included { v <= 90.0 } else { v < 90.0 } {
-                Ok(())
-            } else {
-                bad(
-                    key,
-                    format!("expected an angle in [0, 90) degrees, found {v}"),
-                )
-            }
-        };
-        angle("theta_min", self.theta_min, false)?;
-        angle("theta_max", self.theta_max, true)?;
-        if self.theta_max <= self.theta_min {
-            return bad(
-                "theta_max",
-                format!(
-                    "expected more than theta_min ({}), found {}",
-                    self.theta_min, self.theta_max
-                ),
-            );
-        }
-        Ok(())
+        angle_range(KEY_PREFIX, self.theta_min, self.theta_max)
     }
 
     /// `contrast_corr`: symmetric, unit diagonal, entries in [−1, 1], positive definite.

@@ -32,9 +32,10 @@ pub enum LasError {
         /// What was found.
         what: String,
     },
-    /// A section the file must have is missing.
+    /// A section the file must have is missing (only ~C is: without ~V a file is read as 2.0,
+    /// without ~W or ~A with a warning).
     #[error(
-        "no {section} section: expected a line starting with `{marker}` (a LAS file has ~V, ~W, ~C and ~A sections)"
+        "no {section} section: expected a line starting with `{marker}` (a LAS file names its curves in ~C before its data)"
     )]
     MissingSection {
         /// The section's name.

@@ -2,12 +2,11 @@
 //! errors, for training's final scoring ([`score`]) and for `zoepnet predict` and `zoepnet eval`
 //! alike.
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{Baseline, InterfaceItem, Prepared, Sweep};
 use zoepnet_model::{Correction, Inputs, Mlp, ModelError, read_values};
-use zoepnet_network::contrast_gate;
 
 /// Why a network could not be scored.
 #[derive(Debug, thiserror::Error)]
@@ -25,25 +24,18 @@ pub enum EvaluateError {
     },
 }
 
-/// The model's inputs for unscaled items: their features scaled by `batcher`, and the values of
-/// the model's baseline when it has one.
+/// The model's inputs for unscaled items: their features scaled by `batcher`, the values of the
+/// model's baseline when it has one, and the contrast gates when its correction is scaled.
 pub fn model_inputs(
     model: &Mlp,
     batcher: &InterfaceBatcher,
     items: &[InterfaceItem],
     device: &Device,
 ) -> Inputs {
-    let gate = (model.correction == Correction::Contrast).then(|| {
-        let g: Vec<f64> = items.iter().map(|i| contrast_gate(&i.features)).collect();
-        Tensor::from_data(TensorData::new(g, [items.len(), 1]), device) // [B, 1]
-    });
     Inputs {
-        x: batcher.inputs(items, device), // [B, 7]
-        offset: batcher
-            .clone()
-            .with_baseline(model.baseline)
-            .offsets(items, device), // [B, 1]
-        gate,
+        x: batcher.inputs(items, device),                       // [B, 7]
+        offset: batcher.offsets(model.baseline, items, device), // [B, 1]
+        gate: (model.correction == Correction::Contrast).then(|| batcher.gates(items, device)), // [B, 1]
     }
 }
 

@@ -69,14 +69,14 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     })?;
     let label = headers.iter().position(|h| h.eq_ignore_ascii_case("rpp"));
     let mut items = Vec::with_capacity(rows.len());
-    for (line, (record, mut item)) in rows.into_iter().enumerate() {
+    for (record, mut item) in rows {
         if let Some(col) = label {
             let field = record.get(col).unwrap_or_default();
             item.rpp = field.parse().map_err(|_| {
                 UsageError(format!(
                     "{}: line {}: column rpp: expected a number, found {field:?}",
                     input.display(),
-                    line + 2
+                    record.position().map_or(0, csv::Position::line)
                 ))
             })?;
         }
