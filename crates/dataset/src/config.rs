@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rock_physics::RockPhysicsConfig;
 use crate::source::DataFile;
+use zoepnet_network::InputEncoding;
 
 /// The `[data]` section. Keys the section does not know are refused when it is deserialised;
 /// values are checked by [`DataConfig::validate`], which names the offending key.
@@ -106,6 +107,11 @@ pub struct DataConfig {
     /// Which interfaces the feature scaler is fitted on.
     #[serde(default)]
     pub scaler: ScalerFit,
+    /// What the network is given of each interface: `"layers"` (the seven features as they are,
+    /// the tutorial) or `"contrasts"` (the same interface as its relative contrasts, their size,
+    /// Vs/Vp and the angle; [`InputEncoding`]). The scaler standardises the encoded inputs.
+    #[serde(default)]
+    pub inputs: InputEncoding,
     /// The "new rocks" blind test.
     #[serde(default)]
     pub blind_rocks: BlindRocks,

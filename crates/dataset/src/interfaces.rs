@@ -18,7 +18,7 @@ use zoepnet_physics::{Interface, PhysicsError};
 use crate::config::{ConfigError, DataConfig, Missing, RngKind, ScalerFit, Source, VsRepair};
 use crate::rng::NumpyRandomState;
 use crate::rock_physics::{self, RockPhysicsSampler};
-use zoepnet_network::{FEATURES, FeatureVector, Features, feature_vector};
+use zoepnet_network::{FEATURES, FeatureVector, Features, InputEncoding, feature_vector};
 
 /// One interface: Vp, Vs, rho of the upper then the lower layer (m/s, kg/m3), the incidence
 /// angle (degrees), and the real part of its exact P-P reflection coefficient.
@@ -52,30 +52,40 @@ impl InterfaceItem {
     }
 }
 
-/// Standardisation: (x − mean) / std per feature, std the population standard deviation.
+/// The network's inputs from an item's features: encoded ([`InputEncoding`]), then
+/// standardised, (x − mean) / std per input, std the population standard deviation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaler {
-    /// Per-feature mean, in [`zoepnet_network::Feature`] order.
+    /// How the features are encoded before scaling (absent in the scaler files of runs from
+    /// before the key existed: the features as they are).
+    #[serde(default)]
+    pub inputs: InputEncoding,
+    /// Per-input mean: in [`zoepnet_network::Feature`] order for [`InputEncoding::Layers`].
     pub mean: FeatureVector,
-    /// Per-feature population standard deviation (ddof = 0), in [`zoepnet_network::Feature`] order.
+    /// Per-input population standard deviation (ddof = 0).
     pub std: FeatureVector,
 }
 
 impl Scaler {
-    /// Fits the scaler on `items` (as scikit-learn's `StandardScaler`; a feature that does not
-    /// vary gets std 1, so that it scales to 0).
+    /// Fits the scaler on `items`' features as they are (as scikit-learn's `StandardScaler`; a
+    /// feature that does not vary gets std 1, so that it scales to 0).
     pub fn fit(items: &[InterfaceItem]) -> Self {
+        Self::fit_encoded(items, InputEncoding::Layers)
+    }
+
+    /// Fits the scaler on `items`' features in `inputs`' encoding.
+    pub fn fit_encoded(items: &[InterfaceItem], inputs: InputEncoding) -> Self {
         let n = items.len().max(1) as f64;
         let mut mean = [0.0; FEATURES];
         for item in items {
-            for (m, x) in mean.iter_mut().zip(item.features) {
+            for (m, x) in mean.iter_mut().zip(inputs.encode(&item.features)) {
                 *m += x;
             }
         }
         mean.iter_mut().for_each(|m| *m /= n);
         let mut var = [0.0; FEATURES];
         for item in items {
-            for ((v, x), m) in var.iter_mut().zip(item.features).zip(mean) {
+            for ((v, x), m) in var.iter_mut().zip(inputs.encode(&item.features)).zip(mean) {
                 *v += (x - m) * (x - m);
             }
         }
@@ -83,12 +93,13 @@ impl Scaler {
             let s = (v / n).sqrt();
             if s > 0.0 { s } else { 1.0 }
         });
-        Self { mean, std }
+        Self { inputs, mean, std }
     }
 
-    /// The scaled features.
+    /// The network's inputs for `features`: encoded, then scaled.
     pub fn transform(&self, features: &FeatureVector) -> FeatureVector {
-        std::array::from_fn(|i| (features[i] - self.mean[i]) / self.std[i])
+        let x = self.inputs.encode(features);
+        std::array::from_fn(|i| (x[i] - self.mean[i]) / self.std[i])
     }
 }
 
@@ -367,8 +378,8 @@ fn assemble(
     all: &[InterfaceItem],
 ) -> Result<Prepared, DatasetError> {
     let scaler = match config.scaler {
-        ScalerFit::All => Scaler::fit(all),
-        ScalerFit::Train => Scaler::fit(&train),
+        ScalerFit::All => Scaler::fit_encoded(all, config.inputs),
+        ScalerFit::Train => Scaler::fit_encoded(&train, config.inputs),
     };
     let (blind_rocks, new_angles) = blind_sets(config, wells)?;
     Ok(Prepared {

@@ -83,16 +83,8 @@ pub const GATE_FLOOR: f64 = 1e-6;
 /// (Aki & Richards 1980, section 5.2.6), so the correction a network learns, divided by g,
 /// stays bounded as the contrast vanishes.
 pub fn contrast_gate(features: &FeatureVector) -> f64 {
-    let p = features.properties();
-    let term = |a: f64, b: f64| {
-        let mean = 0.5 * (a + b);
-        if mean == 0.0 {
-            0.0
-        } else {
-            ((b - a) / mean).powi(2)
-        }
-    };
-    GATE_FLOOR + term(p[0], p[3]) + term(p[1], p[4]) + term(p[2], p[5])
+    let c = crate::features::relative_contrasts(&features.properties());
+    GATE_FLOOR + c[0] * c[0] + c[1] * c[1] + c[2] * c[2]
 }
 
 #[cfg(test)]

@@ -9,6 +9,10 @@
 //! | 4 | Vs of the lower layer | m/s |
 //! | 5 | density of the lower layer | kg/m3 |
 //! | 6 | angle of incidence θ | degrees |
+//!
+//! [`InputEncoding`] says whether the network is given them as they are or as contrasts.
+
+use serde::{Deserialize, Serialize};
 
 /// How many inputs the network takes per interface.
 pub const FEATURES: usize = 7;
@@ -91,6 +95,75 @@ pub fn feature_vector(properties: [f64; 6], theta: f64) -> FeatureVector {
     std::array::from_fn(|i| if i < 6 { properties[i] } else { theta })
 }
 
+/// What the network is given of an interface: the seven features as they are, or the same
+/// interface described by its contrasts. Either way seven numbers, which the scaler then
+/// standardises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputEncoding {
+    /// The [`Feature`]s as they are (the tutorial): each layer's Vp, Vs, density, then θ.
+    #[default]
+    Layers,
+    /// The interface as its contrasts, which is how the exact coefficient depends on it (Rpp is
+    /// unchanged when every velocity, or every density, is scaled by one factor):
+    ///
+    /// | index | input |
+    /// |---|---|
+    /// | 0, 1, 2 | Δα/α, Δβ/β, Δρ/ρ, each divided by √g |
+    /// | 3 | √g |
+    /// | 4 | β/α, the mean Vs over the mean Vp |
+    /// | 5 | θ, degrees |
+    /// | 6 | sin²θ |
+    ///
+    /// Δ is the lower minus the upper layer's value, α, β, ρ the two layers' means, and
+    /// g = [`contrast_gate`](crate::contrast_gate) = 1e-6 + the sum of the three squared relative
+    /// contrasts. Inputs 0-2 are the direction of the contrast, 3 its size. A network that
+    /// learns the error of Aki-Richards divided by g (which tends to a quadratic form in the
+    /// direction as the contrast vanishes) then needs no subtraction of two nearly equal inputs.
+    /// The seven determine Vp2/Vp1, Vs2/Vs1, ρ2/ρ1, Vs1/Vp1 and θ, and so the exact Rpp.
+    Contrasts,
+}
+
+impl InputEncoding {
+    /// The seven inputs of an interface in this encoding, unscaled.
+    pub fn encode(self, features: &FeatureVector) -> FeatureVector {
+        match self {
+            Self::Layers => *features,
+            Self::Contrasts => {
+                let p = features.properties();
+                let contrasts = relative_contrasts(&p);
+                let size = crate::contrast_gate(features).sqrt();
+                let (alpha, beta) = (0.5 * (p[0] + p[3]), 0.5 * (p[1] + p[4]));
+                let theta = features.theta();
+                let sin = theta.to_radians().sin();
+                [
+                    contrasts[0] / size,
+                    contrasts[1] / size,
+                    contrasts[2] / size,
+                    size,
+                    if alpha == 0.0 { 0.0 } else { beta / alpha },
+                    theta,
+                    sin * sin,
+                ]
+            }
+        }
+    }
+}
+
+/// Δα/α, Δβ/β, Δρ/ρ: each property's lower minus upper value over the two layers' mean (0 where
+/// both values are 0, two fluids' Vs).
+pub fn relative_contrasts(properties: &[f64; 6]) -> [f64; 3] {
+    std::array::from_fn(|i| {
+        let (upper, lower) = (properties[i], properties[i + 3]);
+        let mean = 0.5 * (upper + lower);
+        if mean == 0.0 {
+            0.0
+        } else {
+            (lower - upper) / mean
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +176,26 @@ mod tests {
         assert_eq!(f.get(Feature::Rho2), 6.0);
         assert_eq!(Feature::Vs2.name(), "vs2");
         assert_eq!(Feature::ALL.map(Feature::index), [0, 1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn contrast_inputs_describe_the_interface_up_to_scale() {
+        let f = feature_vector([3000.0, 1500.0, 2400.0, 3300.0, 1500.0, 2000.0], 30.0);
+        let e = InputEncoding::Contrasts.encode(&f);
+        let (a, r) = (300.0 / 3150.0, -400.0 / 2200.0);
+        let size = (1e-6 + a * a + r * r).sqrt();
+        let expected = [a / size, 0.0, r / size, size, 1500.0 / 3150.0, 30.0, 0.25];
+        for (got, want) in e.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-14, "{e:?} against {expected:?}");
+        }
+        // Every velocity doubled, every density halved: the same inputs.
+        let scaled = feature_vector([6000.0, 3000.0, 1200.0, 6600.0, 3000.0, 1000.0], 30.0);
+        let e2 = InputEncoding::Contrasts.encode(&scaled);
+        assert!(e.iter().zip(e2).all(|(x, y)| (x - y).abs() < 1e-14));
+        assert_eq!(InputEncoding::Layers.encode(&f), f);
+        // Two fluids: the Vs contrast is 0, not NaN.
+        let fluids = feature_vector([1500.0, 0.0, 1000.0, 1600.0, 0.0, 1050.0], 10.0);
+        let e3 = InputEncoding::Contrasts.encode(&fluids);
+        assert!(e3.iter().all(|x| x.is_finite()) && e3[1] == 0.0 && e3[4] == 0.0);
     }
 }

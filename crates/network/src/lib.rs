@@ -16,5 +16,7 @@ pub mod parameters;
 
 pub use activation::{Activation, UpdateOrder};
 pub use baseline::{Baseline, Correction, contrast_gate};
-pub use features::{FEATURES, Feature, FeatureVector, Features, feature_vector};
+pub use features::{
+    FEATURES, Feature, FeatureVector, Features, InputEncoding, feature_vector, relative_contrasts,
+};
 pub use parameters::{Parameters, ShapeError};
