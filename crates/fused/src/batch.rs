@@ -3,6 +3,7 @@
 //! computes it (tested against Burn's autodiff and `AdamConfig` by the workspace's end-to-end
 //! tests, `the_fused_adam_is_burns_adam` in tests/train.rs).
 
+use rayon::prelude::*;
 use zoepnet_network::{Activation, FeatureVector};
 
 use crate::activation::slope;
@@ -62,7 +63,28 @@ impl Params {
         self.w2.fill(0.0);
         self.b2 = 0.0;
     }
+
+    /// Adds `other`, entry by entry.
+    fn add(&mut self, other: &Params) {
+        for (p, o) in [
+            (&mut self.w1, &other.w1),
+            (&mut self.b1, &other.b1),
+            (&mut self.w2, &other.w2),
+        ] {
+            for (p, &o) in p.iter_mut().zip(o.iter()) {
+                *p += o;
+            }
+        }
+        self.b2 += other.b2;
+    }
 }
+
+/// Samples per share of a threaded gradient. A batch of more samples is split, in order, into
+/// shares of this many (the last one smaller), whose gradients are computed on every core (the
+/// rayon pool; `RAYON_NUM_THREADS` sets its size) and summed in share order: the result does not
+/// depend on how many threads there are. A batch of at most this many is one share, on the
+/// calling thread.
+pub const SHARE: usize = 1024;
 
 /// Adam as Burn 0.22.1's `AdamConfig` computes it: β1, β2 and ε are f32, and so are the bias
 /// corrections; the moments and the update are f64.
@@ -147,10 +169,24 @@ impl Weights {
         g: &mut Params,
         scratch: &mut Scratch,
     ) -> f64 {
+        self.share_gradient(xs, ts, batch, 1.0 / batch.len() as f64, g, scratch)
+    }
+
+    /// The gradient of ½·Σ (y − t)² · `scale` over the samples `share` names, into `g`;
+    /// returns Σ (y − t)².
+    #[inline(always)]
+    fn share_gradient(
+        &self,
+        xs: &[FeatureVector],
+        ts: &[f64],
+        share: &[usize],
+        scale: f64,
+        g: &mut Params,
+        scratch: &mut Scratch,
+    ) -> f64 {
         g.fill_zero();
-        let scale = 1.0 / batch.len() as f64;
         let mut squared = 0.0;
-        for &i in batch {
+        for &i in share {
             let y = self.forward(&xs[i], scratch);
             let e = y - ts[i];
             squared += e * e;
@@ -220,6 +256,15 @@ impl Weights {
         g: &mut Params,
         scratch: &mut Scratch,
     ) -> f64 {
+        if batch_size > SHARE {
+            // Large batches: each batch's gradient on every core.
+            let mut total = 0.0;
+            for batch in order.chunks(batch_size) {
+                total += gradient(self, simd, xs, ts, batch, g, scratch);
+                self.apply(g, lr, optimizer);
+            }
+            return total;
+        }
         let args = (xs, ts, order, batch_size, lr);
         #[cfg(target_arch = "x86_64")]
         match simd.checked() {
@@ -238,8 +283,9 @@ impl Weights {
     }
 }
 
-/// The gradient over the samples `batch` names, into `g`, compiled for `simd`; returns
-/// Σ (y − t)².
+/// The gradient of ½·mean((y − t)²) over the samples `batch` names, into `g`, compiled for
+/// `simd`; returns Σ (y − t)². A batch of more than [`SHARE`] samples is shared out over the
+/// cores.
 pub(crate) fn gradient(
     w: &Weights,
     simd: Simd,
@@ -249,30 +295,60 @@ pub(crate) fn gradient(
     g: &mut Params,
     scratch: &mut Scratch,
 ) -> f64 {
+    let scale = 1.0 / batch.len() as f64;
+    if batch.len() <= SHARE {
+        return share_gradient(w, simd, (xs, ts, batch, scale), g, scratch);
+    }
+    let shares: Vec<(Params, f64)> = batch
+        .par_chunks(SHARE)
+        .map(|share| {
+            let (mut part, mut scratch) = (Params::zeros_like(w), w.scratch());
+            let squared = share_gradient(w, simd, (xs, ts, share, scale), &mut part, &mut scratch);
+            (part, squared)
+        })
+        .collect();
+    g.fill_zero();
+    let mut squared = 0.0;
+    for (part, sq) in &shares {
+        g.add(part);
+        squared += sq;
+    }
+    squared
+}
+
+/// xs, ts, the samples of a share, the factor of its errors (1 / the batch's size).
+type ShareArgs<'a> = (&'a [FeatureVector], &'a [f64], &'a [usize], f64);
+
+/// One share's gradient, compiled for `simd`.
+fn share_gradient(
+    w: &Weights,
+    simd: Simd,
+    args: ShareArgs<'_>,
+    g: &mut Params,
+    scratch: &mut Scratch,
+) -> f64 {
     #[cfg(target_arch = "x86_64")]
     match simd.checked() {
         // SAFETY: `checked` confirmed the CPU has the instructions.
         #[allow(unsafe_code)]
-        Simd::Avx2 => return unsafe { wide::gradient_avx2(w, xs, ts, batch, g, scratch) },
+        Simd::Avx2 => return unsafe { wide::gradient_avx2(w, args, g, scratch) },
         // SAFETY: as above.
         #[allow(unsafe_code)]
-        Simd::Avx512 => return unsafe { wide::gradient_avx512(w, xs, ts, batch, g, scratch) },
+        Simd::Avx512 => return unsafe { wide::gradient_avx512(w, args, g, scratch) },
         Simd::Baseline => {}
     }
     let _ = simd;
-    gradient_body(w, xs, ts, batch, g, scratch)
+    gradient_body(w, args, g, scratch)
 }
 
 #[inline(always)]
 fn gradient_body(
     w: &Weights,
-    xs: &[FeatureVector],
-    ts: &[f64],
-    batch: &[usize],
+    (xs, ts, share, scale): ShareArgs<'_>,
     g: &mut Params,
     scratch: &mut Scratch,
 ) -> f64 {
-    w.batch_gradient(xs, ts, batch, g, scratch)
+    w.share_gradient(xs, ts, share, scale, g, scratch)
 }
 
 /// xs, ts, order, batch size, learning rate.
@@ -331,15 +407,13 @@ fn accumulate(
 #[cfg(target_arch = "x86_64")]
 mod wide {
     use super::{
-        EpochArgs, FeatureVector, Optimizer, Params, Scratch, Weights, batched_body, gradient_body,
+        EpochArgs, Optimizer, Params, Scratch, ShareArgs, Weights, batched_body, gradient_body,
     };
     use crate::simd::wide_copies;
 
     wide_copies!(gradient_body => gradient_avx2, gradient_avx512; (
         w: &Weights,
-        xs: &[FeatureVector],
-        ts: &[f64],
-        batch: &[usize],
+        args: ShareArgs<'_>,
         g: &mut Params,
         scratch: &mut Scratch,
     ) -> f64);
@@ -384,6 +458,40 @@ mod tests {
             .map(|&i| (w.forward(&xs[i], &mut scratch) - ts[i]).powi(2))
             .sum();
         0.5 * total / batch.len() as f64
+    }
+
+    #[test]
+    fn large_batches_are_shared_out_the_same_on_any_number_of_threads() {
+        let (w, _, _) = problem();
+        let wave = |k: usize, f: f64| (k as f64 * f).sin();
+        let n = 2 * SHARE + 300;
+        let xs: Vec<FeatureVector> = (0..n)
+            .map(|k| std::array::from_fn(|i| 1.5 * wave(FEATURES * k + i, 0.93)))
+            .collect();
+        let ts: Vec<f64> = (0..n).map(|k| 0.2 * wave(k, 0.57)).collect();
+        let batch: Vec<usize> = (0..n).rev().collect();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            pool.install(|| {
+                let (mut g, mut scratch) = (Params::zeros_like(&w), w.scratch());
+                let sq = gradient(&w, Simd::detect(), &xs, &ts, &batch, &mut g, &mut scratch);
+                (g, sq)
+            })
+        };
+        let (one, two, three) = (on(1), on(2), on(3));
+        assert_eq!(one, two);
+        assert_eq!(one, three);
+        // And it is the batch's gradient: the sample-by-sample sum, to rounding.
+        let (mut g, mut scratch) = (Params::zeros_like(&w), w.scratch());
+        let sq = w.batch_gradient(&xs, &ts, &batch, &mut g, &mut scratch);
+        assert!((one.1 - sq).abs() < 1e-12 * sq);
+        for (a, b) in one.0.to_flat().iter().zip(g.to_flat()) {
+            assert!((a - b).abs() < 1e-15, "{a} against {b}");
+        }
+        assert_ne!(one.0, g, "summed in shares, not sample by sample");
     }
 
     #[test]
