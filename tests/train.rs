@@ -209,6 +209,44 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         figure(&gated, "blind_mse") < 0.5 * figure(ar, "blind_mse"),
         "{gated}"
     );
+    // The same network given each interface as its contrasts (`data.inputs = "contrasts"`):
+    // 2.2x lower on validation and 1.8x on the "new rocks" (measured: 4.99e-8 and 4.04e-7,
+    // against 1.11e-7 and 7.35e-7), its scaler records the encoding, and the tensor engine,
+    // which encodes through the batcher, agrees with the fused one.
+    let contrasts = |engine: &str, epochs: &str| -> serde_json::Value {
+        let out = temp_dir(&format!("train-contrast-inputs-{engine}-{epochs}"));
+        let (code, stdout, stderr) = train(
+            &out,
+            &[
+                "--set",
+                "model.baseline=aki-richards",
+                "--set",
+                "model.correction=contrast",
+                "--set",
+                "data.inputs=contrasts",
+                "--set",
+                &format!("train.engine={engine}"),
+                "--set",
+                &format!("train.epochs={epochs}"),
+            ],
+        );
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        let scaler = fs::read_to_string(out.join("scaler.json")).unwrap();
+        assert!(scaler.contains("\"inputs\": \"contrasts\""), "{scaler}");
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+    };
+    let encoded = contrasts("fused", "100");
+    for (key, factor) in [("final_val_mse", 0.6), ("blind_mse", 0.7)] {
+        assert!(
+            figure(&encoded, key) < factor * figure(&gated, key),
+            "{key}: {encoded} against {gated}"
+        );
+    }
+    let (fused, tensor) = (contrasts("fused", "3"), contrasts("tensor", "3"));
+    for key in ["final_val_mse", "blind_mse"] {
+        let (f, t) = (figure(&fused, key), figure(&tensor, key));
+        assert!((f - t).abs() <= 1e-10 * f, "{key}: {f} vs {t}");
+    }
     // Its gradients check, the baseline in the forward pass.
     let (status, stdout, stderr) = run(zoepnet()
         .args(["gradcheck", "configs/tutorial.toml", "--offline"])

@@ -84,7 +84,7 @@ impl Params {
 /// rayon pool; `RAYON_NUM_THREADS` sets its size) and summed in share order: the result does not
 /// depend on how many threads there are. A batch of at most this many is one share, on the
 /// calling thread.
-pub const SHARE: usize = 1024;
+pub const SHARE: usize = 128;
 
 /// Adam as Burn 0.22.1's `AdamConfig` computes it: β1, β2 and ε are f32, and so are the bias
 /// corrections; the moments and the update are f64.

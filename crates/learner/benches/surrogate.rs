@@ -5,7 +5,8 @@
 //! `cargo bench -p zoepnet-learner --bench surrogate` (add `--no-default-features --features
 //! ndarray` to skip building the wgpu stack in release; the backends compiled in are benched).
 //! `ZOEPNET_BENCH_SAMPLES` sets the interfaces drawn (default 100 000). Prints one line per
-//! setting: the engine, the backend, the batch, the seconds of one epoch and samples/s.
+//! setting: the engine, the backend, the batch, the threads the fused engine may use (a rayon
+//! pool of that size), the seconds of one epoch and samples/s.
 
 use std::ops::ControlFlow;
 
@@ -41,8 +42,10 @@ fn main() {
     let kinds: Vec<_> = zoepnet_learner::device::Backend::compiled()
         .into_iter()
         .collect();
-    // (what, engine, mode, optimizer, batch): the fused engine's manual steps, and Burn's
-    // autodiff with its Adam on the tensor engine.
+    // (what, engine, mode, optimizer, batch, threads): the fused engine's manual steps (its
+    // batches' gradients on one thread, then on every core), and Burn's autodiff with its Adam
+    // on the tensor engine.
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     let settings = [
         (
             "per-sample SGD",
@@ -50,13 +53,23 @@ fn main() {
             Mode::Manual,
             OptimizerName::Sgd,
             1,
+            1,
         ),
         (
             "mini-batch Adam",
             Engine::Fused,
             Mode::Manual,
             OptimizerName::Adam,
-            1000,
+            256,
+            1,
+        ),
+        (
+            "mini-batch Adam",
+            Engine::Fused,
+            Mode::Manual,
+            OptimizerName::Adam,
+            256,
+            all,
         ),
         (
             "mini-batch Adam",
@@ -64,9 +77,10 @@ fn main() {
             Mode::Autodiff,
             OptimizerName::Adam,
             1000,
+            all,
         ),
     ];
-    for (what, engine, mode, optimizer, batch) in settings {
+    for (what, engine, mode, optimizer, batch, threads) in settings {
         for &kind in &kinds {
             if engine == Engine::Fused && kind != kinds[0] {
                 continue; // the fused engine is the CPU's, whatever the backend
@@ -91,14 +105,21 @@ fn main() {
                 eprintln!("{what} on {kind:?}: no device");
                 continue;
             };
-            let trained = train(&plan, &prepared, &device, None, &mut |_, _| {
-                ControlFlow::Continue(())
-            })
-            .expect("training runs");
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            let trained = pool
+                .install(|| {
+                    train(&plan, &prepared, &device, None, &mut |_, _| {
+                        ControlFlow::Continue(())
+                    })
+                })
+                .expect("training runs");
             let seconds = trained.train_seconds;
             println!(
-                "{what:16} {engine:?} engine, {kind:?}, batch {batch}: one epoch of {samples} in \
-                 {seconds:.2} s, {:.0} samples/s",
+                "{what:16} {engine:?} engine, {kind:?}, batch {batch}, {threads} thread(s): one \
+                 epoch of {samples} in {seconds:.2} s, {:.0} samples/s",
                 samples as f64 / seconds
             );
         }

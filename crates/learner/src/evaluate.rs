@@ -161,6 +161,10 @@ pub struct BaselineScores {
     pub method: Baseline,
     /// MSE on the validation interfaces (None when every one is outside the domain).
     pub val_mse: Option<f64>,
+    /// The network's MSE on the same validation interfaces: those inside the domain (absent in
+    /// the summaries of runs from before it was recorded).
+    #[serde(default)]
+    pub network_val_mse: Option<f64>,
     /// MSE on the "new rocks" interfaces (None when every one is outside the domain).
     pub blind_mse: Option<f64>,
     /// The largest |approximation − exact| over the "new angles" sweeps (None without sweeps).
@@ -170,15 +174,20 @@ pub struct BaselineScores {
     pub outside_domain: usize,
 }
 
-/// Each baseline's scores on the validation, "new rocks" and "new angles" sets.
+/// Each baseline's scores on the validation, "new rocks" and "new angles" sets, and the
+/// network's on the validation rows inside the baseline's domain (`val_predicted`: the network's
+/// prediction for each validation interface).
 pub fn baselines(
     validation: &[InterfaceItem],
+    val_predicted: &[f64],
     blind_rocks: &[InterfaceItem],
     sweeps: &[Sweep],
 ) -> Result<Vec<BaselineScores>, EvaluateError> {
+    let network_val = against_baselines(val_predicted, validation)?;
     Baseline::APPROXIMATIONS
         .into_iter()
-        .map(|method| {
+        .zip(network_val)
+        .map(|(method, network_val)| {
             let mut outside_domain = 0;
             let mut on = |items: &[InterfaceItem], figure: fn(&[f64], &[InterfaceItem]) -> Result<f64, EvaluateError>| {
                 let (predicted, kept, outside) = method.within_domain(items);
@@ -200,6 +209,7 @@ pub fn baselines(
             Ok(BaselineScores {
                 method,
                 val_mse,
+                network_val_mse: network_val.network_mse,
                 blind_mse,
                 avo_max_abs_error: avo,
                 outside_domain,
@@ -304,13 +314,15 @@ pub fn score(model: &Mlp, prepared: &Prepared, device: &Device) -> Result<Scores
             theta_min: a.theta_min.min(b.theta_min),
             theta_max: a.theta_max.max(b.theta_max),
         });
+    let val_predicted = predict(model, &batcher, &prepared.validation, device)?;
     Ok(Scores {
         train_mse: on(&prepared.train)?,
-        val_mse: on(&prepared.validation)?,
+        val_mse: mse(&val_predicted, &prepared.validation)?,
         blind_mse: on(&prepared.blind_rocks)?,
         avo,
         baselines: baselines(
             &prepared.validation,
+            &val_predicted,
             &prepared.blind_rocks,
             &prepared.new_angles,
         )?,
@@ -338,7 +350,7 @@ mod tests {
                 "{b:?} is an approximation, not the exact value"
             );
         }
-        let scores = baselines(&[item], &[item], &[]).unwrap();
+        let scores = baselines(&[item], &[item.rpp], &[item], &[]).unwrap();
         assert_eq!(scores.len(), 2);
         let val_mse = scores[0].val_mse.unwrap();
         assert!(val_mse < 1e-6 && val_mse > 0.0);
@@ -358,7 +370,7 @@ mod tests {
         for b in Baseline::APPROXIMATIONS {
             assert_eq!(b.predict(&[outside]), [None], "{b:?}");
         }
-        let scores = baselines(&[inside, outside], &[outside], &[]).unwrap();
+        let scores = baselines(&[inside, outside], &[inside.rpp, 0.0], &[outside], &[]).unwrap();
         for s in &scores {
             assert_eq!(s.outside_domain, 2, "{s:?}");
             assert_eq!(s.blind_mse, None, "{s:?}");
@@ -366,6 +378,8 @@ mod tests {
         let (predicted, kept, _) = Baseline::AkiRichards.within_domain(&[inside, outside]);
         assert_eq!(kept, [inside]);
         assert_eq!(scores[0].val_mse, Some((predicted[0] - inside.rpp).powi(2)));
+        // The network is scored on the same row: exact there, its miss outside not counted.
+        assert_eq!(scores[0].network_val_mse, Some(0.0));
     }
 }
 

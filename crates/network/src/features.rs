@@ -182,7 +182,7 @@ mod tests {
     fn contrast_inputs_describe_the_interface_up_to_scale() {
         let f = feature_vector([3000.0, 1500.0, 2400.0, 3300.0, 1500.0, 2000.0], 30.0);
         let e = InputEncoding::Contrasts.encode(&f);
-        let (a, r) = (300.0 / 3150.0, -400.0 / 2200.0);
+        let (a, r): (f64, f64) = (300.0 / 3150.0, -400.0 / 2200.0);
         let size = (1e-6 + a * a + r * r).sqrt();
         let expected = [a / size, 0.0, r / size, size, 1500.0 / 3150.0, 30.0, 0.25];
         for (got, want) in e.iter().zip(expected) {

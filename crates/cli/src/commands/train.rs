@@ -96,8 +96,13 @@ fn print_summary(out: &Path, summary: &Summary) {
     for b in &summary.baselines {
         let figure =
             |v: Option<f64>| v.map_or("none (outside its domain)".into(), |v| format!("{v:.4e}"));
+        let network = b
+            .network_val_mse
+            .filter(|_| b.val_mse.is_some())
+            .map(|n| format!(" (network {n:.4e} on these rows)"))
+            .unwrap_or_default();
         println!(
-            "baseline {}: val MSE {}, blind MSE {}{}{}",
+            "baseline {}: val MSE {}{network}, blind MSE {}{}{}",
             b.method.name(),
             figure(b.val_mse),
             figure(b.blind_mse),

@@ -115,7 +115,7 @@ impl FusedEngine {
         let Some(gates) = self.gates.as_ref().map(|g| if train { &g.0 } else { &g.1 }) else {
             return 0.0;
         };
-        self.weights.gated_mse(xs, ts, gates, &mut self.scratch)
+        self.weights.gated_mse(xs, ts, gates)
     }
 }
 
