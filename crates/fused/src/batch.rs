@@ -169,18 +169,15 @@ impl Weights {
         g: &mut Params,
         scratch: &mut Scratch,
     ) -> f64 {
-        self.share_gradient(xs, ts, batch, 1.0 / batch.len() as f64, g, scratch)
+        self.share_gradient((xs, ts, batch, 1.0 / batch.len() as f64, None), g, scratch)
     }
 
-    /// The gradient of ½·Σ (y − t)² · `scale` over the samples `share` names, into `g`;
-    /// returns Σ (y − t)².
+    /// The gradient of ½·Σ wᵢ (yᵢ − tᵢ)² · `scale` over the samples `share` names (wᵢ the
+    /// sample weights, 1 without them), into `g`; returns Σ (y − t)², unweighted.
     #[inline(always)]
     fn share_gradient(
         &self,
-        xs: &[FeatureVector],
-        ts: &[f64],
-        share: &[usize],
-        scale: f64,
+        (xs, ts, share, scale, weights): ShareArgs<'_>,
         g: &mut Params,
         scratch: &mut Scratch,
     ) -> f64 {
@@ -190,7 +187,7 @@ impl Weights {
             let y = self.forward(&xs[i], scratch);
             let e = y - ts[i];
             squared += e * e;
-            let err = e * scale;
+            let err = e * scale * weights.map_or(1.0, |w| w[i]);
             g.b2 += err;
             match self.activation {
                 Activation::Sigmoid => accumulate(self, g, &xs[i], err, scratch, slope::sigmoid),
@@ -243,12 +240,12 @@ impl Weights {
     /// One epoch of mini-batch training: the samples `order` names, in that order, in batches of
     /// `batch_size` (the last one smaller), one `optimizer` step per batch. Returns the sum of the
     /// squared errors met (each before its batch's step). `g` is scratch for the gradient.
+    /// With `weights`, sample i's squared error counts `weights[i]` times in the loss.
     #[allow(clippy::too_many_arguments)]
     pub fn epoch_batched(
         &mut self,
         simd: Simd,
-        xs: &[FeatureVector],
-        ts: &[f64],
+        (xs, ts, weights): Samples<'_>,
         order: &[usize],
         batch_size: usize,
         lr: f64,
@@ -256,11 +253,12 @@ impl Weights {
         g: &mut Params,
         scratch: &mut Scratch,
     ) -> f64 {
-        if batch_size > SHARE {
-            // Large batches: each batch's gradient on every core.
+        if batch_size > SHARE || weights.is_some() {
+            // Large batches (and weighted samples): each batch's gradient through `gradient`,
+            // on every core.
             let mut total = 0.0;
-            for batch in order.chunks(batch_size) {
-                total += gradient(self, simd, xs, ts, batch, g, scratch);
+            for batch in order.chunks(batch_size.max(1)) {
+                total += gradient(self, simd, (xs, ts, weights), batch, g, scratch);
                 self.apply(g, lr, optimizer);
             }
             return total;
@@ -289,21 +287,21 @@ impl Weights {
 pub(crate) fn gradient(
     w: &Weights,
     simd: Simd,
-    xs: &[FeatureVector],
-    ts: &[f64],
+    (xs, ts, weights): Samples<'_>,
     batch: &[usize],
     g: &mut Params,
     scratch: &mut Scratch,
 ) -> f64 {
     let scale = 1.0 / batch.len() as f64;
     if batch.len() <= SHARE {
-        return share_gradient(w, simd, (xs, ts, batch, scale), g, scratch);
+        return share_gradient(w, simd, (xs, ts, batch, scale, weights), g, scratch);
     }
     let shares: Vec<(Params, f64)> = batch
         .par_chunks(SHARE)
         .map(|share| {
             let (mut part, mut scratch) = (Params::zeros_like(w), w.scratch());
-            let squared = share_gradient(w, simd, (xs, ts, share, scale), &mut part, &mut scratch);
+            let args = (xs, ts, share, scale, weights);
+            let squared = share_gradient(w, simd, args, &mut part, &mut scratch);
             (part, squared)
         })
         .collect();
@@ -316,8 +314,18 @@ pub(crate) fn gradient(
     squared
 }
 
-/// xs, ts, the samples of a share, the factor of its errors (1 / the batch's size).
-type ShareArgs<'a> = (&'a [FeatureVector], &'a [f64], &'a [usize], f64);
+/// Scaled inputs, targets and, optionally, each sample's weight in the loss.
+pub type Samples<'a> = (&'a [FeatureVector], &'a [f64], Option<&'a [f64]>);
+
+/// xs, ts, the samples of a share, the factor of its errors (1 / the batch's size), the sample
+/// weights.
+type ShareArgs<'a> = (
+    &'a [FeatureVector],
+    &'a [f64],
+    &'a [usize],
+    f64,
+    Option<&'a [f64]>,
+);
 
 /// One share's gradient, compiled for `simd`.
 fn share_gradient(
@@ -342,13 +350,8 @@ fn share_gradient(
 }
 
 #[inline(always)]
-fn gradient_body(
-    w: &Weights,
-    (xs, ts, share, scale): ShareArgs<'_>,
-    g: &mut Params,
-    scratch: &mut Scratch,
-) -> f64 {
-    w.share_gradient(xs, ts, share, scale, g, scratch)
+fn gradient_body(w: &Weights, args: ShareArgs<'_>, g: &mut Params, scratch: &mut Scratch) -> f64 {
+    w.share_gradient(args, g, scratch)
 }
 
 /// xs, ts, order, batch size, learning rate.
@@ -477,7 +480,14 @@ mod tests {
                 .expect("a thread pool");
             pool.install(|| {
                 let (mut g, mut scratch) = (Params::zeros_like(&w), w.scratch());
-                let sq = gradient(&w, Simd::detect(), &xs, &ts, &batch, &mut g, &mut scratch);
+                let sq = gradient(
+                    &w,
+                    Simd::detect(),
+                    (&xs, &ts, None),
+                    &batch,
+                    &mut g,
+                    &mut scratch,
+                );
                 (g, sq)
             })
         };
@@ -492,6 +502,40 @@ mod tests {
             assert!((a - b).abs() < 1e-15, "{a} against {b}");
         }
         assert_ne!(one.0, g, "summed in shares, not sample by sample");
+    }
+
+    #[test]
+    fn sample_weights_scale_each_samples_share_of_the_gradient() {
+        let (w, xs, ts) = problem();
+        let batch: Vec<usize> = (0..40).collect();
+        let grad = |weights: Option<&[f64]>| {
+            let (mut g, mut scratch) = (Params::zeros_like(&w), w.scratch());
+            gradient(
+                &w,
+                Simd::detect(),
+                (&xs, &ts, weights),
+                &batch,
+                &mut g,
+                &mut scratch,
+            );
+            g.to_flat()
+        };
+        let plain = grad(None);
+        // Every weight 2: twice the gradient, exactly (a power of 2).
+        let doubled = grad(Some(&[2.0; 40]));
+        assert!(plain.iter().zip(&doubled).all(|(p, d)| 2.0 * p == *d));
+        // Weight on one sample only: that sample's gradient, as a batch of one scaled by 1/40.
+        let mut one = [0.0; 40];
+        one[7] = 40.0;
+        let single = grad(Some(&one));
+        let (mut g, mut scratch) = (Params::zeros_like(&w), w.scratch());
+        w.batch_gradient(&xs, &ts, &[7], &mut g, &mut scratch);
+        for (a, b) in single.iter().zip(g.to_flat()) {
+            assert!(
+                (a - b).abs() <= 1e-15 * b.abs().max(1e-3),
+                "{a} against {b}"
+            );
+        }
     }
 
     #[test]
@@ -537,8 +581,7 @@ mod tests {
         let mut scratch = start.scratch();
         let a = batched.epoch_batched(
             Simd::Baseline,
-            &xs,
-            &ts,
+            (&xs, &ts, None),
             &order,
             1,
             0.05,
@@ -576,8 +619,7 @@ mod tests {
             for _ in 0..3 {
                 sums.push(w.epoch_batched(
                     simd,
-                    &xs,
-                    &ts,
+                    (&xs, &ts, None),
                     &order,
                     8,
                     0.01,
@@ -603,8 +645,7 @@ mod tests {
         let mut scratch = w.scratch();
         w.epoch_batched(
             Simd::Baseline,
-            &xs,
-            &ts,
+            (&xs, &ts, None),
             &order[..8],
             8,
             0.01,

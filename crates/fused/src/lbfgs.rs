@@ -107,7 +107,7 @@ impl Weights {
     ) -> LbfgsStep {
         let all: Vec<usize> = (0..ts.len()).collect();
         let n = ts.len().max(1) as f64;
-        let squared = gradient(self, simd, xs, ts, &all, g, scratch);
+        let squared = gradient(self, simd, (xs, ts, None), &all, g, scratch);
         let f0 = 0.5 * squared / n;
         let g0 = g.to_flat();
         let x0 = flat(self);
@@ -128,7 +128,7 @@ impl Weights {
                 .zip(x0.iter().zip(&d))
                 .for_each(|(t, (x, d))| *t = x + step * d);
             set(self, &trial);
-            let f = 0.5 * gradient(self, simd, xs, ts, &all, g, scratch) / n;
+            let f = 0.5 * gradient(self, simd, (xs, ts, None), &all, g, scratch) / n;
             if f.is_finite() && f <= f0 + 1e-4 * step * slope {
                 let g1 = g.to_flat();
                 let s: Vec<f64> = trial.iter().zip(&x0).map(|(a, b)| a - b).collect();

@@ -41,7 +41,7 @@ mod simd;
 mod weights;
 
 pub use aligned::AlignedVec;
-pub use batch::{Adam, Optimizer, Params};
+pub use batch::{Adam, Optimizer, Params, SHARE, Samples};
 pub use exp::exp;
 pub use lbfgs::{Lbfgs, LbfgsStep};
 pub use simd::Simd;

@@ -50,6 +50,7 @@ pub struct ExperimentConfig {
 /// | `seed` | 42 | 0 to 2^32 − 1 |
 /// | `engine` | `"auto"` | `auto`, `fused` (manual mode), `tensor` |
 /// | `normalize_targets` | false | true on the fused engine only |
+/// | `loss_weights` | `"uniform"` | `uniform`, `contrast` (fused mini-batches, contrast correction) |
 /// | `lbfgs_history` | 20 | >= 1 |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,6 +115,11 @@ pub struct TrainSection {
     /// (fused engine only). Default false (the tutorial).
     #[serde(default)]
     pub normalize_targets: bool,
+    /// How much each interface's squared error counts in the loss: `uniform` (alike), or
+    /// `contrast` (in proportion to its contrast gate g, normalised to a mean of 1 over the
+    /// training set; for a contrast-scaled correction on the fused engine's mini-batches).
+    #[serde(default)]
+    pub loss_weights: LossWeights,
     /// Steps L-BFGS remembers (default 20).
     #[serde(default = "defaults::lbfgs_history")]
     pub lbfgs_history: usize,
@@ -139,6 +145,7 @@ impl Default for TrainSection {
             seed: defaults::seed(),
             engine: Engine::default(),
             normalize_targets: false,
+            loss_weights: LossWeights::default(),
             lbfgs_history: defaults::lbfgs_history(),
         }
     }
@@ -173,6 +180,20 @@ pub enum Mode {
     Manual,
     /// Burn's autodiff and optimizers.
     Autodiff,
+}
+
+/// `train.loss_weights`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LossWeights {
+    /// Every interface's squared error counts alike.
+    #[default]
+    Uniform,
+    /// A contrast-scaled correction learns (Rpp − baseline) / g, and its error in Rpp is g times
+    /// the learnt one: weighting each squared error by g (normalised to a mean of 1) moves the
+    /// loss halfway, in powers of g, towards the MSE in Rpp, which the strongest contrasts
+    /// dominate.
+    Contrast,
 }
 
 /// `train.optimizer`.

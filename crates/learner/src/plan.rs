@@ -8,7 +8,8 @@ use zoepnet_dataset::ConfigError;
 use zoepnet_model::{Baseline, Correction, MlpConfig, UpdateOrder};
 
 use crate::config::{
-    Engine, ExperimentConfig, LoadError, Mode, ModelSection, OptimizerName, Schedule, TrainSection,
+    Engine, ExperimentConfig, LoadError, LossWeights, Mode, ModelSection, OptimizerName, Schedule,
+    TrainSection,
 };
 use crate::device::{Backend, Precision};
 
@@ -73,6 +74,8 @@ pub enum FusedMethod {
         batch_size: usize,
         /// SGD or Adam.
         optimizer: FusedOptimizer,
+        /// Weight each sample's squared error by its contrast gate (`train.loss_weights`).
+        contrast_weights: bool,
     },
     /// Full-batch L-BFGS, one iteration an epoch; the run ends once no step lowers the loss.
     Lbfgs {
@@ -255,6 +258,7 @@ impl ExperimentConfig {
         let t = &self.train;
         check_ranges(t)?;
         let procedure = self.procedure()?;
+        check_loss_weights(self, &procedure)?;
         Ok(Plan {
             config: self.clone(),
             model,
@@ -302,6 +306,30 @@ impl ExperimentConfig {
                 cpu && f64 && fits
             }
         }
+    }
+}
+
+/// `train.loss_weights = "contrast"`: for a contrast-scaled correction, on the fused engine's
+/// mini-batches.
+fn check_loss_weights(config: &ExperimentConfig, procedure: &Procedure) -> Result<(), ConfigError> {
+    if config.train.loss_weights == LossWeights::Uniform {
+        return Ok(());
+    }
+    if config.model.correction != Correction::Contrast {
+        return bad(
+            "train.loss_weights",
+            "\"contrast\" weights by the contrast gate of a contrast-scaled correction: set model.correction = \"contrast\" too",
+        );
+    }
+    match procedure {
+        Procedure::Fused {
+            method: FusedMethod::Batches { .. },
+            ..
+        } => Ok(()),
+        _ => bad(
+            "train.loss_weights",
+            "\"contrast\" is for the fused engine's mini-batches (manual mode, SGD with train.batch_size > 1 or Adam, a CPU backend in f64)",
+        ),
     }
 }
 
@@ -424,6 +452,7 @@ fn fused_procedure(t: &TrainSection, optimizer: ManualOptimizer) -> Result<Proce
         Ok(FusedMethod::Batches {
             batch_size: t.batch_size,
             optimizer,
+            contrast_weights: t.loss_weights == LossWeights::Contrast,
         })
     };
     let method = match optimizer {
@@ -529,6 +558,21 @@ mod tests {
         );
         let p = plan("[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\n").unwrap();
         assert_eq!(p.procedure.engine(), EngineKind::Fused);
+        let p = plan(
+            "[model]\nbaseline = \"shuey\"\ncorrection = \"contrast\"\n\
+             [train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\nloss_weights = \"contrast\"\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            p.procedure,
+            Procedure::Fused {
+                method: FusedMethod::Batches {
+                    contrast_weights: true,
+                    ..
+                },
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -557,6 +601,14 @@ mod tests {
             (
                 "[backend]\nkind = \"wgpu\"\n[train]\noptimizer = \"lbfgs\"\n",
                 "`train.optimizer`",
+            ),
+            (
+                "[train]\nloss_weights = \"contrast\"\noptimizer = \"adam\"\nupdate_order = \"exact\"\n",
+                "`train.loss_weights`: \"contrast\" weights by the contrast gate",
+            ),
+            (
+                "[model]\nbaseline = \"shuey\"\ncorrection = \"contrast\"\n[train]\nloss_weights = \"contrast\"\n",
+                "`train.loss_weights`: \"contrast\" is for the fused engine's mini-batches",
             ),
             ("[train]\ngamma = 1.5\n", "`train.gamma`"),
             ("[train]\npatience = 0\n", "`train.patience`"),

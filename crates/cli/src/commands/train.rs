@@ -96,9 +96,10 @@ fn print_summary(out: &Path, summary: &Summary) {
     for b in &summary.baselines {
         let figure =
             |v: Option<f64>| v.map_or("none (outside its domain)".into(), |v| format!("{v:.4e}"));
+        // The network on the baseline's rows, where it left some out.
         let network = b
             .network_val_mse
-            .filter(|_| b.val_mse.is_some())
+            .filter(|&n| b.val_mse.is_some() && n != summary.final_val_mse)
             .map(|n| format!(" (network {n:.4e} on these rows)"))
             .unwrap_or_default();
         println!(

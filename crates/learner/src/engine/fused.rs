@@ -33,6 +33,9 @@ pub struct FusedEngine {
     /// For a contrast-scaled correction, each training and validation interface's gate: the
     /// learnt targets are divided by it, so squared errors are multiplied back by its square.
     gates: Option<(Vec<f64>, Vec<f64>)>,
+    /// `train.loss_weights = "contrast"`: each training sample's weight in the loss, its gate
+    /// over the training set's mean gate.
+    sample_weights: Option<Vec<f64>>,
     /// The vector width, found once for the whole run.
     simd: Simd,
     scratch: Scratch,
@@ -72,11 +75,25 @@ impl FusedEngine {
             *v = targets.apply(*v);
         }
         let weights = Weights::new(plan.model.activation, initial);
+        let sample_weights = match (method, &gates) {
+            (
+                FusedMethod::Batches {
+                    contrast_weights: true,
+                    ..
+                },
+                Some((train_gates, _)),
+            ) => {
+                let mean = train_gates.iter().sum::<f64>() / train_gates.len().max(1) as f64;
+                Some(train_gates.iter().map(|g| g / mean).collect())
+            }
+            _ => None,
+        };
         let method = match method {
             FusedMethod::PerSample { order } => Method::PerSample(order),
             FusedMethod::Batches {
                 batch_size,
                 optimizer,
+                ..
             } => Method::Batches(
                 batch_size,
                 match optimizer {
@@ -100,6 +117,7 @@ impl FusedEngine {
             val_t,
             targets,
             gates,
+            sample_weights,
             simd: Simd::detect(),
         }
     }
@@ -145,8 +163,7 @@ impl Engine for FusedEngine {
             }
             Method::Batches(batch_size, optimizer) => w.epoch_batched(
                 simd,
-                xs,
-                ts,
+                (xs, ts, self.sample_weights.as_deref()),
                 order,
                 *batch_size,
                 lr,
