@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes every interface of a well log at full resolution as CSV, for `zoepnet eval --input`.
 
-    /tmp/lasio/bin/python scripts/well-interfaces.py WELL.las OUT.csv [--theta-max 50] [--seed 1]
+    python3 scripts/well-interfaces.py WELL.las OUT.csv [--theta-max 50] [--seed 1]
 
 Each interface is a sample over the next one (every sample, no decimation), kept where neither
 has a null or a non-positive Vp, Vs or density; angles uniform in [theta_min, theta_max) degrees
-from NumPy's generator seeded with --seed. Curves by the same alias lists as zoepnet's
+from NumPy's legacy RandomState seeded with --seed. Curves by the same alias lists as zoepnet's
 `[data.curves]` (P_SLOWNESS, S_SLOWNESS, DENSITY), units from the header (us/m or us/ft; kg/m3
 or g/cm3); nulls by lasio's reading plus -999.25 and its relatives (zoepnet's `common`).
 Columns: vp1,vs1,rho1,vp2,vs2,rho2,theta (m/s, kg/m3, degrees); `zoepnet eval` labels them with

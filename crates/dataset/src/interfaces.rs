@@ -204,14 +204,17 @@ pub enum DatasetError {
         what: String,
     },
     /// An interface the physics refuses (a negative velocity or density, say).
-    #[error("{path}: interface {index} (samples {index} and {}): {source}", index + 1)]
+    #[error(
+        "{path}: interface {index} (samples {index} and {}): {reason} (a negative value is often a null the file does not declare: try data.null_policy = \"common\")",
+        index + 1
+    )]
     Physics {
         /// The file.
         path: PathBuf,
         /// The interface's index among the decimated samples.
         index: usize,
-        /// What the physics found.
-        source: PhysicsError,
+        /// What the physics found (in the message, not as a source, so that it is said once).
+        reason: PhysicsError,
     },
 }
 
@@ -337,10 +340,10 @@ impl Well {
     }
 
     fn item(&self, i: usize, theta: f64) -> Result<InterfaceItem, DatasetError> {
-        InterfaceItem::labelled(&self.interface(i), theta).map_err(|source| DatasetError::Physics {
+        InterfaceItem::labelled(&self.interface(i), theta).map_err(|reason| DatasetError::Physics {
             path: self.path.clone(),
             index: i,
-            source,
+            reason,
         })
     }
 }
@@ -494,11 +497,11 @@ fn more_angles(
         for _ in 1..config.train_angles {
             let theta = rng.random() * span + config.theta_min;
             more.push(
-                InterfaceItem::labelled(&interface, theta).map_err(|source| {
+                InterfaceItem::labelled(&interface, theta).map_err(|reason| {
                     DatasetError::Physics {
                         path: PathBuf::from(file_list(paths)),
                         index: order[n],
-                        source,
+                        reason,
                     }
                 })?,
             );

@@ -101,7 +101,7 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     let figure = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.4e}"));
     for c in against_baselines(&predicted, &items)? {
         let ratio = match (c.network_mse, c.baseline_mse) {
-            (Some(n), Some(b)) if b > 0.0 => format!(", network / baseline {:.3}", n / b),
+            (Some(n), Some(b)) if b > 0.0 => format!(", network / baseline {}", ratio(n / b)),
             _ => String::new(),
         };
         println!(
@@ -114,4 +114,13 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A ratio with three significant digits: 0.069, 1.13, 2.5e-4.
+fn ratio(r: f64) -> String {
+    if r != 0.0 && r.abs() < 1e-3 {
+        format!("{r:.2e}")
+    } else {
+        format!("{r:.3}")
+    }
 }
