@@ -144,6 +144,25 @@ fn a_missing_column_is_named() {
     let (out, _, stderr) = run(zoepnet().args(["reflectivity", "--input", "no/such.csv"]));
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no/such.csv"), "{stderr}");
+    // An input that already has an `rpp` column: refused, not written with two.
+    let labelled = dir.join("labelled.csv");
+    let output = dir.join("out.csv");
+    fs::write(
+        &labelled,
+        "vp1,vs1,rho1,vp2,vs2,rho2,theta,rpp\n3094,1515,2400,4050,2526,2210,10,0.1\n",
+    )
+    .unwrap();
+    let (out, _, stderr) = run(zoepnet()
+        .args(["reflectivity", "--method", "aki-richards", "--input"])
+        .arg(&labelled)
+        .arg("--output")
+        .arg(&output));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the input already has a column named `rpp`"),
+        "{stderr}"
+    );
+    assert!(!output.exists());
 }
 
 /// Grazing incidence and past the critical angle (the kinds of ../shared/bugreports/grazing_90.csv).

@@ -96,13 +96,22 @@ fn row_values(record: &StringRecord, index: &[usize; FEATURES]) -> Result<Featur
 }
 
 /// Writes the rows with `added` columns after the input's own, to `output` (atomically) or to
-/// stdout (a closed pipe is not an error).
+/// stdout (a closed pipe is not an error). An input column named as an added one is refused
+/// ([`UsageError`]): output column names are unique.
 pub fn write_rows(
     headers: &StringRecord,
     added: &[&str],
     rows: &[(StringRecord, Vec<String>)],
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
+    // Output columns are unique: an input column of an added name is refused, not doubled.
+    if let Some(name) = added.iter().find(|a| headers.iter().any(|h| h == **a)) {
+        return Err(UsageError(format!(
+            "the input already has a column named `{name}`, which this command adds: rename or \
+             drop it (the output's column names must be unique)"
+        ))
+        .into());
+    }
     let write = |sink: &mut dyn std::io::Write| -> std::io::Result<()> {
         let mut writer = csv::Writer::from_writer(sink);
         let mut head = headers.clone();
