@@ -94,6 +94,8 @@ fn main() {
                 c.train.update_order = UpdateOrder::Exact;
             }
             c.backend.kind = kind;
+            // Each backend at its default precision: f64 on the CPU backends, f32 on wgpu.
+            c.backend.precision = None;
             let plan = match c.check() {
                 Ok(plan) => plan,
                 Err(e) => {
@@ -101,9 +103,12 @@ fn main() {
                     continue;
                 }
             };
-            let Ok((device, _)) = c.backend.select() else {
-                eprintln!("{what} on {kind:?}: no device");
-                continue;
+            let device = match c.backend.select() {
+                Ok((device, _)) => device,
+                Err(e) => {
+                    eprintln!("{what} on {kind:?}: no device ({e})");
+                    continue;
+                }
             };
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
