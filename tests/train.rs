@@ -16,6 +16,12 @@ fn train(out: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     (status.status.code(), stdout, stderr)
 }
 
+/// A run folder's summary.json.
+fn summary_of(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(out.join("summary.json")).expect("summary.json"))
+        .expect("summary.json is JSON")
+}
+
 /// The rows of metrics.csv: epoch, train_mse, val_mse, learning_rate, seconds.
 fn metrics(out: &Path) -> Vec<Vec<f64>> {
     let text = fs::read_to_string(out.join("metrics.csv")).expect("metrics.csv");
@@ -44,8 +50,7 @@ fn the_tutorial_is_reproduced() {
     // And to the digits of the NumPy notebook run here (1.284454e-4, 1.330712e-4).
     assert!((last[1] - 1.284454e-4).abs() < 5e-11, "{}", last[1]);
     assert!((last[2] - 1.330712e-4).abs() < 5e-11, "{}", last[2]);
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary_of(&out);
     assert_eq!(
         format!("{:.2e}", summary["blind_mse"].as_f64().unwrap()),
         "3.31e-4"
@@ -164,7 +169,7 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         assert_eq!(code, Some(0), "{engine}: {stdout}{stderr}");
         let config = fs::read_to_string(out.join("config.toml")).unwrap();
         assert!(config.contains("baseline = \"aki_richards\""), "{config}");
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+        summary_of(&out)
     };
     let figure = |s: &serde_json::Value, key: &str| s[key].as_f64().unwrap();
     let full = summary("fused", "100");
@@ -199,8 +204,7 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         ],
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-    let gated: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let gated = summary_of(&out);
     assert!(
         figure(&gated, "final_val_mse") < 0.2 * figure(ar, "val_mse"),
         "{gated}"
@@ -233,7 +237,7 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         assert_eq!(code, Some(0), "{stdout}{stderr}");
         let scaler = fs::read_to_string(out.join("scaler.json")).unwrap();
         assert!(scaler.contains("\"inputs\": \"contrasts\""), "{scaler}");
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+        summary_of(&out)
     };
     let encoded = contrasts("fused", "100");
     for (key, factor) in [("final_val_mse", 0.6), ("blind_mse", 0.7)] {
@@ -308,8 +312,7 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         &["--set", "train.epochs=3", "--set", "model.hidden=32"],
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary_of(&out);
 
     // Predict the validation interfaces written by `zoepnet data`: their MSE is the run's.
     let data = temp_dir("train-predict-data");
@@ -428,8 +431,7 @@ fn autodiff_training_agrees_on_ndarray_and_wgpu() {
         }
         assert_eq!(code, Some(0), "{backend}: {stdout}{stderr}");
         assert!(stderr.contains("tensor engine"), "{stderr}");
-        let summary: serde_json::Value =
-            serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+        let summary = summary_of(&out);
         assert_eq!(summary["backend"], backend);
         val.push(summary["final_val_mse"].as_f64().unwrap());
     }
@@ -601,8 +603,7 @@ fn the_best_config_beats_the_tutorial_early() {
         "{stderr}"
     );
     assert!(stderr.contains("fused engine"), "{stderr}");
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary_of(&out);
     let val = summary["final_val_mse"].as_f64().unwrap();
     let blind = summary["blind_mse"].as_f64().unwrap();
     assert!(val < 1.33e-4 / 10.0, "val {val}");
@@ -628,8 +629,7 @@ fn the_wide_angle_config_learns_the_angles_it_sweeps() {
         stderr.contains("5390 training / 270 validation interfaces"),
         "{stderr}"
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = summary_of(&out);
     assert_eq!(summary["avo_theta_max"], 50.0);
     let avo = summary["avo_max_abs_error"].as_f64().unwrap();
     assert!(avo < 7.6e-2 / 1.5, "AVO error {avo}");

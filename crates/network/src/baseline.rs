@@ -83,7 +83,13 @@ pub const GATE_FLOOR: f64 = 1e-6;
 /// (Aki & Richards 1980, section 5.2.6), so the correction a network learns, divided by g,
 /// stays bounded as the contrast vanishes.
 pub fn contrast_gate(features: &FeatureVector) -> f64 {
-    let c = crate::features::relative_contrasts(&features.properties());
+    gate_of(&crate::features::relative_contrasts(&features.properties()))
+}
+
+/// [`contrast_gate`] from the relative contrasts themselves
+/// ([`relative_contrasts`](crate::relative_contrasts)).
+pub(crate) fn gate_of(contrasts: &[f64; 3]) -> f64 {
+    let c = contrasts;
     GATE_FLOOR + c[0] * c[0] + c[1] * c[1] + c[2] * c[2]
 }
 

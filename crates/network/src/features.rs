@@ -132,7 +132,7 @@ impl InputEncoding {
             Self::Contrasts => {
                 let p = features.properties();
                 let contrasts = relative_contrasts(&p);
-                let size = crate::contrast_gate(features).sqrt();
+                let size = crate::baseline::gate_of(&contrasts).sqrt();
                 let (alpha, beta) = (0.5 * (p[0] + p[3]), 0.5 * (p[1] + p[4]));
                 let theta = features.theta();
                 let sin = theta.to_radians().sin();
