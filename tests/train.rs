@@ -388,6 +388,40 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         );
     }
 
+    // A row no rock can have (Vs above Vp below the interface: a cycle-skipped shear log) is
+    // scored with the rest, then left out of a second set of figures, which are again those of
+    // the 100 validation rows (labelled exactly here: the rpp column dropped).
+    let text = fs::read_to_string(data.join("val.csv")).expect("val.csv");
+    let mut unlabelled: String = text
+        .lines()
+        .map(|l| l.rsplit_once(',').map_or(l, |(head, _)| head).to_owned() + "\n")
+        .collect();
+    unlabelled += "3662.7,2274.1,2352.7,3708.5,4097.5,2391.8,14.7\n";
+    let with_error = data.join("val-and-a-log-error.csv");
+    fs::write(&with_error, unlabelled).expect("written");
+    let (status, stdout, stderr) = run(zoepnet()
+        .arg("eval")
+        .arg(&out)
+        .arg("--input")
+        .arg(&with_error));
+    assert!(status.status.success(), "{stderr}");
+    assert!(stdout.contains("101 interfaces"), "{stdout}");
+    let (all, stable) = stdout
+        .split_once("1 row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3)")
+        .unwrap_or_else(|| panic!("the unstable row is named:\n{stdout}"));
+    assert!(all.contains("on the 101 rows inside its domain"), "{stdout}");
+    assert!(
+        stable.contains(&format!("network       MSE {expected:.4e}\n")),
+        "{stdout}"
+    );
+    let val = summary["baselines"][0]["val_mse"].as_f64().unwrap();
+    assert!(
+        stable.contains(&format!(
+            "Aki-Richards  MSE {val:.4e} on the 100 rows inside its domain (0 left out)"
+        )),
+        "{stdout}"
+    );
+
     // A folder that is not a run is refused with exit code 2.
     let (status, _, stderr) = run(zoepnet()
         .arg("predict")

@@ -24,6 +24,21 @@ impl Elastic {
         self.vs == 0.0
     }
 
+    /// Bulk modulus, Pa: K = ρ (Vp² − 4/3 Vs²) (e.g. Mavko, Mukerji & Dvorkin 2009, "The Rock
+    /// Physics Handbook", 2nd ed., section 2.2: Vp = √((K + 4/3 μ) / ρ), Vs = √(μ / ρ)).
+    pub fn bulk_modulus(&self) -> f64 {
+        self.rho * (self.vp * self.vp - 4.0 / 3.0 * self.vs * self.vs)
+    }
+
+    /// Whether a rock (or a fluid) can have these properties: a positive bulk modulus, that is
+    /// Vp/Vs > √(4/3) ≈ 1.155. No known rock comes near (dry quartz sandstone, the stiffest in
+    /// shear, has Vp/Vs ≈ 1.5); a log sample below it, Vs close to or above Vp, is a log error
+    /// (a cycle skip of the shear sonic, say). The Zoeppritz equations still give a value there,
+    /// so such samples are not refused, but a score can leave them out and say so.
+    pub fn is_stable(&self) -> bool {
+        self.bulk_modulus() > 0.0
+    }
+
     /// Checks that Vp and density are positive, finite numbers and Vs is 0 (a fluid) or one
     /// (`which` is 1 or 2, for messages).
     pub(crate) fn check(&self, which: usize) -> Result<(), PhysicsError> {
@@ -81,5 +96,22 @@ impl Interface {
         let z1 = self.upper.rho * self.upper.vp;
         let z2 = self.lower.rho * self.lower.vp;
         (z2 - z1) / (z2 + z1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Elastic;
+
+    #[test]
+    fn a_medium_with_vs_near_or_above_vp_is_not_stable() {
+        // Vp/Vs 1.5 (quartz sandstone) and a fluid are; 1.15 (just under √(4/3)) and 0.905
+        // (a cycle-skipped shear log of Volve 15_9-F-4) are not.
+        assert!(Elastic::new(3000.0, 2000.0, 2400.0).is_stable());
+        assert!(Elastic::new(1500.0, 0.0, 1000.0).is_stable());
+        assert!(!Elastic::new(3000.0, 3000.0 / 1.15, 2400.0).is_stable());
+        assert!(!Elastic::new(3708.5, 4097.5, 2391.8).is_stable());
+        let k = Elastic::new(3000.0, 1500.0, 2000.0).bulk_modulus();
+        assert!((k - 2000.0 * (9e6 - 3e6)).abs() < 1e-6, "{k}");
     }
 }

@@ -98,8 +98,34 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
         items.len()
     );
     println!("network       MSE {:.4e}", mse(&predicted, &items)?);
+    print_comparisons(&predicted, &items)?;
+    // Log errors that no rock can have: scored above like every row, and again without them.
+    let stable: Vec<(f64, InterfaceItem)> = predicted
+        .iter()
+        .zip(&items)
+        .filter(|(_, it)| {
+            let i = it.interface();
+            i.upper.is_stable() && i.lower.is_stable()
+        })
+        .map(|(&p, &it)| (p, it))
+        .collect();
+    let unstable = items.len() - stable.len();
+    if unstable > 0 && !stable.is_empty() {
+        println!(
+            "{unstable} row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3), a negative bulk \
+             modulus: a log error such as a cycle-skipped shear log); without them:"
+        );
+        let (p, it): (Vec<f64>, Vec<InterfaceItem>) = stable.into_iter().unzip();
+        println!("network       MSE {:.4e}", mse(&p, &it)?);
+        print_comparisons(&p, &it)?;
+    }
+    Ok(())
+}
+
+/// One line per approximation: its MSE and the network's on the rows inside its domain.
+fn print_comparisons(predicted: &[f64], items: &[InterfaceItem]) -> anyhow::Result<()> {
     let figure = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.4e}"));
-    for c in against_baselines(&predicted, &items)? {
+    for c in against_baselines(predicted, items)? {
         let ratio = match (c.network_mse, c.baseline_mse) {
             (Some(n), Some(b)) if b > 0.0 => format!(", network / baseline {}", ratio(n / b)),
             _ => String::new(),
