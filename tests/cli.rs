@@ -92,6 +92,34 @@ fn info_reports_each_backend() {
     }
 }
 
+/// Issue 16: on a headless machine (no XDG_RUNTIME_DIR) the Vulkan driver's Wayland probe must
+/// not print "error: XDG_RUNTIME_DIR is invalid or not set" on any command that brings up wgpu.
+/// With lavapipe installed (CI), libwayland prints it once per probe when zoepnet does not set a
+/// runtime folder of its own.
+#[test]
+fn no_driver_noise_reaches_the_terminal_without_a_runtime_dir() {
+    for xdg in [None, Some("relative/dir")] {
+        let mut cmd = zoepnet();
+        cmd.arg("info");
+        match xdg {
+            None => cmd.env_remove("XDG_RUNTIME_DIR"),
+            Some(v) => cmd.env("XDG_RUNTIME_DIR", v),
+        };
+        let (out, stdout, stderr) = run(&mut cmd);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains("XDG_RUNTIME_DIR"), "{xdg:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{xdg:?}: {stderr}");
+        assert!(stdout.ends_with('\n'), "{stdout:?}");
+        if std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1") {
+            let wgpu = stdout.lines().find(|l| l.trim_start().starts_with("wgpu"));
+            assert!(
+                wgpu.is_some_and(|l| l.contains("Vulkan")),
+                "wgpu was brought up:\n{stdout}"
+            );
+        }
+    }
+}
+
 /// The README shows the command list of `zoepnet --help`; it must be the binary's own.
 #[test]
 fn the_readme_lists_the_commands_as_help_does() {

@@ -1,6 +1,7 @@
 //! `zoepnet`: the command line of the zoepnet workspace.
 
 mod commands;
+mod runtime_dir;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +74,10 @@ enum Command {
     /// others given with --las; or score it on any CSV of labelled interfaces (--input) beside
     /// Aki-Richards and Shuey on the same rows
     Eval(commands::eval::EvalArgs),
+    /// Write a trained run's network as safetensors in PyTorch's layout (fc1.weight [hidden, 7],
+    /// fc1.bias, fc2.weight [1, hidden], fc2.bias), its model.json and scaler.json as metadata,
+    /// for PyTorch, NumPy and other tools (`zoepnet train` writes RUN/model.safetensors too).
+    Export(commands::export::ExportArgs),
     /// Make the tutorial's interfaces from a config's well logs and write them as CSV (SI units,
     /// degrees, unscaled) with the feature scaler.
     Data(commands::data::DataArgs),
@@ -96,6 +101,9 @@ impl Cli {
 }
 
 fn main() -> ExitCode {
+    // First, while this is the only thread: a headless machine's Vulkan driver otherwise prints
+    // "error: XDG_RUNTIME_DIR is invalid or not set" on stderr.
+    runtime_dir::ensure();
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Info => commands::info::run(&cli.fetch_options()),
@@ -107,6 +115,7 @@ fn main() -> ExitCode {
         Command::Plot(args) => commands::plot::run(args, &cli.fetch_options()),
         Command::Predict(args) => commands::predict::run(args),
         Command::Eval(args) => commands::eval::run(args, &cli.fetch_options()),
+        Command::Export(args) => commands::export::run(args),
         Command::Data(args) => commands::data::run(args, &cli.fetch_options()),
         Command::Gradcheck(args) => commands::gradcheck::run(args, &cli.fetch_options()),
         Command::Reflectivity(args) => commands::reflectivity::run(args),

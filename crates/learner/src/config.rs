@@ -361,8 +361,14 @@ mod defaults {
     pub fn init_std() -> f64 {
         0.1
     }
+    /// flex, Burn 0.22's CPU backend (ndarray is deprecated there, and flex's autodiff steps
+    /// are faster: README, "Backends"); ndarray in a build without flex.
     pub fn backend() -> Backend {
-        Backend::Ndarray
+        if Backend::Flex.is_compiled() {
+            Backend::Flex
+        } else {
+            Backend::Ndarray
+        }
     }
     pub fn learning_rate() -> f64 {
         0.001
@@ -531,7 +537,7 @@ mod tests {
             Some("02cbdc519647ca03e028035e949ca19f928793e5da6b0b934b3255d7f95ee7c7")
         );
         assert_eq!(config.model, ModelSection::default());
-        assert_eq!(config.backend.kind, Backend::Ndarray);
+        assert_eq!(config.backend.kind, Backend::Flex);
         assert_eq!(config.backend.precision(), Precision::F64);
     }
 

@@ -48,6 +48,9 @@ pub struct RunStart<'a> {
 
 /// Watches a run and may ask it to stop.
 pub trait Observer {
+    /// A long step besides the epochs begins (preparing the data, scoring, drawing the plots),
+    /// described for a person; it lasts until the next call of any method.
+    fn stage(&mut self, _what: &str) {}
     /// The run is about to train.
     fn started(&mut self, _run: &RunStart<'_>) {}
     /// An epoch has ended (its metrics are in hand, on disk within a second).
@@ -115,6 +118,7 @@ pub fn run(
     resume: Option<Checkpoint>,
     observer: &mut dyn Observer,
 ) -> Result<Summary, ExperimentError> {
+    observer.stage(&data_stage(&plan.config.data));
     let prepared = zoepnet_dataset::prepare(&plan.config.data, logs)?;
     let (device, info) = plan.config.backend.select()?;
     let folder = RunFolder::create(out)?;
@@ -141,10 +145,29 @@ pub fn run(
     });
     observer.finished();
     let trained = writer.settle(outcome, out)?;
+    observer.stage("scoring the trained network (validation and blind sets, baselines)");
     let scores = score(&trained.model, &prepared, &device)?;
     let summary = folder.finish(&plan.config, &trained, &scores, &info)?;
+    observer.stage("drawing the plots");
     draw(plan, &prepared, &folder, &trained, &device)?;
     Ok(summary)
+}
+
+/// What preparing `data` does, for the observer.
+fn data_stage(data: &zoepnet_dataset::DataConfig) -> String {
+    match (&data.source, &data.rock_physics) {
+        (zoepnet_dataset::Source::RockPhysics, prior) => {
+            let prior = prior.clone().unwrap_or_default();
+            format!(
+                "drawing {} training and {} validation interfaces from the rock-physics prior",
+                prior.samples, prior.validation
+            )
+        }
+        _ => format!(
+            "reading {} well log(s) and making their interfaces",
+            data.las.len()
+        ),
+    }
 }
 
 /// Writes a run's plots.

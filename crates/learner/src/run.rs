@@ -2,7 +2,8 @@
 //!
 //! `config.toml` (the resolved config, every default filled in), `metrics.csv` (one row per
 //! epoch, rewritten whole after each), `scaler.json`, `model.bpk` + `model.json` (the network's
-//! record and config) and `summary.json`. Every file is written to a temporary name and renamed,
+//! record and config), `model.safetensors` (the weights in PyTorch's layout, with model.json and
+//! scaler.json in its metadata: [`export_safetensors`]) and `summary.json`. Every file is written to a temporary name and renamed,
 //! so an interrupted run never leaves a half-written file.
 
 use std::fs::File;
@@ -33,6 +34,49 @@ pub fn write_atomically(
         return Err(e);
     }
     std::fs::rename(&tmp, path)
+}
+
+/// The run folder's copy of the network for other tools: see [`export_safetensors`].
+pub const SAFETENSORS: &str = "model.safetensors";
+
+/// Writes `model`, the network of the run folder `dir`, to `out` as safetensors in PyTorch's
+/// layout (`fc1.weight` `[hidden, 7]`, `fc1.bias`, `fc2.weight` `[1, hidden]`, `fc2.bias`:
+/// [`zoepnet_model::export`]), with string metadata a user needs to apply it:
+///
+/// - `zoepnet.model`: the run's `model.json` (activation, `baseline`, `correction`);
+/// - `zoepnet.scaler`: its `scaler.json` (`inputs`: the encoding, "layers" or "contrasts";
+///   `mean` and `std`: the standardisation of the encoded inputs, x' = (x − mean) / std);
+/// - `zoepnet.version`: the zoepnet that wrote it.
+///
+/// A network with `inputs = "layers"`, `baseline = "none"` and a sigmoid is then, in NumPy,
+/// `sigmoid(x' fc1.weightᵀ + fc1.bias) fc2.weightᵀ + fc2.bias` (the README shows it); the
+/// others add their encoding and baseline as `zoepnet predict` does.
+///
+/// # Errors
+/// [`RunError`] naming the file that could not be read (`model.json`, `scaler.json`) or written.
+pub fn export_safetensors(
+    dir: &Path,
+    model: &zoepnet_model::Mlp,
+    out: &Path,
+) -> Result<(), RunError> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map_err(|e| RunError {
+            path,
+            message: e.to_string(),
+        })
+    };
+    let metadata = [
+        ("zoepnet.model", read("model.json")?),
+        ("zoepnet.scaler", read("scaler.json")?),
+        ("zoepnet.version", env!("CARGO_PKG_VERSION").to_owned()),
+    ];
+    model
+        .export_safetensors(out, &metadata)
+        .map_err(|e| RunError {
+            path: out.to_owned(),
+            message: e.to_string(),
+        })
 }
 
 /// What went wrong writing a run folder.
@@ -212,6 +256,7 @@ impl RunFolder {
                 path: self.dir.join("model.bpk"),
                 message: e.to_string(),
             })?;
+        export_safetensors(&self.dir, &trained.model, &self.dir.join(SAFETENSORS))?;
         let last = trained.metrics.last().ok_or_else(|| RunError {
             path: self.dir.join("metrics.csv"),
             message: "no epoch was trained".into(),

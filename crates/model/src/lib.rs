@@ -6,10 +6,12 @@
 //! - [`manual`]: the gradients of the training loss written by hand with tensor ops (any batch,
 //!   any device), the plain SGD step, and the tutorial's own per-sample update order.
 //! - [`gradcheck`]: manual vs autodiff vs central finite differences, per parameter.
+//! - [`export`]: the weights as safetensors in PyTorch's layout ([`Mlp::export_safetensors`]).
 //!
 //! The training loss is **half the mean squared error**, L = ½ · mean((y − t)²): its gradient for
 //! one sample is the tutorial's `err * a1`, so the tutorial's learning rate means the same here.
 
+pub mod export;
 pub mod gradcheck;
 pub mod manual;
 pub mod mlp;

@@ -1,9 +1,10 @@
 //! `zoepnet fetch`: make sure a config's well logs are present and verified.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
 use zoepnet_dataset::{DataConfig, FetchOptions, Progress};
 use zoepnet_learner::ExperimentConfig;
 
@@ -57,26 +58,33 @@ pub fn locate_logs(
     Ok(paths)
 }
 
-/// Progress on stderr: a line that updates in place on a terminal, a start line otherwise.
+/// Progress on stderr: a bar of bytes on a terminal (indicatif), a start line otherwise.
 fn report_progress() -> impl FnMut(Progress<'_>) {
-    let tty = std::io::stderr().is_terminal();
-    let mut shown = 0u64;
+    let mut bar: Option<ProgressBar> = None;
     move |event| match event {
         Progress::Started { url, dest, total } => {
             let size = total.map_or_else(String::new, |t| format!(" ({:.1} MB)", t as f64 / 1e6));
             eprintln!("downloading {url}{size}\n  to {}", dest.display());
-        }
-        Progress::Bytes { done, total } if tty && done - shown >= 64 * 1024 => {
-            shown = done;
-            let pct = total.map_or_else(String::new, |t| {
-                format!(" {:3.0}%", 100.0 * done as f64 / t.max(1) as f64)
-            });
-            eprint!("\r  {:.1} MB{pct}", done as f64 / 1e6);
-            let _ = std::io::stderr().flush();
-            if total == Some(done) {
-                eprintln!();
+            if std::io::stderr().is_terminal() {
+                let b = total.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
+                let template = if total.is_some() {
+                    "  [{bar:24}] {bytes}/{total_bytes}  {bytes_per_sec}, {eta} left"
+                } else {
+                    "  {spinner} {bytes}  {bytes_per_sec}"
+                };
+                if let Ok(style) = ProgressStyle::with_template(template) {
+                    b.set_style(style.progress_chars("#>."));
+                }
+                bar = Some(b);
             }
         }
-        Progress::Bytes { .. } => {}
+        Progress::Bytes { done, total } => {
+            if let Some(b) = &bar {
+                b.set_position(done);
+                if total == Some(done) {
+                    b.finish();
+                }
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod data;
 pub mod eval;
+pub mod export;
 pub mod fetch;
 pub mod gradcheck;
 pub mod info;

@@ -1,8 +1,11 @@
 //! What a training prints while it runs, and Ctrl-C: the command line's [`Observer`].
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use zoepnet_learner::experiment::{Observer, RunStart};
 use zoepnet_learner::plan::EngineKind;
@@ -42,24 +45,51 @@ fn catch_interrupts() {
 }
 
 /// How much a training prints while it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Report {
     /// A header, then a progress bar (terminal) or sparse progress lines.
     Full,
-    /// The header only (a sweep prints one line per run).
-    Quiet,
+    /// The header only, and on a terminal the epochs in the message of the sweep's bar of runs.
+    Within(ProgressBar),
 }
+
+/// Prints `line` on stderr above `bar` when the bar is drawn, plainly when it is hidden (stderr
+/// is not a terminal: indicatif then draws nothing, `println` included).
+pub fn line(bar: &ProgressBar, line: &str) {
+    if bar.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        bar.println(line);
+    }
+}
+
+/// A spinner for a long step on a terminal (hidden otherwise), with the time it has taken.
+pub fn spinner(what: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner().with_message(what.to_owned());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(TICK);
+    bar
+}
+
+/// How often a bar is redrawn while nothing else moves it (its clock and spinner).
+const TICK: Duration = Duration::from_millis(200);
 
 /// Progress on stderr, and stop requests from Ctrl-C (or, as a test aid,
 /// `ZOEPNET_STOP_AFTER_EPOCH`).
+///
+/// On a terminal: a spinner for each long step, and a bar over the epochs with the last epoch's
+/// figures and the time left, redrawn in place (indicatif). Piped or redirected: plain lines, the
+/// first and last epoch and one in twenty.
 #[derive(Debug)]
 pub struct Progress {
     report: Report,
     tty: bool,
     /// Stop after this epoch as an interruption would (its checkpoint written).
     stop_after: Option<usize>,
-    /// A progress bar is drawn without its line ended.
-    open_line: bool,
+    /// The bar or spinner being drawn, if any.
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
@@ -70,23 +100,69 @@ impl Progress {
             stop_after: std::env::var("ZOEPNET_STOP_AFTER_EPOCH")
                 .ok()
                 .and_then(|v| v.parse().ok()),
-            open_line: false,
+            bar: None,
         }
+    }
+
+    /// Ends the spinner of a step, leaving no trace of it.
+    fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// A header line: above the sweep's bar within a sweep, plainly otherwise.
+    fn header(&self, text: &str) {
+        match &self.report {
+            Report::Within(bar) => line(bar, text),
+            Report::Full => eprintln!("{text}"),
+        }
+    }
+
+    /// The bar over `epochs`, at `done`, on a terminal.
+    fn epoch_bar(epochs: usize, done: usize) -> ProgressBar {
+        let bar = ProgressBar::new(epochs as u64).with_position(done as u64);
+        if let Ok(style) = ProgressStyle::with_template(
+            "[{bar:24}] epoch {pos}/{len}  {msg}  ({elapsed}, {eta} left)",
+        ) {
+            bar.set_style(style.progress_chars("#>."));
+        }
+        bar.enable_steady_tick(TICK);
+        bar
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.clear();
     }
 }
 
 impl Observer for Progress {
+    fn stage(&mut self, what: &str) {
+        self.clear();
+        match &self.report {
+            Report::Full if self.tty => self.bar = Some(spinner(what)),
+            Report::Within(bar) => bar.set_message(what.to_owned()),
+            Report::Full => {}
+        }
+    }
+
     fn started(&mut self, run: &RunStart<'_>) {
+        self.clear();
         if let Ok(mut dir) = RUN_DIR.lock() {
             *dir = Some(run.out.to_owned());
         }
         if let Some(epoch) = run.resumed_after {
-            eprintln!("resuming {} after epoch {epoch}", run.out.display());
+            self.header(&format!(
+                "resuming {} after epoch {epoch}",
+                run.out.display()
+            ));
             if run.replays {
-                eprintln!(
+                self.header(&format!(
                     "replaying its {epoch} completed epochs first (this method's optimizer state \
                      is not in the checkpoint); the run then goes on from there"
-                );
+                ));
             }
         }
         let engine = match run.engine {
@@ -95,7 +171,7 @@ impl Observer for Progress {
             }
             other => format!("{} engine", other.name()),
         };
-        eprintln!(
+        self.header(&format!(
             "training: {} training / {} validation interfaces, {} epochs, {} ({}) in {}, {engine}",
             run.train,
             run.validation,
@@ -103,35 +179,37 @@ impl Observer for Progress {
             run.device.backend,
             run.device.name,
             run.precision,
-        );
+        ));
+        if self.tty && matches!(self.report, Report::Full) {
+            self.bar = Some(Self::epoch_bar(run.epochs, run.resumed_after.unwrap_or(0)));
+        }
         catch_interrupts();
     }
 
     fn epoch(&mut self, row: &EpochMetrics, epochs: usize) {
-        if self.report == Report::Quiet {
-            return;
-        }
-        let line = format!(
-            "epoch {:>width$}/{epochs}  train MSE {:.4e}  val MSE {:.4e}  {:.1} s",
-            row.epoch,
-            row.train_mse,
-            row.val_mse,
-            row.seconds,
-            width = epochs.to_string().len()
+        let figures = format!(
+            "train MSE {:.4e}  val MSE {:.4e}",
+            row.train_mse, row.val_mse
         );
-        let every = (epochs / 20).max(1);
-        if self.tty {
-            // A bar of 24 cells before the figures, redrawn in place.
-            let filled = (row.epoch * 24 / epochs.max(1)).min(24);
-            let bar = format!("[{}{}]", "#".repeat(filled), ".".repeat(24 - filled));
-            eprint!("\r{bar} {line}");
-            let _ = std::io::stderr().flush();
-            self.open_line = row.epoch != epochs;
-            if !self.open_line {
-                eprintln!();
+        match (&self.report, &self.bar) {
+            (Report::Within(bar), _) => {
+                bar.set_message(format!("epoch {}/{epochs}  {figures}", row.epoch));
             }
-        } else if row.epoch.is_multiple_of(every) || row.epoch == epochs || row.epoch == 1 {
-            eprintln!("{line}");
+            (Report::Full, Some(bar)) => {
+                bar.set_position(row.epoch as u64);
+                bar.set_message(figures);
+            }
+            (Report::Full, None) => {
+                let every = (epochs / 20).max(1);
+                if row.epoch.is_multiple_of(every) || row.epoch == epochs || row.epoch == 1 {
+                    eprintln!(
+                        "epoch {:>width$}/{epochs}  {figures}  {:.1} s",
+                        row.epoch,
+                        row.seconds,
+                        width = epochs.to_string().len()
+                    );
+                }
+            }
         }
     }
 
@@ -140,8 +218,9 @@ impl Observer for Progress {
     }
 
     fn finished(&mut self) {
-        if std::mem::take(&mut self.open_line) {
-            eprintln!();
+        // The epoch bar stays on the screen, at its last epoch.
+        if let Some(bar) = self.bar.take() {
+            bar.abandon();
         }
     }
 }

@@ -1,9 +1,11 @@
 //! `zoepnet sweep`: train every combination of some config values, then compare the runs.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
@@ -13,7 +15,7 @@ use zoepnet_learner::run::Summary;
 
 use super::UsageError;
 use super::fetch::locate_logs;
-use super::progress::{Progress, Report, interrupted};
+use super::progress::{self, Progress, Report, interrupted};
 use super::train::experiment_error;
 
 #[derive(Debug, Args)]
@@ -130,11 +132,28 @@ fn run_variant(
     overrides: &[String],
     dir: &Path,
     options: &FetchOptions,
+    bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
     let plan = Plan::load(config, overrides)?;
     let logs = locate_logs(&plan.config.data, config, options, false)?;
-    experiment::run(&plan, &logs, dir, None, &mut Progress::new(Report::Quiet))
-        .map_err(|e| experiment_error(e, config))
+    let mut report = Progress::new(Report::Within(bar.clone()));
+    experiment::run(&plan, &logs, dir, None, &mut report).map_err(|e| experiment_error(e, config))
+}
+
+/// A bar over the sweep's runs on a terminal (the running one's epochs in its message); hidden
+/// when stderr is piped, where each run's lines are printed plainly.
+fn runs_bar(total: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("[{bar:24}] run {pos}/{len}  {msg}  ({elapsed}, {eta} left)")
+    {
+        bar.set_style(style.progress_chars("#>."));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
@@ -150,6 +169,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         args.config.display(),
         out.display()
     );
+    let bar = runs_bar(total);
     let mut rows: Vec<RunRow> = Vec::with_capacity(total);
     for (i, combo) in combos.iter().enumerate() {
         let name = run_name(combo, &varied);
@@ -170,22 +190,28 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
             });
             continue;
         }
-        eprintln!("[{}/{total}] {name}", i + 1);
+        progress::line(&bar, &format!("[{}/{total}] {name}", i + 1));
+        bar.set_message(name.clone());
         let overrides = super::with_backend(combo, args.backend);
-        match run_variant(&args.config, &overrides, &dir, options) {
+        let outcome = run_variant(&args.config, &overrides, &dir, options, &bar);
+        bar.inc(1);
+        match outcome {
             Ok(s) => {
-                eprintln!(
-                    "[{}/{total}] {name}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
-                    i + 1,
-                    s.final_val_mse,
-                    s.blind_mse,
-                    s.train_seconds
+                progress::line(
+                    &bar,
+                    &format!(
+                        "[{}/{total}] {name}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
+                        i + 1,
+                        s.final_val_mse,
+                        s.blind_mse,
+                        s.train_seconds
+                    ),
                 );
                 rows.push(read_run(&dir));
             }
             Err(e) => {
                 let why = format!("{e:#}");
-                eprintln!("[{}/{total}] {name}: failed: {why}", i + 1);
+                progress::line(&bar, &format!("[{}/{total}] {name}: failed: {why}", i + 1));
                 let mut row = read_run(&dir);
                 if row.settings.is_empty() {
                     row.settings = grid_settings;
@@ -195,6 +221,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
             }
         }
     }
+    bar.finish_and_clear();
     write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
     print!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
     let failed = rows.iter().filter(|r| r.outcome.is_err()).count();

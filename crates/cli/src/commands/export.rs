@@ -1,0 +1,34 @@
+//! `zoepnet export`: a trained run's network as safetensors, for PyTorch, NumPy and the rest.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use zoepnet_learner::run::{SAFETENSORS, export_safetensors};
+
+use super::predict::load_run;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A run folder written by `zoepnet train` (config.toml, scaler.json, model.bpk, model.json).
+    run_dir: PathBuf,
+    /// Where to write it [default: RUN_DIR/model.safetensors, which `zoepnet train` also writes].
+    #[arg(long, value_name = "OUT.safetensors")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    let run = load_run(&args.run_dir)?;
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.run_dir.join(SAFETENSORS));
+    export_safetensors(&args.run_dir, &run.model, &out)?;
+    eprintln!(
+        "wrote {}: fc1.weight [{h}, 7], fc1.bias [{h}], fc2.weight [1, {h}], fc2.bias [1] \
+         (PyTorch's nn.Linear layout), with model.json and scaler.json as metadata \
+         (zoepnet.model, zoepnet.scaler)",
+        out.display(),
+        h = run.config.model.hidden,
+    );
+    Ok(())
+}
