@@ -45,7 +45,7 @@ enum Command {
     /// With --data-dir (or ZOEPNET_DATA_DIR) the file is looked for, and downloaded to, that
     /// folder; otherwise at the path the config gives, relative to the current directory.
     Fetch {
-        /// The experiment config naming the file in its [data] section.
+        /// The experiment config naming the file in its `[data]` section.
         #[arg(default_value = "configs/tutorial.toml")]
         config: PathBuf,
     },

@@ -8,7 +8,7 @@
 //! - `random()`: 53 bits from two 32-bit draws, `((a >> 5) * 2²⁶ + (b >> 6)) / 2⁵³`;
 //! - `randn()`: the polar (Marsaglia) method on `2 random() − 1` pairs, rejecting r² ≥ 1 and
 //!   r² = 0, returning `f x2` and caching `f x1` for the next call, f = √(−2 ln r² / r²);
-//! - `shuffle(x)`: for i from n−1 down to 1, swap x[i] with x[j], j drawn from [0, i] by
+//! - `shuffle(x)`: for i from n−1 down to 1, swap `x[i]` with `x[j]`, j drawn from [0, i] by
 //!   rejection on 32-bit draws masked to the smallest all-ones mask ≥ i.
 //!
 //! (numpy/random/mtrand.pyx and numpy/random/src/legacy/legacy-distributions.c,

@@ -1,6 +1,6 @@
 //! Checkpoints: what a run folder's `checkpoint.json` holds, how one is built from a run
-//! ([`RunState::checkpoint`]), restored ([`RunState::restore`], [`Engine::restore`]) or
-//! replayed to ([`RunState::resume`]), and the networks built from one (for `zoepnet plot`) or
+//! (`RunState::checkpoint`), restored (`RunState::restore`, [`Engine::restore`]) or
+//! replayed to (`RunState::resume`), and the networks built from one (for `zoepnet plot`) or
 //! before training.
 //!
 //! A run resumes from a checkpoint in one of two ways: engines whose whole state it holds

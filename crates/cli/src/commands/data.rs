@@ -13,7 +13,7 @@ use super::write_atomically;
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// The experiment config; its [data] section says how the interfaces are made.
+    /// The experiment config; its `[data]` section says how the interfaces are made.
     config: PathBuf,
     /// The folder to write train.csv, val.csv, blind_rocks.csv, new_angles.csv and scaler.json
     /// into (created if missing).

@@ -19,7 +19,7 @@ pub struct EvalArgs {
     /// A run folder written by `zoepnet train`.
     run_dir: PathBuf,
     /// Test on these LAS files instead of the run's own (the blind sets come from the bottom of
-    /// the last one, made as the run's [data] section says).
+    /// the last one, made as the run's `[data]` section says).
     #[arg(long, value_name = "FILE")]
     las: Vec<PathBuf>,
     /// Score the run on this CSV of interfaces instead (columns as for `reflectivity`; labels

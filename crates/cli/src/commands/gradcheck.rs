@@ -12,7 +12,7 @@ use super::fetch::locate_logs;
 
 #[derive(Debug, Args)]
 pub struct GradcheckArgs {
-    /// The experiment config: its [data], [model] and [backend] sections.
+    /// The experiment config: its `[data]`, `[model]` and `[backend]` sections.
     config: PathBuf,
     /// The backend to run on (overrides backend.kind): ndarray, flex or wgpu; with it the
     /// backend's default precision (f64 on the CPU backends, f32 on wgpu) unless

@@ -28,7 +28,7 @@ pub struct SweepArgs {
     #[arg(long = "set", value_name = "KEY=V1,V2,...")]
     set: Vec<String>,
     /// The sweep's folder: one run folder per variant, sweep.csv, sweep.md and sweep-val.png /
-    /// .svg (default: runs/<config name>-sweep).
+    /// .svg (default: runs/CONFIG_NAME-sweep).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The backend every variant runs on (as for `zoepnet train`).

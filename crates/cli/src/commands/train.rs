@@ -14,7 +14,7 @@ use super::progress::{Progress, Report};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// The experiment config: [data], [model], [train] and [backend].
+    /// The experiment config: `[data]`, `[model]`, `[train]` and `[backend]`.
     #[arg(required_unless_present = "resume")]
     config: Option<PathBuf>,
     /// Continue an interrupted run from its folder's checkpoint (its config.toml and
@@ -24,7 +24,7 @@ pub struct TrainArgs {
     /// state is not in the checkpoint), say so, and check that they reach its weights.
     #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "out", "backend", "set"])]
     resume: Option<PathBuf>,
-    /// The run folder (default: runs/<config name>).
+    /// The run folder (default: runs/CONFIG_NAME).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The backend to run on (overrides backend.kind): ndarray, flex or wgpu; with it the
