@@ -353,3 +353,42 @@ fn fluid_layers_are_computed_exactly() {
         .collect();
     assert!((last[0].hypot(last[1]) - 1.0).abs() < 1e-12, "{stdout}");
 }
+
+/// `zoepnet reflectivity ... | head`: a reader that stops early is not an error (exit 0, nothing
+/// on stderr), although the csv writer wraps the closed pipe in its own error.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = temp_dir("reflectivity-pipe");
+    let input = dir.join("many.csv");
+    // About 1 MB of output: far more than a pipe holds, so the writer meets the closed pipe.
+    let rows: String = (0..10_000)
+        .map(|i| format!("{i},3094,1515,2400,4050,2526,2210,{}\n", i % 40))
+        .collect();
+    fs::write(
+        &input,
+        format!("id,vp1,vs1,rho1,vp2,vs2,rho2,theta\n{rows}"),
+    )
+    .unwrap();
+    let mut child = zoepnet()
+        .args(["reflectivity", "--input"])
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zoepnet starts");
+    let stdout = child.stdout.take().expect("its stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a line");
+    assert!(first.starts_with("id,vp1"), "{first}");
+    // The reader has gone (its end of the pipe dropped with the BufReader).
+    let out = child.wait_with_output().expect("it ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -98,6 +98,29 @@ fn row_values(record: &StringRecord, index: &[usize; FEATURES]) -> Result<Featur
 /// Writes the rows with `added` columns after the input's own, to `output` (atomically) or to
 /// stdout (a closed pipe is not an error). An input column named as an added one is refused
 /// ([`UsageError`]): output column names are unique.
+/// Whether `e` is, or wraps (the csv writer wraps its sink's errors), a closed pipe.
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let io = err.downcast_ref::<std::io::Error>();
+        if io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            return true;
+        }
+        if let Some(csv::ErrorKind::Io(inner)) =
+            err.downcast_ref::<csv::Error>().map(csv::Error::kind)
+            && inner.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        // An io::Error holding another error: look at it, then at its causes.
+        next = io
+            .and_then(std::io::Error::get_ref)
+            .map(|inner| inner as &(dyn std::error::Error + 'static))
+            .or_else(|| err.source());
+    }
+    false
+}
+
 pub fn write_rows(
     headers: &StringRecord,
     added: &[&str],
@@ -128,7 +151,8 @@ pub fn write_rows(
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             match write(&mut stdout).and_then(|()| std::io::Write::flush(&mut stdout)) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                // `predict ... | head`: the reader has what it wanted.
+                Err(e) if is_broken_pipe(&e) => Ok(()),
                 other => other.context("writing CSV to stdout"),
             }
         }
