@@ -366,6 +366,25 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         "{stdout}"
     );
 
+    // --set changes how the wells are read and the blind sets made, not the network.
+    let (status, stdout, stderr) = run(zoepnet()
+        .arg("eval")
+        .arg(&out)
+        .arg("--las")
+        .arg(&las)
+        .args(["--set", "data.blind_rocks.theta=20"]));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("new rocks: 200 interfaces at 20 degrees"),
+        "{stdout}"
+    );
+    let (status, _, stderr) = run(zoepnet()
+        .arg("eval")
+        .arg(&out)
+        .args(["--set", "model.hidden=3"]));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("eval takes only data.* keys"), "{stderr}");
+
     // Eval on a CSV of labelled interfaces: the network's MSE is the run's validation MSE, and
     // each baseline's is the summary's, on the same 100 rows (all inside their domains).
     let (status, stdout, stderr) = run(zoepnet()
@@ -409,7 +428,10 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
     let (all, stable) = stdout
         .split_once("1 row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3)")
         .unwrap_or_else(|| panic!("the unstable row is named:\n{stdout}"));
-    assert!(all.contains("on the 101 rows inside its domain"), "{stdout}");
+    assert!(
+        all.contains("on the 101 rows inside its domain"),
+        "{stdout}"
+    );
     assert!(
         stable.contains(&format!("network       MSE {expected:.4e}\n")),
         "{stdout}"

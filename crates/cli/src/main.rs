@@ -56,6 +56,9 @@ enum Command {
     /// Train a config's network and write its run folder: the resolved config, metrics.csv,
     /// summary.json, the model, the scaler and plots (PNG and SVG). Ctrl-C stops after the epoch;
     /// --resume continues.
+    #[command(
+        override_usage = "zoepnet train [OPTIONS] <CONFIG>\n       zoepnet train --resume <RUN_DIR>"
+    )]
     Train(commands::train::TrainArgs),
     /// Train every combination of some config values (`--set key=v1,v2,...`), each into its own
     /// run folder, and write the table of their results (sweep.csv, sweep.md) and their

@@ -542,6 +542,24 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_config_is_read_and_checked() {
+        for text in [
+            include_str!("../../../configs/best.toml"),
+            include_str!("../../../configs/wide-angle.toml"),
+            include_str!("../../../configs/surrogate.toml"),
+        ] {
+            parse(text).unwrap();
+        }
+        // The surrogate recipe's prior, as docs/surrogate.md measured it.
+        let config = parse(include_str!("../../../configs/surrogate.toml")).unwrap();
+        let prior = config.data.rock_physics.expect("a rock-physics prior");
+        assert_eq!(prior.wide_fraction, 0.1);
+        assert_eq!(prior.wide_contrast, 0.6);
+        assert_eq!(prior.wide_critical_margin, Some(5.0));
+        assert_eq!(prior.contrast_scale, 1.5);
+    }
+
+    #[test]
     fn refuses_an_unknown_key_with_its_line() {
         let err = parse("[data]\nlas = \"a.las\"\ncurve = 3\n").unwrap_err();
         assert!(err.contains("unknown field `curve`"), "{err}");

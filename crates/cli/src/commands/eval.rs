@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{Features, FetchOptions, InterfaceItem, prepare_blind};
+use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::evaluate::{against_baselines, mse, predict, sweep_errors};
 use zoepnet_physics::Interface;
 
@@ -27,6 +28,11 @@ pub struct EvalArgs {
     /// the network's MSE beside Aki-Richards' and Shuey's on the same rows.
     #[arg(long, value_name = "IN.csv", conflicts_with = "las")]
     input: Option<PathBuf>,
+    /// Override a `[data]` value of the run's config for reading the wells, e.g. `--set
+    /// data.null_policy=common` for a well that uses another null than it declares (repeatable;
+    /// only `data.` keys: the network stays the run's).
+    #[arg(long = "set", value_name = "KEY=VALUE", conflicts_with = "input")]
+    set: Vec<String>,
 }
 
 pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
@@ -34,7 +40,18 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(input) = &args.input {
         return on_table(&run, input);
     }
-    let mut data = run.config.data.clone();
+    let mut data = if args.set.is_empty() {
+        run.config.data.clone()
+    } else {
+        if let Some(key) = args.set.iter().find(|kv| !kv.starts_with("data.")) {
+            return Err(UsageError(format!(
+                "--set {key}: eval takes only data.* keys (how the wells are read and the blind \
+                 sets made); the network and its scaler are the run's"
+            ))
+            .into());
+        }
+        ExperimentConfig::load_with(&args.run_dir.join("config.toml"), &args.set)?.data
+    };
     if !args.las.is_empty() {
         data.las = args.las.clone();
         data.url = None;

@@ -14,7 +14,8 @@ use super::progress::{Progress, Report};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// The experiment config: `[data]`, `[model]`, `[train]` and `[backend]`.
+    /// The experiment config: `[data]`, `[model]`, `[train]` and `[backend]` (needed unless
+    /// --resume is given).
     #[arg(required_unless_present = "resume")]
     config: Option<PathBuf>,
     /// Continue an interrupted run from its folder's checkpoint (its config.toml and
