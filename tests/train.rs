@@ -746,3 +746,41 @@ fn an_interrupted_run_can_be_plotted_from_its_checkpoint() {
         "{stdout}"
     );
 }
+
+/// Issue 16: on a terminal a bar over the epochs (indicatif) and spinners for the long steps;
+/// piped, plain lines without cursor movement. The terminal comes from util-linux's `script`
+/// (Debian's bsdutils, always installed); where it is missing the terminal half says so.
+#[test]
+fn progress_is_a_bar_on_a_terminal_and_plain_lines_when_piped() {
+    let out = temp_dir("train-progress");
+    let (code, _, stderr) = train(&out, &["--set", "train.epochs=3"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("epoch 3/3  train MSE"), "{stderr}");
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+        "no cursor movement when piped: {stderr:?}"
+    );
+    let command = format!(
+        "{} train configs/tutorial.toml --offline --out {} --set train.epochs=3",
+        env!("CARGO_BIN_EXE_zoepnet"),
+        out.join("tty").display()
+    );
+    let tty = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(common::repo_root())
+        .env("ZOEPNET_DATA_DIR", real_data_dir())
+        .output();
+    let Ok(tty) = tty else {
+        eprintln!("NOT RUN: no `script` to give zoepnet a terminal");
+        return;
+    };
+    let screen = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{screen}");
+    // The bar, full at the end, with the last epoch's figures; and a spinner's step.
+    assert!(
+        screen.contains("[########################] epoch 3/3"),
+        "{screen:?}"
+    );
+    assert!(screen.contains("drawing the plots"), "{screen:?}");
+    assert!(screen.contains("last epoch: train MSE"), "{screen:?}");
+}

@@ -13,6 +13,7 @@ use zoepnet_physics::Interface;
 use super::UsageError;
 use super::fetch::locate_logs;
 use super::predict::{Run, load_run};
+use super::progress::Step;
 use super::table::read_rows;
 
 #[derive(Debug, Args)]
@@ -58,18 +59,21 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
         data.sha256 = None;
     }
     let logs = locate_logs(&data, &args.run_dir.join("config.toml"), options, false)?;
+    let step = Step::start("reading the well logs and scoring the network on their blind sets");
     let (blind_rocks, new_angles) = prepare_blind(&data, &logs)?;
-    let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
-    println!("well log(s): {}", names.join(", "));
     let batcher = InterfaceBatcher::new(run.scaler.clone());
     let predicted = predict(&run.model, &batcher, &blind_rocks, &run.device)?;
+    let sweeps = sweep_errors(&run.model, &batcher, &new_angles, &run.device)?;
+    drop(step);
+    let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
+    println!("well log(s): {}", names.join(", "));
     println!(
         "new rocks: {} interfaces at {} degrees, MSE {:.4e}",
         blind_rocks.len(),
         data.blind_rocks.theta,
         mse(&predicted, &blind_rocks)?
     );
-    for e in sweep_errors(&run.model, &batcher, &new_angles, &run.device)? {
+    for e in sweeps {
         println!(
             "new angles: interface {} over {}-{} degrees, max |error| {:.4e}, MSE {:.4e}",
             e.interface, e.theta_min, e.theta_max, e.max_abs_error, e.mse
@@ -80,6 +84,10 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
 
 /// The run's MSE on the labelled interfaces of `input`, beside the baselines'.
 fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
+    let step = Step::start(&format!(
+        "reading, labelling and scoring {}",
+        input.display()
+    ));
     let (headers, rows) = read_rows(input, |v| {
         let interface = Interface::from_properties(v.properties());
         InterfaceItem::labelled(&interface, v.theta()).map_err(|e| e.to_string())
@@ -104,6 +112,7 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     }
     let batcher = InterfaceBatcher::new(run.scaler.clone());
     let predicted = predict(&run.model, &batcher, &items, &run.device)?;
+    drop(step);
     let source = if label.is_some() {
         "its rpp column"
     } else {

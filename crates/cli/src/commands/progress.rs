@@ -64,13 +64,31 @@ pub fn line(bar: &ProgressBar, line: &str) {
 }
 
 /// A spinner for a long step on a terminal (hidden otherwise), with the time it has taken.
-pub fn spinner(what: &str) -> ProgressBar {
+fn spinner(what: &str) -> ProgressBar {
     let bar = ProgressBar::new_spinner().with_message(what.to_owned());
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
         bar.set_style(style);
     }
     bar.enable_steady_tick(TICK);
     bar
+}
+
+/// A spinner that goes away without a trace when dropped, however the step ends (an error
+/// included): hold it while a command's long step runs.
+#[derive(Debug)]
+pub struct Step(ProgressBar);
+
+impl Step {
+    /// Starts the spinner for `what`.
+    pub fn start(what: &str) -> Self {
+        Self(spinner(what))
+    }
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
 
 /// How often a bar is redrawn while nothing else moves it (its clock and spinner).
