@@ -232,7 +232,7 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         ("[data.curves]\nvp = \"DTXX\"", "no curve \"DTXX\""),
         (
             "missing = \"error\"\nvs_repair = \"none\"",
-            "curve DT4S is null at depth 1000.3048 (row 3)",
+            "curve DT4S is null at depth 1000.3048 (M) (row 3)",
         ),
         (
             "interfaces = 40\ntrain = 30",

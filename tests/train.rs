@@ -444,6 +444,20 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         "{stdout}"
     );
 
+    // predict refuses, with its line, a row the physics refuses (a network answers anything).
+    let bad = data.join("bad-row.csv");
+    fs::write(
+        &bad,
+        "vp1,vs1,rho1,vp2,vs2,rho2,theta\n3000,1500,2400,3200,1600,2450,20\n-3000,1500,2400,3200,1600,2450,20\n",
+    )
+    .expect("written");
+    let (status, _, stderr) = run(zoepnet().arg("predict").arg(&out).arg("--input").arg(&bad));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 3") && stderr.contains("vp1"),
+        "{stderr}"
+    );
+
     // A folder that is not a run is refused with exit code 2.
     let (status, _, stderr) = run(zoepnet()
         .arg("predict")
@@ -783,4 +797,41 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_when_piped() {
     );
     assert!(screen.contains("drawing the plots"), "{screen:?}");
     assert!(screen.contains("last epoch: train MSE"), "{screen:?}");
+}
+
+/// `zoepnet train ... 2>&1 | head -1`: the reader goes away at once, and the run still
+/// completes its run folder and exits 0 (the std print macros would panic, exit 101, and leave
+/// the folder without its summary and model).
+#[test]
+fn a_closed_terminal_pipe_does_not_stop_a_run() {
+    use std::process::Stdio;
+    let out = temp_dir("train-closed-pipe");
+    let mut child = zoepnet()
+        .args(["train", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&out)
+        .args(["--set", "train.epochs=3"])
+        .env("ZOEPNET_DATA_DIR", real_data_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zoepnet starts");
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().expect("it ends");
+    assert_eq!(status.code(), Some(0));
+    for file in ["summary.json", "model.bpk", "model.safetensors", "plots"] {
+        assert!(out.join(file).exists(), "{file} is missing");
+    }
+    // The same for a command that prints only: `info | head -0`.
+    let mut child = zoepnet()
+        .arg("info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("zoepnet starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("it ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

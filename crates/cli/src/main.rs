@@ -1,5 +1,34 @@
 //! `zoepnet`: the command line of the zoepnet workspace.
 
+/// `println!` that never panics: when stdout is closed (`zoepnet info | head -1`) the line is
+/// dropped and the command goes on, so a training still completes its run folder. The `std`
+/// macros panic on a write error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see [`outln`]).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout();
+        let _ = write!(stdout, $($arg)*);
+        let _ = stdout.flush();
+    }};
+}
+
+/// `eprintln!` that never panics: a closed stderr (`zoepnet train 2>&1 | head -1`) drops the
+/// line, and the run goes on.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod runtime_dir;
 
@@ -127,7 +156,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // The context chain on one line: "FILE: line N: what was expected".
-            eprintln!("error: {err:#}");
+            errln!("error: {err:#}");
             ExitCode::from(commands::exit_code(&err))
         }
     }

@@ -178,8 +178,8 @@ pub enum DatasetError {
     },
     /// A null where `data.missing = "error"`.
     #[error(
-        "{path}: curve {curve} is null at depth {depth} (row {row}); set `data.missing = \"drop\"` \
-         to drop such samples"
+        "{path}: curve {curve} is null at depth {depth}{depth_unit} (row {row}); set \
+         `data.missing = \"drop\"` to drop such samples"
     )]
     Null {
         /// The file.
@@ -188,6 +188,9 @@ pub enum DatasetError {
         curve: String,
         /// The index curve's value there.
         depth: f64,
+        /// Its unit from the header in parentheses with a leading space (" (M)", " (0.1 in)"), or
+        /// empty.
+        depth_unit: String,
         /// 1-based row of the data section.
         row: usize,
     },
@@ -316,6 +319,10 @@ impl Well {
                             path: path.to_owned(),
                             curve,
                             depth: depth[row],
+                            depth_unit: match log.index().unit() {
+                                "" => String::new(),
+                                u => format!(" ({u})"),
+                            },
                             row: row + 1,
                         });
                     }

@@ -48,17 +48,68 @@ impl Mlp {
                 bias: Some(Param::from_tensor(self.b2.val())),
             },
         };
+        // "format": "pt", as PyTorch's own `safetensors.torch.save_file` writes (the layout is
+        // PyTorch's); burn-store's default says "safetensors".
         let mut store = SafetensorsStore::from_file(path)
             .with_to_adapter(BurnToPyTorchAdapter)
-            .overwrite(true);
+            .overwrite(true)
+            .metadata("format", "pt");
         for (key, value) in metadata {
             store = store.metadata(*key, value.clone());
         }
-        layout.save_into(&mut store).map_err(|e| ModelError::File {
+        let file_err = |message: String| ModelError::File {
             path: path.to_owned(),
-            message: e.to_string(),
-        })
+            message,
+        };
+        layout
+            .save_into(&mut store)
+            .map_err(|e| file_err(e.to_string()))?;
+        canonical_header(path).map_err(|e| file_err(e.to_string()))
     }
+}
+
+/// Rewrites the JSON header of the safetensors file at `path` with its keys sorted, so that the
+/// same network gives the same bytes: burn-store collects the metadata in a hash map, whose
+/// order changes from process to process. The header keeps its length (the same keys and
+/// values, padded with spaces as the format allows), so the tensors' offsets do not move.
+fn canonical_header(path: &Path) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    let invalid = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_owned());
+    let mut bytes = std::fs::read(path)?;
+    let size = bytes
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .map(u64::from_le_bytes)
+        .ok_or_else(|| invalid("no safetensors header"))?;
+    let end = usize::try_from(size)
+        .ok()
+        .and_then(|n| n.checked_add(8))
+        .filter(|&end| end <= bytes.len())
+        .ok_or_else(|| invalid("safetensors header past the end of the file"))?;
+    let header: BTreeMap<String, serde_json::Value> =
+        serde_json::from_slice(&bytes[8..end]).map_err(std::io::Error::other)?;
+    // The BTreeMap sorts the top level; each nested object (the metadata) is sorted too.
+    let mut sorted = BTreeMap::new();
+    for (key, value) in header {
+        let value = match value {
+            serde_json::Value::Object(map) => {
+                let inner: BTreeMap<String, serde_json::Value> = map.into_iter().collect();
+                serde_json::to_value(inner).map_err(std::io::Error::other)?
+            }
+            other => other,
+        };
+        sorted.insert(key, value);
+    }
+    let mut json = serde_json::to_vec(&sorted).map_err(std::io::Error::other)?;
+    if json.len() > end - 8 {
+        // The same content never grows; keep the file as burn-store wrote it.
+        return Ok(());
+    }
+    json.resize(end - 8, b' ');
+    bytes[8..end].copy_from_slice(&json);
+    let tmp = path.with_extension("safetensors.tmp");
+    std::fs::write(&tmp, &bytes)?;
+    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]
@@ -112,6 +163,20 @@ mod tests {
                 assert_eq!(file[j * 7 + i], w1[i * 300 + j], "unit {j}, input {i}");
             }
         }
+        // The same network gives the same bytes (the metadata's order is fixed), with PyTorch's
+        // "format".
+        let again = path.with_extension("again.safetensors");
+        model
+            .export_safetensors(&again, &[("zoepnet.test", "yes".into())])
+            .expect("written");
+        let (a, b) = (
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&again).unwrap(),
+        );
+        assert!(a == b, "two exports differ");
+        let text = String::from_utf8_lossy(&a);
+        assert!(text.contains("\"format\":\"pt\""), "{text}");
         std::fs::remove_file(&path).ok();
+        std::fs::remove_file(&again).ok();
     }
 }

@@ -82,7 +82,7 @@ fn check_domain(
             method,
             theta: theta_deg,
             limit: 90.0,
-            reason: "grazing incidence, where the linearisation diverges (the exact value is -1 for any contrast)",
+            reason: "grazing incidence, where the linearisation diverges (the exact value is -1 for any interface with a contrast)",
         });
     }
     let ratio = interface.lower.vp / interface.upper.vp;

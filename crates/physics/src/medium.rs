@@ -81,8 +81,12 @@ impl Interface {
         )
     }
 
-    /// Checks both media and the angle (degrees, within [0, 90]).
-    pub(crate) fn check(&self, theta_deg: f64) -> Result<(), PhysicsError> {
+    /// Checks both media (Vp and density positive and finite, Vs positive or 0) and the angle
+    /// (degrees, within [0, 90]): what every coefficient here asks of its input.
+    ///
+    /// # Errors
+    /// The first value that fails, named ([`PhysicsError`]).
+    pub fn check(&self, theta_deg: f64) -> Result<(), PhysicsError> {
         self.upper.check(1)?;
         self.lower.check(2)?;
         if !(0.0..=90.0).contains(&theta_deg) {

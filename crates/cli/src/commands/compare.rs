@@ -33,7 +33,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     }
     let rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
     let keys = varied_keys(&rows);
-    print!("{}", markdown(&rows, &keys));
+    out!("{}", markdown(&rows, &keys));
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
         write(out, "compare", &rows, &keys).map_err(|e| anyhow::anyhow!(e))?;

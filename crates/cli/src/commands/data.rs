@@ -44,7 +44,7 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
     })
     .with_context(|| format!("writing {}", out("scaler.json").display()))?;
     let s = &prepared.scaler;
-    println!(
+    outln!(
         "{} training, {} validation, {} blind-rocks interfaces, {} new-angles sweep(s) written to {}",
         prepared.train.len(),
         prepared.validation.len(),
@@ -52,8 +52,8 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
         prepared.new_angles.len(),
         args.out.display()
     );
-    println!("scaler mean: {}", join(&s.mean));
-    println!("scaler std:  {}", join(&s.std));
+    outln!("scaler mean: {}", join(&s.mean));
+    outln!("scaler std:  {}", join(&s.std));
     Ok(())
 }
 

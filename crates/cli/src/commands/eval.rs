@@ -66,17 +66,21 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let sweeps = sweep_errors(&run.model, &batcher, &new_angles, &run.device)?;
     drop(step);
     let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
-    println!("well log(s): {}", names.join(", "));
-    println!(
+    outln!("well log(s): {}", names.join(", "));
+    outln!(
         "new rocks: {} interfaces at {} degrees, MSE {:.4e}",
         blind_rocks.len(),
         data.blind_rocks.theta,
         mse(&predicted, &blind_rocks)?
     );
     for e in sweeps {
-        println!(
+        outln!(
             "new angles: interface {} over {}-{} degrees, max |error| {:.4e}, MSE {:.4e}",
-            e.interface, e.theta_min, e.theta_max, e.max_abs_error, e.mse
+            e.interface,
+            e.theta_min,
+            e.theta_max,
+            e.max_abs_error,
+            e.mse
         );
     }
     Ok(())
@@ -118,12 +122,12 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     } else {
         "exact Zoeppritz, computed here"
     };
-    println!(
+    outln!(
         "{}: {} interfaces (labels: {source})",
         input.display(),
         items.len()
     );
-    println!("network       MSE {:.4e}", mse(&predicted, &items)?);
+    outln!("network       MSE {:.4e}", mse(&predicted, &items)?);
     print_comparisons(&predicted, &items)?;
     // Log errors that no rock can have: scored above like every row, and again without them.
     let stable: Vec<(f64, InterfaceItem)> = predicted
@@ -137,12 +141,12 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
         .collect();
     let unstable = items.len() - stable.len();
     if unstable > 0 && !stable.is_empty() {
-        println!(
+        outln!(
             "{unstable} row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3), a negative bulk \
              modulus: a log error such as a cycle-skipped shear log); without them:"
         );
         let (p, it): (Vec<f64>, Vec<InterfaceItem>) = stable.into_iter().unzip();
-        println!("network       MSE {:.4e}", mse(&p, &it)?);
+        outln!("network       MSE {:.4e}", mse(&p, &it)?);
         print_comparisons(&p, &it)?;
     }
     Ok(())
@@ -156,7 +160,7 @@ fn print_comparisons(predicted: &[f64], items: &[InterfaceItem]) -> anyhow::Resu
             (Some(n), Some(b)) if b > 0.0 => format!(", network / baseline {}", ratio(n / b)),
             _ => String::new(),
         };
-        println!(
+        outln!(
             "{:13} MSE {} on the {} rows inside its domain ({} left out); network there {}{ratio}",
             c.method.name(),
             figure(c.baseline_mse),

@@ -23,7 +23,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| args.run_dir.join(SAFETENSORS));
     export_safetensors(&args.run_dir, &run.model, &out)?;
-    eprintln!(
+    errln!(
         "wrote {}: fc1.weight [{h}, 7], fc1.bias [{h}], fc2.weight [1, {h}], fc2.bias [1] \
          (PyTorch's nn.Linear layout), with model.json and scaler.json as metadata \
          (zoepnet.model, zoepnet.scaler)",

@@ -31,7 +31,7 @@ pub fn locate_logs(
         if let Some(files) = folder {
             if report {
                 for path in &files {
-                    println!(
+                    outln!(
                         "{}: present (in a folder: no sha256 to verify)",
                         path.display()
                     );
@@ -50,8 +50,8 @@ pub fn locate_logs(
                 (false, true) => "present, sha256 verified",
                 (false, false) => "present, no sha256 in the config to verify",
             };
-            println!("{}: {how}", located.path.display());
-            println!("sha256 {}", located.sha256);
+            outln!("{}: {how}", located.path.display());
+            outln!("sha256 {}", located.sha256);
         }
         paths.push(located.path);
     }
@@ -64,7 +64,7 @@ fn report_progress() -> impl FnMut(Progress<'_>) {
     move |event| match event {
         Progress::Started { url, dest, total } => {
             let size = total.map_or_else(String::new, |t| format!(" ({:.1} MB)", t as f64 / 1e6));
-            eprintln!("downloading {url}{size}\n  to {}", dest.display());
+            errln!("downloading {url}{size}\n  to {}", dest.display());
             if std::io::stderr().is_terminal() {
                 let b = total.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
                 let template = if total.is_some() {

@@ -34,7 +34,7 @@ pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let logs = locate_logs(&config.data, &args.config, options, false)?;
     let report = zoepnet_learner::gradcheck::run(&config, &logs, args.batch)?;
     let model = &config.model;
-    println!(
+    outln!(
         "gradient check: {} samples, {} activation, {} hidden units, {} ({}) in {}",
         report.batch,
         format!("{:?}", model.activation).to_lowercase(),
@@ -43,11 +43,11 @@ pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
         report.device.name,
         report.precision
     );
-    println!("loss (half the MSE): {:.6e}", report.check.loss);
-    print!("{}", report.check.table());
+    outln!("loss (half the MSE): {:.6e}", report.check.loss);
+    out!("{}", report.check.table());
     if !report.check.passed() {
         bail!("gradient check failed: an error is over its tolerance");
     }
-    println!("passed");
+    outln!("passed");
     Ok(())
 }

@@ -4,13 +4,13 @@ use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::device::{self, Backend, DeviceError};
 
 pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
-    println!("zoepnet {}", env!("CARGO_PKG_VERSION"));
+    outln!("zoepnet {}", env!("CARGO_PKG_VERSION"));
     let compiled: Vec<_> = Backend::compiled().iter().map(|b| b.name()).collect();
-    println!("backends compiled in: {}", compiled.join(", "));
+    outln!("backends compiled in: {}", compiled.join(", "));
     for backend in Backend::ALL {
         match device::select(backend) {
-            Ok((_, info)) => println!("  {backend:<8} {}; {}", info.name, info.details),
-            Err(DeviceError::NotCompiled { .. }) => println!(
+            Ok((_, info)) => outln!("  {backend:<8} {}; {}", info.name, info.details),
+            Err(DeviceError::NotCompiled { .. }) => outln!(
                 "  {backend:<8} not compiled in (rebuild with `--features {}`)",
                 backend.feature()
             ),
@@ -19,7 +19,7 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
                 | DeviceError::Precision { reason, .. }
                 | DeviceError::NoSuchDevice { reason, .. },
             ) => {
-                println!("  {backend:<8} unusable: {reason}")
+                outln!("  {backend:<8} unusable: {reason}")
             }
         }
     }
@@ -27,19 +27,19 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
         .iter()
         .map(|w| w.to_string())
         .collect();
-    println!(
+    outln!(
         "fused CPU engine: {} vectors (this CPU has {})",
         zoepnet_learner::fused::Simd::detect(),
         widths.join(", ")
     );
     match &options.data_dir {
-        Some(dir) => println!(
+        Some(dir) => outln!(
             "data folder: {} (--data-dir or ZOEPNET_DATA_DIR)",
             dir.display()
         ),
-        None => println!("data folder: none set; data files are read at the paths configs give"),
+        None => outln!("data folder: none set; data files are read at the paths configs give"),
     }
-    println!(
+    outln!(
         "downloads: {}",
         if options.offline {
             "off (--offline or ZOEPNET_OFFLINE)"

@@ -48,7 +48,7 @@ impl FileArgs {
         let log = zoepnet_las::read(&self.file, &ReadOptions { null_policy })
             .with_context(|| self.file.display().to_string())?;
         for warning in &log.warnings {
-            eprintln!("warning: {}: {warning}", self.file.display());
+            errln!("warning: {}: {warning}", self.file.display());
         }
         Ok(log)
     }

@@ -60,7 +60,7 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
             device: &device,
         },
     )?;
-    println!(
+    outln!(
         "{} plots from {source} and {} epochs of metrics, under {}",
         written.len() / 2,
         metrics.len(),

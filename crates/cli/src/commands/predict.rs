@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{InterfaceItem, Scaler};
+use zoepnet_dataset::{Features, InterfaceItem, Scaler};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_model::Mlp;
+use zoepnet_physics::Interface;
 
 use super::UsageError;
 use super::table::{read_rows, write_rows};
@@ -73,7 +74,14 @@ impl Run {
 
 pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
     let run = load_run(&args.run_dir)?;
-    let (headers, rows) = read_rows(&args.input, |v| Ok(*v))?;
+    // Rows the physics would refuse (a negative velocity, an angle past 90) are refused here
+    // too, with their line, as `reflectivity` and `eval` do: a network answers anything.
+    let (headers, rows) = read_rows(&args.input, |v| {
+        Interface::from_properties(v.properties())
+            .check(v.theta())
+            .map(|()| *v)
+            .map_err(|e| e.to_string())
+    })?;
     let items: Vec<InterfaceItem> = rows
         .iter()
         .map(|(_, v)| InterfaceItem {

@@ -31,7 +31,7 @@ fn catch_interrupts() {
         let _ = ctrlc::set_handler(|| {
             if INTERRUPTED.swap(true, Ordering::SeqCst) {
                 if let Some(dir) = RUN_DIR.lock().ok().and_then(|d| d.clone()) {
-                    eprintln!(
+                    errln!(
                         "\nquit: the last checkpoint (at most a second old) is kept; continue \
                          with 'zoepnet train --resume {}'",
                         dir.display()
@@ -39,7 +39,7 @@ fn catch_interrupts() {
                 }
                 std::process::exit(130);
             }
-            eprintln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
+            errln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
         });
     });
 }
@@ -57,7 +57,7 @@ pub enum Report {
 /// is not a terminal: indicatif then draws nothing, `println` included).
 pub fn line(bar: &ProgressBar, line: &str) {
     if bar.is_hidden() {
-        eprintln!("{line}");
+        errln!("{line}");
     } else {
         bar.println(line);
     }
@@ -133,7 +133,7 @@ impl Progress {
     fn header(&self, text: &str) {
         match &self.report {
             Report::Within(bar) => line(bar, text),
-            Report::Full => eprintln!("{text}"),
+            Report::Full => errln!("{text}"),
         }
     }
 
@@ -220,7 +220,7 @@ impl Observer for Progress {
             (Report::Full, None) => {
                 let every = (epochs / 20).max(1);
                 if row.epoch.is_multiple_of(every) || row.epoch == epochs || row.epoch == 1 {
-                    eprintln!(
+                    errln!(
                         "epoch {:>width$}/{epochs}  {figures}  {:.1} s",
                         row.epoch,
                         row.seconds,

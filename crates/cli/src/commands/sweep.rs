@@ -164,7 +164,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .unwrap_or_else(|| super::default_out(&args.config, "-sweep"));
     std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     let total = combos.len();
-    eprintln!(
+    errln!(
         "sweep: {total} run(s) of {} into {}",
         args.config.display(),
         out.display()
@@ -223,9 +223,9 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     }
     bar.finish_and_clear();
     write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
-    print!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
+    out!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
     let failed = rows.iter().filter(|r| r.outcome.is_err()).count();
-    eprintln!(
+    errln!(
         "{} of {total} run(s) succeeded; table and validation curves in {}",
         total - failed,
         out.display()

@@ -78,21 +78,24 @@ pub fn experiment_error(err: ExperimentError, config: &Path) -> anyhow::Error {
 
 /// What `zoepnet train` prints at the end.
 fn print_summary(out: &Path, summary: &Summary) {
-    println!("run folder: {} (plots under plots/)", out.display());
-    println!(
+    outln!("run folder: {} (plots under plots/)", out.display());
+    outln!(
         "last epoch: train MSE {:.4e} (running), val MSE {:.4e} (at its start)",
-        summary.last_epoch_train_mse, summary.last_epoch_val_mse
+        summary.last_epoch_train_mse,
+        summary.last_epoch_val_mse
     );
-    println!(
+    outln!(
         "final weights: train MSE {:.4e}, val MSE {:.4e}, blind (new rocks) MSE {:.4e}",
-        summary.final_train_mse, summary.final_val_mse, summary.blind_mse
+        summary.final_train_mse,
+        summary.final_val_mse,
+        summary.blind_mse
     );
     if let (Some(err), Some(lo), Some(hi)) = (
         summary.avo_max_abs_error,
         summary.avo_theta_min,
         summary.avo_theta_max,
     ) {
-        println!("new angles: max |error| {err:.4e} over {lo}-{hi} degrees");
+        outln!("new angles: max |error| {err:.4e} over {lo}-{hi} degrees");
     }
     for b in &summary.baselines {
         let figure =
@@ -103,7 +106,7 @@ fn print_summary(out: &Path, summary: &Summary) {
             .filter(|&n| b.val_mse.is_some() && n != summary.final_val_mse)
             .map(|n| format!(" (network {n:.4e} on these rows)"))
             .unwrap_or_default();
-        println!(
+        outln!(
             "baseline {}: val MSE {}{network}, blind MSE {}{}{}",
             b.method.name(),
             figure(b.val_mse),
@@ -117,5 +120,5 @@ fn print_summary(out: &Path, summary: &Summary) {
             }
         );
     }
-    println!("trained in {:.2} s", summary.train_seconds);
+    outln!("trained in {:.2} s", summary.train_seconds);
 }
