@@ -93,6 +93,11 @@ enum Command {
     /// run folder, and write the table of their results (sweep.csv, sweep.md) and their
     /// validation curves on one plot. A run that fails is a row of the table; the rest go on.
     Sweep(commands::sweep::SweepArgs),
+    /// Train a config with many seeds of its initial weights and shuffles (the data and its
+    /// split kept), on every core, and write the distribution of the final train, validation
+    /// and blind MSE (seeds.csv, seeds.md, a histogram plot) with where the config's own seed
+    /// falls in it.
+    Seeds(commands::seeds::SeedsArgs),
     /// Print the table of runs made earlier (the settings that differ, train/val/blind MSE, AVO
     /// error, seconds).
     Compare(commands::compare::CompareArgs),
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
         Command::Las(command) => commands::las::run(command),
         Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
         Command::Sweep(args) => commands::sweep::run(args, &cli.fetch_options()),
+        Command::Seeds(args) => commands::seeds::run(args, &cli.fetch_options()),
         Command::Compare(args) => commands::compare::run(args),
         Command::Plot(args) => commands::plot::run(args, &cli.fetch_options()),
         Command::Predict(args) => commands::predict::run(args),

@@ -26,6 +26,7 @@ pub mod gradcheck;
 pub mod plan;
 pub mod plots;
 pub mod run;
+pub mod seeds;
 pub mod train;
 
 pub use config::{ExperimentConfig, LoadError};

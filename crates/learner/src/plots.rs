@@ -258,23 +258,29 @@ fn avo_panel(
 
 /// Draws the figures into `dir/plots/` (created if missing); returns the files written.
 pub fn write(dir: &Path, inputs: &PlotInputs<'_>) -> Result<Vec<PathBuf>, RunError> {
+    let mut written = Vec::new();
+    for (stem, figure) in figures(inputs)? {
+        written.extend(write_figure(dir, stem, &figure)?);
+    }
+    Ok(written)
+}
+
+/// Draws `figure` as `dir/plots/STEM.png` and `.svg` (the folder created if missing), each
+/// written whole or not at all; returns the two paths.
+pub fn write_figure(dir: &Path, stem: &str, figure: &Figure) -> Result<[PathBuf; 2], RunError> {
     let plots = dir.join("plots");
     let err = |path: &Path, message: String| RunError {
         path: path.to_owned(),
         message,
     };
     std::fs::create_dir_all(&plots).map_err(|e| err(&plots, e.to_string()))?;
-    let mut written = Vec::new();
-    for (stem, figure) in figures(inputs)? {
-        let png_path = plots.join(format!("{stem}.png"));
-        let png = zoepnet_plot::png(&figure).map_err(|e| err(&png_path, e.to_string()))?;
-        write_atomically(&png_path, |f| std::io::Write::write_all(f, &png))
-            .map_err(|e| err(&png_path, e.to_string()))?;
-        let svg_path = plots.join(format!("{stem}.svg"));
-        let svg = zoepnet_plot::svg(&figure).map_err(|e| err(&svg_path, e.to_string()))?;
-        write_atomically(&svg_path, |f| std::io::Write::write_all(f, svg.as_bytes()))
-            .map_err(|e| err(&svg_path, e.to_string()))?;
-        written.extend([png_path, svg_path]);
-    }
-    Ok(written)
+    let png_path = plots.join(format!("{stem}.png"));
+    let png = zoepnet_plot::png(figure).map_err(|e| err(&png_path, e.to_string()))?;
+    write_atomically(&png_path, |f| std::io::Write::write_all(f, &png))
+        .map_err(|e| err(&png_path, e.to_string()))?;
+    let svg_path = plots.join(format!("{stem}.svg"));
+    let svg = zoepnet_plot::svg(figure).map_err(|e| err(&svg_path, e.to_string()))?;
+    write_atomically(&svg_path, |f| std::io::Write::write_all(f, svg.as_bytes()))
+        .map_err(|e| err(&svg_path, e.to_string()))?;
+    Ok([png_path, svg_path])
 }

@@ -12,6 +12,7 @@ pub mod plot;
 pub mod predict;
 pub mod progress;
 pub mod reflectivity;
+pub mod seeds;
 pub mod sweep;
 pub mod table;
 pub mod train;

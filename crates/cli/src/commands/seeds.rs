@@ -1,0 +1,213 @@
+//! `zoepnet seeds`: a config trained with many seeds, the distribution of its final figures,
+//! and where the config's own seed falls in it.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use zoepnet_dataset::FetchOptions;
+use zoepnet_learner::Plan;
+use zoepnet_learner::plots::write_figure;
+use zoepnet_learner::run::{RunFolder, write_atomically};
+use zoepnet_learner::seeds::{Distribution, SeedOutcome, histograms, percentile_rank, study};
+
+use super::UsageError;
+use super::fetch::locate_logs;
+use super::train::experiment_error;
+
+#[derive(Debug, Args)]
+pub struct SeedsArgs {
+    /// The experiment config (its `train.seed` is the seed marked on the plots).
+    config: PathBuf,
+    /// How many seeds to train.
+    #[arg(long, default_value_t = 100)]
+    count: u32,
+    /// The first seed; the seeds are FIRST, FIRST + 1, ... [default: 0].
+    #[arg(long, default_value_t = 0)]
+    first: u32,
+    /// The study's folder: config.toml, scaler.json, seeds.csv, seeds.md, plots/seeds.png and
+    /// .svg (default: runs/CONFIG_NAME-seeds).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Override a config value, e.g. `--set train.epochs=10` (repeatable), as for `train`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
+    if args.count == 0 {
+        return Err(UsageError("--count: at least one seed".into()).into());
+    }
+    let last = args.first.checked_add(args.count - 1).ok_or_else(|| {
+        UsageError(format!(
+            "--first {} --count {}: the seeds pass 2^32 - 1",
+            args.first, args.count
+        ))
+    })?;
+    let plan = Plan::load(&args.config, &args.set)?;
+    let logs = locate_logs(&plan.config.data, &args.config, options, false)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&args.config, "-seeds"));
+    let prepared = zoepnet_dataset::prepare(&plan.config.data, &logs)?;
+    let (device, info) = plan.config.backend.select()?;
+    let folder = RunFolder::create(&out)?;
+    folder.start(&plan.config, &prepared.scaler)?;
+    let own = plan.seed;
+    let mut seeds: Vec<u32> = (args.first..=last).collect();
+    let own_in_range = seeds.contains(&own);
+    if !own_in_range {
+        seeds.push(own);
+    }
+    errln!(
+        "seed study: {} seeds ({}..={last}) of {}, {} training / {} validation interfaces, {} \
+         ({}), on {} threads",
+        args.count,
+        args.first,
+        args.config.display(),
+        prepared.train.len(),
+        prepared.validation.len(),
+        info.backend,
+        info.name,
+        zoepnet_learner::seeds::threads(),
+    );
+    let bar = seeds_bar(seeds.len());
+    let finished = AtomicUsize::new(0);
+    let start = Instant::now();
+    let total = seeds.len();
+    let outcomes = study(&plan, &prepared, &device, &seeds, &|o: &SeedOutcome| {
+        let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
+        bar.inc(1);
+        bar.set_message(format!("seed {}: val MSE {:.3e}", o.seed, o.val_mse));
+        if bar.is_hidden() && (n.is_multiple_of((total / 10).max(1)) || n == total) {
+            errln!(
+                "seeds: {n}/{total} trained ({:.1} s)",
+                start.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .map_err(|e| experiment_error(e, &args.config))?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let marked = outcomes.iter().find(|o| o.seed == own).copied();
+    let studied: Vec<SeedOutcome> = outcomes
+        .into_iter()
+        .filter(|o| own_in_range || o.seed != own)
+        .collect();
+    write_csv(&out.join("seeds.csv"), &studied)?;
+    let summary = summary(args, &studied, marked.as_ref(), seconds);
+    write_atomically(&out.join("seeds.md"), |f| {
+        std::io::Write::write_all(f, summary.as_bytes())
+    })
+    .with_context(|| format!("writing {}", out.join("seeds.md").display()))?;
+    write_figure(&out, "seeds", &histograms(&studied, marked.as_ref(), 40))?;
+    out!("{summary}");
+    errln!(
+        "{} seeds in {seconds:.1} s; seeds.csv, seeds.md and plots/seeds.png in {}",
+        seeds.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// A bar over the seeds on a terminal; hidden (plain lines instead) when stderr is piped.
+fn seeds_bar(total: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("[{bar:24}] seed {pos}/{len}  {msg}  ({elapsed}, {eta} left)")
+    {
+        bar.set_style(style.progress_chars("#>."));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// `seeds.csv`: seed, then every figure of [`SeedOutcome::all_figures`] (full precision), in
+/// seed order.
+fn write_csv(path: &Path, outcomes: &[SeedOutcome]) -> anyhow::Result<()> {
+    write_atomically(path, |f| {
+        let mut w = csv::Writer::from_writer(f);
+        let mut head = vec!["seed"];
+        head.extend(SeedOutcome::NAMES);
+        w.write_record(&head)?;
+        for o in outcomes {
+            let mut row = vec![o.seed.to_string()];
+            row.extend(o.all_figures().iter().map(|(_, v)| v.to_string()));
+            w.write_record(&row)?;
+        }
+        w.flush()
+    })
+    .with_context(|| format!("writing {}", path.display()))
+}
+
+/// `seeds.md`: each figure's distribution, and the config's own seed's figures and rank.
+fn summary(
+    args: &SeedsArgs,
+    outcomes: &[SeedOutcome],
+    marked: Option<&SeedOutcome>,
+    seconds: f64,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Seed study: {}, {} seeds\n\nEach seed trains the config with `train.seed` set to it \
+         (initial weights and shuffles); the data, its split and its scaler are the config's. \
+         {} seeds, {:.1} s.\n",
+        args.config.display(),
+        outcomes.len(),
+        outcomes.len(),
+        seconds
+    );
+    let own = marked.map_or_else(String::new, |m| format!(" seed {} | its rank |", m.seed));
+    let _ = writeln!(
+        s,
+        "| figure | min | 5 % | 25 % | median | 75 % | 95 % | max | mean |{own}"
+    );
+    let _ = writeln!(
+        s,
+        "|---|---|---|---|---|---|---|---|---|{}",
+        if marked.is_some() { "---|---|" } else { "" }
+    );
+    let names = [
+        "train MSE, final weights",
+        "val MSE, final weights",
+        "blind MSE (new rocks)",
+        "train MSE, last epoch (running)",
+        "val MSE, last epoch (at its start)",
+    ];
+    for (i, name) in names.into_iter().enumerate() {
+        let values: Vec<f64> = outcomes.iter().map(|o| o.all_figures()[i].1).collect();
+        let Some(d) = Distribution::of(&values) else {
+            let _ = writeln!(s, "| {name} | no finite value |");
+            continue;
+        };
+        let _ = write!(
+            s,
+            "| {name} | {:.3e} | {:.3e} | {:.3e} | {:.3e} | {:.3e} | {:.3e} | {:.3e} | {:.3e} |",
+            d.min, d.p05, d.p25, d.median, d.p75, d.p95, d.max, d.mean
+        );
+        if let Some(m) = marked {
+            let v = m.all_figures()[i].1;
+            let _ = write!(s, " {v:.3e} | {:.1} % |", percentile_rank(&values, v));
+        }
+        s.push('\n');
+    }
+    if let Some(m) = marked {
+        let _ = writeln!(
+            s,
+            "\nIts rank: the share of the {} seeds whose figure is at or below seed {}'s.",
+            outcomes.len(),
+            m.seed
+        );
+    }
+    s
+}

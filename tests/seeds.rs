@@ -1,0 +1,108 @@
+//! End-to-end: `zoepnet seeds`, a config trained with many seeds (issue 15, item 4).
+
+mod common;
+
+use std::fs;
+
+use common::{real_data_dir, run, temp_dir, zoepnet};
+
+/// The rows of seeds.csv, each as its fields.
+fn rows(dir: &std::path::Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(dir.join("seeds.csv")).expect("seeds.csv");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("seed,train_mse,val_mse,blind_mse,last_epoch_train_mse,last_epoch_val_mse")
+    );
+    lines
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn each_seed_is_the_run_train_makes_with_it() {
+    let dir = temp_dir("seeds");
+    let study = dir.join("study");
+    let (status, stdout, stderr) = run(zoepnet()
+        .args([
+            "seeds",
+            "configs/tutorial.toml",
+            "--offline",
+            "--count",
+            "3",
+            "--first",
+            "41",
+        ])
+        .args(["--set", "train.epochs=5", "--out"])
+        .arg(&study)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let rows = rows(&study);
+    let seeds: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(seeds, ["41", "42", "43"]);
+    // Seed 42 (the config's own) is the run `zoepnet train` makes, to the last bit.
+    let single = dir.join("single");
+    let (status, _, stderr) = run(zoepnet()
+        .args(["train", "configs/tutorial.toml", "--offline"])
+        .args(["--set", "train.epochs=5", "--out"])
+        .arg(&single)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(single.join("summary.json")).unwrap()).unwrap();
+    for (column, key) in [
+        (1, "final_train_mse"),
+        (2, "final_val_mse"),
+        (3, "blind_mse"),
+        (4, "last_epoch_train_mse"),
+        (5, "last_epoch_val_mse"),
+    ] {
+        let study: f64 = rows[1][column].parse().unwrap();
+        assert_eq!(study, summary[key].as_f64().unwrap(), "{key}");
+    }
+    // Different seeds, different networks.
+    assert_ne!(rows[0][2], rows[1][2]);
+    // The summary places seed 42 among the three, and the plots are drawn.
+    assert!(stdout.contains("| seed 42 | its rank |"), "{stdout}");
+    assert_eq!(stdout, fs::read_to_string(study.join("seeds.md")).unwrap());
+    assert!(study.join("plots/seeds.png").is_file());
+    assert!(study.join("plots/seeds.svg").is_file());
+    assert!(study.join("config.toml").is_file());
+
+    // A range without the config's seed: it is trained too, marked, and not counted.
+    let other = dir.join("other");
+    let (status, stdout, stderr) = run(zoepnet()
+        .args([
+            "seeds",
+            "configs/tutorial.toml",
+            "--offline",
+            "--count",
+            "2",
+        ])
+        .args(["--set", "train.epochs=5", "--out"])
+        .arg(&other)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let seeds: Vec<String> = self::rows(&other)
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(seeds, ["0", "1"]);
+    assert!(
+        stdout.contains("2 seeds") && stdout.contains("seed 42"),
+        "{stdout}"
+    );
+
+    // No seed at all is a usage error.
+    let (status, _, stderr) = run(zoepnet()
+        .args([
+            "seeds",
+            "configs/tutorial.toml",
+            "--offline",
+            "--count",
+            "0",
+        ])
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}
