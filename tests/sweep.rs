@@ -90,8 +90,97 @@ fn a_sweep_runs_every_variant_and_tables_them() {
         let drop_lr = a.replacen(" | 0.001 | ", " | ", 1);
         assert_eq!(&drop_lr, b);
     }
-    // A folder that is not a run is refused with exit code 2.
-    let (status, _, stderr) = run(zoepnet().arg("compare").arg(&out));
+    // The sweep's folder stands for its run folders.
+    let (status, whole, stderr) = run(zoepnet().arg("compare").arg(&out));
+    assert!(status.status.success(), "{stderr}");
+    assert_eq!(
+        whole.lines().filter(|l| l.contains(" | ok | ")).count(),
+        2,
+        "{whole}"
+    );
+    // A folder with no run in it is refused with exit code 2.
+    let empty = temp_dir("sweep-empty");
+    let (status, _, stderr) = run(zoepnet().arg("compare").arg(&empty));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not a run folder"), "{stderr}");
+}
+
+/// Issue 15, item 5: `sweep --plan DIR` writes numbered tasks and a Slurm job-array script and
+/// runs nothing; `sweep --task N DIR` runs one slice (here by hand, as each array element would;
+/// `scripts/slurm-sweep.sh` submits it to a real Slurm, and `.ci/run` runs that);
+/// `compare DIR` gathers the runs, naming those not run yet. A planned variant is the run a
+/// plain sweep makes.
+#[test]
+fn a_planned_sweep_runs_task_by_task_and_is_gathered() {
+    let dir = temp_dir("sweep-plan");
+    let plan = dir.join("plan");
+    let (status, stdout, stderr) = run(zoepnet()
+        .args(["sweep", "configs/tutorial.toml", "--offline", "--plan"])
+        .arg(&plan)
+        .args(["--set", "model.hidden=8,16,32", "--set", "train.epochs=3"])
+        .args(["--per-task", "2"])
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("planned 3 variant(s)") && stdout.contains("in 2 task(s)"),
+        "{stdout}"
+    );
+    let script = fs::read_to_string(plan.join("sweep.sbatch")).expect("sweep.sbatch");
+    assert!(script.contains("#SBATCH --array=0-1\n"), "{script}");
+    assert!(
+        script.contains("sweep --task \"$SLURM_ARRAY_TASK_ID\""),
+        "{script}"
+    );
+    assert!(plan.join("base.toml").is_file() && plan.join("plan.json").is_file());
+    // Nothing ran yet.
+    assert!(!plan.join("model.hidden=8").exists());
+
+    // Task 1 alone: the third variant. compare names the two not run yet.
+    let task = |n: &str| {
+        run(zoepnet()
+            .args(["sweep", "--task", n])
+            .arg(&plan)
+            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+    };
+    let (status, _, stderr) = task("1");
+    assert!(status.status.success(), "{stderr}");
+    assert!(plan.join("model.hidden=32/summary.json").is_file());
+    let (status, _, stderr) = run(zoepnet().arg("compare").arg(&plan));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "2 of the plan's 3 variant(s) have no finished run yet: model.hidden=8, model.hidden=16"
+        ),
+        "{stderr}"
+    );
+    let (status, _, stderr) = task("0");
+    assert!(status.status.success(), "{stderr}");
+    let (status, stdout, stderr) = run(zoepnet().arg("compare").arg(&plan));
+    assert!(status.status.success() && stderr.is_empty(), "{stderr}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("| ok |")).count(),
+        3,
+        "{stdout}"
+    );
+    // A task past the plan is refused with the range.
+    let (status, _, stderr) = task("2");
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("tasks 0 to 1"), "{stderr}");
+
+    // The planned variant is the run a plain sweep makes of it, to the last bit.
+    let plain = dir.join("plain");
+    let (status, _, stderr) = run(zoepnet()
+        .args(["sweep", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&plain)
+        .args(["--set", "model.hidden=32", "--set", "train.epochs=3"])
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let summary = |p: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(p).expect("summary.json")).expect("JSON")
+    };
+    let planned = summary(plan.join("model.hidden=32/summary.json"));
+    let swept = summary(plain.join("run/summary.json"));
+    assert_eq!(planned["final_val_mse"], swept["final_val_mse"]);
+    assert_eq!(planned["blind_mse"], swept["blind_mse"]);
+    let _ = fs::remove_dir_all(&dir);
 }

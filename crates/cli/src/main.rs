@@ -92,6 +92,8 @@ enum Command {
     /// Train every combination of some config values (`--set key=v1,v2,...`), each into its own
     /// run folder, and write the table of their results (sweep.csv, sweep.md) and their
     /// validation curves on one plot. A run that fails is a row of the table; the rest go on.
+    /// With --plan, write the grid as tasks and a Slurm job-array script instead (--task runs
+    /// one).
     Sweep(commands::sweep::SweepArgs),
     /// Train a config with many seeds of its initial weights and shuffles (the data and its
     /// split kept), on every core, and write the distribution of the final train, validation

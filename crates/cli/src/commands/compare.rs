@@ -6,11 +6,13 @@ use clap::Args;
 use zoepnet_learner::compare::{markdown, read_run, varied_keys, write};
 
 use super::UsageError;
+use super::plan::SweepPlan;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Run folders written by `zoepnet train` or `zoepnet sweep` (files among them are passed
-    /// over, so that `runs/tutorial-sweep/*` works).
+    /// over, so that `runs/tutorial-sweep/*` works), or folders of them: a sweep's folder, or a
+    /// planned sweep's (`sweep --plan`), whose missing runs are named.
     #[arg(required = true, value_name = "RUN_DIR")]
     runs: Vec<PathBuf>,
     /// Also write compare.csv, compare.md and compare-val.png / .svg (the validation curves)
@@ -20,18 +22,43 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
-    // Files among the arguments (a shell glob over a sweep folder) are passed over.
-    let dirs: Vec<&PathBuf> = args.runs.iter().filter(|p| !p.is_file()).collect();
-    for dir in &dirs {
-        if !dir.join("config.toml").is_file() {
+    // Files among the arguments (a shell glob over a sweep folder) are passed over; a folder of
+    // run folders (a sweep's, a plan's) stands for them.
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in args.runs.iter().filter(|p| !p.is_file()) {
+        if dir.join("config.toml").is_file() {
+            dirs.push(dir.clone());
+            continue;
+        }
+        let inner = run_folders(dir);
+        if inner.is_empty() {
             return Err(UsageError(format!(
-                "{}: not a run folder (no config.toml)",
+                "{}: not a run folder (no config.toml), nor a folder of them",
                 dir.display()
             ))
             .into());
         }
+        if let Ok(plan) = SweepPlan::load(dir) {
+            let missing: Vec<&str> = plan
+                .variants
+                .iter()
+                .filter(|v| !dir.join(&v.name).join("summary.json").is_file())
+                .map(|v| v.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                errln!(
+                    "{}: {} of the plan's {} variant(s) have no finished run yet: {}",
+                    dir.display(),
+                    missing.len(),
+                    plan.variants.len(),
+                    missing.join(", ")
+                );
+            }
+        }
+        dirs.extend(inner);
     }
     let rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
+
     let keys = varied_keys(&rows);
     out!("{}", markdown(&rows, &keys));
     if let Some(out) = &args.out {
@@ -39,4 +66,17 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         write(out, "compare", &rows, &keys).map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
+}
+
+/// The run folders (with a config.toml) directly inside `dir`, by name.
+fn run_folders(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("config.toml").is_file())
+        .collect();
+    found.sort();
+    found
 }

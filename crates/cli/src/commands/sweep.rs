@@ -15,12 +15,14 @@ use zoepnet_learner::run::Summary;
 
 use super::UsageError;
 use super::fetch::locate_logs;
+use super::plan;
 use super::progress::{self, Progress, Report, interrupted};
 use super::train::experiment_error;
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
-    /// The experiment config the variants start from.
+    /// The experiment config the variants start from (with --task: the plan's folder).
+    #[arg(value_name = "CONFIG")]
     config: PathBuf,
     /// A key and its values, e.g. `--set model.activation=sigmoid,tanh,relu` (repeatable: the
     /// sweep is every combination, the last key varying fastest; one value just overrides).
@@ -34,6 +36,18 @@ pub struct SweepArgs {
     /// The backend every variant runs on (as for `zoepnet train`).
     #[arg(long)]
     backend: Option<Backend>,
+    /// Run nothing: write the grid into DIR as numbered tasks (plan.json, base.toml) with a
+    /// Slurm job-array script, DIR/sweep.sbatch (`sbatch DIR/sweep.sbatch`; each element runs
+    /// `zoepnet sweep --task N DIR`); then `zoepnet compare DIR` gathers the runs.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["task", "out"])]
+    plan: Option<PathBuf>,
+    /// Variants per task of a --plan (default 1: a task per variant).
+    #[arg(long, value_name = "M", default_value_t = 1, requires = "plan")]
+    per_task: usize,
+    /// Run task N (from 0) of the plan in the folder given in place of CONFIG: its variants,
+    /// each into its run folder there.
+    #[arg(long, value_name = "N", conflicts_with_all = ["set", "out", "backend"])]
+    task: Option<usize>,
 }
 
 /// `values` split at the commas outside brackets and quotes.
@@ -157,7 +171,13 @@ fn runs_bar(total: usize) -> ProgressBar {
 }
 
 pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
+    if let Some(n) = args.task {
+        return run_task(&args.config, n, options);
+    }
     let (combos, varied) = grid(&args.set)?;
+    if let Some(dir) = &args.plan {
+        return write_plan(args, dir, &combos, &varied, options);
+    }
     let out = args
         .out
         .clone()
@@ -232,6 +252,101 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     );
     if failed > 0 {
         anyhow::bail!("{failed} of {total} run(s) failed (see the table)");
+    }
+    Ok(())
+}
+
+/// `--plan DIR`: every variant checked (its config loads), then the plan written.
+fn write_plan(
+    args: &SweepArgs,
+    dir: &Path,
+    combos: &[Vec<String>],
+    varied: &[String],
+    options: &FetchOptions,
+) -> anyhow::Result<()> {
+    if args.per_task == 0 {
+        return Err(UsageError("--per-task: at least one variant a task".into()).into());
+    }
+    let mut variants = Vec::with_capacity(combos.len());
+    for combo in combos {
+        let overrides = super::with_backend(combo, args.backend);
+        Plan::load(&args.config, &overrides)?;
+        variants.push(plan::Variant {
+            name: run_name(combo, varied),
+            overrides,
+        });
+    }
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let dir = absolute(dir);
+    let sweep = plan::SweepPlan {
+        zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
+        config: args.config.clone(),
+        workdir: absolute(Path::new(".")),
+        data_dir: options.data_dir.as_deref().map(absolute),
+        variants,
+        varied: varied.to_vec(),
+        per_task: args.per_task,
+    };
+    plan::write(&dir, &args.config, &sweep)?;
+    let tasks = sweep.tasks();
+    outln!(
+        "planned {} variant(s) of {} in {tasks} task(s) in {}",
+        sweep.variants.len(),
+        args.config.display(),
+        dir.display()
+    );
+    outln!("  on Slurm:  sbatch {}", dir.join("sweep.sbatch").display());
+    outln!(
+        "  by hand:   zoepnet sweep --task N {} (N from 0 to {})",
+        dir.display(),
+        tasks - 1
+    );
+    outln!("  then:      zoepnet compare {}", dir.display());
+    Ok(())
+}
+
+/// `--task N DIR`: the task's variants, each into its run folder under DIR.
+fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> {
+    let sweep = plan::SweepPlan::load(dir)?;
+    let variants = sweep.task(n)?;
+    let options = FetchOptions {
+        data_dir: options.data_dir.clone().or_else(|| sweep.data_dir.clone()),
+        offline: options.offline,
+    };
+    let base = dir.join("base.toml");
+    let bar = runs_bar(variants.len());
+    let mut failed = 0;
+    for (i, variant) in variants.iter().enumerate() {
+        let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
+        progress::line(&bar, &label);
+        let outcome = run_variant(
+            &base,
+            &variant.overrides,
+            &dir.join(&variant.name),
+            &options,
+            &bar,
+        );
+        bar.inc(1);
+        match outcome {
+            Ok(s) => progress::line(
+                &bar,
+                &format!(
+                    "{label}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
+                    s.final_val_mse, s.blind_mse, s.train_seconds
+                ),
+            ),
+            Err(e) => {
+                failed += 1;
+                progress::line(&bar, &format!("{label}: failed: {e:#}"));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} variant(s) of task {n} failed",
+            variants.len()
+        );
     }
     Ok(())
 }

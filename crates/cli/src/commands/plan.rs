@@ -1,0 +1,194 @@
+//! `zoepnet sweep --plan DIR` and `zoepnet sweep --task N DIR`: a sweep beyond one machine.
+//!
+//! `--plan` writes the grid as numbered tasks into DIR, with a Slurm job-array script
+//! (`sbatch DIR/sweep.sbatch`), and runs nothing. Each array element runs `zoepnet sweep --task
+//! N DIR`: its slice of the grid (`--per-task` variants each), every variant into its run
+//! folder `DIR/NAME`, as `zoepnet sweep` names them. `zoepnet compare DIR` then gathers the run
+//! folders, and says which planned ones are missing.
+//!
+//! DIR holds `plan.json` (the tasks, the overrides of each variant, the folder it was planned
+//! from, the data folder), `base.toml` (the config, copied, so that the tasks run what was
+//! planned even if the original changes) and `sweep.sbatch`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use super::UsageError;
+
+/// What `plan.json` holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepPlan {
+    /// The zoepnet that wrote it.
+    pub zoepnet_version: String,
+    /// The config planned, as given on the command line (copied to `base.toml`).
+    pub config: PathBuf,
+    /// The folder the plan was made in: tasks run there, so the config's relative data paths
+    /// mean what they meant.
+    pub workdir: PathBuf,
+    /// `ZOEPNET_DATA_DIR` (or `--data-dir`) when planned, passed to every task.
+    pub data_dir: Option<PathBuf>,
+    /// Every variant: its run folder's name and its `key=value` overrides.
+    pub variants: Vec<Variant>,
+    /// The keys that vary.
+    pub varied: Vec<String>,
+    /// Variants per task.
+    pub per_task: usize,
+}
+
+/// One variant of a planned sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Its run folder, under the plan's folder.
+    pub name: String,
+    /// Its overrides, `--set` style.
+    pub overrides: Vec<String>,
+}
+
+impl SweepPlan {
+    /// Tasks in the plan: the variants in slices of `per_task`.
+    pub fn tasks(&self) -> usize {
+        self.variants.len().div_ceil(self.per_task.max(1))
+    }
+
+    /// The variants of task `n` (from 0).
+    pub fn task(&self, n: usize) -> Result<&[Variant], UsageError> {
+        let per = self.per_task.max(1);
+        let start = n.checked_mul(per).filter(|&s| s < self.variants.len());
+        let start = start.ok_or_else(|| {
+            UsageError(format!(
+                "--task {n}: the plan has tasks 0 to {} ({} variants, {per} a task)",
+                self.tasks().saturating_sub(1),
+                self.variants.len()
+            ))
+        })?;
+        Ok(&self.variants[start..(start + per).min(self.variants.len())])
+    }
+
+    /// Reads `dir/plan.json`.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join("plan.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            UsageError(format!(
+                "{}: not a sweep plan ({e}); make one with `zoepnet sweep CONFIG --set ... --plan {}`",
+                path.display(),
+                dir.display()
+            ))
+        })?;
+        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// Writes the plan into `dir`: plan.json, base.toml (a copy of the config) and sweep.sbatch.
+pub fn write(dir: &Path, config: &Path, plan: &SweepPlan) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir.join("logs"))
+        .with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::copy(config, dir.join("base.toml"))
+        .with_context(|| format!("copying {} into {}", config.display(), dir.display()))?;
+    let json = serde_json::to_string_pretty(plan)? + "\n";
+    std::fs::write(dir.join("plan.json"), json)
+        .with_context(|| format!("writing {}", dir.join("plan.json").display()))?;
+    std::fs::write(dir.join("sweep.sbatch"), sbatch(dir, plan))
+        .with_context(|| format!("writing {}", dir.join("sweep.sbatch").display()))?;
+    Ok(())
+}
+
+/// The Slurm job-array script: one array element per task, each `zoepnet sweep --task N DIR`
+/// with this very binary, in the folder the plan was made in.
+fn sbatch(dir: &Path, plan: &SweepPlan) -> String {
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zoepnet"));
+    let quote = |p: &Path| shell_quote(&p.display().to_string());
+    let data = plan.data_dir.as_deref().map_or_else(String::new, |d| {
+        format!("export ZOEPNET_DATA_DIR={}\n", quote(d))
+    });
+    format!(
+        "#!/bin/bash\n\
+         # A zoepnet sweep as a Slurm job array: {variants} variants in {tasks} task(s).\n\
+         # Submit: sbatch {script}    Then: zoepnet compare {dir}\n\
+         #SBATCH --job-name=zoepnet-sweep\n\
+         #SBATCH --array=0-{last}\n\
+         #SBATCH --ntasks=1\n\
+         #SBATCH --cpus-per-task=1\n\
+         #SBATCH --chdir={workdir}\n\
+         #SBATCH --output={logs}/task-%a.out\n\
+         set -euo pipefail\n\
+         {data}export RAYON_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-1}}\"\n\
+         exec {exe} sweep --task \"$SLURM_ARRAY_TASK_ID\" {dir}\n",
+        variants = plan.variants.len(),
+        tasks = plan.tasks(),
+        script = quote(&dir.join("sweep.sbatch")),
+        dir = quote(dir),
+        last = plan.tasks().saturating_sub(1),
+        workdir = quote(&plan.workdir),
+        logs = quote(&dir.join("logs")),
+        exe = quote(&exe),
+    )
+}
+
+/// `s` quoted for bash when it holds anything but plain path characters.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(variants: usize, per_task: usize) -> SweepPlan {
+        SweepPlan {
+            zoepnet_version: "0".into(),
+            config: "c.toml".into(),
+            workdir: "/w".into(),
+            data_dir: None,
+            variants: (0..variants)
+                .map(|i| Variant {
+                    name: format!("v{i}"),
+                    overrides: vec![format!("train.seed={i}")],
+                })
+                .collect(),
+            varied: vec!["train.seed".into()],
+            per_task,
+        }
+    }
+
+    #[test]
+    fn tasks_slice_the_variants_in_order() {
+        let p = plan(5, 2);
+        assert_eq!(p.tasks(), 3);
+        let names = |n| {
+            p.task(n)
+                .unwrap()
+                .iter()
+                .map(|v| v.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(0), ["v0", "v1"]);
+        assert_eq!(names(2), ["v4"]);
+        let err = p.task(3).unwrap_err().to_string();
+        assert!(err.contains("tasks 0 to 2"), "{err}");
+        assert_eq!(plan(4, 1).tasks(), 4);
+    }
+
+    #[test]
+    fn the_script_is_an_array_over_the_tasks() {
+        let p = plan(5, 2);
+        let script = sbatch(Path::new("/runs/my sweep"), &p);
+        assert!(script.contains("#SBATCH --array=0-2\n"), "{script}");
+        assert!(script.contains("#SBATCH --chdir=/w\n"), "{script}");
+        assert!(
+            script.contains("sweep --task \"$SLURM_ARRAY_TASK_ID\" '/runs/my sweep'\n"),
+            "{script}"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}
