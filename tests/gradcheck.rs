@@ -132,3 +132,33 @@ fn backend_device_picks_the_device_or_says_why_not() {
         );
     }
 }
+
+/// Issue 15, item 1: P networks stacked as one module; the batched back-propagation agrees
+/// with autodiff to rounding and both with each network's finite differences.
+#[test]
+fn a_population_passes_as_one_module() {
+    for activation in ["sigmoid", "relu"] {
+        let set = format!("model.activation={activation}");
+        let (code, stdout, stderr) =
+            gradcheck(&["--batch", "4", "--population", "3", "--set", &set]);
+        assert_eq!(code, Some(0), "{activation}: {stdout}{stderr}");
+        assert!(
+            stdout.starts_with(
+                "population of 3 networks, stacked as one module: weights [3, 300, 7]\n"
+            ),
+            "{stdout}"
+        );
+        assert_passed(&stdout, &stderr, 12);
+        let w1 = stdout
+            .lines()
+            .find(|l| l.starts_with("manual vs autodiff") && l.contains(" W1 "))
+            .unwrap();
+        let rel: f64 = w1.split_whitespace().nth(5).unwrap().parse().unwrap();
+        assert!(rel < 1e-12, "{w1}");
+    }
+    // A physics-residual network does not stack.
+    let (code, _, stderr) =
+        gradcheck(&["--population", "2", "--set", "model.baseline=aki-richards"]);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("a population holds plain ones"), "{stderr}");
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{DatasetError, prepare};
-use zoepnet_model::{GradCheck, Tolerance, gradcheck};
+use zoepnet_model::{GradCheck, Population, Tolerance, gradcheck};
 
 use crate::evaluate::model_inputs;
 
@@ -37,6 +37,8 @@ pub enum GradCheckError {
 /// What was checked, and the outcome.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// Networks checked at once: 1, or the population's size.
+    pub networks: usize,
     /// The device used.
     pub device: DeviceInfo,
     /// Its float type.
@@ -49,10 +51,15 @@ pub struct Report {
 
 /// Initialises the config's network (seeded with `data.seed`) on its backend and checks its
 /// gradients on the first `batch` training interfaces of the LAS files at `logs`.
+///
+/// With `population` = Some(P), P networks (network p seeded with `data.seed + p`) are stacked
+/// into one [`Population`] module and checked at once on the same batch
+/// ([`gradcheck::check_population`]); only plain networks (no baseline) stack.
 pub fn run(
     config: &ExperimentConfig,
     logs: &[PathBuf],
     batch: usize,
+    population: Option<usize>,
 ) -> Result<Report, GradCheckError> {
     let precision = config.backend.precision();
     let (device, info) = config.backend.select()?;
@@ -74,8 +81,26 @@ pub fn run(
         Precision::F64 => Tolerance::F64,
         Precision::F32 => Tolerance::F32,
     };
-    let check = gradcheck::check(&model, x, t, tolerance)?;
+    let (check, networks) = match population {
+        None => (gradcheck::check(&model, x, t, tolerance)?, 1),
+        Some(p) => {
+            let networks: Vec<_> = (0..p)
+                .map(|k| {
+                    device.seed(u64::from(config.data.seed) + k as u64);
+                    config.model.mlp_config().init(&device)
+                })
+                .collect();
+            let population = Population::stack(&networks)?;
+            let x = x.x.unsqueeze_dim::<3>(0).repeat_dim(0, p); // [P, B, 7]
+            let t = t.reshape([1, batch]).repeat_dim(0, p); // [P, B]
+            (
+                gradcheck::check_population(&population, x, t, tolerance)?,
+                p,
+            )
+        }
+    };
     Ok(Report {
+        networks,
         device: info,
         precision,
         batch,

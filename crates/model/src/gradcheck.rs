@@ -7,6 +7,7 @@ use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 
 use crate::mlp::{Activation, Inputs, Mlp, ModelError, read_values};
+use crate::population::Population;
 
 /// The parameters, in the order the check reports them.
 pub const PARAMS: [&str; 4] = ["W1", "b1", "W2", "b2"];
@@ -186,6 +187,114 @@ pub fn check(
         })?,
         tolerance,
     })
+}
+
+/// Checks the gradients of a [`Population`]'s loss on inputs `x` `[P, B, inputs]` and targets
+/// `t` `[P, B]`: its hand-written back-propagation (batched over P) against Burn's autodiff of
+/// the population's loss, and both against central finite differences of each network alone
+/// (network p's slice of the population gradient is network p's own gradient). The errors are
+/// over all P networks, each gradient in the single network's layout (W1 `[inputs, H]`).
+pub fn check_population(
+    population: &Population,
+    x: Tensor<3>,
+    t: Tensor<2>,
+    tolerance: Tolerance,
+) -> Result<GradCheck, ModelError> {
+    let (loss, manual) = population.manual_gradients(x.clone(), t.clone());
+    let p_count = population.len();
+    let [_, h, n] = population.w1.dims();
+    let manual = population_flat(
+        p_count,
+        h,
+        n,
+        [
+            read_values("dW1", manual.w1)?,
+            read_values("db1", manual.b1)?,
+            read_values("dW2", manual.w2)?,
+            read_values("db2", manual.b2)?,
+        ],
+    );
+    let device = x.device().autodiff();
+    let ad = population.clone().fork(&device).train();
+    let grads = ad
+        .loss(
+            Tensor::<3>::from_data(x.clone().into_data(), &device),
+            Tensor::<2>::from_data(t.clone().into_data(), &device),
+        )
+        .backward();
+    let missing = |what: &'static str| ModelError::Read {
+        what,
+        message: "autodiff gave no gradient".into(),
+    };
+    let autodiff = population_flat(
+        p_count,
+        h,
+        n,
+        [
+            read_values(
+                "autodiff dW1",
+                ad.w1.val().grad(&grads).ok_or_else(|| missing("dW1"))?,
+            )?,
+            read_values(
+                "autodiff db1",
+                ad.b1.val().grad(&grads).ok_or_else(|| missing("db1"))?,
+            )?,
+            read_values(
+                "autodiff dW2",
+                ad.w2.val().grad(&grads).ok_or_else(|| missing("dW2"))?,
+            )?,
+            read_values(
+                "autodiff db2",
+                ad.b2.val().grad(&grads).ok_or_else(|| missing("db2"))?,
+            )?,
+        ],
+    );
+    // Finite differences network by network, on its own slice of the batch.
+    let batch = t.dims()[1];
+    let mut fd: Flat = Default::default();
+    for p in 0..p_count {
+        let rows = Rows {
+            x: read_values("x", x.clone().narrow(0, p, 1).reshape([batch, n]))?,
+            offset: Vec::new(),
+            gate: Vec::new(),
+            t: read_values("t", t.clone().narrow(0, p, 1).reshape([batch]))?,
+        };
+        let network = finite_differences(&population.network(p), &rows)?;
+        for (all, one) in fd.iter_mut().zip(network) {
+            all.extend(one);
+        }
+    }
+    let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
+        std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
+    };
+    let loss = read_values("the loss", loss)?;
+    Ok(GradCheck {
+        autodiff: rows(&manual, &autodiff),
+        manual_fd: rows(&manual, &fd),
+        autodiff_fd: rows(&autodiff, &fd),
+        loss: loss.first().copied().ok_or(ModelError::Read {
+            what: "the loss",
+            message: "no value".into(),
+        })?,
+        tolerance,
+    })
+}
+
+/// A population's gradients (W1 `[P, H, inputs]`, b1 `[P, H]`, W2 `[P, H]`, b2 `[P]`, flat)
+/// network after network in the single network's layout (W1 `[inputs, H]`).
+fn population_flat(p_count: usize, h: usize, n: usize, [w1, b1, w2, b2]: Flat) -> Flat {
+    let mut out: Flat = Default::default();
+    for p in 0..p_count {
+        for i in 0..n {
+            for j in 0..h {
+                out[0].push(w1[p * h * n + j * n + i]);
+            }
+        }
+    }
+    out[1] = b1;
+    out[2] = w2;
+    out[3] = b2;
+    out
 }
 
 /// The gradients Burn's autodiff finds for the same loss: the weights forked onto the autodiff

@@ -6,6 +6,8 @@
 //! - [`manual`]: the gradients of the training loss written by hand with tensor ops (any batch,
 //!   any device), the plain SGD step, and the tutorial's own per-sample update order.
 //! - [`gradcheck`]: manual vs autodiff vs central finite differences, per parameter.
+//! - [`population`]: P networks of one shape as one module ([`Population`]), forward on
+//!   `[P, B, 7]`, back-propagation by hand batched over P.
 //! - [`export`]: the weights as safetensors in PyTorch's layout ([`Mlp::export_safetensors`]).
 //!
 //! The training loss is **half the mean squared error**, L = ½ · mean((y − t)²): its gradient for
@@ -15,6 +17,7 @@ pub mod export;
 pub mod gradcheck;
 pub mod manual;
 pub mod mlp;
+pub mod population;
 
 pub use gradcheck::{GradCheck, ParamError, Tolerance};
 pub use manual::{Gradients, UpdateOrder};
@@ -22,4 +25,5 @@ pub use mlp::{
     Activation, Baseline, Correction, Init, Inputs, Mlp, MlpConfig, ModelError, activate,
     activation_slope, read_values,
 };
+pub use population::{Population, PopulationForward, PopulationGradients};
 pub use zoepnet_network::Parameters;

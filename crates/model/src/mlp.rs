@@ -110,6 +110,9 @@ pub enum ModelError {
         /// Burn's reason.
         message: String,
     },
+    /// Networks that cannot be stacked into a population.
+    #[error("population: {0}")]
+    Population(String),
     /// The record or config file could not be written or read.
     #[error("{path}: {message}")]
     File {

@@ -22,6 +22,11 @@ pub struct GradcheckArgs {
     /// Samples in the batch: the first of the training split.
     #[arg(long, default_value_t = 8)]
     batch: usize,
+    /// Check P networks at once, stacked as one population module (weights [P, H, 7], ...;
+    /// network p seeded with data.seed + p): its batched back-propagation against autodiff, and
+    /// both against each network's finite differences.
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    population: Option<u32>,
     /// Override a config value, e.g. `--set model.activation=tanh` (repeatable; the value in TOML
     /// syntax, or a bare word).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -32,8 +37,17 @@ pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let overrides = super::with_backend(&args.set, args.backend);
     let config = ExperimentConfig::load_with(&args.config, &overrides)?;
     let logs = locate_logs(&config.data, &args.config, options, false)?;
-    let report = zoepnet_learner::gradcheck::run(&config, &logs, args.batch)?;
+    let population = args.population.map(|p| p as usize);
+    let report = zoepnet_learner::gradcheck::run(&config, &logs, args.batch, population)?;
     let model = &config.model;
+    if population.is_some() {
+        outln!(
+            "population of {} networks, stacked as one module: weights [{}, {}, 7]",
+            report.networks,
+            report.networks,
+            model.hidden
+        );
+    }
     outln!(
         "gradient check: {} samples, {} activation, {} hidden units, {} ({}) in {}",
         report.batch,
