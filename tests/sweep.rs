@@ -184,3 +184,107 @@ fn a_planned_sweep_runs_task_by_task_and_is_gathered() {
     assert_eq!(planned["blind_mse"], swept["blind_mse"]);
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Issue 15, item 2: a sweep over seeds, learning rates, initial scales and update orders
+/// trains every variant at once on the population engine (`--population`), and each run folder
+/// is the one-by-one sweep's (`--no-population`): the same metrics and weights to 1e-12, the
+/// same generator state and lists in checkpoint.json.
+#[test]
+fn a_population_sweep_gives_each_variant_its_own_run() {
+    let dir = temp_dir("sweep-population");
+    let sweep = |flag: &str, out: &std::path::Path, extra: &[&str]| {
+        run(zoepnet()
+            .args(["sweep", "configs/tutorial.toml", "--offline", flag, "--out"])
+            .arg(out)
+            .args([
+                "--set",
+                "train.seed=1,2",
+                "--set",
+                "train.update_order=tutorial,exact",
+            ])
+            .args([
+                "--set",
+                "train.learning_rate=0.002",
+                "--set",
+                "model.init_std=0.1,0.2",
+            ])
+            .args(["--set", "train.epochs=3", "--set", "model.hidden=16"])
+            .args(extra)
+            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+    };
+    let (pop, one) = (dir.join("population"), dir.join("one-by-one"));
+    let (status, _, stderr) = sweep("--population", &pop, &[]);
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("8 run(s) trained at once on the population engine"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = sweep("--no-population", &one, &[]);
+    assert!(status.status.success(), "{stderr}");
+    let json = |p: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(&p).expect("a file")).expect("JSON")
+    };
+    let numbers = |v: &serde_json::Value| -> Vec<f64> {
+        let mut out = Vec::new();
+        for key in ["w1", "b1", "w2"] {
+            out.extend(
+                v[key]
+                    .as_array()
+                    .expect(key)
+                    .iter()
+                    .map(|x| x.as_f64().unwrap()),
+            );
+        }
+        out.push(v["b2"].as_f64().unwrap());
+        for m in v["metrics"].as_array().expect("metrics") {
+            out.push(m["train_mse"].as_f64().unwrap());
+            out.push(m["val_mse"].as_f64().unwrap());
+        }
+        out
+    };
+    let mut runs = 0;
+    for entry in fs::read_dir(&one).expect("the sweep's folder") {
+        let name = entry.expect("an entry").file_name();
+        let (a, b) = (pop.join(&name), one.join(&name));
+        if !b.join("checkpoint.json").is_file() {
+            continue;
+        }
+        runs += 1;
+        let (ca, cb) = (
+            json(a.join("checkpoint.json")),
+            json(b.join("checkpoint.json")),
+        );
+        assert_eq!(ca["rng"], cb["rng"], "{name:?}");
+        assert_eq!(ca["train_order"], cb["train_order"], "{name:?}");
+        assert_eq!(ca["val_order"], cb["val_order"], "{name:?}");
+        let (na, nb) = (numbers(&ca), numbers(&cb));
+        let scale = nb.iter().map(|v| v.abs()).fold(0.0, f64::max);
+        let worst = na
+            .iter()
+            .zip(&nb)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f64::max);
+        assert!(worst <= 1e-12 * scale, "{name:?}: {worst:e}");
+        assert_eq!(json(a.join("summary.json"))["engine"], "population");
+        assert!(a.join("plots").is_dir() && a.join("model.safetensors").is_file());
+    }
+    assert_eq!(runs, 8);
+    // By default the CPU's fused engine trains them one by one; --population refuses variants
+    // it cannot train together, saying why.
+    let (status, _, stderr) = sweep("--no-population", &dir.join("x"), &[]);
+    assert!(
+        status.status.success() && !stderr.contains("population engine"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = sweep(
+        "--population",
+        &dir.join("y"),
+        &["--set", "model.activation=sigmoid,relu"],
+    );
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--population: population: variant"),
+        "{stderr}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -170,6 +170,65 @@ fn data_stage(data: &zoepnet_dataset::DataConfig) -> String {
     }
 }
 
+/// Whether [`run_population`] can run `plans`: the population engine trains them together
+/// ([`crate::population::check`]) and they share one dataset and one device.
+///
+/// # Errors
+/// [`TrainError::Population`] naming the first variant that does not fit, and why.
+pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
+    crate::population::check(plans)?;
+    let first = &plans[0];
+    match plans.iter().position(|p| {
+        p.config.data != first.config.data || p.config.backend != first.config.backend
+    }) {
+        Some(p) => Err(TrainError::Population(format!(
+            "variant {p}: its [data] or [backend] section differs from variant 0's"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Runs `plans` at once on the population engine ([`crate::population`]), each into its run
+/// folder of `outs`, as [`run`] would one by one: the same config.toml, metrics.csv,
+/// checkpoint.json, summary.json, model and plots (their train_seconds, and each epoch's
+/// seconds, are the population's). The plans must share their `[data]` and `[backend]`
+/// sections (one dataset, one device).
+///
+/// # Errors
+/// [`ExperimentError::Train`] with [`TrainError::Population`] when the plans cannot train
+/// together, and the errors of [`run`].
+pub fn run_population(
+    plans: &[Plan],
+    logs: &[PathBuf],
+    outs: &[PathBuf],
+    observer: &mut dyn Observer,
+) -> Result<Vec<Summary>, ExperimentError> {
+    population_fits(plans)?;
+    let first = &plans[0];
+    observer.stage(&data_stage(&first.config.data));
+    let prepared = zoepnet_dataset::prepare(&first.config.data, logs)?;
+    let (device, info) = first.config.backend.select()?;
+    observer.stage(&format!(
+        "training {} networks at once on the population engine ({}, {})",
+        plans.len(),
+        info.backend,
+        info.name
+    ));
+    let trained = crate::population::train_population(plans, &prepared, &device)?;
+    let mut summaries = Vec::with_capacity(plans.len());
+    for ((plan, out), (trained, checkpoint)) in plans.iter().zip(outs).zip(trained) {
+        observer.stage(&format!("scoring and drawing {}", out.display()));
+        let folder = RunFolder::create(out)?;
+        folder.start(&plan.config, &prepared.scaler)?;
+        folder.metrics(&trained.metrics)?;
+        folder.checkpoint(&checkpoint)?;
+        let scores = score(&trained.model, &prepared, &device)?;
+        summaries.push(folder.finish(&plan.config, &trained, &scores, &info)?);
+        draw(plan, &prepared, &folder, &trained, &device)?;
+    }
+    Ok(summaries)
+}
+
 /// Writes a run's plots.
 fn draw(
     plan: &Plan,

@@ -25,6 +25,7 @@ pub mod experiment;
 pub mod gradcheck;
 pub mod plan;
 pub mod plots;
+pub mod population;
 pub mod run;
 pub mod seeds;
 pub mod train;

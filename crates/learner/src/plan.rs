@@ -122,14 +122,17 @@ pub enum EngineKind {
     Fused,
     /// Burn tensors on the run's device.
     Tensor,
+    /// Many networks at once as one module, on the run's device ([`crate::population`]).
+    Population,
 }
 
 impl EngineKind {
-    /// `fused` or `tensor`.
+    /// `fused`, `tensor` or `population`.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Fused => "fused",
             EngineKind::Tensor => "tensor",
+            EngineKind::Population => "population",
         }
     }
 }

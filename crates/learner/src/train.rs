@@ -54,6 +54,9 @@ pub enum TrainError {
     /// A training step gave no loss value.
     #[error("a training step gave no loss value")]
     NoLoss,
+    /// Variants that the population engine cannot train together.
+    #[error("population: {0}")]
+    Population(String),
     /// The network could not be built from its weights, or its values read.
     #[error(transparent)]
     Model(#[from] zoepnet_model::ModelError),

@@ -11,6 +11,7 @@ use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment;
+use zoepnet_learner::plan::EngineKind;
 use zoepnet_learner::run::Summary;
 
 use super::UsageError;
@@ -44,6 +45,17 @@ pub struct SweepArgs {
     /// Variants per task of a --plan (default 1: a task per variant).
     #[arg(long, value_name = "M", default_value_t = 1, requires = "plan")]
     per_task: usize,
+    /// Train every variant at once on the population engine (one module of P networks), and
+    /// fail if they cannot be. By default a sweep does so when they can (per-sample manual SGD
+    /// of plain networks that differ only in seed, learning rate, schedule, initial scale and
+    /// update order) and each would otherwise train on the tensor engine (wgpu, or
+    /// train.engine = "tensor"); on the CPU the fused engine, one by one, is faster.
+    #[arg(long, conflicts_with = "no_population")]
+    population: bool,
+    /// Train the variants one by one, even where the population engine could train them at
+    /// once.
+    #[arg(long)]
+    no_population: bool,
     /// Run task N (from 0) of the plan in the folder given in place of CONFIG: its variants,
     /// each into its run folder there.
     #[arg(long, value_name = "N", conflicts_with_all = ["set", "out", "backend"])]
@@ -154,6 +166,38 @@ fn run_variant(
     experiment::run(&plan, &logs, dir, None, &mut report).map_err(|e| experiment_error(e, config))
 }
 
+/// The variants' plans when the sweep trains them at once on the population engine: with
+/// `--population` (refused, with the reason, when they cannot), or by default when they can,
+/// are more than one, and would otherwise each train on the tensor engine; `None` with
+/// `--no-population`.
+fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<Option<Vec<Plan>>> {
+    if args.no_population || (combos.len() < 2 && !args.population) {
+        return Ok(None);
+    }
+    let plans: Vec<Plan> = match combos
+        .iter()
+        .map(|c| Plan::load(&args.config, &super::with_backend(c, args.backend)))
+        .collect::<Result<_, _>>()
+    {
+        Ok(plans) => plans,
+        // A variant that does not load is reported by the one-by-one sweep, row by row.
+        Err(e) if !args.population => {
+            let _ = e;
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match experiment::population_fits(&plans) {
+        Ok(()) if args.population => Ok(Some(plans)),
+        // By default only where one by one would mean the tensor engine (a GPU, or
+        // train.engine = "tensor"): on the CPU the fused engine trains one network faster than
+        // the population engine trains it among others (docs/population.md).
+        Ok(()) => Ok((plans[0].procedure.engine() != EngineKind::Fused).then_some(plans)),
+        Err(why) if args.population => Err(UsageError(format!("--population: {why}")).into()),
+        Err(_) => Ok(None),
+    }
+}
+
 /// A bar over the sweep's runs on a terminal (the running one's epochs in its message); hidden
 /// when stderr is piped, where each run's lines are printed plainly.
 fn runs_bar(total: usize) -> ProgressBar {
@@ -190,6 +234,39 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         out.display()
     );
     let bar = runs_bar(total);
+    if let Some(plans) = population_plans(args, &combos)? {
+        let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
+        let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
+        let logs = locate_logs(&plans[0].config.data, &args.config, options, false)?;
+        progress::line(
+            &bar,
+            &format!("training the {total} variants at once on the population engine"),
+        );
+        let mut report = Progress::new(Report::Within(bar.clone()));
+        experiment::run_population(&plans, &logs, &dirs, &mut report)
+            .map_err(|e| experiment_error(e, &args.config))?;
+        drop(report);
+        bar.finish_and_clear();
+        let rows: Vec<RunRow> = dirs.iter().map(|d| read_run(d)).collect();
+        for (i, row) in rows.iter().enumerate() {
+            if let Ok(s) = &row.outcome {
+                errln!(
+                    "[{}/{total}] {}: val MSE {:.3e}, blind MSE {:.3e}",
+                    i + 1,
+                    row.name,
+                    s.final_val_mse,
+                    s.blind_mse
+                );
+            }
+        }
+        write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
+        out!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
+        errln!(
+            "{total} run(s) trained at once on the population engine; table and validation curves in {}",
+            out.display()
+        );
+        return Ok(());
+    }
     let mut rows: Vec<RunRow> = Vec::with_capacity(total);
     for (i, combo) in combos.iter().enumerate() {
         let name = run_name(combo, &varied);
