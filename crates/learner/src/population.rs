@@ -2,7 +2,7 @@
 //! [`zoepnet_model::Population`] module on the run's device (issue 15, item 2).
 //!
 //! Each network keeps everything its own run has: its seed (initial weights and the NumPy
-//! stream its shuffles come from, [`RunState`]), its learning rate and schedule, its initial
+//! stream its shuffles come from, `RunState`), its learning rate and schedule, its initial
 //! scale and its update order. Per epoch every network shuffles its validation list, is
 //! validated, shuffles its training list and takes one step per sample in its own order; the P
 //! steps of one position are one batched step: the samples gathered `[P, 1, 7]`, the

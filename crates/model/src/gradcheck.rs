@@ -173,6 +173,16 @@ pub fn check(
         t: read_values("t", t)?,
     };
     let fd = finite_differences(model, &rows)?;
+    outcome(loss, [manual, autodiff, fd], tolerance)
+}
+
+/// The check's outcome from the loss and the three gradients (manual, autodiff, finite
+/// differences), each flat in [`PARAMS`] order.
+fn outcome(
+    loss: Tensor<1>,
+    [manual, autodiff, fd]: [Flat; 3],
+    tolerance: Tolerance,
+) -> Result<GradCheck, ModelError> {
     let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
         std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
     };
@@ -264,20 +274,7 @@ pub fn check_population(
             all.extend(one);
         }
     }
-    let rows = |a: &Flat, b: &Flat| -> [ParamError; 4] {
-        std::array::from_fn(|i| compare(PARAMS[i], &a[i], &b[i]))
-    };
-    let loss = read_values("the loss", loss)?;
-    Ok(GradCheck {
-        autodiff: rows(&manual, &autodiff),
-        manual_fd: rows(&manual, &fd),
-        autodiff_fd: rows(&autodiff, &fd),
-        loss: loss.first().copied().ok_or(ModelError::Read {
-            what: "the loss",
-            message: "no value".into(),
-        })?,
-        tolerance,
-    })
+    outcome(loss, [manual, autodiff, fd], tolerance)
 }
 
 /// A population's gradients (W1 `[P, H, inputs]`, b1 `[P, H]`, W2 `[P, H]`, b2 `[P]`, flat)
