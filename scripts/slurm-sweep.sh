@@ -20,6 +20,8 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
 fi
 host=$(hostname -s)
+# slurmctld and slurmd find each other by this name: make sure it resolves.
+getent hosts "$host" >/dev/null || echo "127.0.0.1 $host" >> /etc/hosts
 
 # munge: the credential daemon Slurm authenticates with.
 if ! pgrep -x munged >/dev/null; then
