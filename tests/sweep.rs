@@ -283,7 +283,19 @@ fn a_population_sweep_gives_each_variant_its_own_run() {
     );
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("--population: population: variant"),
+        stderr.contains("--population: the variants cannot train together (variant 1: its network's shape or activation differs"),
+        "{stderr}"
+    );
+    assert!(!dir.join("y").exists(), "a refused sweep leaves no folder");
+    // A key given twice is refused: its runs' names would say what they did not train.
+    let (status, _, stderr) = sweep(
+        "--no-population",
+        &dir.join("z"),
+        &["--set", "train.epochs=1"],
+    );
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--set train.epochs: given twice"),
         "{stderr}"
     );
     let _ = fs::remove_dir_all(&dir);

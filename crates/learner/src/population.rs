@@ -44,9 +44,11 @@ fn per_sample_order(plan: &Plan) -> Result<UpdateOrder, String> {
             batch_size: 1,
             order,
         } => Ok(order),
-        other => Err(format!(
-            "the population engine trains per-sample manual SGD only, not {other:?}"
-        )),
+        _ => Err(
+            "the population engine trains per-sample manual SGD only (train.mode = \"manual\", \
+             train.optimizer = \"sgd\", train.batch_size = 1, train.normalize_targets = false)"
+                .into(),
+        ),
     }
 }
 

@@ -190,11 +190,13 @@ pub fn histograms(outcomes: &[SeedOutcome], marked: Option<&SeedOutcome>, bins: 
                 .collect();
             let lo = logs.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let width = if hi > lo {
-                (hi - lo) / bins as f64
+            // One value (or all equal): a bin 0.1 wide around it.
+            let (lo, hi) = if hi > lo {
+                (lo, hi)
             } else {
-                1.0
+                (lo - 0.05, lo + 0.05)
             };
+            let width = (hi - lo) / bins as f64;
             let mut counts = vec![0usize; bins];
             for v in &logs {
                 let b = (((v - lo) / width) as usize).min(bins - 1);

@@ -46,6 +46,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || match e.downcast_ref::<GradCheckError>() {
                 Some(GradCheckError::Data(_) | GradCheckError::Batch { .. }) => true,
                 Some(GradCheckError::Device(d)) => d.is_bad_input(),
+                // Networks that do not stack: the config's, not the check's, fault.
+                Some(GradCheckError::Model(zoepnet_model::ModelError::Population(_))) => true,
                 _ => false,
             }
     });

@@ -27,7 +27,7 @@ pub struct SeedsArgs {
     /// How many seeds to train.
     #[arg(long, default_value_t = 100)]
     count: u32,
-    /// The first seed; the seeds are FIRST, FIRST + 1, ... [default: 0].
+    /// The first seed; the seeds are FIRST, FIRST + 1, ...
     #[arg(long, default_value_t = 0)]
     first: u32,
     /// The study's folder: config.toml, scaler.json, seeds.csv, seeds.md, plots/seeds.png and
@@ -65,14 +65,20 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if !own_in_range {
         seeds.push(own);
     }
+    let extra = if own_in_range {
+        String::new()
+    } else {
+        format!(" and the config's own seed {own}, to mark it (not counted)")
+    };
     errln!(
-        "seed study: {} seeds ({}..={last}) of {}, {} training / {} validation interfaces, {} \
-         ({}), on {} threads",
+        "seed study: {} seeds ({}..={last}){extra} of {}, {} training / {} validation \
+         interfaces, {} engine, {} ({}), on {} threads",
         args.count,
         args.first,
         args.config.display(),
         prepared.train.len(),
         prepared.validation.len(),
+        plan.procedure.engine().name(),
         info.backend,
         info.name,
         zoepnet_learner::seeds::threads(),
@@ -161,10 +167,11 @@ fn summary(
         s,
         "# Seed study: {}, {} seeds\n\nEach seed trains the config with `train.seed` set to it \
          (initial weights and shuffles); the data, its split and its scaler are the config's. \
-         {} seeds, {:.1} s.\n",
+         Seeds {} to {}, {:.1} s.\n",
         args.config.display(),
         outcomes.len(),
-        outcomes.len(),
+        args.first,
+        args.first.saturating_add(args.count.saturating_sub(1)),
         seconds
     );
     let own = marked.map_or_else(String::new, |m| format!(" seed {} | its rank |", m.seed));

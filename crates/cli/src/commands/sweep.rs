@@ -42,7 +42,7 @@ pub struct SweepArgs {
     /// `zoepnet sweep --task N DIR`); then `zoepnet compare DIR` gathers the runs.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["task", "out"])]
     plan: Option<PathBuf>,
-    /// Variants per task of a --plan (default 1: a task per variant).
+    /// Variants per task of a --plan (1: a task per variant).
     #[arg(long, value_name = "M", default_value_t = 1, requires = "plan")]
     per_task: usize,
     /// Train every variant at once on the population engine (one module of P networks), and
@@ -50,11 +50,11 @@ pub struct SweepArgs {
     /// of plain networks that differ only in seed, learning rate, schedule, initial scale and
     /// update order) and each would otherwise train on the tensor engine (wgpu, or
     /// train.engine = "tensor"); on the CPU the fused engine, one by one, is faster.
-    #[arg(long, conflicts_with = "no_population")]
+    #[arg(long, conflicts_with_all = ["no_population", "plan", "task"])]
     population: bool,
     /// Train the variants one by one, even where the population engine could train them at
     /// once.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["plan", "task"])]
     no_population: bool,
     /// Run task N (from 0) of the plan in the folder given in place of CONFIG: its variants,
     /// each into its run folder there.
@@ -100,7 +100,13 @@ pub fn grid(sets: &[String]) -> Result<(Vec<Vec<String>>, Vec<String>), UsageErr
         if values.iter().any(String::is_empty) {
             return Err(UsageError(format!("--set {given:?}: an empty value")));
         }
-        axes.push((key.trim().to_owned(), values));
+        let key = key.trim().to_owned();
+        if axes.iter().any(|(k, _)| *k == key) {
+            return Err(UsageError(format!(
+                "--set {key}: given twice; give all its values in one --set {key}=V1,V2,..."
+            )));
+        }
+        axes.push((key, values));
     }
     let mut combos: Vec<Vec<String>> = vec![Vec::new()];
     for (key, values) in &axes {
@@ -193,7 +199,19 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
         // train.engine = "tensor"): on the CPU the fused engine trains one network faster than
         // the population engine trains it among others (docs/population.md).
         Ok(()) => Ok((plans[0].procedure.engine() != EngineKind::Fused).then_some(plans)),
-        Err(why) if args.population => Err(UsageError(format!("--population: {why}")).into()),
+        Err(why) if args.population => {
+            let why = match why {
+                zoepnet_learner::train::TrainError::Population(why) => why,
+                other => other.to_string(),
+            };
+            Err(UsageError(format!(
+                "--population: the variants cannot train together ({why}); the population \
+                 engine trains per-sample manual SGD of plain networks that differ only in \
+                 train.seed, train.learning_rate and its schedule, model.init_std and \
+                 train.update_order: drop --population to train them one by one"
+            ))
+            .into())
+        }
         Err(_) => Ok(None),
     }
 }
@@ -222,6 +240,8 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(dir) = &args.plan {
         return write_plan(args, dir, &combos, &varied, options);
     }
+    // Before the folder is made: a --population that cannot be leaves nothing behind.
+    let population = population_plans(args, &combos)?;
     let out = args
         .out
         .clone()
@@ -234,13 +254,17 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         out.display()
     );
     let bar = runs_bar(total);
-    if let Some(plans) = population_plans(args, &combos)? {
+    if let Some(plans) = population {
         let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
         let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
         let logs = locate_logs(&plans[0].config.data, &args.config, options, false)?;
         progress::line(
             &bar,
-            &format!("training the {total} variants at once on the population engine"),
+            &format!(
+                "training the {total} variants at once on the population engine ({}, {})",
+                plans[0].config.backend.kind,
+                plans[0].config.backend.precision()
+            ),
         );
         let mut report = Progress::new(Report::Within(bar.clone()));
         experiment::run_population(&plans, &logs, &dirs, &mut report)
