@@ -150,3 +150,17 @@ fn bad_files_and_arguments_exit_2_with_the_line() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no/such/file.las"), "{stderr}");
 }
+
+/// A curve section without periods has no index unit: the summary says so by saying none, with
+/// no stray space before its commas (as it read "from 1670 to 1669.5 , step -0.25 ,").
+#[test]
+fn info_without_an_index_unit_reads_cleanly() {
+    let (out, stdout, stderr) = run(zoepnet()
+        .args(["las", "info"])
+        .arg(fixture("no_period.las")));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stdout.lines().nth(2),
+        Some("index: DEPT from 1670 to 1669.5, step -0.25, 3 rows")
+    );
+}

@@ -79,10 +79,14 @@ fn info(path: &Path, log: &LasFile) -> anyhow::Result<()> {
         log.well_name().unwrap_or("(no WELL)")
     ));
     let index = log.index();
-    let unit = index.unit();
+    // " M", or nothing where the header gives no unit.
+    let unit = match index.unit() {
+        "" => String::new(),
+        u => format!(" {u}"),
+    };
     let range = match (index.numbers(), index.range()) {
         (Some(depths), Some(_)) => format!(
-            "{} to {} {unit}",
+            "{} to {}{unit}",
             number(depths[0]),
             number(depths[log.rows() - 1])
         ),
@@ -91,7 +95,7 @@ fn info(path: &Path, log: &LasFile) -> anyhow::Result<()> {
     };
     let step = match log.well_number("STEP") {
         Some(0.0) => "step 0 (irregular sampling)".to_owned(),
-        Some(s) => format!("step {} {unit}", number(s)),
+        Some(s) => format!("step {}{unit}", number(s)),
         None => "no STEP".to_owned(),
     };
     out.push_str(&format!(
