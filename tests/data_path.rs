@@ -156,6 +156,8 @@ fn a_bad_config_exits_2_naming_the_file_and_line() {
     assert!(stderr.contains(&config.display().to_string()), "{stderr}");
     assert!(stderr.contains("line 3"), "{stderr}");
     assert!(stderr.contains("unknown field `shas256`"), "{stderr}");
+    // One error, one final newline (toml's own was doubled).
+    assert!(stderr.ends_with("`new_angles`\n"), "{stderr:?}");
 }
 
 #[test]

@@ -86,6 +86,11 @@ fn python_reproduces_predict_from_the_safetensors_file() {
         .args(["--set", "train.epochs=3"])
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert!(status.status.success(), "{stderr}");
+    // The run's text files end with a newline (Burn writes model.json without one).
+    for file in ["model.json", "scaler.json", "summary.json"] {
+        let text = std::fs::read_to_string(out.join(file)).expect(file);
+        assert!(text.ends_with('\n'), "{file}");
+    }
     // Interfaces over the tutorial's range and past it (soft and hard rocks, 0-60 degrees).
     let mut csv = String::from("vp1,vs1,rho1,vp2,vs2,rho2,theta\n");
     for i in 0..40 {

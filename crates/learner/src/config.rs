@@ -455,10 +455,11 @@ impl ExperimentConfig {
             path: path.to_owned(),
             source,
         })?;
+        // toml's messages end with a newline; the command line adds its own.
         let parse = |message: String| LoadError::Parse {
             path: path.to_owned(),
             sets: with_sets(overrides),
-            message,
+            message: message.trim_end().to_owned(),
         };
         let config: Self = if overrides.is_empty() {
             // Straight from the text, so that errors carry their line.

@@ -260,6 +260,12 @@ impl Mlp {
         };
         let json = stem.with_extension("json");
         config.save(&json).map_err(|e| file_err(&json, &e))?;
+        // Burn writes the JSON without a final newline; a text file ends with one.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&json)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"\n"))
+            .map_err(|e| file_err(&json, &e))?;
         let record = stem.with_extension("bpk");
         self.clone()
             .save_file(&record)
