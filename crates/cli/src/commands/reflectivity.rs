@@ -22,9 +22,10 @@ pub struct ReflectivityArgs {
     /// How to compute the coefficient.
     #[arg(long, value_enum, default_value_t = Method::Exact)]
     method: Method,
-    /// What to do with a row outside the approximation's domain (theta >= 90, or past the
-    /// critical angle asin(vp1/vp2)): stop with an error naming its line, or write it with an
-    /// empty rpp and the reason in an added `outside_domain` column (empty on other rows).
+    /// What to do with a row outside the approximation's domain (theta >= 90, past the
+    /// critical angle asin(vp1/vp2), or for Shuey where its value leaves [-1, 1]): stop with an
+    /// error naming its line, or write it with an empty rpp and the reason in an added
+    /// `outside_domain` column (empty on other rows).
     #[arg(long, value_enum, default_value_t = OutsideDomain::Error)]
     outside_domain: OutsideDomain,
     /// Write here instead of stdout (written whole, or not at all).
@@ -40,7 +41,8 @@ pub enum Method {
     Exact,
     /// Aki-Richards three-term approximation (below 90 degrees and the critical angle).
     AkiRichards,
-    /// Shuey's three-term approximation (below 90 degrees and the critical angle).
+    /// Shuey's three-term approximation (below 90 degrees and the critical angle, and where
+    /// |R| <= 1).
     Shuey,
     /// Shuey's two-term approximation (intercept and gradient; same domain).
     Shuey2,
