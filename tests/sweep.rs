@@ -300,3 +300,56 @@ fn a_population_sweep_gives_each_variant_its_own_run() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// A population stopped after an epoch (Ctrl-C; here `ZOEPNET_STOP_AFTER_EPOCH`) leaves every
+/// variant's run folder with the checkpoint its own run would write: `zoepnet train --resume`
+/// finishes any of them one by one, with the figures of the uninterrupted one-by-one run.
+#[test]
+fn a_stopped_population_resumes_run_by_run() {
+    let dir = temp_dir("sweep-population-stop");
+    let sweep = |flag: &str, out: &std::path::Path, stop: Option<&str>| {
+        let mut cmd = zoepnet();
+        cmd.args(["sweep", "configs/tutorial.toml", "--offline", flag, "--out"])
+            .arg(out)
+            .args(["--set", "train.seed=1,2", "--set", "train.epochs=4"])
+            .args(["--set", "model.hidden=16"])
+            .env("ZOEPNET_DATA_DIR", real_data_dir());
+        if let Some(epoch) = stop {
+            cmd.env("ZOEPNET_STOP_AFTER_EPOCH", epoch);
+        }
+        run(&mut cmd)
+    };
+    let (stopped, whole) = (dir.join("stopped"), dir.join("whole"));
+    let (status, _, stderr) = sweep("--population", &stopped, Some("2"));
+    assert_eq!(status.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stopped after epoch 2: each of the 2 run folders"),
+        "{stderr}"
+    );
+    let run_dir = stopped.join("train.seed=2");
+    let checkpoint: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(run_dir.join("checkpoint.json")).unwrap())
+            .unwrap();
+    assert_eq!(checkpoint["epoch"], 2);
+    let (status, _, stderr) = run(zoepnet()
+        .args(["train", "--offline", "--resume"])
+        .arg(&run_dir)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let (status, _, stderr) = sweep("--no-population", &whole, None);
+    assert!(status.status.success(), "{stderr}");
+    let summary = |d: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(d.join("summary.json")).unwrap()).unwrap()
+    };
+    let (a, b) = (summary(run_dir), summary(whole.join("train.seed=2")));
+    for key in [
+        "final_train_mse",
+        "final_val_mse",
+        "blind_mse",
+        "last_epoch_val_mse",
+    ] {
+        let (x, y) = (a[key].as_f64().unwrap(), b[key].as_f64().unwrap());
+        assert!((x - y).abs() <= 1e-12 * y, "{key}: {x} vs {y}");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -72,7 +72,10 @@ fn main() {
                 }
             };
             let start = Instant::now();
-            train_population(&plans, &prepared, &device).expect("the population trains");
+            train_population(&plans, &prepared, &device, &mut |_, _| {
+                std::ops::ControlFlow::Continue(())
+            })
+            .expect("the population trains");
             let s = start.elapsed().as_secs_f64();
             println!(
                 "| population, {kind} {} | {p} | {s:.3} | {:.3} |",

@@ -87,6 +87,17 @@ pub enum ExperimentError {
     /// The trained network could not be scored.
     #[error(transparent)]
     Evaluate(#[from] EvaluateError),
+    /// A population run was asked to stop after this epoch; every run folder has its checkpoint.
+    #[error(
+        "stopped after epoch {epoch}: each of the {runs} run folders has its checkpoint; continue \
+         any of them with `zoepnet train --resume RUN_DIR` (one by one)"
+    )]
+    PopulationStopped {
+        /// The last epoch completed.
+        epoch: usize,
+        /// Run folders.
+        runs: usize,
+    },
     /// The observer asked to stop after this epoch; the checkpoint is written.
     #[error("stopped after epoch {epoch}; continue with `zoepnet train --resume {}`", out.display())]
     Stopped {
@@ -214,17 +225,82 @@ pub fn run_population(
         info.backend,
         info.name
     ));
-    let trained = crate::population::train_population(plans, &prepared, &device)?;
-    let mut summaries = Vec::with_capacity(plans.len());
-    for ((plan, out), (trained, checkpoint)) in plans.iter().zip(outs).zip(trained) {
-        observer.stage(&format!("scoring and drawing {}", out.display()));
-        let folder = RunFolder::create(out)?;
+    observer.started(&RunStart {
+        out: &outs[0],
+        resumed_after: None,
+        replays: false,
+        train: prepared.train.len(),
+        validation: prepared.validation.len(),
+        epochs: first.epochs,
+        device: &info,
+        precision: first.config.backend.precision(),
+        engine: EngineKind::Population,
+    });
+    // Every run folder from the start, its metrics and checkpoint at most a second behind, so
+    // that a stopped population leaves each run where `zoepnet train --resume` continues it.
+    let folders: Vec<RunFolder> = outs
+        .iter()
+        .map(|out| RunFolder::create(out))
+        .collect::<Result<_, _>>()?;
+    for (folder, plan) in folders.iter().zip(plans) {
         folder.start(&plan.config, &prepared.scaler)?;
+    }
+    let mut last_write: Option<Instant> = None;
+    let mut write_error: Option<RunError> = None;
+    let outcome = crate::population::train_population(
+        plans,
+        &prepared,
+        &device,
+        &mut |epoch, checkpoints| {
+            let stop = observer.stop_requested(epoch);
+            let due = last_write.is_none_or(|t| t.elapsed() >= CHECKPOINT_INTERVAL);
+            if due || stop || epoch == first.epochs {
+                let written = checkpoints()
+                    .map_err(|e| RunError {
+                        path: outs[0].clone(),
+                        message: e.to_string(),
+                    })
+                    .and_then(|cps| {
+                        folders.iter().zip(&cps).try_for_each(|(folder, cp)| {
+                            folder.metrics(&cp.metrics)?;
+                            folder.checkpoint(cp)
+                        })
+                    });
+                if let Err(e) = written {
+                    write_error = Some(e);
+                    return ControlFlow::Break(());
+                }
+                last_write = Some(Instant::now());
+            }
+            if stop {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    );
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    let trained = match outcome {
+        Err(TrainError::Stopped { epoch }) => {
+            return Err(ExperimentError::PopulationStopped {
+                epoch,
+                runs: outs.len(),
+            });
+        }
+        other => other?,
+    };
+    let mut summaries = Vec::with_capacity(plans.len());
+    for (((plan, out), folder), (trained, checkpoint)) in
+        plans.iter().zip(outs).zip(&folders).zip(trained)
+    {
+        observer.stage(&format!("scoring and drawing {}", out.display()));
         folder.metrics(&trained.metrics)?;
         folder.checkpoint(&checkpoint)?;
         let scores = score(&trained.model, &prepared, &device)?;
         summaries.push(folder.finish(&plan.config, &trained, &scores, &info)?);
-        draw(plan, &prepared, &folder, &trained, &device)?;
+        draw(plan, &prepared, folder, &trained, &device)?;
     }
     Ok(summaries)
 }

@@ -97,10 +97,15 @@ pub fn check(plans: &[Plan]) -> Result<Vec<UpdateOrder>, TrainError> {
 /// # Errors
 /// [`TrainError::Population`] for plans it cannot train together (module docs), and the
 /// errors of training (a diverged network: [`TrainError::Diverged`]).
+///
+/// After each epoch `on_epoch` gets the epoch and a way to build every network's checkpoint
+/// (the one its own run would write, so `zoepnet train --resume` continues any of them);
+/// returning `ControlFlow::Break` stops there ([`TrainError::Stopped`]).
 pub fn train_population(
     plans: &[Plan],
     prepared: &Prepared,
     device: &Device,
+    on_epoch: &mut OnPopulationEpoch<'_>,
 ) -> Result<Vec<(Trained, Checkpoint)>, TrainError> {
     let orders = check(plans)?;
     let first = &plans[0];
@@ -188,27 +193,25 @@ pub fn train_population(
                 seconds,
             });
         }
+        let checkpoints = || -> Result<Vec<Checkpoint>, TrainError> {
+            (0..count)
+                .map(|p| checkpoint_of(&states[p], &population, p))
+                .collect()
+        };
+        if on_epoch(epoch, &checkpoints).is_break() {
+            return Err(TrainError::Stopped { epoch });
+        }
     }
     let train_seconds = start.elapsed().as_secs_f64();
     (0..count)
         .zip(states)
         .map(|(p, state)| {
-            let network = population.network(p);
-            // On the run's device as a fresh module, with the plan's own settings.
-            let weights = network.parameters()?;
-            let model = plans[p].model.from_parameters(&weights, device)?;
             // What the run's checkpoint.json holds after its last epoch.
-            let checkpoint = Checkpoint {
-                epoch: state.metrics.len(),
-                rng: state.rng.state(),
-                train_order: state.train_order.clone(),
-                val_order: state.val_order.clone(),
-                best_val: state.stopping.best(),
-                since_best: state.stopping.since_best(),
-                weights,
-                metrics: state.metrics.clone(),
-                adam: None,
-            };
+            let checkpoint = checkpoint_of(&state, &population, p)?;
+            // On the run's device as a fresh module, with the plan's own settings.
+            let model = plans[p]
+                .model
+                .from_parameters(&checkpoint.weights, device)?;
             let trained = Trained {
                 metrics: state.metrics,
                 model,
@@ -218,6 +221,30 @@ pub fn train_population(
             Ok((trained, checkpoint))
         })
         .collect()
+}
+
+/// What [`train_population`] calls after each epoch: the epoch, and a way to build every
+/// network's checkpoint (only when needed).
+pub type OnPopulationEpoch<'a> = dyn FnMut(usize, &dyn Fn() -> Result<Vec<Checkpoint>, TrainError>) -> std::ops::ControlFlow<()>
+    + 'a;
+
+/// Network `p`'s checkpoint: its run's state and its slice of the population's weights.
+fn checkpoint_of(
+    state: &RunState,
+    population: &Population,
+    p: usize,
+) -> Result<Checkpoint, TrainError> {
+    Ok(Checkpoint {
+        epoch: state.metrics.len(),
+        rng: state.rng.state(),
+        train_order: state.train_order.clone(),
+        val_order: state.val_order.clone(),
+        best_val: state.stopping.best(),
+        since_best: state.stopping.since_best(),
+        weights: population.network(p).parameters()?,
+        metrics: state.metrics.clone(),
+        adam: None,
+    })
 }
 
 /// One per-sample SGD step of every network: x `[P, 1, 7]`, t `[P, 1]`, learning rates `[P]`

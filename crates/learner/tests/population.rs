@@ -62,12 +62,16 @@ fn rel(a: &[f64], b: &[f64]) -> f64 {
 fn each_network_is_its_own_run() {
     let (config, prepared) = tutorial();
     let (device, _) = config.backend.select().expect("the CPU backend");
-    let population: Vec<_> =
-        train_population(&variants(&config, Engine::Tensor), &prepared, &device)
-            .expect("trains")
-            .into_iter()
-            .map(|(trained, _)| trained)
-            .collect();
+    let population: Vec<_> = train_population(
+        &variants(&config, Engine::Tensor),
+        &prepared,
+        &device,
+        &mut |_, _| std::ops::ControlFlow::Continue(()),
+    )
+    .expect("trains")
+    .into_iter()
+    .map(|(trained, _)| trained)
+    .collect();
     for (engine, tolerance) in [(Engine::Tensor, 1e-12), (Engine::Fused, 1e-12)] {
         let alone = one_by_one(&variants(&config, engine), &prepared, &device).expect("trains");
         for (p, (pop, one)) in population.iter().zip(&alone).enumerate() {
@@ -101,16 +105,23 @@ fn variants_it_cannot_train_together_are_refused() {
     let mut c = config.clone();
     c.model.hidden = 16;
     plans.push(c.check().expect("valid"));
-    let err = train_population(&plans, &prepared, &device)
-        .unwrap_err()
-        .to_string();
+    let err = train_population(&plans, &prepared, &device, &mut |_, _| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("variant 4") && err.contains("shape"), "{err}");
     let mut c = config.clone();
     c.train.optimizer = zoepnet_learner::config::OptimizerName::Adam;
     c.train.batch_size = 32;
     c.train.update_order = UpdateOrder::Exact;
-    let err = train_population(&[c.check().expect("valid")], &prepared, &device)
-        .unwrap_err()
-        .to_string();
+    let err = train_population(
+        &[c.check().expect("valid")],
+        &prepared,
+        &device,
+        &mut |_, _| std::ops::ControlFlow::Continue(()),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("per-sample manual SGD only"), "{err}");
 }
