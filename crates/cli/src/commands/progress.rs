@@ -63,6 +63,22 @@ pub fn line(bar: &ProgressBar, line: &str) {
     }
 }
 
+/// A bar counting `total` items named `item` ("run", "seed") on a terminal, the current one in
+/// its message; hidden when stderr is piped (print plain lines with [`line`] instead).
+pub fn count_bar(total: usize, item: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    let template =
+        format!("[{{bar:24}}] {item} {{pos}}/{{len}}  {{msg}}  ({{elapsed}}, {{eta}} left)");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("#>."));
+    }
+    bar.enable_steady_tick(TICK);
+    bar
+}
+
 /// A spinner for a long step on a terminal (hidden otherwise), with the time it has taken.
 fn spinner(what: &str) -> ProgressBar {
     let bar = ProgressBar::new_spinner().with_message(what.to_owned());

@@ -2,14 +2,12 @@
 //! and where the config's own seed falls in it.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::plots::write_figure;
@@ -18,6 +16,7 @@ use zoepnet_learner::seeds::{Distribution, SeedOutcome, histograms, percentile_r
 
 use super::UsageError;
 use super::fetch::locate_logs;
+use super::progress;
 use super::train::experiment_error;
 
 #[derive(Debug, Args)]
@@ -83,7 +82,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         info.name,
         zoepnet_learner::seeds::threads(),
     );
-    let bar = seeds_bar(seeds.len());
+    let bar = progress::count_bar(seeds.len(), "seed");
     let finished = AtomicUsize::new(0);
     let start = Instant::now();
     let total = seeds.len();
@@ -120,21 +119,6 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         out.display()
     );
     Ok(())
-}
-
-/// A bar over the seeds on a terminal; hidden (plain lines instead) when stderr is piped.
-fn seeds_bar(total: usize) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("[{bar:24}] seed {pos}/{len}  {msg}  ({elapsed}, {eta} left)")
-    {
-        bar.set_style(style.progress_chars("#>."));
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
 }
 
 /// `seeds.csv`: seed, then every figure of [`SeedOutcome::all_figures`] (full precision), in

@@ -1,11 +1,10 @@
 //! `zoepnet sweep`: train every combination of some config values, then compare the runs.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
@@ -216,22 +215,6 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
     }
 }
 
-/// A bar over the sweep's runs on a terminal (the running one's epochs in its message); hidden
-/// when stderr is piped, where each run's lines are printed plainly.
-fn runs_bar(total: usize) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total as u64);
-    if let Ok(style) =
-        ProgressStyle::with_template("[{bar:24}] run {pos}/{len}  {msg}  ({elapsed}, {eta} left)")
-    {
-        bar.set_style(style.progress_chars("#>."));
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
-}
-
 pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(n) = args.task {
         return run_task(&args.config, n, options);
@@ -253,7 +236,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         args.config.display(),
         out.display()
     );
-    let bar = runs_bar(total);
+    let bar = progress::count_bar(total, "run");
     if let Some(plans) = population {
         let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
         let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
@@ -415,7 +398,7 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         offline: options.offline,
     };
     let base = dir.join("base.toml");
-    let bar = runs_bar(variants.len());
+    let bar = progress::count_bar(variants.len(), "run");
     let mut failed = 0;
     for (i, variant) in variants.iter().enumerate() {
         let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
