@@ -64,7 +64,7 @@ pub fn line(bar: &ProgressBar, line: &str) {
 }
 
 /// A bar counting `total` items named `item` ("run", "seed") on a terminal, the current one in
-/// its message; hidden when stderr is piped (print plain lines with [`line`] instead).
+/// its message; hidden when stderr is piped (print plain lines with [`line()`] instead).
 pub fn count_bar(total: usize, item: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
