@@ -18,11 +18,10 @@
 
 use std::time::Instant;
 
-use burn::module::Param;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{NumpyRandomState, Prepared};
-use zoepnet_model::{Baseline, Correction, Mlp, Population, UpdateOrder, read_values};
+use zoepnet_model::{Baseline, Correction, Population, UpdateOrder, read_values};
 
 use crate::checkpoint::{Checkpoint, RunState, initial_parameters};
 use crate::plan::{EngineKind, FusedMethod, Plan, Procedure};
@@ -168,9 +167,10 @@ pub fn train_population(
                 .select(0, idx.clone())
                 .reshape([count, 1, features]);
             let t = t_train.clone().select(0, idx).reshape([count, 1]);
-            let (next, err2) = step(population, x, t, &lr_t, &lr_tutorial);
+            let (next, loss) = population.sgd_step(x, t, &lr_t, &lr_tutorial);
             population = next;
-            squared = squared + err2;
+            // One sample: its squared error is twice its loss.
+            squared = squared + loss.mul_scalar(2.0);
         }
         let squared = read_values("the training errors", squared)?;
         let seconds = start.elapsed().as_secs_f64();
@@ -245,66 +245,4 @@ fn checkpoint_of(
         metrics: state.metrics.clone(),
         adam: None,
     })
-}
-
-/// One per-sample SGD step of every network: x `[P, 1, 7]`, t `[P, 1]`, learning rates `[P]`
-/// (and the same where the tutorial's order applies, 0 elsewhere). Returns the population
-/// after the step and each network's squared error before it, `[P]`.
-fn step(
-    population: Population,
-    x: Tensor<3>,
-    t: Tensor<2>,
-    lr: &Tensor<1>,
-    lr_tutorial: &Tensor<1>,
-) -> (Population, Tensor<1>) {
-    let count = population.len();
-    let forward = population.forward_all(x.clone());
-    let err = forward.y - t; // [P, 1]
-    let err2 = (err.clone() * err.clone()).reshape([count]); // [P]
-    let dy = err.unsqueeze_dim::<3>(2); // [P, 1, 1] (B = 1)
-    let gw2 = (forward.a1.clone() * dy.clone())
-        .sum_dim(1)
-        .squeeze_dim::<2>(1); // [P, H]
-    let gb2 = dy.clone().reshape([count]); // [P]
-    let lr2 = lr.clone().unsqueeze_dim::<2>(1); // [P, 1]
-    let w2 = population.w2.val();
-    // The W2 the hidden error goes through: updated for the tutorial's order, as it was before
-    // the step for the exact order.
-    let w2_hidden = w2.clone() - gw2.clone() * lr_tutorial.clone().unsqueeze_dim::<2>(1);
-    let dz1 = dy * w2_hidden.unsqueeze_dim::<3>(1) // [P, 1, H]
-        * zoepnet_model::activation_slope(population.activation, forward.z1, forward.a1);
-    let gw1 = dz1.clone().swap_dims(1, 2).matmul(x); // [P, H, 7]
-    let gb1 = dz1.sum_dim(1).squeeze_dim::<2>(1); // [P, H]
-    let lr3 = lr.clone().reshape([count, 1, 1]);
-    let next = Population {
-        w1: Param::from_tensor(population.w1.val() - gw1 * lr3),
-        b1: Param::from_tensor(population.b1.val() - gb1 * lr2.clone()),
-        w2: Param::from_tensor(w2 - gw2 * lr2),
-        b2: Param::from_tensor(population.b2.val() - gb2 * lr.clone()),
-        activation: population.activation,
-    };
-    (next, err2)
-}
-
-/// Trains each plan on its own ([`crate::train::train`]), for comparison with
-/// [`train_population`].
-pub fn one_by_one(
-    plans: &[Plan],
-    prepared: &Prepared,
-    device: &Device,
-) -> Result<Vec<Trained>, TrainError> {
-    plans
-        .iter()
-        .map(|plan| {
-            crate::train::train(plan, prepared, device, None, &mut |_, _| {
-                std::ops::ControlFlow::Continue(())
-            })
-        })
-        .collect()
-}
-
-/// The network of a [`Trained`] as plain values, for comparisons.
-pub fn weights(model: &Mlp) -> Result<Vec<f64>, TrainError> {
-    let p = model.parameters()?;
-    Ok([p.w1, p.b1, p.w2, vec![p.b2]].concat())
 }

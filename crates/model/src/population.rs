@@ -176,23 +176,108 @@ impl Population {
             .mul_scalar(0.5)
     }
 
-    /// The loss and its gradients, by hand (module docs).
-    pub fn manual_gradients(&self, x: Tensor<3>, t: Tensor<2>) -> (Tensor<1>, PopulationGradients) {
+    /// The output layer's part of back-propagation (module docs), shared by the gradients and
+    /// the SGD step.
+    fn output_layer(&self, x: Tensor<3>, t: Tensor<2>) -> OutputLayer {
         let batch = t.dims()[1] as f64;
-        let forward = self.forward_all(x.clone());
-        let err = forward.y - t; // [P, B]
-        let loss = (err.clone() * err.clone()).sum().mul_scalar(0.5 / batch);
-        let dy = err.div_scalar(batch).unsqueeze_dim::<3>(2); // [P, B, 1]
+        let forward = self.forward_all(x);
+        let err = forward.y.clone() - t; // [P, B]
+        let dy = err.clone().div_scalar(batch).unsqueeze_dim::<3>(2); // [P, B, 1]
         let w2 = (forward.a1.clone() * dy.clone())
             .sum_dim(1)
             .squeeze_dim::<2>(1); // [P, H]
         let b2 = dy.clone().sum_dim(1).reshape([self.len()]); // [P]
-        let dz1 = dy * self.w2.val().unsqueeze_dim::<3>(1) // [P, B, H]
+        OutputLayer {
+            forward,
+            err,
+            dy,
+            w2,
+            b2,
+        }
+    }
+
+    /// The hidden layer's gradients (W1 `[P, H, inputs]`, b1 `[P, H]`) from the output layer's
+    /// dL/dy and the W2 `[P, H]` to propagate it through.
+    fn hidden_layer(
+        &self,
+        x: Tensor<3>,
+        forward: PopulationForward,
+        dy: Tensor<3>,
+        w2: Tensor<2>,
+    ) -> (Tensor<3>, Tensor<2>) {
+        let dz1 = dy * w2.unsqueeze_dim::<3>(1) // [P, B, H]
             * activation_slope(self.activation, forward.z1, forward.a1);
         let w1 = dz1.clone().swap_dims(1, 2).matmul(x); // [P, H, B] x [P, B, inputs]
         let b1 = dz1.sum_dim(1).squeeze_dim::<2>(1); // [P, H]
-        (loss, PopulationGradients { w1, b1, w2, b2 })
+        (w1, b1)
     }
+
+    /// The loss and its gradients, by hand (module docs).
+    pub fn manual_gradients(&self, x: Tensor<3>, t: Tensor<2>) -> (Tensor<1>, PopulationGradients) {
+        let batch = t.dims()[1] as f64;
+        let out = self.output_layer(x.clone(), t);
+        let loss = (out.err.clone() * out.err).sum().mul_scalar(0.5 / batch);
+        let (w1, b1) = self.hidden_layer(x, out.forward, out.dy, self.w2.val());
+        (
+            loss,
+            PopulationGradients {
+                w1,
+                b1,
+                w2: out.w2,
+                b2: out.b2,
+            },
+        )
+    }
+
+    /// One step of plain gradient descent for every network at once, each with its own
+    /// learning rate, `lr` `[P]`. `lr_w2_first` `[P]` is a network's learning rate where it
+    /// follows the tutorial's update order (W2 updated first, the hidden error propagated
+    /// through the new W2, as [`Mlp::sgd_step`] with `UpdateOrder::Tutorial`) and 0 where it
+    /// follows the exact order. Returns the population after the step and each network's loss
+    /// before it, ½ mean_b (y − t)²: `[P]`.
+    pub fn sgd_step(
+        self,
+        x: Tensor<3>,
+        t: Tensor<2>,
+        lr: &Tensor<1>,
+        lr_w2_first: &Tensor<1>,
+    ) -> (Self, Tensor<1>) {
+        let (count, batch) = (self.len(), t.dims()[1] as f64);
+        let out = self.output_layer(x.clone(), t);
+        let losses = (out.err.clone() * out.err)
+            .sum_dim(1)
+            .reshape([count])
+            .mul_scalar(0.5 / batch); // [P]
+        let w2 = self.w2.val();
+        // The W2 the hidden error goes through: updated for the tutorial's order, as it was
+        // before the step for the exact order.
+        let w2_hidden = w2.clone() - out.w2.clone() * lr_w2_first.clone().unsqueeze_dim::<2>(1);
+        let (gw1, gb1) = self.hidden_layer(x, out.forward, out.dy, w2_hidden);
+        let lr2 = lr.clone().unsqueeze_dim::<2>(1); // [P, 1]
+        let lr3 = lr.clone().reshape([count, 1, 1]);
+        let next = Self {
+            w1: Param::from_tensor(self.w1.val() - gw1 * lr3),
+            b1: Param::from_tensor(self.b1.val() - gb1 * lr2.clone()),
+            w2: Param::from_tensor(w2 - out.w2 * lr2),
+            b2: Param::from_tensor(self.b2.val() - out.b2 * lr.clone()),
+            activation: self.activation,
+        };
+        (next, losses)
+    }
+}
+
+/// The output layer's part of a population's back-propagation.
+struct OutputLayer {
+    /// The forward pass.
+    forward: PopulationForward,
+    /// y − t: `[P, B]`.
+    err: Tensor<2>,
+    /// dL/dy: `[P, B, 1]`.
+    dy: Tensor<3>,
+    /// dL/dW2: `[P, H]`.
+    w2: Tensor<2>,
+    /// dL/db2: `[P]`.
+    b2: Tensor<1>,
 }
 
 fn bad(message: impl Into<String>) -> ModelError {
@@ -204,6 +289,7 @@ mod tests {
     use burn::tensor::{Device, FloatDType, TensorData};
 
     use super::*;
+    use crate::manual::UpdateOrder;
     use crate::mlp::{MlpConfig, read_values};
 
     fn device() -> Device {
@@ -310,6 +396,40 @@ mod tests {
                 );
             }
             close(&values(loss), &[total], 1e-14, "total loss");
+        }
+    }
+
+    #[test]
+    fn an_sgd_step_is_each_network_s_own() {
+        // Each network its own learning rate and update order, as one network's sgd_step.
+        let (nets, x, t) = setup(Activation::Sigmoid);
+        let device = x.device();
+        let lr = [0.01, 0.05, 0.002];
+        let orders = [
+            UpdateOrder::Tutorial,
+            UpdateOrder::Exact,
+            UpdateOrder::Tutorial,
+        ];
+        let first: Vec<f64> = lr
+            .iter()
+            .zip(orders)
+            .map(|(l, o)| if o == UpdateOrder::Tutorial { *l } else { 0.0 })
+            .collect();
+        let lr_t = Tensor::<1>::from_data(TensorData::new(lr.to_vec(), [3]), &device);
+        let first = Tensor::<1>::from_data(TensorData::new(first, [3]), &device);
+        let population = Population::stack(&nets).expect("stacked");
+        let (next, losses) = population.sgd_step(x.clone(), t.clone(), &lr_t, &first);
+        let losses = values(losses);
+        for (p, net) in nets.into_iter().enumerate() {
+            let xp = x.clone().narrow(0, p, 1).reshape([4, 7]);
+            let tp = t.clone().narrow(0, p, 1).reshape([4, 1]);
+            let (alone, loss) = net.sgd_step(xp, tp, lr[p], orders[p]);
+            close(&losses[p..=p], &values(loss), 1e-14, "loss");
+            let mine = next.network(p);
+            close(&values(mine.w1.val()), &values(alone.w1.val()), 1e-14, "W1");
+            close(&values(mine.b1.val()), &values(alone.b1.val()), 1e-14, "b1");
+            close(&values(mine.w2.val()), &values(alone.w2.val()), 1e-14, "W2");
+            close(&values(mine.b2.val()), &values(alone.b2.val()), 1e-14, "b2");
         }
     }
 
