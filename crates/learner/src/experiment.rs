@@ -245,7 +245,7 @@ pub fn run_population(
     for (folder, plan) in folders.iter().zip(plans) {
         folder.start(&plan.config, &prepared.scaler)?;
     }
-    let mut last_write: Option<Instant> = None;
+    let mut clock = WriteClock::default();
     let mut write_error: Option<RunError> = None;
     let outcome = crate::population::train_population(
         plans,
@@ -253,8 +253,8 @@ pub fn run_population(
         &device,
         &mut |epoch, checkpoints| {
             let stop = observer.stop_requested(epoch);
-            let due = last_write.is_none_or(|t| t.elapsed() >= CHECKPOINT_INTERVAL);
-            if due || stop || epoch == first.epochs {
+            // The last epoch's files are the finished runs' metrics.csv and checkpoint.json.
+            if clock.due(stop || epoch == first.epochs) {
                 let written = checkpoints()
                     .map_err(|e| RunError {
                         path: outs[0].clone(),
@@ -270,7 +270,7 @@ pub fn run_population(
                     write_error = Some(e);
                     return ControlFlow::Break(());
                 }
-                last_write = Some(Instant::now());
+                clock.wrote();
             }
             if stop {
                 ControlFlow::Break(())
@@ -292,12 +292,8 @@ pub fn run_population(
         other => other?,
     };
     let mut summaries = Vec::with_capacity(plans.len());
-    for (((plan, out), folder), (trained, checkpoint)) in
-        plans.iter().zip(outs).zip(&folders).zip(trained)
-    {
+    for (((plan, out), folder), trained) in plans.iter().zip(outs).zip(&folders).zip(trained) {
         observer.stage(&format!("scoring and drawing {}", out.display()));
-        folder.metrics(&trained.metrics)?;
-        folder.checkpoint(&checkpoint)?;
         let scores = score(&trained.model, &prepared, &device)?;
         summaries.push(folder.finish(&plan.config, &trained, &scores, &info)?);
         draw(plan, &prepared, folder, &trained, &device)?;
@@ -328,12 +324,31 @@ fn draw(
     Ok(())
 }
 
+/// When a run's `metrics.csv` and `checkpoint.json` are next written: once a second at most,
+/// and whenever the caller says they must be (the last epoch, a stop).
+#[derive(Debug, Default)]
+struct WriteClock {
+    last: Option<Instant>,
+}
+
+impl WriteClock {
+    /// Whether to write now: `must`, or a second (or more) since the last write, or none yet.
+    fn due(&self, must: bool) -> bool {
+        must || self.last.is_none_or(|t| t.elapsed() >= CHECKPOINT_INTERVAL)
+    }
+
+    /// The files were just written.
+    fn wrote(&mut self) {
+        self.last = Some(Instant::now());
+    }
+}
+
 /// Keeps `metrics.csv` and `checkpoint.json` at most a second behind training.
 struct ProgressWriter<'a> {
     folder: &'a RunFolder,
     rows: Vec<EpochMetrics>,
     epochs: usize,
-    last_write: Option<Instant>,
+    clock: WriteClock,
     error: Option<ExperimentError>,
 }
 
@@ -343,7 +358,7 @@ impl<'a> ProgressWriter<'a> {
             folder,
             rows: resume.map(|cp| cp.metrics.clone()).unwrap_or_default(),
             epochs,
-            last_write: None,
+            clock: WriteClock::default(),
             error: None,
         }
     }
@@ -357,10 +372,7 @@ impl<'a> ProgressWriter<'a> {
         stop: bool,
     ) -> ControlFlow<()> {
         self.rows.push(*row);
-        let due = self
-            .last_write
-            .is_none_or(|t| t.elapsed() >= CHECKPOINT_INTERVAL);
-        if due || stop || row.epoch == self.epochs {
+        if self.clock.due(stop || row.epoch == self.epochs) {
             let written = checkpoint()
                 .map_err(ExperimentError::from)
                 .and_then(|cp| Ok(self.write(Some(&cp))?));
@@ -368,7 +380,7 @@ impl<'a> ProgressWriter<'a> {
                 self.error.get_or_insert(e);
                 return ControlFlow::Break(());
             }
-            self.last_write = Some(Instant::now());
+            self.clock.wrote();
         }
         if stop {
             ControlFlow::Break(())

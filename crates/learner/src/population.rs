@@ -105,7 +105,7 @@ pub fn train_population(
     prepared: &Prepared,
     device: &Device,
     on_epoch: &mut OnPopulationEpoch<'_>,
-) -> Result<Vec<(Trained, Checkpoint)>, TrainError> {
+) -> Result<Vec<Trained>, TrainError> {
     let orders = check(plans)?;
     let first = &plans[0];
     let count = plans.len();
@@ -206,19 +206,14 @@ pub fn train_population(
     (0..count)
         .zip(states)
         .map(|(p, state)| {
-            // What the run's checkpoint.json holds after its last epoch.
-            let checkpoint = checkpoint_of(&state, &population, p)?;
             // On the run's device as a fresh module, with the plan's own settings.
-            let model = plans[p]
-                .model
-                .from_parameters(&checkpoint.weights, device)?;
-            let trained = Trained {
+            let weights = population.network(p).parameters()?;
+            Ok(Trained {
                 metrics: state.metrics,
-                model,
+                model: plans[p].model.from_parameters(&weights, device)?,
                 train_seconds,
                 engine: EngineKind::Population,
-            };
-            Ok((trained, checkpoint))
+            })
         })
         .collect()
 }

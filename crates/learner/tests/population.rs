@@ -90,10 +90,7 @@ fn each_network_is_its_own_run() {
         &device,
         &mut |_, _| std::ops::ControlFlow::Continue(()),
     )
-    .expect("trains")
-    .into_iter()
-    .map(|(trained, _)| trained)
-    .collect();
+    .expect("trains");
     for (engine, tolerance) in [(Engine::Tensor, 1e-12), (Engine::Fused, 1e-12)] {
         let alone = one_by_one(&variants(&config, engine), &prepared, &device);
         for (p, (pop, one)) in population.iter().zip(&alone).enumerate() {

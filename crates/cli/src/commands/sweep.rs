@@ -157,6 +157,14 @@ fn run_name(combo: &[String], varied: &[String]) -> String {
     }
 }
 
+/// The line a finished variant gets: `label: val MSE .., blind MSE .., .. s`.
+fn finished(label: &str, s: &Summary) -> String {
+    format!(
+        "{label}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
+        s.final_val_mse, s.blind_mse, s.train_seconds
+    )
+}
+
 /// Trains one variant of the config into `dir`, printing its header only.
 fn run_variant(
     config: &Path,
@@ -301,16 +309,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         bar.inc(1);
         match outcome {
             Ok(s) => {
-                progress::line(
-                    &bar,
-                    &format!(
-                        "[{}/{total}] {name}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
-                        i + 1,
-                        s.final_val_mse,
-                        s.blind_mse,
-                        s.train_seconds
-                    ),
-                );
+                progress::line(&bar, &finished(&format!("[{}/{total}] {name}", i + 1), &s));
                 rows.push(read_run(&dir));
             }
             Err(e) => {
@@ -412,13 +411,7 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         );
         bar.inc(1);
         match outcome {
-            Ok(s) => progress::line(
-                &bar,
-                &format!(
-                    "{label}: val MSE {:.3e}, blind MSE {:.3e}, {:.2} s",
-                    s.final_val_mse, s.blind_mse, s.train_seconds
-                ),
-            ),
+            Ok(s) => progress::line(&bar, &finished(&label, &s)),
             Err(e) => {
                 failed += 1;
                 progress::line(&bar, &format!("{label}: failed: {e:#}"));
