@@ -1,0 +1,176 @@
+//! The kernel: one epoch of a population's training, one workgroup (cube) per network.
+//!
+//! Cube `p` trains network `p`. Its `threads` units share the hidden layer: unit `u` owns the
+//! hidden units `u, u + threads, u + 2 threads, …` and keeps their activations in shared
+//! memory; the output is a tree sum over the units in shared memory. Every unit keeps its own
+//! copy of the output bias b2 (they all apply the same update), so no unit waits on another
+//! for it; unit 0 writes it back at the end.
+//!
+//! Per epoch, as the notebook does: the validation squared error of every validation row with
+//! the weights at the start of the epoch, then one SGD step per training sample in the
+//! network's own order (uploaded by the host, which keeps each network's NumPy stream):
+//!
+//! ```text
+//! z = b1 + W1ᵀ x          a = act(z)          y = b2 + W2 · a          δ = y − t
+//! W2 ← W2 − η δ a         b2 ← b2 − η δ
+//! δh = δ · W2' · act'(a)  (W2' = the W2 just updated in the tutorial's order, the W2 before
+//!                          the step in the exact order)
+//! W1 ← W1 − η x δhᵀ       b1 ← b1 − η δh
+//! ```
+//!
+//! Layouts, per network `p` of `P`, hidden `H`, inputs `I`: `w1[p·I·H + i·H + j]` (the
+//! [`zoepnet_network::Parameters`] layout, so consecutive units read consecutive weights),
+//! `b1[p·H + j]`, `w2[p·H + j]`, `b2[p]`; the training order `order[p·N + k]`.
+
+use burn::cubecl;
+use burn::cubecl::prelude::*;
+
+/// The activation's code in the kernel (comptime): sigmoid.
+pub(crate) const SIGMOID: u32 = 0;
+/// tanh.
+pub(crate) const TANH: u32 = 1;
+/// ReLU.
+pub(crate) const RELU: u32 = 2;
+
+/// act(z) for the comptime activation code.
+#[cube]
+fn activate<F: Float>(z: F, #[comptime] activation: u32) -> F {
+    if comptime![activation == SIGMOID] {
+        F::new(1.0) / (F::new(1.0) + (-z).exp())
+    } else if comptime![activation == TANH] {
+        z.tanh()
+    } else {
+        z.max(F::new(0.0))
+    }
+}
+
+/// act'(z) from a = act(z).
+#[cube]
+fn slope<F: Float>(a: F, #[comptime] activation: u32) -> F {
+    if comptime![activation == SIGMOID] {
+        a * (F::new(1.0) - a)
+    } else if comptime![activation == TANH] {
+        F::new(1.0) - a * a
+    } else {
+        let mut s = F::new(0.0);
+        if a > F::new(0.0) {
+            s = F::new(1.0);
+        }
+        s
+    }
+}
+
+/// One epoch of every network (module docs). `losses[2p]` gets network p's validation squared
+/// error summed over the validation rows, `losses[2p + 1]` its training squared error summed
+/// over the steps (each before its step). `lr[p]` is network p's learning rate this epoch;
+/// `w2_first[p]` is 1 where it follows the tutorial's update order, 0 for the exact order.
+#[cube(launch)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn population_epoch<F: Float>(
+    x: &[F],
+    t: &[F],
+    order: &[u32],
+    x_val: &[F],
+    t_val: &[F],
+    lr: &[F],
+    w2_first: &[u32],
+    w1: &mut [F],
+    b1: &mut [F],
+    w2: &mut [F],
+    b2: &mut [F],
+    losses: &mut [F],
+    samples: usize,
+    validation: usize,
+    #[comptime] hidden: usize,
+    #[comptime] inputs: usize,
+    #[comptime] threads: usize,
+    #[comptime] activation: u32,
+) {
+    let network = CUBE_POS;
+    let unit = UNIT_POS as usize;
+    // The row's inputs, the hidden layer's activations (each unit its own) and the
+    // units' partial sums of the output.
+    let mut row_x = Shared::<[F]>::new_slice(inputs);
+    let mut a = Shared::<[F]>::new_slice(hidden);
+    let mut partial = Shared::<[F]>::new_slice(threads);
+    let w1_at = network * inputs * hidden;
+    let at = network * hidden;
+    let rate = lr[network];
+    let tutorial = w2_first[network] == 1;
+    let mut bias = b2[network];
+    let mut val = F::new(0.0);
+    let mut train = F::new(0.0);
+
+    // The validation rows with the epoch's starting weights, then one step per training row.
+    for s in 0..validation + samples {
+        let stepping = s >= validation;
+        // Every unit has read the previous row and sum before this one is written.
+        sync_cube();
+        let target = if stepping {
+            let row = order[network * samples + s - validation] as usize;
+            if unit < inputs {
+                row_x[unit] = x[row * inputs + unit];
+            }
+            t[row]
+        } else {
+            if unit < inputs {
+                row_x[unit] = x_val[s * inputs + unit];
+            }
+            t_val[s]
+        };
+        sync_cube();
+        let mut sum = F::new(0.0);
+        for j in range_stepped(unit, hidden, threads) {
+            let mut z = b1[at + j];
+            #[unroll]
+            for i in 0..inputs {
+                z += w1[w1_at + i * hidden + j] * row_x[i];
+            }
+            let h = activate::<F>(z, activation);
+            a[j] = h;
+            sum += w2[at + j] * h;
+        }
+        partial[unit] = sum;
+        sync_cube();
+        // (From CUBE_DIM, equal to `threads`: a runtime value the loop can change.)
+        let mut stride = CUBE_DIM as usize / 2;
+        while stride > 0 {
+            if unit < stride {
+                let other = partial[unit + stride];
+                partial[unit] += other;
+            }
+            sync_cube();
+            stride /= 2;
+        }
+        let delta = bias + partial[0] - target;
+        if stepping {
+            train += delta * delta;
+            bias -= rate * delta;
+            for j in range_stepped(unit, hidden, threads) {
+                let h = a[j];
+                let before = w2[at + j];
+                let after = before - rate * delta * h;
+                w2[at + j] = after;
+                let mut through = before;
+                if tutorial {
+                    through = after;
+                }
+                let dh = delta * through * slope::<F>(h, activation);
+                b1[at + j] -= rate * dh;
+                #[unroll]
+                for i in 0..inputs {
+                    let w = w1_at + i * hidden + j;
+                    w1[w] -= rate * dh * row_x[i];
+                }
+            }
+        } else {
+            val += delta * delta;
+        }
+    }
+
+    if unit == 0 {
+        b2[network] = bias;
+        losses[2 * network] = val;
+        losses[2 * network + 1] = train;
+    }
+}

@@ -1,0 +1,462 @@
+//! A population's per-sample SGD as one CubeCL kernel on Burn's wgpu backend (issue 15,
+//! item 3).
+//!
+//! Trained per sample, one 7-300-1 network is a few microseconds of arithmetic per step: as
+//! tensor operations every step is a dozen launches, and a GPU waits on them. Here one
+//! launch is a whole epoch of a whole population: one workgroup per network, the epoch's
+//! validation and its steps inside the kernel (`src/epoch.rs` has the arithmetic and the layout).
+//! The host keeps what the notebook keeps on the host: each network's NumPy stream and so its
+//! shuffles, and its learning rate per epoch.
+//!
+//! wgpu computes in f32 (WGSL has no f64): a network trained here follows its f64 run (the
+//! fused engine) to f32 rounding; how far that carries over 100 epochs is measured in the
+//! tests and in `docs/population.md`.
+//!
+//! The kernel is launched on the device and queue of the Burn device it is given
+//! ([`runtime_device`]), so it shares the run's adapter and memory.
+
+mod epoch;
+
+use burn::cubecl::client::Client;
+use burn::cubecl::prelude::*;
+use burn::cubecl::server::Handle;
+use burn::cubecl::wgpu::{WgpuDevice, WgpuDeviceKind};
+use burn::tensor::Device;
+use zoepnet_network::{Activation, Parameters, UpdateOrder};
+
+/// What can go wrong with the kernel.
+#[derive(Debug, thiserror::Error)]
+pub enum KernelError {
+    /// The Burn device is not a wgpu device.
+    #[error("the population kernel runs on the wgpu backend only")]
+    NotWgpu,
+    /// Inputs that do not fit together.
+    #[error("population kernel: {0}")]
+    Shape(String),
+    /// The device failed to run it or to give back its results.
+    #[error("the population kernel failed on the device: {0}")]
+    Device(String),
+}
+
+/// The cubecl wgpu device behind a Burn device, or `None` when it is not a wgpu device.
+///
+/// Burn 0.22.1 does not hand out its dispatch device's parts, so this finds the
+/// [`WgpuDevice`] whose Burn device equals `device` (Burn builds its wgpu devices the same way:
+/// a device kind on the automatic graphics API).
+pub fn runtime_device(device: &Device) -> Option<WgpuDevice> {
+    let mut kinds = vec![WgpuDeviceKind::DefaultDevice, WgpuDeviceKind::Cpu];
+    for i in 0..16 {
+        kinds.push(WgpuDeviceKind::DiscreteGpu(i));
+        kinds.push(WgpuDeviceKind::IntegratedGpu(i));
+        kinds.push(WgpuDeviceKind::VirtualGpu(i));
+    }
+    kinds
+        .into_iter()
+        .map(WgpuDevice::new)
+        .find(|candidate| Device::from(candidate.clone()) == *device)
+}
+
+/// Rows of inputs (already scaled, `inputs` per row) and their targets.
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    /// `[rows, inputs]`, row-major.
+    pub x: &'a [f64],
+    /// `[rows]`.
+    pub t: &'a [f64],
+}
+
+/// Each network's summed squared errors over one epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochErrors {
+    /// Σ (y − t)² over the validation rows, with the weights at the start of the epoch.
+    pub validation: Vec<f64>,
+    /// Σ (y − t)² over the epoch's steps, each before its step.
+    pub train: Vec<f64>,
+}
+
+/// A population on the device: its weights, the data, and the compiled epoch.
+pub struct PopulationKernel {
+    client: Client,
+    count: usize,
+    hidden: usize,
+    inputs: usize,
+    threads: usize,
+    activation: u32,
+    samples: usize,
+    validation: usize,
+    x: Handle,
+    t: Handle,
+    x_val: Handle,
+    t_val: Handle,
+    w2_first: Handle,
+    w1: Handle,
+    b1: Handle,
+    w2: Handle,
+    b2: Handle,
+}
+
+impl std::fmt::Debug for PopulationKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PopulationKernel")
+            .field("networks", &self.count)
+            .field("hidden", &self.hidden)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Units per workgroup by default: a power of two, at most the hidden layer's width rounded up.
+pub const DEFAULT_THREADS: usize = 64;
+
+fn f32s(values: &[f64]) -> Vec<f32> {
+    values.iter().map(|&v| v as f32).collect()
+}
+
+impl PopulationKernel {
+    /// Puts `networks` (one [`Parameters`] and one [`UpdateOrder`] each, every one of the same
+    /// shape) and the data on `device`, with `threads` units per workgroup (a power of two, at
+    /// least the number of inputs, at most 1024).
+    ///
+    /// # Errors
+    /// [`KernelError::NotWgpu`] for a device of another backend; [`KernelError::Shape`] for
+    /// networks of different shapes, no network, rows that do not fit, or a `threads` that is
+    /// not a power of two.
+    pub fn new(
+        device: &Device,
+        networks: &[(Parameters, UpdateOrder)],
+        activation: Activation,
+        train: Rows<'_>,
+        validation: Rows<'_>,
+        threads: usize,
+    ) -> Result<Self, KernelError> {
+        let wgpu = runtime_device(device).ok_or(KernelError::NotWgpu)?;
+        let (first, _) = networks
+            .first()
+            .ok_or_else(|| KernelError::Shape("no network".into()))?;
+        let hidden = first.hidden();
+        let inputs = first.w1.len() / hidden.max(1);
+        for (p, (weights, _)) in networks.iter().enumerate() {
+            weights
+                .check(hidden)
+                .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
+        }
+        // The units load a row's inputs one each: at least as many units as inputs.
+        if !threads.is_power_of_two() || threads < inputs || threads > 1024 {
+            return Err(KernelError::Shape(format!(
+                "{threads} units per workgroup: expected a power of two from {} to 1024",
+                inputs.next_power_of_two()
+            )));
+        }
+        for (name, rows) in [("training", train), ("validation", validation)] {
+            if rows.x.len() != rows.t.len() * inputs {
+                return Err(KernelError::Shape(format!(
+                    "{name}: {} inputs for {} targets of {inputs} features",
+                    rows.x.len(),
+                    rows.t.len()
+                )));
+            }
+        }
+        let client = burn::cubecl::Device::Wgpu(wgpu).client();
+        let upload = |values: &[f64]| client.create_from_slice(f32::as_bytes(&f32s(values)));
+        let gather = |part: fn(&Parameters) -> Vec<f64>| -> Vec<f64> {
+            networks.iter().flat_map(|(w, _)| part(w)).collect()
+        };
+        let w2_first: Vec<u32> = networks
+            .iter()
+            .map(|(_, order)| u32::from(*order == UpdateOrder::Tutorial))
+            .collect();
+        Ok(Self {
+            count: networks.len(),
+            hidden,
+            inputs,
+            threads,
+            activation: match activation {
+                Activation::Sigmoid => epoch::SIGMOID,
+                Activation::Tanh => epoch::TANH,
+                Activation::Relu => epoch::RELU,
+            },
+            samples: train.t.len(),
+            validation: validation.t.len(),
+            x: upload(train.x),
+            t: upload(train.t),
+            x_val: upload(validation.x),
+            t_val: upload(validation.t),
+            w2_first: client.create_from_slice(u32::as_bytes(&w2_first)),
+            w1: upload(&gather(|w| w.w1.clone())),
+            b1: upload(&gather(|w| w.b1.clone())),
+            w2: upload(&gather(|w| w.w2.clone())),
+            b2: upload(&gather(|w| vec![w.b2])),
+            client,
+        })
+    }
+
+    /// Networks in the population.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether it has no network (never: [`PopulationKernel::new`] refuses that).
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// One epoch of every network: `orders[p]` is network p's training order (indices into
+    /// the training rows), `lr[p]` its learning rate. Returns the summed squared errors.
+    ///
+    /// # Errors
+    /// [`KernelError::Shape`] for orders or rates that do not fit; [`KernelError::Device`]
+    /// when the device fails.
+    #[allow(unsafe_code)] // the buffer arguments (SAFETY below)
+    pub fn epoch(&mut self, orders: &[Vec<usize>], lr: &[f64]) -> Result<EpochErrors, KernelError> {
+        if orders.len() != self.count || lr.len() != self.count {
+            return Err(KernelError::Shape(format!(
+                "{} orders and {} learning rates for {} networks",
+                orders.len(),
+                lr.len(),
+                self.count
+            )));
+        }
+        let mut order = Vec::with_capacity(self.count * self.samples);
+        for (p, o) in orders.iter().enumerate() {
+            if o.len() != self.samples || o.iter().any(|&i| i >= self.samples) {
+                return Err(KernelError::Shape(format!(
+                    "network {p}'s order is not {} indices below {}",
+                    self.samples, self.samples
+                )));
+            }
+            order.extend(o.iter().map(|&i| i as u32));
+        }
+        let order = self.client.create_from_slice(u32::as_bytes(&order));
+        let lr = self.client.create_from_slice(f32::as_bytes(&f32s(lr)));
+        let losses = self.client.empty(2 * self.count * size_of::<f32>());
+        let (p, h, i) = (self.count, self.hidden, self.inputs);
+        // SAFETY: each handle was created by this type with exactly `len` elements of the
+        // kernel's element type (f32, or u32 for the order and the update orders).
+        let arg =
+            |handle: &Handle, len: usize| unsafe { BufferArg::from_raw_parts(handle.clone(), len) };
+        epoch::population_epoch::launch::<f32>(
+            &self.client,
+            CubeCount::Static(p as u32, 1, 1),
+            CubeDim::new_1d(self.threads as u32),
+            arg(&self.x, self.samples * i),
+            arg(&self.t, self.samples),
+            arg(&order, p * self.samples),
+            arg(&self.x_val, self.validation * i),
+            arg(&self.t_val, self.validation),
+            arg(&lr, p),
+            arg(&self.w2_first, p),
+            arg(&self.w1, p * h * i),
+            arg(&self.b1, p * h),
+            arg(&self.w2, p * h),
+            arg(&self.b2, p),
+            arg(&losses, 2 * p),
+            self.samples,
+            self.validation,
+            h,
+            i,
+            self.threads,
+            self.activation,
+        );
+        let losses = self.read(losses)?;
+        Ok(EpochErrors {
+            validation: losses.iter().step_by(2).copied().collect(),
+            train: losses.iter().skip(1).step_by(2).copied().collect(),
+        })
+    }
+
+    fn read(&self, handle: Handle) -> Result<Vec<f64>, KernelError> {
+        let bytes = self
+            .client
+            .read_one(handle)
+            .map_err(|e| KernelError::Device(format!("{e:?}")))?;
+        Ok(f32::from_bytes(&bytes)
+            .iter()
+            .map(|&v| f64::from(v))
+            .collect())
+    }
+
+    /// Every network's weights, read back from the device.
+    ///
+    /// # Errors
+    /// [`KernelError::Device`] when the device fails.
+    pub fn parameters(&self) -> Result<Vec<Parameters>, KernelError> {
+        let (h, i) = (self.hidden, self.inputs);
+        let w1 = self.read(self.w1.clone())?;
+        let b1 = self.read(self.b1.clone())?;
+        let w2 = self.read(self.w2.clone())?;
+        let b2 = self.read(self.b2.clone())?;
+        Ok((0..self.count)
+            .map(|p| Parameters {
+                w1: w1[p * h * i..(p + 1) * h * i].to_vec(),
+                b1: b1[p * h..(p + 1) * h].to_vec(),
+                w2: w2[p * h..(p + 1) * h].to_vec(),
+                b2: b2[p],
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zoepnet_fused::Weights;
+    use zoepnet_network::FeatureVector;
+
+    /// The wgpu device, or `None` (test skipped) where there is none and
+    /// `ZOEPNET_REQUIRE_WGPU` is not set.
+    /// (The runtime starts once per process: the tests share it.)
+    fn device() -> Option<Device> {
+        static DEVICE: std::sync::OnceLock<Result<Device, String>> = std::sync::OnceLock::new();
+        match DEVICE.get_or_init(|| Device::wgpu_options().init().map_err(|e| e.to_string())) {
+            Ok(device) => Some(device.clone()),
+            Err(e) if std::env::var_os("ZOEPNET_REQUIRE_WGPU").is_none() => {
+                eprintln!("skipped: no wgpu device ({e})");
+                None
+            }
+            Err(e) => panic!("ZOEPNET_REQUIRE_WGPU is set but wgpu has no device: {e}"),
+        }
+    }
+
+    /// A small deterministic generator (numbers in [-1, 1)).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            ((self.next() + 1.0) / 2.0 * n as f64) as usize % n
+        }
+    }
+
+    fn rows(rng: &mut Lcg, n: usize) -> (Vec<f64>, Vec<f64>) {
+        let x: Vec<f64> = (0..n * 7).map(|_| rng.next()).collect();
+        // A smooth target the network can follow.
+        let t = x
+            .chunks(7)
+            .map(|r| 0.1 * (r[0] - r[3]) + 0.05 * r[6] * r[6])
+            .collect();
+        (x, t)
+    }
+
+    fn network(rng: &mut Lcg, hidden: usize) -> Parameters {
+        Parameters {
+            w1: (0..7 * hidden).map(|_| 0.3 * rng.next()).collect(),
+            b1: (0..hidden).map(|_| 0.1 * rng.next()).collect(),
+            w2: (0..hidden).map(|_| 0.3 * rng.next()).collect(),
+            b2: 0.05,
+        }
+    }
+
+    #[test]
+    fn a_population_follows_each_networks_f64_run() {
+        let Some(device) = device() else { return };
+        let mut rng = Lcg(15);
+        let (n, v, hidden) = (40, 12, 37);
+        let (x, t) = rows(&mut rng, n);
+        let (xv, tv) = rows(&mut rng, v);
+        for activation in Activation::ALL {
+            let orders = [
+                UpdateOrder::Tutorial,
+                UpdateOrder::Exact,
+                UpdateOrder::Tutorial,
+            ];
+            let networks: Vec<(Parameters, UpdateOrder)> = orders
+                .iter()
+                .map(|&o| (network(&mut rng, hidden), o))
+                .collect();
+            let lr = [0.01, 0.02, 0.005];
+            // 16 units for 37 hidden: units own 2 or 3 hidden units each.
+            let mut kernel = PopulationKernel::new(
+                &device,
+                &networks,
+                activation,
+                Rows { x: &x, t: &t },
+                Rows { x: &xv, t: &tv },
+                16,
+            )
+            .unwrap();
+            let xs: Vec<FeatureVector> = x.chunks(7).map(|r| r.try_into().unwrap()).collect();
+            let xvs: Vec<FeatureVector> = xv.chunks(7).map(|r| r.try_into().unwrap()).collect();
+            let mut fused: Vec<Weights> = networks
+                .iter()
+                .map(|(w, _)| Weights::new(activation, w))
+                .collect();
+            let mut largest = 0.0f64;
+            for epoch in 0..3 {
+                let epoch_orders: Vec<Vec<usize>> = (0..networks.len())
+                    .map(|_| (0..n).map(|_| rng.below(n)).collect())
+                    .collect();
+                let got = kernel.epoch(&epoch_orders, &lr).unwrap();
+                for (p, weights) in fused.iter_mut().enumerate() {
+                    let mut scratch = weights.scratch();
+                    let val = weights.mse(&xvs, &tv, &mut scratch) * v as f64;
+                    let train = weights.epoch(
+                        &xs,
+                        &t,
+                        &epoch_orders[p],
+                        lr[p],
+                        networks[p].1,
+                        &mut scratch,
+                    );
+                    for (what, a, b) in [
+                        ("validation", got.validation[p], val),
+                        ("train", got.train[p], train),
+                    ] {
+                        let rel = (a - b).abs() / b;
+                        largest = largest.max(rel);
+                        assert!(
+                            rel < 1e-4,
+                            "{activation} network {p} epoch {epoch} {what}: {a} vs {b}"
+                        );
+                    }
+                }
+            }
+            for (p, (got, weights)) in kernel.parameters().unwrap().iter().zip(&fused).enumerate() {
+                let want = weights.parameters();
+                let pairs = got
+                    .w1
+                    .iter()
+                    .zip(&want.w1)
+                    .chain(got.b1.iter().zip(&want.b1));
+                let pairs = pairs.chain(got.w2.iter().zip(&want.w2));
+                for (a, b) in pairs.chain([(&got.b2, &want.b2)]) {
+                    assert!((a - b).abs() < 1e-5, "{activation} network {p}: {a} vs {b}");
+                }
+            }
+            eprintln!("{activation}: largest relative difference in the errors {largest:.1e}");
+        }
+    }
+
+    #[test]
+    fn bad_shapes_are_refused() {
+        let Some(device) = device() else { return };
+        let mut rng = Lcg(3);
+        let (x, t) = rows(&mut rng, 4);
+        let a = (network(&mut rng, 5), UpdateOrder::Tutorial);
+        let b = (network(&mut rng, 6), UpdateOrder::Tutorial);
+        let rows = Rows { x: &x, t: &t };
+        let new = |networks: &[(Parameters, UpdateOrder)], threads| {
+            PopulationKernel::new(&device, networks, Activation::Sigmoid, rows, rows, threads)
+        };
+        assert!(matches!(
+            new(&[a.clone(), b], 8),
+            Err(KernelError::Shape(_))
+        ));
+        assert!(matches!(
+            new(std::slice::from_ref(&a), 12),
+            Err(KernelError::Shape(_))
+        ));
+        assert!(matches!(
+            new(std::slice::from_ref(&a), 4),
+            Err(KernelError::Shape(_))
+        ));
+        assert!(matches!(new(&[], 8), Err(KernelError::Shape(_))));
+        let mut kernel = new(&[a], 8).unwrap();
+        let err = kernel.epoch(&[vec![0, 1, 2, 4]], &[0.1]).unwrap_err();
+        assert!(err.to_string().contains("indices below 4"), "{err}");
+    }
+}
