@@ -207,7 +207,11 @@ impl PopulationKernel {
     /// [`KernelError::Shape`] for orders or rates that do not fit; [`KernelError::Device`]
     /// when the device fails.
     #[allow(unsafe_code)] // the buffer arguments (SAFETY below)
-    pub fn epoch(&mut self, orders: &[Vec<usize>], lr: &[f64]) -> Result<EpochErrors, KernelError> {
+    pub fn epoch<O: AsRef<[usize]>>(
+        &mut self,
+        orders: &[O],
+        lr: &[f64],
+    ) -> Result<EpochErrors, KernelError> {
         if orders.len() != self.count || lr.len() != self.count {
             return Err(KernelError::Shape(format!(
                 "{} orders and {} learning rates for {} networks",
@@ -218,6 +222,7 @@ impl PopulationKernel {
         }
         let mut order = Vec::with_capacity(self.count * self.samples);
         for (p, o) in orders.iter().enumerate() {
+            let o = o.as_ref();
             if o.len() != self.samples || o.iter().any(|&i| i >= self.samples) {
                 return Err(KernelError::Shape(format!(
                     "network {p}'s order is not {} indices below {}",

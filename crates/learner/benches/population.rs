@@ -15,7 +15,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use zoepnet_learner::config::Engine;
 use zoepnet_learner::device::Backend;
-use zoepnet_learner::population::train_population;
+use zoepnet_learner::population::{PopulationEngine, train_population};
 use zoepnet_learner::train::train;
 
 fn main() {
@@ -71,17 +71,24 @@ fn main() {
                     continue;
                 }
             };
-            let start = Instant::now();
-            train_population(&plans, &prepared, &device, &mut |_, _| {
-                std::ops::ControlFlow::Continue(())
-            })
-            .expect("the population trains");
-            let s = start.elapsed().as_secs_f64();
-            println!(
-                "| population, {kind} {} | {p} | {s:.3} | {:.3} |",
-                plans[0].config.backend.precision(),
-                per_network(s, p)
-            );
+            let mut engines = vec![PopulationEngine::Tensor];
+            if kind == Backend::Wgpu {
+                engines.push(PopulationEngine::Kernel);
+            }
+            for engine in engines {
+                let start = Instant::now();
+                let trained = train_population(&plans, &prepared, &device, engine, &mut |_, _| {
+                    ControlFlow::Continue(())
+                })
+                .expect("the population trains");
+                let s = start.elapsed().as_secs_f64();
+                println!(
+                    "| {}, {kind} {} | {p} | {s:.3} | {:.3} |",
+                    trained[0].engine.name(),
+                    plans[0].config.backend.precision(),
+                    per_network(s, p)
+                );
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::device::{DeviceError, DeviceInfo, Precision};
 use crate::evaluate::{EvaluateError, score};
 use crate::plan::{EngineKind, Plan};
 use crate::plots::{self, PlotInputs};
+use crate::population::PopulationEngine;
 use crate::run::{RunError, RunFolder, Summary};
 use crate::train::{EpochMetrics, TrainError, train};
 
@@ -219,9 +220,11 @@ pub fn run_population(
     observer.stage(&data_stage(&first.config.data));
     let prepared = zoepnet_dataset::prepare(&first.config.data, logs)?;
     let (device, info) = first.config.backend.select()?;
+    let engine = PopulationEngine::Auto.resolve(&device)?;
     observer.stage(&format!(
-        "training {} networks at once on the population engine ({}, {})",
+        "training {} networks at once on the {} engine ({}, {})",
         plans.len(),
+        engine.name(),
         info.backend,
         info.name
     ));
@@ -234,7 +237,7 @@ pub fn run_population(
         epochs: first.epochs,
         device: &info,
         precision: first.config.backend.precision(),
-        engine: EngineKind::Population,
+        engine,
     });
     // Every run folder from the start, its metrics and checkpoint at most a second behind, so
     // that a stopped population leaves each run where `zoepnet train --resume` continues it.
@@ -251,6 +254,7 @@ pub fn run_population(
         plans,
         &prepared,
         &device,
+        PopulationEngine::Auto,
         &mut |epoch, checkpoints| {
             let stop = observer.stop_requested(epoch);
             // The last epoch's files are the finished runs' metrics.csv and checkpoint.json.

@@ -124,15 +124,19 @@ pub enum EngineKind {
     Tensor,
     /// Many networks at once as one module, on the run's device ([`crate::population`]).
     Population,
+    /// Many networks at once, an epoch of all of them one CubeCL kernel on wgpu
+    /// ([`crate::population::PopulationEngine::Kernel`]).
+    PopulationKernel,
 }
 
 impl EngineKind {
-    /// `fused`, `tensor` or `population`.
+    /// `fused`, `tensor`, `population` or `population-kernel`.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Fused => "fused",
             EngineKind::Tensor => "tensor",
             EngineKind::Population => "population",
+            EngineKind::PopulationKernel => "population-kernel",
         }
     }
 }

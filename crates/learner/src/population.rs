@@ -21,7 +21,8 @@ use std::time::Instant;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{NumpyRandomState, Prepared};
-use zoepnet_model::{Baseline, Correction, Population, UpdateOrder, read_values};
+use zoepnet_model::{Baseline, Correction, Mlp, Population, UpdateOrder, read_values};
+use zoepnet_network::Parameters;
 
 use crate::checkpoint::{Checkpoint, RunState, initial_parameters};
 use crate::plan::{EngineKind, FusedMethod, Plan, Procedure};
@@ -90,12 +91,224 @@ pub fn check(plans: &[Plan]) -> Result<Vec<UpdateOrder>, TrainError> {
     Ok(orders)
 }
 
-/// Trains every plan of `plans` at once on `device` (module docs); returns each network's
-/// outcome, in order.
+/// How a population trains: as Burn tensor operations on any backend, or as one CubeCL kernel
+/// per epoch on wgpu ([`zoepnet_kernel`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PopulationEngine {
+    /// The kernel on a wgpu device, tensor operations on the others.
+    #[default]
+    Auto,
+    /// Tensor operations: one batched step of every network per sample, on any backend.
+    Tensor,
+    /// One kernel launch per epoch, one workgroup per network (wgpu only, f32).
+    Kernel,
+}
+
+impl PopulationEngine {
+    /// The engine that runs on `device`: [`EngineKind::Population`] (tensor operations) or
+    /// [`EngineKind::PopulationKernel`].
+    ///
+    /// # Errors
+    /// [`TrainError::Population`] for the kernel on a device that is not wgpu.
+    pub fn resolve(self, device: &Device) -> Result<EngineKind, TrainError> {
+        let wgpu = on_wgpu(device);
+        match self {
+            PopulationEngine::Auto if wgpu => Ok(EngineKind::PopulationKernel),
+            PopulationEngine::Auto | PopulationEngine::Tensor => Ok(EngineKind::Population),
+            PopulationEngine::Kernel if wgpu => Ok(EngineKind::PopulationKernel),
+            PopulationEngine::Kernel => Err(TrainError::Population(
+                "the population kernel runs on the wgpu backend only (backend.kind = \"wgpu\")"
+                    .into(),
+            )),
+        }
+    }
+}
+
+#[cfg(feature = "wgpu")]
+fn on_wgpu(device: &Device) -> bool {
+    zoepnet_kernel::runtime_device(device).is_some()
+}
+
+#[cfg(not(feature = "wgpu"))]
+fn on_wgpu(_device: &Device) -> bool {
+    false
+}
+
+/// One epoch of every network, on one of the two engines.
+trait Epochs {
+    /// Trains one epoch: network p takes one step per training row in `orders[p]` with rate
+    /// `lr[p]`, after its validation. Returns each network's (validation MSE, training MSE),
+    /// the validation with the weights before the epoch, the training over the steps.
+    fn epoch(&mut self, orders: &[&[usize]], lr: &[f64]) -> Result<Vec<(f64, f64)>, TrainError>;
+    /// Every network's weights.
+    fn parameters(&self) -> Result<Vec<Parameters>, TrainError>;
+}
+
+/// The population as one Burn module, a batched step per sample.
+struct Tensors {
+    /// (An option only to move it through each step: a step takes the module by value.)
+    population: Option<Population>,
+    device: Device,
+    x_train: Tensor<2>,
+    t_train: Tensor<1>,
+    x_val: Tensor<3>,
+    t_val: Tensor<2>,
+    /// 1 where the network follows the tutorial's update order, 0 elsewhere.
+    tutorial: Vec<f64>,
+}
+
+impl Tensors {
+    fn new(
+        networks: &[Mlp],
+        orders: &[UpdateOrder],
+        prepared: &Prepared,
+        device: &Device,
+    ) -> Result<Self, TrainError> {
+        let count = networks.len();
+        let batcher = InterfaceBatcher::new(prepared.scaler.clone());
+        let validation = prepared.validation.len();
+        Ok(Self {
+            population: Some(Population::stack(networks)?),
+            device: device.clone(),
+            x_train: batcher.inputs(&prepared.train, device), // [N, 7]
+            t_train: batcher
+                .targets(&prepared.train, device)
+                .reshape([prepared.train.len()]), // [N]
+            // Validation: every network on the same rows.
+            x_val: batcher
+                .inputs(&prepared.validation, device)
+                .unsqueeze_dim::<3>(0)
+                .repeat_dim(0, count), // [P, V, 7]
+            t_val: batcher
+                .targets(&prepared.validation, device)
+                .reshape([1, validation])
+                .repeat_dim(0, count), // [P, V]
+            tutorial: orders
+                .iter()
+                .map(|o| f64::from(u8::from(*o == UpdateOrder::Tutorial)))
+                .collect(),
+        })
+    }
+}
+
+impl Epochs for Tensors {
+    fn epoch(&mut self, orders: &[&[usize]], lr: &[f64]) -> Result<Vec<(f64, f64)>, TrainError> {
+        let (device, count) = (&self.device, orders.len());
+        let samples = self.t_train.dims()[0];
+        let features = self.x_train.dims()[1];
+        let lr_t = Tensor::<1>::from_data(TensorData::new(lr.to_vec(), [count]), device);
+        // The learning rate where the hidden error goes through the W2 just updated, 0 elsewhere.
+        let lr_tutorial: Vec<f64> = lr.iter().zip(&self.tutorial).map(|(l, m)| l * m).collect();
+        let lr_tutorial = Tensor::<1>::from_data(TensorData::new(lr_tutorial, [count]), device);
+        // The losses are ½ MSE.
+        let mut population = self.population.take().ok_or(TrainError::NoLoss)?;
+        let val = read_values(
+            "the validation MSE",
+            population
+                .losses(self.x_val.clone(), self.t_val.clone())
+                .mul_scalar(2.0),
+        )?;
+        let mut squared = Tensor::<1>::zeros([count], device);
+        for k in 0..samples {
+            let idx: Vec<i64> = orders.iter().map(|o| o[k] as i64).collect();
+            let idx = Tensor::<1, Int>::from_data(TensorData::new(idx, [count]), device);
+            let x = self
+                .x_train
+                .clone()
+                .select(0, idx.clone())
+                .reshape([count, 1, features]);
+            let t = self.t_train.clone().select(0, idx).reshape([count, 1]);
+            let (next, loss) = population.sgd_step(x, t, &lr_t, &lr_tutorial);
+            population = next;
+            // One sample: its squared error is twice its loss.
+            squared = squared + loss.mul_scalar(2.0);
+        }
+        self.population = Some(population);
+        let squared = read_values("the training errors", squared)?;
+        Ok(val
+            .into_iter()
+            .zip(squared)
+            .map(|(v, s)| (v, s / samples as f64))
+            .collect())
+    }
+
+    fn parameters(&self) -> Result<Vec<Parameters>, TrainError> {
+        let population = self.population.as_ref().ok_or(TrainError::NoLoss)?;
+        (0..population.len())
+            .map(|p| Ok(population.network(p).parameters()?))
+            .collect()
+    }
+}
+
+/// The population on the device as the kernel's buffers.
+#[cfg(feature = "wgpu")]
+struct Kernel {
+    kernel: zoepnet_kernel::PopulationKernel,
+    sizes: (usize, usize),
+}
+
+#[cfg(feature = "wgpu")]
+impl Kernel {
+    fn new(
+        weights: Vec<Parameters>,
+        orders: &[UpdateOrder],
+        activation: zoepnet_network::Activation,
+        prepared: &Prepared,
+        device: &Device,
+    ) -> Result<Self, TrainError> {
+        use zoepnet_kernel::Rows;
+        let flat = |items: &[zoepnet_dataset::InterfaceItem]| {
+            let (x, t) = crate::train::scaled(&prepared.scaler, items);
+            (x.concat(), t)
+        };
+        let (x, t) = flat(&prepared.train);
+        let (xv, tv) = flat(&prepared.validation);
+        let networks: Vec<_> = weights.into_iter().zip(orders.iter().copied()).collect();
+        let kernel = zoepnet_kernel::PopulationKernel::new(
+            device,
+            &networks,
+            activation,
+            Rows { x: &x, t: &t },
+            Rows { x: &xv, t: &tv },
+            zoepnet_kernel::DEFAULT_THREADS,
+        )
+        .map_err(kernel_error)?;
+        Ok(Self {
+            kernel,
+            sizes: (t.len(), tv.len()),
+        })
+    }
+}
+
+#[cfg(feature = "wgpu")]
+fn kernel_error(e: zoepnet_kernel::KernelError) -> TrainError {
+    TrainError::Population(e.to_string())
+}
+
+#[cfg(feature = "wgpu")]
+impl Epochs for Kernel {
+    fn epoch(&mut self, orders: &[&[usize]], lr: &[f64]) -> Result<Vec<(f64, f64)>, TrainError> {
+        let errors = self.kernel.epoch(orders, lr).map_err(kernel_error)?;
+        let (n, v) = (self.sizes.0 as f64, self.sizes.1 as f64);
+        Ok(errors
+            .validation
+            .iter()
+            .zip(&errors.train)
+            .map(|(val, train)| (val / v, train / n))
+            .collect())
+    }
+
+    fn parameters(&self) -> Result<Vec<Parameters>, TrainError> {
+        self.kernel.parameters().map_err(kernel_error)
+    }
+}
+
+/// Trains every plan of `plans` at once on `device` with `engine` (module docs); returns each
+/// network's outcome, in order.
 ///
 /// # Errors
-/// [`TrainError::Population`] for plans it cannot train together (module docs), and the
-/// errors of training (a diverged network: [`TrainError::Diverged`]).
+/// [`TrainError::Population`] for plans it cannot train together (module docs) or the kernel
+/// off wgpu, and the errors of training (a diverged network: [`TrainError::Diverged`]).
 ///
 /// After each epoch `on_epoch` gets the epoch and a way to build every network's checkpoint
 /// (the one its own run would write, so `zoepnet train --resume` continues any of them);
@@ -104,115 +317,93 @@ pub fn train_population(
     plans: &[Plan],
     prepared: &Prepared,
     device: &Device,
+    engine: PopulationEngine,
     on_epoch: &mut OnPopulationEpoch<'_>,
 ) -> Result<Vec<Trained>, TrainError> {
     let orders = check(plans)?;
+    let kind = engine.resolve(device)?;
     let first = &plans[0];
     let count = plans.len();
     let sizes = (prepared.train.len(), prepared.validation.len());
     // Each network's start and stream, as its own run draws them.
     let mut states = Vec::with_capacity(count);
-    let mut networks = Vec::with_capacity(count);
+    let mut starts = Vec::with_capacity(count);
     for plan in plans {
         let mut rng = NumpyRandomState::seed(plan.seed);
-        let initial = initial_parameters(plan, &mut rng, device)?;
-        networks.push(plan.model.from_parameters(&initial, device)?);
+        starts.push(initial_parameters(plan, &mut rng, device)?);
         states.push(RunState::new(plan, rng, sizes));
     }
-    let mut population = Population::stack(&networks)?;
-    let batcher = InterfaceBatcher::new(prepared.scaler.clone());
-    let x_train = batcher.inputs(&prepared.train, device); // [N, 7]
-    let t_train = batcher.targets(&prepared.train, device).reshape([sizes.0]); // [N]
-    let features = x_train.dims()[1];
-    // Validation: every network on the same rows.
-    let x_val = batcher
-        .inputs(&prepared.validation, device)
-        .unsqueeze_dim::<3>(0)
-        .repeat_dim(0, count); // [P, V, 7]
-    let t_val = batcher
-        .targets(&prepared.validation, device)
-        .reshape([1, sizes.1])
-        .repeat_dim(0, count); // [P, V]
-    let tutorial: Vec<f64> = orders
-        .iter()
-        .map(|o| f64::from(u8::from(*o == UpdateOrder::Tutorial)))
-        .collect();
+    let mut epochs: Box<dyn Epochs> = match kind {
+        #[cfg(feature = "wgpu")]
+        EngineKind::PopulationKernel => Box::new(Kernel::new(
+            starts,
+            &orders,
+            first.model.activation,
+            prepared,
+            device,
+        )?),
+        _ => {
+            let networks = starts
+                .iter()
+                .zip(plans)
+                .map(|(w, plan)| plan.model.from_parameters(w, device))
+                .collect::<Result<Vec<_>, _>>()?;
+            Box::new(Tensors::new(&networks, &orders, prepared, device)?)
+        }
+    };
     let start = Instant::now();
     for epoch in 1..=first.epochs {
         let lr: Vec<f64> = plans.iter().map(|p| p.learning_rate.at(epoch)).collect();
-        let lr_t = Tensor::<1>::from_data(TensorData::new(lr.clone(), [count]), device);
-        // The learning rate where the hidden error goes through the W2 just updated, 0 elsewhere.
-        let lr_tutorial: Vec<f64> = lr.iter().zip(&tutorial).map(|(l, m)| l * m).collect();
-        let lr_tutorial = Tensor::<1>::from_data(TensorData::new(lr_tutorial, [count]), device);
         for state in &mut states {
             if first.shuffle {
                 state.rng.shuffle(&mut state.val_order);
-            }
-        }
-        let val = read_values(
-            "the validation MSE",
-            population.losses(x_val.clone(), t_val.clone()),
-        )?;
-        for state in &mut states {
-            if first.shuffle {
                 state.rng.shuffle(&mut state.train_order);
             }
         }
-        let mut squared = Tensor::<1>::zeros([count], device);
-        for k in 0..sizes.0 {
-            let idx: Vec<i64> = states.iter().map(|s| s.train_order[k] as i64).collect();
-            let idx = Tensor::<1, Int>::from_data(TensorData::new(idx, [count]), device);
-            let x = x_train
-                .clone()
-                .select(0, idx.clone())
-                .reshape([count, 1, features]);
-            let t = t_train.clone().select(0, idx).reshape([count, 1]);
-            let (next, loss) = population.sgd_step(x, t, &lr_t, &lr_tutorial);
-            population = next;
-            // One sample: its squared error is twice its loss.
-            squared = squared + loss.mul_scalar(2.0);
-        }
-        let squared = read_values("the training errors", squared)?;
+        let train_orders: Vec<&[usize]> = states.iter().map(|s| s.train_order.as_slice()).collect();
+        let errors = epochs.epoch(&train_orders, &lr)?;
         let seconds = start.elapsed().as_secs_f64();
-        for (p, state) in states.iter_mut().enumerate() {
-            let train_mse = squared[p] / sizes.0 as f64;
+        for ((state, (val_mse, train_mse)), lr) in states.iter_mut().zip(errors).zip(&lr) {
             if !train_mse.is_finite() {
                 return Err(TrainError::Diverged {
                     epoch,
                     value: train_mse,
                 });
             }
-            // The losses are ½ MSE.
-            let val_mse = 2.0 * val[p];
             state.stopping.record(val_mse);
             state.metrics.push(EpochMetrics {
                 epoch,
                 train_mse,
                 val_mse,
-                learning_rate: lr[p],
+                learning_rate: *lr,
                 seconds,
             });
         }
         let checkpoints = || -> Result<Vec<Checkpoint>, TrainError> {
-            (0..count)
-                .map(|p| checkpoint_of(&states[p], &population, p))
-                .collect()
+            let weights = epochs.parameters()?;
+            Ok(states
+                .iter()
+                .zip(weights)
+                .map(|(state, weights)| checkpoint_of(state, weights))
+                .collect())
         };
         if on_epoch(epoch, &checkpoints).is_break() {
             return Err(TrainError::Stopped { epoch });
         }
     }
     let train_seconds = start.elapsed().as_secs_f64();
-    (0..count)
-        .zip(states)
-        .map(|(p, state)| {
+    let weights = epochs.parameters()?;
+    states
+        .into_iter()
+        .zip(weights)
+        .zip(plans)
+        .map(|((state, weights), plan)| {
             // On the run's device as a fresh module, with the plan's own settings.
-            let weights = population.network(p).parameters()?;
             Ok(Trained {
                 metrics: state.metrics,
-                model: plans[p].model.from_parameters(&weights, device)?,
+                model: plan.model.from_parameters(&weights, device)?,
                 train_seconds,
-                engine: EngineKind::Population,
+                engine: kind,
             })
         })
         .collect()
@@ -223,21 +414,17 @@ pub fn train_population(
 pub type OnPopulationEpoch<'a> = dyn FnMut(usize, &dyn Fn() -> Result<Vec<Checkpoint>, TrainError>) -> std::ops::ControlFlow<()>
     + 'a;
 
-/// Network `p`'s checkpoint: its run's state and its slice of the population's weights.
-fn checkpoint_of(
-    state: &RunState,
-    population: &Population,
-    p: usize,
-) -> Result<Checkpoint, TrainError> {
-    Ok(Checkpoint {
+/// A network's checkpoint: its run's state and its weights.
+fn checkpoint_of(state: &RunState, weights: Parameters) -> Checkpoint {
+    Checkpoint {
         epoch: state.metrics.len(),
         rng: state.rng.state(),
         train_order: state.train_order.clone(),
         val_order: state.val_order.clone(),
         best_val: state.stopping.best(),
         since_best: state.stopping.since_best(),
-        weights: population.network(p).parameters()?,
+        weights,
         metrics: state.metrics.clone(),
         adam: None,
-    })
+    }
 }
