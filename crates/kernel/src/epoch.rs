@@ -32,6 +32,14 @@ pub(crate) const TANH: u32 = 1;
 /// ReLU.
 pub(crate) const RELU: u32 = 2;
 
+/// Waits for every unit of the workgroup; nothing to wait for with one unit.
+#[cube]
+fn barrier(#[comptime] threads: usize) {
+    if comptime![threads > 1] {
+        sync_cube();
+    }
+}
+
 /// act(z) for the comptime activation code.
 #[cube]
 fn activate<F: Float>(z: F, #[comptime] activation: u32) -> F {
@@ -60,11 +68,16 @@ fn slope<F: Float>(a: F, #[comptime] activation: u32) -> F {
     }
 }
 
-/// One epoch of every network (module docs). `losses[2p]` gets network p's validation squared
-/// error summed over the validation rows, `losses[2p + 1]` its training squared error summed
-/// over the steps (each before its step). `lr[p]` is network p's learning rate this epoch;
+/// Rows `begin..end` of one epoch of every network (module docs), counting the validation
+/// rows first, then the steps. `losses[2p]` adds network p's validation squared error summed
+/// over the validation rows among them, `losses[2p + 1]` its training squared error summed over
+/// the steps (each before its step).
+///
+/// An epoch is split into launches of a bounded number of rows because llvmpipe (lavapipe)
+/// ends any shader loop after 65 535 iterations counted over the whole invocation: one launch
+/// of 500 rows with 300 hidden units on one unit would stop training after 218 rows. `lr[p]` is network p's learning rate this epoch;
 /// `w2_first[p]` is 1 where it follows the tutorial's update order, 0 for the exact order.
-#[cube(launch)]
+#[cube(launch_unchecked)]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn population_epoch<F: Float>(
     x: &[F],
@@ -81,6 +94,8 @@ pub(crate) fn population_epoch<F: Float>(
     losses: &mut [F],
     samples: usize,
     validation: usize,
+    begin: usize,
+    end: usize,
     #[comptime] hidden: usize,
     #[comptime] inputs: usize,
     #[comptime] threads: usize,
@@ -102,23 +117,23 @@ pub(crate) fn population_epoch<F: Float>(
     let mut train = F::new(0.0);
 
     // The validation rows with the epoch's starting weights, then one step per training row.
-    for s in 0..validation + samples {
+    for s in begin..end {
         let stepping = s >= validation;
         // Every unit has read the previous row and sum before this one is written.
-        sync_cube();
+        barrier(threads);
         let target = if stepping {
             let row = order[network * samples + s - validation] as usize;
-            if unit < inputs {
-                row_x[unit] = x[row * inputs + unit];
+            for i in range_stepped(unit, inputs, threads) {
+                row_x[i] = x[row * inputs + i];
             }
             t[row]
         } else {
-            if unit < inputs {
-                row_x[unit] = x_val[s * inputs + unit];
+            for i in range_stepped(unit, inputs, threads) {
+                row_x[i] = x_val[s * inputs + i];
             }
             t_val[s]
         };
-        sync_cube();
+        barrier(threads);
         let mut sum = F::new(0.0);
         for j in range_stepped(unit, hidden, threads) {
             let mut z = b1[at + j];
@@ -131,7 +146,7 @@ pub(crate) fn population_epoch<F: Float>(
             sum += w2[at + j] * h;
         }
         partial[unit] = sum;
-        sync_cube();
+        barrier(threads);
         // (From CUBE_DIM, equal to `threads`: a runtime value the loop can change.)
         let mut stride = CUBE_DIM as usize / 2;
         while stride > 0 {
@@ -139,7 +154,7 @@ pub(crate) fn population_epoch<F: Float>(
                 let other = partial[unit + stride];
                 partial[unit] += other;
             }
-            sync_cube();
+            barrier(threads);
             stride /= 2;
         }
         let delta = bias + partial[0] - target;
@@ -170,7 +185,7 @@ pub(crate) fn population_epoch<F: Float>(
 
     if unit == 0 {
         b2[network] = bias;
-        losses[2 * network] = val;
-        losses[2 * network + 1] = train;
+        losses[2 * network] += val;
+        losses[2 * network + 1] += train;
     }
 }

@@ -140,11 +140,9 @@ impl PopulationKernel {
                 .check(hidden)
                 .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
         }
-        // The units load a row's inputs one each: at least as many units as inputs.
-        if !threads.is_power_of_two() || threads < inputs || threads > 1024 {
+        if !threads.is_power_of_two() || threads > 1024 {
             return Err(KernelError::Shape(format!(
-                "{threads} units per workgroup: expected a power of two from {} to 1024",
-                inputs.next_power_of_two()
+                "{threads} units per workgroup: expected a power of two from 1 to 1024"
             )));
         }
         for (name, rows) in [("training", train), ("validation", validation)] {
@@ -233,40 +231,64 @@ impl PopulationKernel {
         }
         let order = self.client.create_from_slice(u32::as_bytes(&order));
         let lr = self.client.create_from_slice(f32::as_bytes(&f32s(lr)));
-        let losses = self.client.empty(2 * self.count * size_of::<f32>());
+        let losses = self
+            .client
+            .create_from_slice(f32::as_bytes(&vec![0.0; 2 * self.count]));
         let (p, h, i) = (self.count, self.hidden, self.inputs);
         // SAFETY: each handle was created by this type with exactly `len` elements of the
         // kernel's element type (f32, or u32 for the order and the update orders).
         let arg =
             |handle: &Handle, len: usize| unsafe { BufferArg::from_raw_parts(handle.clone(), len) };
-        epoch::population_epoch::launch::<f32>(
-            &self.client,
-            CubeCount::Static(p as u32, 1, 1),
-            CubeDim::new_1d(self.threads as u32),
-            arg(&self.x, self.samples * i),
-            arg(&self.t, self.samples),
-            arg(&order, p * self.samples),
-            arg(&self.x_val, self.validation * i),
-            arg(&self.t_val, self.validation),
-            arg(&lr, p),
-            arg(&self.w2_first, p),
-            arg(&self.w1, p * h * i),
-            arg(&self.b1, p * h),
-            arg(&self.w2, p * h),
-            arg(&self.b2, p),
-            arg(&losses, 2 * p),
-            self.samples,
-            self.validation,
-            h,
-            i,
-            self.threads,
-            self.activation,
-        );
+        let rows = self.validation + self.samples;
+        let per_launch = self.rows_per_launch();
+        for begin in (0..rows).step_by(per_launch) {
+            // SAFETY: as above, and every index the kernel computes is in bounds: the orders
+            // were checked to be below `samples`, and the rest follow from the lengths passed.
+            unsafe {
+                epoch::population_epoch::launch_unchecked::<f32>(
+                    &self.client,
+                    CubeCount::Static(p as u32, 1, 1),
+                    CubeDim::new_1d(self.threads as u32),
+                    arg(&self.x, self.samples * i),
+                    arg(&self.t, self.samples),
+                    arg(&order, p * self.samples),
+                    arg(&self.x_val, self.validation * i),
+                    arg(&self.t_val, self.validation),
+                    arg(&lr, p),
+                    arg(&self.w2_first, p),
+                    arg(&self.w1, p * h * i),
+                    arg(&self.b1, p * h),
+                    arg(&self.w2, p * h),
+                    arg(&self.b2, p),
+                    arg(&losses, 2 * p),
+                    self.samples,
+                    self.validation,
+                    begin,
+                    (begin + per_launch).min(rows),
+                    h,
+                    i,
+                    self.threads,
+                    self.activation,
+                )
+            };
+        }
         let losses = self.read(losses)?;
         Ok(EpochErrors {
             validation: losses.iter().step_by(2).copied().collect(),
             train: losses.iter().skip(1).step_by(2).copied().collect(),
         })
+    }
+
+    /// Rows (validation and steps) per launch: a unit's loop iterations, all loops together,
+    /// stay at 32 768 per launch, half of llvmpipe's limit (`src/epoch.rs`). Per row: the
+    /// row itself, its inputs, the hidden units twice (forward and update) and the levels of
+    /// the sum.
+    fn rows_per_launch(&self) -> usize {
+        let per_row = 1
+            + self.inputs.div_ceil(self.threads)
+            + 2 * self.hidden.div_ceil(self.threads)
+            + self.threads.ilog2() as usize;
+        (32_768 / per_row).max(1)
     }
 
     fn read(&self, handle: Handle) -> Result<Vec<f64>, KernelError> {
@@ -363,7 +385,7 @@ mod tests {
         let (n, v, hidden) = (40, 12, 37);
         let (x, t) = rows(&mut rng, n);
         let (xv, tv) = rows(&mut rng, v);
-        for activation in Activation::ALL {
+        for (activation, threads) in Activation::ALL.into_iter().zip([1, 4, 16]) {
             let orders = [
                 UpdateOrder::Tutorial,
                 UpdateOrder::Exact,
@@ -374,14 +396,14 @@ mod tests {
                 .map(|&o| (network(&mut rng, hidden), o))
                 .collect();
             let lr = [0.01, 0.02, 0.005];
-            // 16 units for 37 hidden: units own 2 or 3 hidden units each.
+            // 1, 4 or 16 units for 37 hidden: units own 37, 9 or 10, 2 or 3 hidden units.
             let mut kernel = PopulationKernel::new(
                 &device,
                 &networks,
                 activation,
                 Rows { x: &x, t: &t },
                 Rows { x: &xv, t: &tv },
-                16,
+                threads,
             )
             .unwrap();
             let xs: Vec<FeatureVector> = x.chunks(7).map(|r| r.try_into().unwrap()).collect();
@@ -436,6 +458,41 @@ mod tests {
         }
     }
 
+    /// The tutorial's size on one unit per workgroup: 500 rows of 300 hidden units is more loop
+    /// iterations than llvmpipe runs in one invocation (it silently ends the loops after 65 535),
+    /// so the epoch must be split into launches to be right there.
+    #[test]
+    fn an_epoch_longer_than_a_drivers_loop_limit_is_split() {
+        let Some(device) = device() else { return };
+        let mut rng = Lcg(42);
+        let (n, v, hidden) = (400, 100, 300);
+        let (x, t) = rows(&mut rng, n);
+        let (xv, tv) = rows(&mut rng, v);
+        let start = network(&mut rng, hidden);
+        let networks = [(start.clone(), UpdateOrder::Tutorial)];
+        let train = Rows { x: &x, t: &t };
+        let validation = Rows { x: &xv, t: &tv };
+        let mut kernel = PopulationKernel::new(
+            &device,
+            &networks,
+            Activation::Sigmoid,
+            train,
+            validation,
+            1,
+        )
+        .unwrap();
+        let order: Vec<usize> = (0..n).rev().collect();
+        let got = kernel.epoch(&[&order], &[0.01]).unwrap();
+        let mut fused = Weights::new(Activation::Sigmoid, &start);
+        let mut scratch = fused.scratch();
+        let xs: Vec<FeatureVector> = x.chunks(7).map(|r| r.try_into().unwrap()).collect();
+        let want = fused.epoch(&xs, &t, &order, 0.01, UpdateOrder::Tutorial, &mut scratch);
+        let rel = (got.train[0] - want).abs() / want;
+        assert!(rel < 1e-4, "train {} vs {want}", got.train[0]);
+        let (b2, want_b2) = (kernel.parameters().unwrap()[0].b2, fused.parameters().b2);
+        assert!((b2 - want_b2).abs() < 1e-5, "b2 {b2} vs {want_b2}");
+    }
+
     #[test]
     fn bad_shapes_are_refused() {
         let Some(device) = device() else { return };
@@ -456,7 +513,7 @@ mod tests {
             Err(KernelError::Shape(_))
         ));
         assert!(matches!(
-            new(std::slice::from_ref(&a), 4),
+            new(std::slice::from_ref(&a), 2048),
             Err(KernelError::Shape(_))
         ));
         assert!(matches!(new(&[], 8), Err(KernelError::Shape(_))));
