@@ -301,6 +301,82 @@ fn a_population_sweep_gives_each_variant_its_own_run() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// Issue 15, item 3: on wgpu a sweep's variants train at once on the population kernel (one
+/// workgroup per network, lavapipe in CI), by default; each run follows its f64 run on the CPU's
+/// fused engine to f32 rounding, every epoch, and its stopped population resumes one by one.
+#[test]
+fn a_wgpu_sweep_trains_on_the_population_kernel() {
+    let dir = temp_dir("sweep-kernel");
+    let sweep = |backend: &str, out: &std::path::Path| {
+        run(zoepnet()
+            .args([
+                "sweep",
+                "configs/tutorial.toml",
+                "--offline",
+                "--backend",
+                backend,
+            ])
+            .arg("--out")
+            .arg(out)
+            .args([
+                "--set",
+                "train.seed=42,7",
+                "--set",
+                "train.learning_rate=0.001,0.003",
+            ])
+            .args(["--set", "train.epochs=5"])
+            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+    };
+    let (gpu, cpu) = (dir.join("wgpu"), dir.join("cpu"));
+    let (status, _, stderr) = sweep("wgpu", &gpu);
+    let required = std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1");
+    if !status.status.success() && !required && stderr.contains("not usable on this machine") {
+        eprintln!("NOT RUN: no wgpu adapter here ({stderr})");
+        return;
+    }
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("population-kernel engine")
+            && stderr.contains("4 run(s) trained at once on the population engine"),
+        "{stderr}"
+    );
+    let (status, _, stderr) = sweep("flex", &cpu);
+    assert!(status.status.success(), "{stderr}");
+    let metrics = |run: &std::path::Path| -> Vec<Vec<f64>> {
+        fs::read_to_string(run.join("metrics.csv"))
+            .expect("metrics.csv")
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(|v| v.parse().expect("a number")).collect())
+            .collect()
+    };
+    let mut runs = 0;
+    for entry in fs::read_dir(&cpu).expect("the sweep's folder") {
+        let name = entry.expect("an entry").file_name();
+        if !cpu.join(&name).join("metrics.csv").is_file() {
+            continue;
+        }
+        runs += 1;
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(gpu.join(&name).join("summary.json")).expect("summary"),
+        )
+        .expect("JSON");
+        assert_eq!(summary["engine"], "population-kernel", "{name:?}");
+        let (k, f) = (metrics(&gpu.join(&name)), metrics(&cpu.join(&name)));
+        assert_eq!(k.len(), 5, "{name:?}");
+        for (a, b) in k.iter().zip(&f) {
+            // epoch, train MSE, validation MSE: f32 against f64.
+            assert_eq!(a[0], b[0]);
+            for c in [1, 2] {
+                let rel = (a[c] - b[c]).abs() / b[c];
+                assert!(rel < 1e-4, "{name:?} epoch {}: {} vs {}", a[0], a[c], b[c]);
+            }
+        }
+    }
+    assert_eq!(runs, 4);
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// A population stopped after an epoch (Ctrl-C; here `ZOEPNET_STOP_AFTER_EPOCH`) leaves every
 /// variant's run folder with the checkpoint its own run would write: `zoepnet train --resume`
 /// finishes any of them one by one, with the figures of the uninterrupted one-by-one run.
