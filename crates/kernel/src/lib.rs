@@ -140,6 +140,19 @@ impl PopulationKernel {
                 .check(hidden)
                 .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
         }
+        // One workgroup per network, at most 65 535 in a dimension; the hidden activations,
+        // the row and the partial sums in workgroup memory, 16 KiB in WebGPU's default limits.
+        if networks.len() > 65_535 {
+            return Err(KernelError::Shape(format!(
+                "{} networks: at most 65 535 in one population",
+                networks.len()
+            )));
+        }
+        if (hidden + inputs + threads) * size_of::<f32>() > 16_384 {
+            return Err(KernelError::Shape(format!(
+                "{hidden} hidden units do not fit in a workgroup's 16 KiB of shared memory"
+            )));
+        }
         if !threads.is_power_of_two() || threads > 1024 {
             return Err(KernelError::Shape(format!(
                 "{threads} units per workgroup: expected a power of two from 1 to 1024"
@@ -517,6 +530,9 @@ mod tests {
             Err(KernelError::Shape(_))
         ));
         assert!(matches!(new(&[], 8), Err(KernelError::Shape(_))));
+        let wide = (network(&mut rng, 5000), UpdateOrder::Tutorial);
+        let err = new(&[wide], 8).unwrap_err().to_string();
+        assert!(err.contains("5000 hidden units do not fit"), "{err}");
         let mut kernel = new(&[a], 8).unwrap();
         let err = kernel.epoch(&[vec![0, 1, 2, 4]], &[0.1]).unwrap_err();
         assert!(err.to_string().contains("indices below 4"), "{err}");

@@ -44,11 +44,12 @@ pub struct SweepArgs {
     /// Variants per task of a --plan (1: a task per variant).
     #[arg(long, value_name = "M", default_value_t = 1, requires = "plan")]
     per_task: usize,
-    /// Train every variant at once on the population engine (one module of P networks), and
-    /// fail if they cannot be. By default a sweep does so when they can (per-sample manual SGD
-    /// of plain networks that differ only in seed, learning rate, schedule, initial scale and
-    /// update order) and each would otherwise train on the tensor engine (wgpu, or
-    /// train.engine = "tensor"); on the CPU the fused engine, one by one, is faster.
+    /// Train every variant at once on the population engine (one module of P networks; on
+    /// wgpu, one CubeCL kernel launch per epoch, a workgroup per network), and fail if they
+    /// cannot be. By default a sweep does so when they can (per-sample manual SGD of plain
+    /// networks that differ only in seed, learning rate, schedule, initial scale and update
+    /// order) and each would otherwise train on the tensor engine (wgpu, or train.engine =
+    /// "tensor"); on the CPU the fused engine, one by one, is faster.
     #[arg(long, conflicts_with_all = ["no_population", "plan", "task"])]
     population: bool,
     /// Train the variants one by one, even where the population engine could train them at
