@@ -103,13 +103,37 @@ pub(crate) fn population_epoch<F: Float>(
 ) {
     let network = CUBE_POS;
     let unit = UNIT_POS as usize;
-    // The row's inputs, the hidden layer's activations (each unit its own) and the
-    // units' partial sums of the output.
+    // Unit u owns hidden units u, u + threads, …: `units` of them (the last may be padding,
+    // j ≥ hidden, which every loop skips). Their weights live in the unit's registers for the
+    // whole launch, loaded here and stored at the end.
+    let units = comptime![hidden.div_ceil(threads)];
+    let mut w1r = Array::<F>::new(units * inputs);
+    let mut b1r = Array::<F>::new(units);
+    let mut w2r = Array::<F>::new(units);
+    let mut ar = Array::<F>::new(units);
+    // The row's inputs, and the units' partial sums of the output.
     let mut row_x = Shared::<[F]>::new_slice(inputs);
-    let mut a = Shared::<[F]>::new_slice(hidden);
     let mut partial = Shared::<[F]>::new_slice(threads);
     let w1_at = network * inputs * hidden;
     let at = network * hidden;
+    #[unroll]
+    for u in 0..units {
+        let j = unit + u * threads;
+        b1r[u] = F::new(0.0);
+        w2r[u] = F::new(0.0);
+        #[unroll]
+        for i in 0..inputs {
+            w1r[u * inputs + i] = F::new(0.0);
+        }
+        if j < hidden {
+            b1r[u] = b1[at + j];
+            w2r[u] = w2[at + j];
+            #[unroll]
+            for i in 0..inputs {
+                w1r[u * inputs + i] = w1[w1_at + i * hidden + j];
+            }
+        }
+    }
     let rate = lr[network];
     let tutorial = w2_first[network] == 1;
     let mut bias = b2[network];
@@ -135,15 +159,18 @@ pub(crate) fn population_epoch<F: Float>(
         };
         barrier(threads);
         let mut sum = F::new(0.0);
-        for j in range_stepped(unit, hidden, threads) {
-            let mut z = b1[at + j];
+        #[unroll]
+        for u in 0..units {
+            let mut z = b1r[u];
             #[unroll]
             for i in 0..inputs {
-                z += w1[w1_at + i * hidden + j] * row_x[i];
+                z += w1r[u * inputs + i] * row_x[i];
             }
             let h = activate::<F>(z, activation);
-            a[j] = h;
-            sum += w2[at + j] * h;
+            ar[u] = h;
+            if unit + u * threads < hidden {
+                sum += w2r[u] * h;
+            }
         }
         partial[unit] = sum;
         barrier(threads);
@@ -161,21 +188,24 @@ pub(crate) fn population_epoch<F: Float>(
         if stepping {
             train += delta * delta;
             bias -= rate * delta;
-            for j in range_stepped(unit, hidden, threads) {
-                let h = a[j];
-                let before = w2[at + j];
-                let after = before - rate * delta * h;
-                w2[at + j] = after;
-                let mut through = before;
-                if tutorial {
-                    through = after;
-                }
-                let dh = delta * through * slope::<F>(h, activation);
-                b1[at + j] -= rate * dh;
-                #[unroll]
-                for i in 0..inputs {
-                    let w = w1_at + i * hidden + j;
-                    w1[w] -= rate * dh * row_x[i];
+            #[unroll]
+            for u in 0..units {
+                if unit + u * threads < hidden {
+                    let h = ar[u];
+                    let before = w2r[u];
+                    let after = before - rate * delta * h;
+                    w2r[u] = after;
+                    let mut through = before;
+                    if tutorial {
+                        through = after;
+                    }
+                    let step = rate * delta * through * slope::<F>(h, activation);
+                    b1r[u] -= step;
+                    #[unroll]
+                    for i in 0..inputs {
+                        let w = u * inputs + i;
+                        w1r[w] -= step * row_x[i];
+                    }
                 }
             }
         } else {
@@ -183,6 +213,18 @@ pub(crate) fn population_epoch<F: Float>(
         }
     }
 
+    #[unroll]
+    for u in 0..units {
+        let j = unit + u * threads;
+        if j < hidden {
+            b1[at + j] = b1r[u];
+            w2[at + j] = w2r[u];
+            #[unroll]
+            for i in 0..inputs {
+                w1[w1_at + i * hidden + j] = w1r[u * inputs + i];
+            }
+        }
+    }
     if unit == 0 {
         b2[network] = bias;
         losses[2 * network] += val;

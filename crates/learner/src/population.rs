@@ -263,6 +263,7 @@ impl Kernel {
         };
         let (x, t) = flat(&prepared.train);
         let (xv, tv) = flat(&prepared.validation);
+        let hidden = weights.first().map_or(1, Parameters::hidden);
         let networks: Vec<_> = weights.into_iter().zip(orders.iter().copied()).collect();
         let kernel = zoepnet_kernel::PopulationKernel::new(
             device,
@@ -270,7 +271,7 @@ impl Kernel {
             activation,
             Rows { x: &x, t: &t },
             Rows { x: &xv, t: &tv },
-            zoepnet_kernel::DEFAULT_THREADS,
+            zoepnet_kernel::default_threads(hidden),
         )
         .map_err(kernel_error)?;
         Ok(Self {
