@@ -374,6 +374,64 @@ fn a_wgpu_sweep_trains_on_the_population_kernel() {
         }
     }
     assert_eq!(runs, 4);
+    // A planned task of several variants trains them at once too (a GPU job array).
+    let planned = dir.join("plan");
+    let (status, _, stderr) = run(zoepnet()
+        .args([
+            "sweep",
+            "configs/tutorial.toml",
+            "--offline",
+            "--backend",
+            "wgpu",
+        ])
+        .args(["--set", "train.seed=42,7", "--set", "train.epochs=2"])
+        .args(["--per-task", "2", "--plan"])
+        .arg(&planned)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let (status, _, stderr) = run(zoepnet()
+        .args(["sweep", "--offline", "--task", "0"])
+        .arg(&planned)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("task 0: training its 2 variants at once on the population engine"),
+        "{stderr}"
+    );
+    for seed in [42, 7] {
+        let summary: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(planned.join(format!("train.seed={seed}/summary.json")))
+                .expect("summary"),
+        )
+        .expect("JSON");
+        assert_eq!(summary["engine"], "population-kernel");
+    }
+    // Beyond the kernel's limits: refused before anything is made, and by default one by one.
+    let refused = dir.join("refused");
+    let (status, _, stderr) = run(zoepnet()
+        .args([
+            "sweep",
+            "configs/tutorial.toml",
+            "--offline",
+            "--backend",
+            "wgpu",
+        ])
+        .args([
+            "--population",
+            "--set",
+            "train.seed=1,2",
+            "--set",
+            "model.hidden=20000",
+        ])
+        .arg("--out")
+        .arg(&refused)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("20000 hidden units: the population kernel trains at most 16384"),
+        "{stderr}"
+    );
+    assert!(!refused.exists());
     let _ = fs::remove_dir_all(&dir);
 }
 
@@ -402,6 +460,18 @@ fn a_stopped_population_resumes_run_by_run() {
         stderr.contains("stopped after epoch 2: each of the 2 run folders"),
         "{stderr}"
     );
+    // `compare` says which runs stopped and how to finish them.
+    let (status, stdout, stderr) = run(zoepnet().arg("compare").arg(&stopped));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("| stopped after epoch 2: resume with `zoepnet train --resume ")
+            && stdout.contains("train.seed=2` |"),
+        "{stdout}"
+    );
+    // A stop asked for in the last epoch comes too late to stop: the runs finish.
+    let (status, _, stderr) = sweep("--population", &dir.join("late"), Some("4"));
+    assert!(status.status.success(), "{stderr}");
+    assert!(dir.join("late/train.seed=1/summary.json").is_file());
     let run_dir = stopped.join("train.seed=2");
     let checkpoint: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(run_dir.join("checkpoint.json")).unwrap())

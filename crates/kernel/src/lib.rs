@@ -108,10 +108,38 @@ impl std::fmt::Debug for PopulationKernel {
 /// The most hidden units one unit of a workgroup owns: their weights stay in its registers.
 pub const MAX_UNITS: usize = 16;
 
+/// The most units in a workgroup.
+pub const MAX_THREADS: usize = 1024;
+
+/// The most networks in one population: one workgroup each, at most 65 535 in a dimension.
+pub const MAX_NETWORKS: usize = 65_535;
+
+/// Whether the kernel can train `count` networks of `hidden` hidden units, or why not: at most
+/// [`MAX_NETWORKS`] networks and [`MAX_UNITS`] × [`MAX_THREADS`] = 16 384 hidden units (each
+/// unit keeps its hidden units' weights in registers). A check on the host, before any device.
+///
+/// # Errors
+/// The reason, in words.
+pub fn fits(count: usize, hidden: usize) -> Result<(), String> {
+    if count > MAX_NETWORKS {
+        return Err(format!(
+            "{count} networks: the population kernel trains at most {MAX_NETWORKS} at once"
+        ));
+    }
+    if hidden > MAX_UNITS * MAX_THREADS {
+        return Err(format!(
+            "{hidden} hidden units: the population kernel trains at most {} ({MAX_UNITS} per \
+             unit of a workgroup of {MAX_THREADS})",
+            MAX_UNITS * MAX_THREADS
+        ));
+    }
+    Ok(())
+}
+
 /// Units per workgroup for `hidden` hidden units: the power of two that gives each unit at most
 /// 8 hidden units, at least 8 units (64 for the tutorial's 300).
 pub fn default_threads(hidden: usize) -> usize {
-    hidden.div_ceil(8).next_power_of_two().clamp(8, 1024)
+    hidden.div_ceil(8).next_power_of_two().clamp(8, MAX_THREADS)
 }
 
 fn f32s(values: &[f64]) -> Vec<f32> {
@@ -146,19 +174,7 @@ impl PopulationKernel {
                 .check(hidden)
                 .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
         }
-        // One workgroup per network, at most 65 535 in a dimension; the hidden activations,
-        // the row and the partial sums in workgroup memory, 16 KiB in WebGPU's default limits.
-        if networks.len() > 65_535 {
-            return Err(KernelError::Shape(format!(
-                "{} networks: at most 65 535 in one population",
-                networks.len()
-            )));
-        }
-        if (hidden + inputs + threads) * size_of::<f32>() > 16_384 {
-            return Err(KernelError::Shape(format!(
-                "{hidden} hidden units do not fit in a workgroup's 16 KiB of shared memory"
-            )));
-        }
+        fits(networks.len(), hidden).map_err(KernelError::Shape)?;
         if !threads.is_power_of_two() || threads > 1024 || hidden.div_ceil(threads) > MAX_UNITS {
             return Err(KernelError::Shape(format!(
                 "{threads} units per workgroup: expected a power of two up to 1024, at least \
@@ -536,9 +552,17 @@ mod tests {
             Err(KernelError::Shape(_))
         ));
         assert!(matches!(new(&[], 8), Err(KernelError::Shape(_))));
-        let wide = (network(&mut rng, 5000), UpdateOrder::Tutorial);
-        let err = new(&[wide], 8).unwrap_err().to_string();
-        assert!(err.contains("5000 hidden units do not fit"), "{err}");
+        assert!(fits(MAX_NETWORKS, MAX_UNITS * MAX_THREADS).is_ok());
+        let err = fits(2, 16_385).unwrap_err();
+        assert!(err.contains("at most 16384"), "{err}");
+        assert!(fits(65_536, 300).unwrap_err().contains("at most 65535"));
+        let wide = (network(&mut rng, 16_385), UpdateOrder::Tutorial);
+        let err = new(&[wide], 1024).unwrap_err().to_string();
+        assert!(err.contains("16385 hidden units"), "{err}");
+        // The default workgroup keeps every unit's share at 8 or less, up to 8192 units.
+        assert_eq!(default_threads(300), 64);
+        assert_eq!(default_threads(37), 8);
+        assert_eq!(default_threads(16_384), 1024);
         let mut kernel = new(&[a], 8).unwrap();
         let err = kernel.epoch(&[vec![0, 1, 2, 4]], &[0.1]).unwrap_err();
         assert!(err.to_string().contains("indices below 4"), "{err}");

@@ -19,7 +19,8 @@ pub struct RunRow {
     pub dir: PathBuf,
     /// Every config key, dotted (`train.learning_rate`), with its value as TOML writes it.
     pub settings: BTreeMap<String, String>,
-    /// The summary, or why there is none.
+    /// The summary, or the run's status without one: `failed: why`, `stopped after epoch N: …`
+    /// (a checkpoint and no summary: an interrupted run, resumable), `not run (…)`.
     pub outcome: Result<Summary, String>,
     /// (epoch, validation MSE) per epoch, from `metrics.csv`.
     pub val_curve: Vec<(f64, f64)>,
@@ -65,9 +66,16 @@ pub fn read_run(dir: &Path) -> RunRow {
     let settings = read("config.toml")
         .and_then(|t| settings_of(&t))
         .unwrap_or_default();
-    let outcome = read("summary.json").and_then(|t| {
-        serde_json::from_str::<Summary>(&t).map_err(|e| format!("summary.json: {e}"))
-    });
+    let outcome = read("summary.json")
+        .and_then(|t| serde_json::from_str::<Summary>(&t).map_err(|e| format!("summary.json: {e}")))
+        .map_err(|why| match RunFolder::load_checkpoint(dir) {
+            Ok(checkpoint) if !dir.join("summary.json").exists() => format!(
+                "stopped after epoch {}: resume with `zoepnet train --resume {}`",
+                checkpoint.epoch,
+                dir.display()
+            ),
+            _ => format!("failed: {why}"),
+        });
     let val_curve = RunFolder::load_metrics(dir)
         .map(|rows| rows.iter().map(|m| (m.epoch as f64, m.val_mse)).collect())
         .unwrap_or_default();
@@ -113,8 +121,8 @@ fn figures(row: &RunRow) -> [String; 7] {
             s.avo_max_abs_error.map_or_else(|| "-".into(), sci),
             format!("{:.2}", s.train_seconds),
         ],
-        Err(why) => [
-            format!("failed: {why}"),
+        Err(status) => [
+            status.clone(),
             "-".into(),
             "-".into(),
             "-".into(),
@@ -212,8 +220,8 @@ pub fn csv(rows: &[RunRow], keys: &[String]) -> String {
                     .unwrap_or_default(),
                 s.train_seconds.to_string(),
             ]),
-            Err(why) => {
-                cells.push(format!("failed: {why}"));
+            Err(status) => {
+                cells.push(status.clone());
                 cells.extend(std::iter::repeat_n(String::new(), 6));
             }
         }
@@ -302,7 +310,7 @@ mod tests {
             row(
                 "b",
                 "[model]\nactivation = \"relu\"\nhidden = 300\n[data]\nlas = [\"y.las\"]",
-                Err("the training loss became NaN".into()),
+                Err("failed: the training loss became NaN".into()),
             ),
         ];
         let keys = varied_keys(&rows);

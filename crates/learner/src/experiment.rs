@@ -150,7 +150,8 @@ pub fn run(
     });
     let mut writer = ProgressWriter::new(&folder, resume.as_ref(), plan.epochs);
     let outcome = train(plan, &prepared, &device, resume, &mut |row, checkpoint| {
-        let stop = observer.stop_requested(row.epoch);
+        // A stop asked for in the last epoch comes too late to stop anything: the run finishes.
+        let stop = observer.stop_requested(row.epoch) && row.epoch < plan.epochs;
         let flow = writer.epoch(row, checkpoint, stop);
         observer.epoch(row, plan.epochs);
         flow
@@ -190,14 +191,19 @@ fn data_stage(data: &zoepnet_dataset::DataConfig) -> String {
 pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
     crate::population::check(plans)?;
     let first = &plans[0];
-    match plans.iter().position(|p| {
+    if let Some(p) = plans.iter().position(|p| {
         p.config.data != first.config.data || p.config.backend != first.config.backend
     }) {
-        Some(p) => Err(TrainError::Population(format!(
+        return Err(TrainError::Population(format!(
             "variant {p}: its [data] or [backend] section differs from variant 0's"
-        ))),
-        None => Ok(()),
+        )));
     }
+    // On wgpu the population trains on the kernel: its limits, before any folder or device.
+    #[cfg(feature = "wgpu")]
+    if first.config.backend.kind == crate::device::Backend::Wgpu {
+        zoepnet_kernel::fits(plans.len(), first.model.hidden).map_err(TrainError::Population)?;
+    }
+    Ok(())
 }
 
 /// Runs `plans` at once on the population engine ([`crate::population`]), each into its run
@@ -256,7 +262,7 @@ pub fn run_population(
         &device,
         PopulationEngine::Auto,
         &mut |epoch, checkpoints| {
-            let stop = observer.stop_requested(epoch);
+            let stop = observer.stop_requested(epoch) && epoch < first.epochs;
             // The last epoch's files are the finished runs' metrics.csv and checkpoint.json.
             if clock.due(stop || epoch == first.epochs) {
                 let written = checkpoints()

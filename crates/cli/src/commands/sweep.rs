@@ -201,17 +201,13 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
         }
         Err(e) => return Err(e.into()),
     };
+    if !args.population {
+        return Ok(by_default(plans));
+    }
     match experiment::population_fits(&plans) {
-        Ok(()) if args.population => Ok(Some(plans)),
-        // By default only where one by one would mean the tensor engine (a GPU, or
-        // train.engine = "tensor"): on the CPU the fused engine trains one network faster than
-        // the population engine trains it among others (docs/population.md).
-        Ok(()) => Ok((plans[0].procedure.engine() != EngineKind::Fused).then_some(plans)),
-        Err(why) if args.population => {
-            let why = match why {
-                zoepnet_learner::train::TrainError::Population(why) => why,
-                other => other.to_string(),
-            };
+        Ok(()) => Ok(Some(plans)),
+        Err(why) => {
+            let why = population_reason(why);
             Err(UsageError(format!(
                 "--population: the variants cannot train together ({why}); the population \
                  engine trains per-sample manual SGD of plain networks that differ only in \
@@ -220,7 +216,34 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
             ))
             .into())
         }
-        Err(_) => Ok(None),
+    }
+}
+
+/// `plans`, when a sweep (or a task of a plan) trains them at once by default: they can, and
+/// one by one would mean the tensor engine (a GPU, or train.engine = "tensor"); on the CPU the
+/// fused engine trains one network faster than the population engine trains it among others
+/// (docs/population.md). Says why not where the population would have been the default.
+fn by_default(plans: Vec<Plan>) -> Option<Vec<Plan>> {
+    if plans.len() < 2 || plans[0].procedure.engine() == EngineKind::Fused {
+        return None;
+    }
+    match experiment::population_fits(&plans) {
+        Ok(()) => Some(plans),
+        Err(why) => {
+            errln!(
+                "sweep: the variants cannot train at once on the population engine ({}): one by one",
+                population_reason(why)
+            );
+            None
+        }
+    }
+}
+
+/// The reason a population was refused, without the error's prefix.
+fn population_reason(e: zoepnet_learner::train::TrainError) -> String {
+    match e {
+        zoepnet_learner::train::TrainError::Population(why) => why,
+        other => other.to_string(),
     }
 }
 
@@ -253,7 +276,8 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         progress::line(
             &bar,
             &format!(
-                "training the {total} variants at once on the population engine ({}, {})",
+                "training the {total} variant{} at once on the population engine ({}, {})",
+                if total == 1 { "" } else { "s" },
                 plans[0].config.backend.kind,
                 plans[0].config.backend.precision()
             ),
@@ -320,7 +344,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 if row.settings.is_empty() {
                     row.settings = grid_settings;
                 }
-                row.outcome = Err(why);
+                row.outcome = Err(format!("failed: {why}"));
                 rows.push(row);
             }
         }
@@ -399,6 +423,33 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
     };
     let base = dir.join("base.toml");
     let bar = progress::count_bar(variants.len(), "run");
+    // Several variants that can train at once, and would otherwise each train on the tensor
+    // engine (a GPU): at once, as a sweep does.
+    let plans: Result<Vec<Plan>, _> = variants
+        .iter()
+        .map(|v| Plan::load(&base, &v.overrides))
+        .collect();
+    if let Some(plans) = plans.ok().and_then(by_default) {
+        let dirs: Vec<PathBuf> = variants.iter().map(|v| dir.join(&v.name)).collect();
+        let logs = locate_logs(&plans[0].config.data, &base, &options, false)?;
+        progress::line(
+            &bar,
+            &format!(
+                "task {n}: training its {} variants at once on the population engine",
+                plans.len()
+            ),
+        );
+        let mut report = Progress::new(Report::Within(bar.clone()));
+        let summaries = experiment::run_population(&plans, &logs, &dirs, &mut report)
+            .map_err(|e| experiment_error(e, &base))?;
+        drop(report);
+        bar.finish_and_clear();
+        for (i, (variant, s)) in variants.iter().zip(&summaries).enumerate() {
+            let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
+            errln!("{}", finished(&label, s));
+        }
+        return Ok(());
+    }
     let mut failed = 0;
     for (i, variant) in variants.iter().enumerate() {
         let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
