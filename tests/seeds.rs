@@ -106,3 +106,46 @@ fn each_seed_is_the_run_train_makes_with_it() {
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// On wgpu the seeds train at once on the population kernel, each within f32 rounding of its
+/// f64 run on the CPU.
+#[test]
+fn on_wgpu_the_seeds_train_at_once_on_the_kernel() {
+    let dir = temp_dir("seeds-wgpu");
+    let study = |backend: &str, out: &std::path::Path| {
+        run(zoepnet()
+            .args([
+                "seeds",
+                "configs/tutorial.toml",
+                "--offline",
+                "--count",
+                "3",
+            ])
+            .args(["--backend", backend, "--set", "train.epochs=3", "--out"])
+            .arg(out)
+            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+    };
+    let (gpu, cpu) = (dir.join("wgpu"), dir.join("cpu"));
+    let (status, _, stderr) = study("wgpu", &gpu);
+    let required = std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1");
+    if !status.status.success() && !required && stderr.contains("not usable on this machine") {
+        eprintln!("NOT RUN: no wgpu adapter here ({stderr})");
+        return;
+    }
+    assert!(status.status.success(), "{stderr}");
+    assert!(stderr.contains("population-kernel engine"), "{stderr}");
+    let (status, _, stderr) = study("flex", &cpu);
+    assert!(status.status.success(), "{stderr}");
+    assert!(stderr.contains("fused engine"), "{stderr}");
+    let (a, b) = (rows(&gpu), rows(&cpu));
+    // Seeds 0, 1 and 2 (the config's own, 42, is trained to be marked, not listed).
+    assert_eq!(a.len(), 3);
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x[0], y[0]);
+        for (u, v) in x[1..].iter().zip(&y[1..]) {
+            let (u, v): (f64, f64) = (u.parse().unwrap(), v.parse().unwrap());
+            assert!((u - v).abs() <= 1e-4 * v, "seed {}: {u} vs {v}", x[0]);
+        }
+    }
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -4,7 +4,8 @@
 //! result typical of its network, or a lucky draw?).
 //!
 //! [`study`] trains the seeds on every core (one training per thread; each is the run
-//! `zoepnet train --set train.seed=S` would make, to the last bit, tested), [`Distribution`]
+//! `zoepnet train --set train.seed=S` would make, to the last bit, tested), or, where one
+//! seed at a time would mean the tensor engine (wgpu), at once on the population engine, [`Distribution`]
 //! summarises a figure over them, and [`histograms`] draws them.
 
 use std::ops::ControlFlow;
@@ -17,8 +18,9 @@ use zoepnet_plot::{Figure, Panel, Series, Style};
 
 use crate::evaluate::score;
 use crate::experiment::ExperimentError;
-use crate::plan::Plan;
-use crate::train::train;
+use crate::plan::{EngineKind, Plan};
+use crate::population::{PopulationEngine, train_population};
+use crate::train::{Trained, train};
 
 /// The threads [`study`] trains on (`RAYON_NUM_THREADS`, or one per core).
 pub fn threads() -> usize {
@@ -88,29 +90,93 @@ pub fn study(
     seeds: &[u32],
     done: &(dyn Fn(&SeedOutcome) + Sync),
 ) -> Result<Vec<SeedOutcome>, ExperimentError> {
-    seeds
-        .par_iter()
+    let plans: Vec<Plan> = seeds
+        .iter()
         .map(|&seed| {
             let mut plan = plan.clone();
             plan.seed = seed;
             plan.config.train.seed = seed;
-            let trained = train(&plan, prepared, device, None, &mut |_, _| {
+            plan
+        })
+        .collect();
+    if at_once(&plans) {
+        let mut outcomes = Vec::with_capacity(plans.len());
+        for chunk in plans.chunks(POPULATION) {
+            let trained = train_population(
+                chunk,
+                prepared,
+                device,
+                PopulationEngine::Auto,
+                &mut |_, _| ControlFlow::Continue(()),
+            )?;
+            for (plan, trained) in chunk.iter().zip(&trained) {
+                let outcome = outcome_of(plan.seed, trained, prepared, device)?;
+                done(&outcome);
+                outcomes.push(outcome);
+            }
+        }
+        return Ok(outcomes);
+    }
+    plans
+        .par_iter()
+        .map(|plan| {
+            let trained = train(plan, prepared, device, None, &mut |_, _| {
                 ControlFlow::Continue(())
             })?;
-            let scores = score(&trained.model, prepared, device)?;
-            let last = trained.metrics.last();
-            let outcome = SeedOutcome {
-                seed,
-                train_mse: scores.train_mse,
-                val_mse: scores.val_mse,
-                blind_mse: scores.blind_mse,
-                last_epoch_train_mse: last.map_or(f64::NAN, |m| m.train_mse),
-                last_epoch_val_mse: last.map_or(f64::NAN, |m| m.val_mse),
-            };
+            let outcome = outcome_of(plan.seed, &trained, prepared, device)?;
             done(&outcome);
             Ok(outcome)
         })
         .collect()
+}
+
+/// The most seeds [`study`] trains at once on the population engine.
+pub const POPULATION: usize = 1024;
+
+/// Whether [`study`] trains `plans` at once: where one seed at a time would mean the tensor
+/// engine (a GPU), on the population engine (the kernel on wgpu), at most [`POPULATION`] seeds
+/// at a time.
+fn at_once(plans: &[Plan]) -> bool {
+    plans.len() > 1
+        && plans[0].procedure.engine() != EngineKind::Fused
+        && crate::experiment::population_fits(&plans[..plans.len().min(POPULATION)]).is_ok()
+}
+
+/// The engine [`study`] trains `count` seeds of `plan` on, on `device`.
+pub fn engine(plan: &Plan, device: &Device, count: usize) -> EngineKind {
+    let plans: Vec<Plan> = (0..count.min(POPULATION) as u32)
+        .map(|seed| {
+            let mut plan = plan.clone();
+            plan.seed = seed;
+            plan
+        })
+        .collect();
+    if at_once(&plans) {
+        PopulationEngine::Auto
+            .resolve(device)
+            .unwrap_or(EngineKind::Population)
+    } else {
+        plan.procedure.engine()
+    }
+}
+
+/// A trained seed's figures.
+fn outcome_of(
+    seed: u32,
+    trained: &Trained,
+    prepared: &Prepared,
+    device: &Device,
+) -> Result<SeedOutcome, ExperimentError> {
+    let scores = score(&trained.model, prepared, device)?;
+    let last = trained.metrics.last();
+    Ok(SeedOutcome {
+        seed,
+        train_mse: scores.train_mse,
+        val_mse: scores.val_mse,
+        blind_mse: scores.blind_mse,
+        last_epoch_train_mse: last.map_or(f64::NAN, |m| m.train_mse),
+        last_epoch_val_mse: last.map_or(f64::NAN, |m| m.val_mse),
+    })
 }
 
 /// A figure's distribution over the seeds.

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
+use zoepnet_learner::device::Backend;
 use zoepnet_learner::plots::write_figure;
 use zoepnet_learner::run::{RunFolder, write_atomically};
 use zoepnet_learner::seeds::{Distribution, SeedOutcome, histograms, percentile_rank, study};
@@ -33,6 +34,10 @@ pub struct SeedsArgs {
     /// .svg (default: runs/CONFIG_NAME-seeds).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The backend to run on (overrides backend.kind), as for `train`. On wgpu the seeds train
+    /// at once on the population kernel (up to 1024 at a time).
+    #[arg(long)]
+    backend: Option<Backend>,
     /// Override a config value, e.g. `--set train.epochs=10` (repeatable), as for `train`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
@@ -48,7 +53,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
             args.first, args.count
         ))
     })?;
-    let plan = Plan::load(&args.config, &args.set)?;
+    let plan = Plan::load(&args.config, &super::with_backend(&args.set, args.backend))?;
     let logs = locate_logs(&plan.config.data, &args.config, options, false)?;
     let out = args
         .out
@@ -77,7 +82,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         args.config.display(),
         prepared.train.len(),
         prepared.validation.len(),
-        plan.procedure.engine().name(),
+        zoepnet_learner::seeds::engine(&plan, &device, seeds.len()).name(),
         info.backend,
         info.name,
         zoepnet_learner::seeds::threads(),
