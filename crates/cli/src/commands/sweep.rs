@@ -1,5 +1,6 @@
 //! `zoepnet sweep`: train every combination of some config values, then compare the runs.
 
+use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -255,8 +256,16 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(dir) = &args.plan {
         return write_plan(args, dir, &combos, &varied, options);
     }
-    // Before the folder is made: a --population that cannot be leaves nothing behind.
+    // Before the folder is made: a --population that cannot be leaves nothing behind, nor
+    // does a population whose device does not come up.
     let population = population_plans(args, &combos)?;
+    if let Some(plans) = &population {
+        plans[0]
+            .config
+            .backend
+            .select()
+            .with_context(|| format!("sweep {}", args.config.display()))?;
+    }
     let out = args
         .out
         .clone()
