@@ -236,17 +236,85 @@ impl PopulationKernel {
     }
 
     /// One epoch of every network: `orders[p]` is network p's training order (indices into
-    /// the training rows), `lr[p]` its learning rate. Returns the summed squared errors.
+    /// the training rows), `lr[p]` its learning rate. Returns the summed squared errors: the
+    /// validation's with the weights before the epoch, the training's over the steps.
     ///
     /// # Errors
     /// [`KernelError::Shape`] for orders or rates that do not fit; [`KernelError::Device`]
     /// when the device fails.
-    #[allow(unsafe_code)] // the buffer arguments (SAFETY below)
     pub fn epoch<O: AsRef<[usize]>>(
         &mut self,
         orders: &[O],
         lr: &[f64],
     ) -> Result<EpochErrors, KernelError> {
+        let (order, lr) = self.upload_steps(orders, lr)?;
+        self.run(0..self.validation + self.samples, &order, &lr)
+    }
+
+    /// Every network's summed squared error over the validation rows, the weights unchanged.
+    ///
+    /// # Errors
+    /// [`KernelError::Device`] when the device fails.
+    pub fn validation_errors(&mut self) -> Result<Vec<f64>, KernelError> {
+        let order = self
+            .client
+            .create_from_slice(u32::as_bytes(&vec![0; self.count * self.samples]));
+        let lr = self.upload(&vec![0.0; self.count]);
+        Ok(self.run(0..self.validation, &order, &lr)?.validation)
+    }
+
+    /// One epoch of steps of every network, without the validation: [`PopulationKernel::epoch`]'s
+    /// training errors.
+    ///
+    /// # Errors
+    /// As [`PopulationKernel::epoch`].
+    pub fn train_errors<O: AsRef<[usize]>>(
+        &mut self,
+        orders: &[O],
+        lr: &[f64],
+    ) -> Result<Vec<f64>, KernelError> {
+        let (order, lr) = self.upload_steps(orders, lr)?;
+        let rows = self.validation..self.validation + self.samples;
+        Ok(self.run(rows, &order, &lr)?.train)
+    }
+
+    /// Replaces every network's weights (a checkpoint's, to continue from).
+    ///
+    /// # Errors
+    /// [`KernelError::Shape`] for a different number of networks or another shape.
+    pub fn set_parameters(&mut self, networks: &[Parameters]) -> Result<(), KernelError> {
+        if networks.len() != self.count {
+            return Err(KernelError::Shape(format!(
+                "{} networks for a population of {}",
+                networks.len(),
+                self.count
+            )));
+        }
+        for (p, weights) in networks.iter().enumerate() {
+            weights
+                .check(self.hidden)
+                .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
+        }
+        let gather = |part: fn(&Parameters) -> Vec<f64>| -> Vec<f64> {
+            networks.iter().flat_map(part).collect()
+        };
+        self.w1 = self.upload(&gather(|w| w.w1.clone()));
+        self.b1 = self.upload(&gather(|w| w.b1.clone()));
+        self.w2 = self.upload(&gather(|w| w.w2.clone()));
+        self.b2 = self.upload(&gather(|w| vec![w.b2]));
+        Ok(())
+    }
+
+    fn upload(&self, values: &[f64]) -> Handle {
+        self.client.create_from_slice(f32::as_bytes(&f32s(values)))
+    }
+
+    /// The orders and rates of an epoch's steps, checked, on the device.
+    fn upload_steps<O: AsRef<[usize]>>(
+        &self,
+        orders: &[O],
+        lr: &[f64],
+    ) -> Result<(Handle, Handle), KernelError> {
         if orders.len() != self.count || lr.len() != self.count {
             return Err(KernelError::Shape(format!(
                 "{} orders and {} learning rates for {} networks",
@@ -266,19 +334,29 @@ impl PopulationKernel {
             }
             order.extend(o.iter().map(|&i| i as u32));
         }
-        let order = self.client.create_from_slice(u32::as_bytes(&order));
-        let lr = self.client.create_from_slice(f32::as_bytes(&f32s(lr)));
-        let losses = self
-            .client
-            .create_from_slice(f32::as_bytes(&vec![0.0; 2 * self.count]));
+        Ok((
+            self.client.create_from_slice(u32::as_bytes(&order)),
+            self.upload(lr),
+        ))
+    }
+
+    /// Runs `rows` of the epoch (validation rows first, then the steps), in launches of at
+    /// most [`PopulationKernel::rows_per_launch`] rows, and reads back the summed errors.
+    #[allow(unsafe_code)] // the buffer arguments (SAFETY below)
+    fn run(
+        &mut self,
+        rows: std::ops::Range<usize>,
+        order: &Handle,
+        lr: &Handle,
+    ) -> Result<EpochErrors, KernelError> {
+        let losses = self.upload(&vec![0.0; 2 * self.count]);
         let (p, h, i) = (self.count, self.hidden, self.inputs);
         // SAFETY: each handle was created by this type with exactly `len` elements of the
         // kernel's element type (f32, or u32 for the order and the update orders).
         let arg =
             |handle: &Handle, len: usize| unsafe { BufferArg::from_raw_parts(handle.clone(), len) };
-        let rows = self.validation + self.samples;
         let per_launch = self.rows_per_launch();
-        for begin in (0..rows).step_by(per_launch) {
+        for begin in rows.clone().step_by(per_launch) {
             // SAFETY: as above, and every index the kernel computes is in bounds: the orders
             // were checked to be below `samples`, and the rest follow from the lengths passed.
             unsafe {
@@ -288,10 +366,10 @@ impl PopulationKernel {
                     CubeDim::new_1d(self.threads as u32),
                     arg(&self.x, self.samples * i),
                     arg(&self.t, self.samples),
-                    arg(&order, p * self.samples),
+                    arg(order, p * self.samples),
                     arg(&self.x_val, self.validation * i),
                     arg(&self.t_val, self.validation),
-                    arg(&lr, p),
+                    arg(lr, p),
                     arg(&self.w2_first, p),
                     arg(&self.w1, p * h * i),
                     arg(&self.b1, p * h),
@@ -301,7 +379,7 @@ impl PopulationKernel {
                     self.samples,
                     self.validation,
                     begin,
-                    (begin + per_launch).min(rows),
+                    (begin + per_launch).min(rows.end),
                     h,
                     i,
                     self.threads,
@@ -490,6 +568,44 @@ mod tests {
             }
             eprintln!("{activation}: largest relative difference in the errors {largest:.1e}");
         }
+    }
+
+    /// An epoch is its validation and then its steps, each of which can run alone; weights
+    /// can be replaced (a checkpoint's).
+    #[test]
+    fn validation_and_steps_run_alone_and_weights_are_replaced() {
+        let Some(device) = device() else { return };
+        let mut rng = Lcg(7);
+        let (x, t) = rows(&mut rng, 30);
+        let (xv, tv) = rows(&mut rng, 9);
+        let networks: Vec<_> = (0..2)
+            .map(|_| (network(&mut rng, 20), UpdateOrder::Exact))
+            .collect();
+        let new = || {
+            PopulationKernel::new(
+                &device,
+                &networks,
+                Activation::Tanh,
+                Rows { x: &x, t: &t },
+                Rows { x: &xv, t: &tv },
+                8,
+            )
+            .unwrap()
+        };
+        let orders: Vec<Vec<usize>> = vec![(0..30).collect(), (0..30).rev().collect()];
+        let lr = [0.01, 0.02];
+        let (mut whole, mut parts) = (new(), new());
+        let epoch = whole.epoch(&orders, &lr).unwrap();
+        assert_eq!(parts.validation_errors().unwrap(), epoch.validation);
+        assert_eq!(parts.validation_errors().unwrap(), epoch.validation);
+        assert_eq!(parts.train_errors(&orders, &lr).unwrap(), epoch.train);
+        let trained = whole.parameters().unwrap();
+        assert_eq!(parts.parameters().unwrap(), trained);
+        // Back to the start: the same epoch again.
+        let start: Vec<Parameters> = networks.iter().map(|(w, _)| w.clone()).collect();
+        whole.set_parameters(&start).unwrap();
+        assert_eq!(whole.epoch(&orders, &lr).unwrap(), epoch);
+        assert!(whole.set_parameters(&start[..1]).is_err());
     }
 
     /// 15 000 rows on 8 units a workgroup: about 75 000 loop iterations per unit, more than
