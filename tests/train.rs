@@ -836,3 +836,54 @@ fn a_closed_terminal_pipe_does_not_stop_a_run() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// On wgpu a single run's per-sample SGD trains on the population kernel with a population of
+/// one (issue 15): the tutorial in f32 within 1e-4 of its f64 run every epoch, and a stopped
+/// run resumes to the same figures, bit for bit.
+#[test]
+fn a_wgpu_run_trains_on_the_kernel_and_resumes_exactly() {
+    let settings = ["--backend", "wgpu", "--set", "train.epochs=6"];
+    let whole = temp_dir("train-kernel-whole");
+    let (code, stdout, stderr) = train(&whole, &settings);
+    let required = std::env::var("ZOEPNET_REQUIRE_WGPU").is_ok_and(|v| v == "1");
+    if code == Some(1) && !required && stderr.contains("not usable on this machine") {
+        eprintln!("NOT RUN: no wgpu adapter here ({stderr})");
+        return;
+    }
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("kernel engine"), "{stderr}");
+    assert_eq!(summary_of(&whole)["engine"], "kernel");
+    let cpu = temp_dir("train-kernel-cpu");
+    let (code, _, stderr) = train(&cpu, &["--set", "train.epochs=6"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    for (k, f) in metrics(&whole).iter().zip(&metrics(&cpu)) {
+        for c in [1, 2] {
+            assert!(
+                (k[c] - f[c]).abs() <= 1e-4 * f[c],
+                "epoch {}: {} vs {}",
+                k[0],
+                k[c],
+                f[c]
+            );
+        }
+    }
+    let parts = temp_dir("train-kernel-parts");
+    let (status, _, stderr) = run(zoepnet()
+        .args(["train", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&parts)
+        .args(settings)
+        .env("ZOEPNET_DATA_DIR", real_data_dir())
+        .env("ZOEPNET_STOP_AFTER_EPOCH", "3"));
+    assert_eq!(status.status.code(), Some(1), "{stderr}");
+    let (status, _, stderr) = run(zoepnet()
+        .args(["train", "--offline", "--resume"])
+        .arg(&parts)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    for (a, b) in metrics(&whole).iter().zip(&metrics(&parts)) {
+        assert_eq!(a[..3], b[..3], "the same epochs, to the last bit");
+    }
+    for dir in [whole, cpu, parts] {
+        let _ = fs::remove_dir_all(dir);
+    }
+}

@@ -51,6 +51,12 @@ pub enum Procedure {
         /// The order of a step's updates.
         order: UpdateOrder,
     },
+    /// Per-sample SGD with the hand-written back-propagation on wgpu, as the population
+    /// kernel with a population of one (`crates/kernel`): f32, an epoch a launch.
+    Kernel {
+        /// The order of a step's updates.
+        order: UpdateOrder,
+    },
     /// Burn's autodiff and one of its optimizers, on the run's device.
     Autodiff {
         /// Samples per step.
@@ -127,16 +133,19 @@ pub enum EngineKind {
     /// Many networks at once, an epoch of all of them one CubeCL kernel on wgpu
     /// ([`crate::population::PopulationEngine::Kernel`]).
     PopulationKernel,
+    /// One network's per-sample SGD as that kernel ([`Procedure::Kernel`]).
+    Kernel,
 }
 
 impl EngineKind {
-    /// `fused`, `tensor`, `population` or `population-kernel`.
+    /// `fused`, `tensor`, `population`, `population-kernel` or `kernel`.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Fused => "fused",
             EngineKind::Tensor => "tensor",
             EngineKind::Population => "population",
             EngineKind::PopulationKernel => "population-kernel",
+            EngineKind::Kernel => "kernel",
         }
     }
 }
@@ -146,6 +155,7 @@ impl Procedure {
     pub fn engine(&self) -> EngineKind {
         match self {
             Procedure::Fused { .. } => EngineKind::Fused,
+            Procedure::Kernel { .. } => EngineKind::Kernel,
             _ => EngineKind::Tensor,
         }
     }
@@ -290,11 +300,29 @@ impl ExperimentConfig {
                 let optimizer = manual_optimizer(t)?;
                 if self.runs_fused() {
                     fused_procedure(t, optimizer)
+                } else if self.runs_kernel(optimizer) {
+                    Ok(Procedure::Kernel {
+                        order: t.update_order,
+                    })
                 } else {
                     tensor_procedure(t, optimizer)
                 }
             }
         }
+    }
+
+    /// Whether the manual mode runs on the kernel: with `auto` on wgpu, for per-sample SGD of
+    /// a plain network (no baseline, targets as they are) the kernel can hold.
+    fn runs_kernel(&self, optimizer: ManualOptimizer) -> bool {
+        let (t, m) = (&self.train, &self.model);
+        t.engine == Engine::Auto
+            && self.backend.kind == Backend::Wgpu
+            && optimizer == ManualOptimizer::Sgd
+            && t.batch_size == 1
+            && !t.normalize_targets
+            && m.baseline == Baseline::None
+            && m.correction == Correction::Additive
+            && kernel_fits(m.hidden)
     }
 
     /// Whether the manual mode runs on the fused engine: when asked for, or with `auto` on a
@@ -314,6 +342,17 @@ impl ExperimentConfig {
             }
         }
     }
+}
+
+/// Whether the kernel trains a network of `hidden` units (never without the `wgpu` feature).
+#[cfg(feature = "wgpu")]
+fn kernel_fits(hidden: usize) -> bool {
+    zoepnet_kernel::fits(1, hidden).is_ok()
+}
+
+#[cfg(not(feature = "wgpu"))]
+fn kernel_fits(_hidden: usize) -> bool {
+    false
 }
 
 /// `train.loss_weights = "contrast"`: for a contrast-scaled correction, on the fused engine's
@@ -536,6 +575,26 @@ mod tests {
                 normalize_targets: false
             }
         );
+        // On wgpu, per-sample SGD of a plain network runs on the kernel, unless asked otherwise.
+        let p = plan("[backend]\nkind = \"wgpu\"\n").unwrap();
+        if cfg!(feature = "wgpu") {
+            assert_eq!(
+                p.procedure,
+                Procedure::Kernel {
+                    order: UpdateOrder::Tutorial
+                }
+            );
+            assert_eq!(p.procedure.engine(), EngineKind::Kernel);
+        }
+        for other in [
+            "[backend]\nkind = \"wgpu\"\n[train]\nengine = \"tensor\"\n",
+            "[backend]\nkind = \"wgpu\"\n[model]\nbaseline = \"shuey\"\n",
+        ] {
+            assert!(
+                matches!(plan(other).unwrap().procedure, Procedure::TensorSgd { .. }),
+                "{other}"
+            );
+        }
         let p = plan("[train]\nbatch_size = 8\n").unwrap();
         assert_eq!(
             p.procedure,

@@ -43,7 +43,8 @@ fn per_sample_order(plan: &Plan) -> Result<UpdateOrder, String> {
         Procedure::TensorSgd {
             batch_size: 1,
             order,
-        } => Ok(order),
+        }
+        | Procedure::Kernel { order } => Ok(order),
         _ => Err(
             "the population engine trains per-sample manual SGD only (train.mode = \"manual\", \
              train.optimizer = \"sgd\", train.batch_size = 1, train.normalize_targets = false)"

@@ -4,10 +4,14 @@
 //! - [`fused`]: the fused CPU engine's per-sample SGD, mini-batch SGD/Adam and L-BFGS;
 //! - [`tensor`]: Burn tensors on the run's device, the step being the hand-written
 //!   back-propagation with plain SGD, or [`autodiff`]: Burn's autodiff with one of its
-//!   optimizers.
+//!   optimizers;
+//! - `kernel` (with the `wgpu` feature): per-sample SGD on wgpu as the population kernel with
+//!   a population of one, an epoch a launch.
 
 pub mod autodiff;
 pub mod fused;
+#[cfg(feature = "wgpu")]
+pub mod kernel;
 pub mod tensor;
 
 use burn::tensor::Device;
@@ -76,6 +80,19 @@ pub fn build(
             device,
             initial,
             batch_size,
+            tensor::ManualSgd(order),
+        )?),
+        #[cfg(feature = "wgpu")]
+        Procedure::Kernel { order } => Box::new(kernel::KernelEngine::new(
+            plan, prepared, device, initial, order,
+        )?),
+        #[cfg(not(feature = "wgpu"))]
+        Procedure::Kernel { order } => Box::new(tensor::TensorEngine::new(
+            plan,
+            prepared,
+            device,
+            initial,
+            1,
             tensor::ManualSgd(order),
         )?),
         Procedure::Autodiff {
