@@ -389,6 +389,15 @@ fn a_wgpu_sweep_trains_on_the_population_kernel() {
         .arg(&planned)
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert!(status.status.success(), "{stderr}");
+    let script = fs::read_to_string(planned.join("sweep.sbatch")).expect("sweep.sbatch");
+    assert!(script.contains("\n#SBATCH --gres=gpu:1\n"), "{script}");
+    // Before any task has run, compare names every planned run as missing.
+    let (status, _, stderr) = run(zoepnet().arg("compare").arg(&planned));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("2 of the plan's 2 variant(s) have no finished run yet"),
+        "{stderr}"
+    );
     let (status, _, stderr) = run(zoepnet()
         .args(["sweep", "--offline", "--task", "0"])
         .arg(&planned)
@@ -406,6 +415,27 @@ fn a_wgpu_sweep_trains_on_the_population_kernel() {
         .expect("JSON");
         assert_eq!(summary["engine"], "population-kernel");
     }
+    // A plan no device can run (wgpu in f64) is refused when it is made.
+    let (status, _, stderr) = run(zoepnet()
+        .args([
+            "sweep",
+            "configs/tutorial.toml",
+            "--offline",
+            "--backend",
+            "wgpu",
+        ])
+        .args([
+            "--set",
+            "train.seed=1,2",
+            "--set",
+            "backend.precision=f64",
+            "--plan",
+        ])
+        .arg(dir.join("f64-plan"))
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("wgpu computes in f32 only"), "{stderr}");
+    assert!(!dir.join("f64-plan").exists());
     // Beyond the kernel's limits: refused before anything is made, and by default one by one.
     let refused = dir.join("refused");
     let (status, _, stderr) = run(zoepnet()

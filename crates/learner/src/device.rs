@@ -269,12 +269,12 @@ pub fn select_with(
     select_on(backend, DeviceChoice::Default, precision)
 }
 
-/// Brings up `device` of `backend` with its float type set to `precision` (see [`select_with`]).
-pub fn select_on(
-    backend: Backend,
-    device: DeviceChoice,
-    precision: Precision,
-) -> Result<(Device, DeviceInfo), DeviceError> {
+/// Refuses what no device of `backend` can compute in, before any device is brought up: f64 on
+/// wgpu.
+///
+/// # Errors
+/// [`DeviceError::Precision`] saying why.
+pub fn refuse_precision(backend: Backend, precision: Precision) -> Result<(), DeviceError> {
     if backend == Backend::Wgpu && precision == Precision::F64 {
         // WGSL has no f64; on lavapipe Burn 0.22.1 accepts the setting and computes garbage
         // (gradients of 1e-316), which `zoepnet gradcheck` showed. Refuse it rather than mislead.
@@ -285,6 +285,16 @@ pub fn select_on(
                 .into(),
         });
     }
+    Ok(())
+}
+
+/// Brings up `device` of `backend` with its float type set to `precision` (see [`select_with`]).
+pub fn select_on(
+    backend: Backend,
+    device: DeviceChoice,
+    precision: Precision,
+) -> Result<(Device, DeviceInfo), DeviceError> {
+    refuse_precision(backend, precision)?;
     let (mut device, info) = select_device(backend, device)?;
     let wanted = precision.dtype();
     if !device.supports_dtype(wanted) {

@@ -31,14 +31,16 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             continue;
         }
         let inner = run_folders(dir);
-        if inner.is_empty() {
+        let plan = SweepPlan::load(dir);
+        // A plan none of whose tasks has started yet is a plan of missing runs, not an error.
+        if inner.is_empty() && plan.is_err() {
             return Err(UsageError(format!(
                 "{}: not a run folder (no config.toml), nor a folder of them",
                 dir.display()
             ))
             .into());
         }
-        if let Ok(plan) = SweepPlan::load(dir) {
+        if let Ok(plan) = plan {
             let missing: Vec<&str> = plan
                 .variants
                 .iter()

@@ -83,7 +83,7 @@ impl SweepPlan {
 }
 
 /// Writes the plan into `dir`: plan.json, base.toml (a copy of the config) and sweep.sbatch.
-pub fn write(dir: &Path, config: &Path, plan: &SweepPlan) -> anyhow::Result<()> {
+pub fn write(dir: &Path, config: &Path, plan: &SweepPlan, gpu: bool) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir.join("logs"))
         .with_context(|| format!("creating {}", dir.display()))?;
     std::fs::copy(config, dir.join("base.toml"))
@@ -91,14 +91,21 @@ pub fn write(dir: &Path, config: &Path, plan: &SweepPlan) -> anyhow::Result<()> 
     let json = serde_json::to_string_pretty(plan)? + "\n";
     std::fs::write(dir.join("plan.json"), json)
         .with_context(|| format!("writing {}", dir.join("plan.json").display()))?;
-    std::fs::write(dir.join("sweep.sbatch"), sbatch(dir, plan))
+    std::fs::write(dir.join("sweep.sbatch"), sbatch(dir, plan, gpu))
         .with_context(|| format!("writing {}", dir.join("sweep.sbatch").display()))?;
     Ok(())
 }
 
 /// The Slurm job-array script: one array element per task, each `zoepnet sweep --task N DIR`
-/// with this very binary, in the folder the plan was made in.
-fn sbatch(dir: &Path, plan: &SweepPlan) -> String {
+/// with this very binary, in the folder the plan was made in; a GPU per task where the plan
+/// runs on wgpu (`gpu`).
+fn sbatch(dir: &Path, plan: &SweepPlan, gpu: bool) -> String {
+    let gres = if gpu {
+        "# wgpu: one GPU per task (drop the next line for a software adapter such as lavapipe)\n\
+         #SBATCH --gres=gpu:1\n"
+    } else {
+        ""
+    };
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zoepnet"));
     let quote = |p: &Path| shell_quote(&p.display().to_string());
     let data = plan.data_dir.as_deref().map_or_else(String::new, |d| {
@@ -112,7 +119,7 @@ fn sbatch(dir: &Path, plan: &SweepPlan) -> String {
          #SBATCH --array=0-{last}\n\
          #SBATCH --ntasks=1\n\
          #SBATCH --cpus-per-task=1\n\
-         #SBATCH --chdir={workdir}\n\
+         {gres}#SBATCH --chdir={workdir}\n\
          #SBATCH --output={logs}/task-%a.out\n\
          set -euo pipefail\n\
          {data}export RAYON_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-1}}\"\n\
@@ -182,7 +189,13 @@ mod tests {
     #[test]
     fn the_script_is_an_array_over_the_tasks() {
         let p = plan(5, 2);
-        let script = sbatch(Path::new("/runs/my sweep"), &p);
+        let script = sbatch(Path::new("/runs/my sweep"), &p, false);
+        assert!(!script.contains("--gres"), "{script}");
+        let gpu = sbatch(Path::new("/runs/my sweep"), &p, true);
+        assert!(
+            gpu.contains("\n#SBATCH --gres=gpu:1\n#SBATCH --chdir="),
+            "{gpu}"
+        );
         assert!(script.contains("#SBATCH --array=0-2\n"), "{script}");
         assert!(script.contains("#SBATCH --chdir=/w\n"), "{script}");
         assert!(

@@ -22,20 +22,17 @@ pub fn interrupted() -> bool {
 /// Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second one
 /// ends the process at once. Installed once per process; if it cannot be, Ctrl-C still ends the
 /// run, losing at most a second of epochs.
-/// The run folder being trained, for the message of a second Ctrl-C.
-static RUN_DIR: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+/// What a second Ctrl-C says about continuing: the run folder being trained, or a
+/// population's folders.
+static QUIT_HINT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 fn catch_interrupts() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             if INTERRUPTED.swap(true, Ordering::SeqCst) {
-                if let Some(dir) = RUN_DIR.lock().ok().and_then(|d| d.clone()) {
-                    errln!(
-                        "\nquit: the last checkpoint (at most a second old) is kept; continue \
-                         with 'zoepnet train --resume {}'",
-                        dir.display()
-                    );
+                if let Some(hint) = QUIT_HINT.lock().ok().and_then(|d| d.clone()) {
+                    errln!("\nquit: {hint}");
                 }
                 std::process::exit(130);
             }
@@ -184,8 +181,19 @@ impl Observer for Progress {
 
     fn started(&mut self, run: &RunStart<'_>) {
         self.clear();
-        if let Ok(mut dir) = RUN_DIR.lock() {
-            *dir = Some(run.out.to_owned());
+        if let Ok(mut hint) = QUIT_HINT.lock() {
+            *hint = Some(match run.engine {
+                EngineKind::Population | EngineKind::PopulationKernel => format!(
+                    "each run folder in {} without a summary.json keeps its last checkpoint (at \
+                     most a second old); continue any with 'zoepnet train --resume RUN_DIR'",
+                    run.out.parent().unwrap_or(run.out).display()
+                ),
+                _ => format!(
+                    "the last checkpoint (at most a second old) is kept; continue with \
+                     'zoepnet train --resume {}'",
+                    run.out.display()
+                ),
+            });
         }
         if let Some(epoch) = run.resumed_after {
             self.header(&format!(
@@ -206,10 +214,11 @@ impl Observer for Progress {
             other => format!("{} engine", other.name()),
         };
         self.header(&format!(
-            "training: {} training / {} validation interfaces, {} epochs, {} ({}) in {}, {engine}",
+            "training: {} training / {} validation interfaces, {} epoch{}, {} ({}) in {}, {engine}",
             run.train,
             run.validation,
             run.epochs,
+            if run.epochs == 1 { "" } else { "s" },
             run.device.backend,
             run.device.name,
             run.precision,

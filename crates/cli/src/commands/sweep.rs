@@ -209,11 +209,17 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
         Ok(()) => Ok(Some(plans)),
         Err(why) => {
             let why = population_reason(why);
+            // What the engine trains, unless the refusal is one of the kernel's limits.
+            let what = if why.contains("population kernel") {
+                ""
+            } else {
+                "; the population engine trains per-sample manual SGD of plain networks that \
+                 differ only in train.seed, train.learning_rate and its schedule, \
+                 model.init_std and train.update_order"
+            };
             Err(UsageError(format!(
-                "--population: the variants cannot train together ({why}); the population \
-                 engine trains per-sample manual SGD of plain networks that differ only in \
-                 train.seed, train.learning_rate and its schedule, model.init_std and \
-                 train.update_order: drop --population to train them one by one"
+                "--population: the variants cannot train together ({why}){what}: drop \
+                 --population to train them one by one"
             ))
             .into())
         }
@@ -385,9 +391,15 @@ fn write_plan(
         return Err(UsageError("--per-task: at least one variant a task".into()).into());
     }
     let mut variants = Vec::with_capacity(combos.len());
+    let mut gpu = false;
     for combo in combos {
         let overrides = super::with_backend(combo, args.backend);
-        Plan::load(&args.config, &overrides)?;
+        let plan = Plan::load(&args.config, &overrides)?;
+        gpu |= plan.config.backend.kind == zoepnet_learner::device::Backend::Wgpu;
+        // What no device of the backend computes in fails every task: refused here.
+        let backend = &plan.config.backend;
+        zoepnet_learner::device::refuse_precision(backend.kind, backend.precision())
+            .with_context(|| format!("--plan: variant {}", run_name(combo, varied)))?;
         variants.push(plan::Variant {
             name: run_name(combo, varied),
             overrides,
@@ -404,7 +416,7 @@ fn write_plan(
         varied: varied.to_vec(),
         per_task: args.per_task,
     };
-    plan::write(&dir, &args.config, &sweep)?;
+    plan::write(&dir, &args.config, &sweep, gpu)?;
     let tasks = sweep.tasks();
     outln!(
         "planned {} variant(s) of {} in {tasks} task(s) in {}",
