@@ -11,6 +11,7 @@ use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
+use zoepnet_learner::plan::EngineKind;
 use zoepnet_learner::plots::write_figure;
 use zoepnet_learner::run::{RunFolder, write_atomically};
 use zoepnet_learner::seeds::{Distribution, SeedOutcome, histograms, percentile_rank, study};
@@ -74,18 +75,25 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     } else {
         format!(" and the config's own seed {own}, to mark it (not counted)")
     };
+    let engine = zoepnet_learner::seeds::engine(&plan, &device, seeds.len());
+    let how = match engine {
+        EngineKind::Population | EngineKind::PopulationKernel => format!(
+            "at once, up to {} a population",
+            zoepnet_learner::seeds::POPULATION
+        ),
+        _ => format!("on {} threads", zoepnet_learner::seeds::threads()),
+    };
     errln!(
-        "seed study: {} seeds ({}..={last}){extra} of {}, {} training / {} validation \
-         interfaces, {} engine, {} ({}), on {} threads",
+        "seed study of {}: {} seeds ({}..={last}){extra}, {} training / {} validation \
+         interfaces, {} engine, {} ({}), {how}",
+        args.config.display(),
         args.count,
         args.first,
-        args.config.display(),
         prepared.train.len(),
         prepared.validation.len(),
-        zoepnet_learner::seeds::engine(&plan, &device, seeds.len()).name(),
+        engine.name(),
         info.backend,
         info.name,
-        zoepnet_learner::seeds::threads(),
     );
     let bar = progress::count_bar(seeds.len(), "seed");
     let finished = AtomicUsize::new(0);

@@ -42,9 +42,9 @@ pub struct SweepArgs {
     /// `zoepnet sweep --task N DIR`); then `zoepnet compare DIR` gathers the runs.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["task", "out"])]
     plan: Option<PathBuf>,
-    /// Variants per task of a --plan (1: a task per variant).
-    #[arg(long, value_name = "M", default_value_t = 1, requires = "plan")]
-    per_task: usize,
+    /// Variants per task of a --plan (default 1: a task per variant).
+    #[arg(long, value_name = "M", requires = "plan")]
+    per_task: Option<usize>,
     /// Train every variant at once on the population engine (one module of P networks; on
     /// wgpu, one CubeCL kernel launch per epoch, a workgroup per network), and fail if they
     /// cannot be. By default a sweep does so when they can (per-sample manual SGD of plain
@@ -387,7 +387,8 @@ fn write_plan(
     varied: &[String],
     options: &FetchOptions,
 ) -> anyhow::Result<()> {
-    if args.per_task == 0 {
+    let per_task = args.per_task.unwrap_or(1);
+    if per_task == 0 {
         return Err(UsageError("--per-task: at least one variant a task".into()).into());
     }
     let mut variants = Vec::with_capacity(combos.len());
@@ -414,7 +415,7 @@ fn write_plan(
         data_dir: options.data_dir.as_deref().map(absolute),
         variants,
         varied: varied.to_vec(),
-        per_task: args.per_task,
+        per_task,
     };
     plan::write(&dir, &args.config, &sweep, gpu)?;
     let tasks = sweep.tasks();
