@@ -25,6 +25,8 @@ use zoepnet_model::{Baseline, Correction, Mlp, Population, UpdateOrder, read_val
 use zoepnet_network::Parameters;
 
 use crate::checkpoint::{Checkpoint, RunState, initial_parameters};
+#[cfg(feature = "wgpu")]
+use crate::engine::kernel::{kernel_error, kernel_on};
 use crate::plan::{EngineKind, FusedMethod, Plan, Procedure};
 use crate::train::{EpochMetrics, TrainError, Trained};
 
@@ -257,34 +259,12 @@ impl Kernel {
         prepared: &Prepared,
         device: &Device,
     ) -> Result<Self, TrainError> {
-        use zoepnet_kernel::Rows;
-        let flat = |items: &[zoepnet_dataset::InterfaceItem]| {
-            let (x, t) = crate::train::scaled(&prepared.scaler, items);
-            (x.concat(), t)
-        };
-        let (x, t) = flat(&prepared.train);
-        let (xv, tv) = flat(&prepared.validation);
-        let hidden = weights.first().map_or(1, Parameters::hidden);
         let networks: Vec<_> = weights.into_iter().zip(orders.iter().copied()).collect();
-        let kernel = zoepnet_kernel::PopulationKernel::new(
-            device,
-            &networks,
-            activation,
-            Rows { x: &x, t: &t },
-            Rows { x: &xv, t: &tv },
-            zoepnet_kernel::default_threads(hidden),
-        )
-        .map_err(kernel_error)?;
         Ok(Self {
-            kernel,
-            sizes: (t.len(), tv.len()),
+            kernel: kernel_on(&networks, activation, prepared, device)?,
+            sizes: (prepared.train.len(), prepared.validation.len()),
         })
     }
-}
-
-#[cfg(feature = "wgpu")]
-fn kernel_error(e: zoepnet_kernel::KernelError) -> TrainError {
-    TrainError::Population(e.to_string())
 }
 
 #[cfg(feature = "wgpu")]

@@ -5,6 +5,7 @@ use burn::tensor::Device;
 use zoepnet_dataset::{InterfaceItem, Prepared};
 use zoepnet_kernel::{PopulationKernel, Rows};
 use zoepnet_model::{Mlp, MlpConfig, Parameters, UpdateOrder};
+use zoepnet_network::Activation;
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
@@ -19,8 +20,35 @@ pub struct KernelEngine {
     validation: usize,
 }
 
-fn kernel_error(e: zoepnet_kernel::KernelError) -> TrainError {
+/// A kernel error as a training error.
+pub(crate) fn kernel_error(e: zoepnet_kernel::KernelError) -> TrainError {
     TrainError::Population(e.to_string())
+}
+
+/// `networks` (each with its update order) on the kernel on `device`, with `prepared`'s
+/// scaled training and validation rows and the default workgroup for their width.
+pub(crate) fn kernel_on(
+    networks: &[(Parameters, UpdateOrder)],
+    activation: Activation,
+    prepared: &Prepared,
+    device: &Device,
+) -> Result<PopulationKernel, TrainError> {
+    let flat = |items: &[InterfaceItem]| {
+        let (x, t) = scaled(&prepared.scaler, items);
+        (x.concat(), t)
+    };
+    let (x, t) = flat(&prepared.train);
+    let (xv, tv) = flat(&prepared.validation);
+    let hidden = networks.first().map_or(1, |(w, _)| w.hidden());
+    PopulationKernel::new(
+        device,
+        networks,
+        activation,
+        Rows { x: &x, t: &t },
+        Rows { x: &xv, t: &tv },
+        zoepnet_kernel::default_threads(hidden),
+    )
+    .map_err(kernel_error)
 }
 
 impl KernelEngine {
@@ -32,25 +60,11 @@ impl KernelEngine {
         initial: &Parameters,
         order: UpdateOrder,
     ) -> Result<Self, TrainError> {
-        let flat = |items: &[InterfaceItem]| {
-            let (x, t) = scaled(&prepared.scaler, items);
-            (x.concat(), t)
-        };
-        let (x, t) = flat(&prepared.train);
-        let (xv, tv) = flat(&prepared.validation);
-        let kernel = PopulationKernel::new(
-            device,
-            &[(initial.clone(), order)],
-            plan.model.activation,
-            Rows { x: &x, t: &t },
-            Rows { x: &xv, t: &tv },
-            zoepnet_kernel::default_threads(initial.hidden()),
-        )
-        .map_err(kernel_error)?;
+        let networks = [(initial.clone(), order)];
         Ok(Self {
-            kernel,
+            kernel: kernel_on(&networks, plan.model.activation, prepared, device)?,
             config: plan.model.clone(),
-            validation: tv.len(),
+            validation: prepared.validation.len(),
         })
     }
 }
