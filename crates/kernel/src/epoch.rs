@@ -1,10 +1,11 @@
 //! The kernel: one epoch of a population's training, one workgroup (cube) per network.
 //!
 //! Cube `p` trains network `p`. Its `threads` units share the hidden layer: unit `u` owns the
-//! hidden units `u, u + threads, u + 2 threads, …` and keeps their activations in shared
-//! memory; the output is a tree sum over the units in shared memory. Every unit keeps its own
-//! copy of the output bias b2 (they all apply the same update), so no unit waits on another
-//! for it; unit 0 writes it back at the end.
+//! hidden units `u, u + threads, u + 2 threads, …` (at most 16) and keeps their weights (W1,
+//! b1, W2) and activations in registers for the whole launch, loaded at its start and stored at
+//! its end. The row's inputs and the output's tree sum over the units are in shared memory.
+//! Every unit keeps its own copy of the output bias b2 (they all apply the same update), so no
+//! unit waits on another for it; unit 0 writes it back at the end.
 //!
 //! Per epoch, as the notebook does: the validation squared error of every validation row with
 //! the weights at the start of the epoch, then one SGD step per training sample in the
