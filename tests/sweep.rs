@@ -415,6 +415,36 @@ fn a_wgpu_sweep_trains_on_the_population_kernel() {
         .expect("JSON");
         assert_eq!(summary["engine"], "population-kernel");
     }
+    // A variant that diverges fails its own row; the others train on, as one by one.
+    let mixed = dir.join("mixed");
+    let (status, stdout, stderr) = run(zoepnet()
+        .args([
+            "sweep",
+            "configs/tutorial.toml",
+            "--offline",
+            "--backend",
+            "wgpu",
+        ])
+        .args([
+            "--set",
+            "train.learning_rate=0.001,1e3",
+            "--set",
+            "train.epochs=2",
+        ])
+        .arg("--out")
+        .arg(&mixed)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1 of 2 run(s) failed (see the table)")
+            && stderr.contains("population-kernel engine"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("| train.learning_rate=0.001 | 0.001 | ok | 2 |")
+            && stdout.contains("| train.learning_rate=1e3 | 1000.0 | failed: training configs/tutorial.toml: the training loss became"),
+        "{stdout}"
+    );
     // A plan no device can run (wgpu in f64) is refused when it is made.
     let (status, _, stderr) = run(zoepnet()
         .args([

@@ -80,7 +80,10 @@ fn main() {
                 let trained = train_population(&plans, &prepared, &device, engine, &mut |_, _| {
                     ControlFlow::Continue(())
                 })
-                .expect("the population trains");
+                .expect("the population trains")
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()
+                .expect("no network diverges");
                 let s = start.elapsed().as_secs_f64();
                 println!(
                     "| {}, {kind} {} | {p} | {s:.3} | {:.3} |",

@@ -212,6 +212,8 @@ pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
 /// seconds, are the population's). The plans must share their `[data]` and `[backend]`
 /// sections (one dataset, one device).
 ///
+/// Returns each run's summary, or its own failure (a network that diverged), in order.
+///
 /// # Errors
 /// [`ExperimentError::Train`] with [`TrainError::Population`] when the plans cannot train
 /// together, and the errors of [`run`].
@@ -220,7 +222,7 @@ pub fn run_population(
     logs: &[PathBuf],
     outs: &[PathBuf],
     observer: &mut dyn Observer,
-) -> Result<Vec<Summary>, ExperimentError> {
+) -> Result<Vec<Result<Summary, ExperimentError>>, ExperimentError> {
     population_fits(plans)?;
     let first = &plans[0];
     observer.stage(&data_stage(&first.config.data));
@@ -272,6 +274,8 @@ pub fn run_population(
                     })
                     .and_then(|cps| {
                         folders.iter().zip(&cps).try_for_each(|(folder, cp)| {
+                            // A diverged network keeps its last good checkpoint.
+                            let Some(cp) = cp else { return Ok(()) };
                             folder.metrics(&cp.metrics)?;
                             folder.checkpoint(cp)
                         })
@@ -303,9 +307,17 @@ pub fn run_population(
     };
     let mut summaries = Vec::with_capacity(plans.len());
     for (((plan, out), folder), trained) in plans.iter().zip(outs).zip(&folders).zip(trained) {
+        let trained = match trained {
+            Ok(trained) => trained,
+            // A diverged network fails its run alone, as one by one.
+            Err(e) => {
+                summaries.push(Err(e.into()));
+                continue;
+            }
+        };
         observer.stage(&format!("scoring and drawing {}", out.display()));
         let scores = score(&trained.model, &prepared, &device)?;
-        summaries.push(folder.finish(&plan.config, &trained, &scores, &info)?);
+        summaries.push(Ok(folder.finish(&plan.config, &trained, &scores, &info)?));
         draw(plan, &prepared, folder, &trained, &device)?;
     }
     Ok(summaries)

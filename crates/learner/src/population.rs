@@ -286,22 +286,24 @@ impl Epochs for Kernel {
 }
 
 /// Trains every plan of `plans` at once on `device` with `engine` (module docs); returns each
-/// network's outcome, in order.
+/// network's outcome, in order: its [`Trained`], or [`TrainError::Diverged`] for a network
+/// whose loss became NaN or infinite (the others train on, as one-by-one runs would).
 ///
 /// # Errors
 /// [`TrainError::Population`] for plans it cannot train together (module docs) or the kernel
-/// off wgpu, and the errors of training (a diverged network: [`TrainError::Diverged`]).
+/// off wgpu, and the errors of the device.
 ///
 /// After each epoch `on_epoch` gets the epoch and a way to build every network's checkpoint
-/// (the one its own run would write, so `zoepnet train --resume` continues any of them);
-/// returning `ControlFlow::Break` stops there ([`TrainError::Stopped`]).
+/// (the one its own run would write, so `zoepnet train --resume` continues any of them; `None`
+/// for a network that diverged, whose last checkpoint stays its last good one); returning
+/// `ControlFlow::Break` stops there ([`TrainError::Stopped`]).
 pub fn train_population(
     plans: &[Plan],
     prepared: &Prepared,
     device: &Device,
     engine: PopulationEngine,
     on_epoch: &mut OnPopulationEpoch<'_>,
-) -> Result<Vec<Trained>, TrainError> {
+) -> Result<Vec<Result<Trained, TrainError>>, TrainError> {
     let orders = check(plans)?;
     let kind = engine.resolve(device)?;
     let first = &plans[0];
@@ -334,6 +336,8 @@ pub fn train_population(
         }
     };
     let start = Instant::now();
+    // Where a network's loss became NaN or infinite: (epoch, value).
+    let mut diverged: Vec<Option<(usize, f64)>> = vec![None; count];
     for epoch in 1..=first.epochs {
         let lr: Vec<f64> = plans.iter().map(|p| p.learning_rate.at(epoch)).collect();
         for state in &mut states {
@@ -345,12 +349,15 @@ pub fn train_population(
         let train_orders: Vec<&[usize]> = states.iter().map(|s| s.train_order.as_slice()).collect();
         let errors = epochs.epoch(&train_orders, &lr)?;
         let seconds = start.elapsed().as_secs_f64();
-        for ((state, (val_mse, train_mse)), lr) in states.iter_mut().zip(errors).zip(&lr) {
+        for (((state, (val_mse, train_mse)), lr), gone) in
+            states.iter_mut().zip(errors).zip(&lr).zip(&mut diverged)
+        {
+            if gone.is_some() {
+                continue;
+            }
             if !train_mse.is_finite() {
-                return Err(TrainError::Diverged {
-                    epoch,
-                    value: train_mse,
-                });
+                *gone = Some((epoch, train_mse));
+                continue;
             }
             state.stopping.record(val_mse);
             state.metrics.push(EpochMetrics {
@@ -361,12 +368,18 @@ pub fn train_population(
                 seconds,
             });
         }
-        let checkpoints = || -> Result<Vec<Checkpoint>, TrainError> {
+        if diverged.iter().all(Option::is_some) {
+            break;
+        }
+        let checkpoints = || -> Result<Vec<Option<Checkpoint>>, TrainError> {
             let weights = epochs.parameters()?;
             Ok(states
                 .iter()
                 .zip(weights)
-                .map(|(state, weights)| checkpoint_of(state, weights))
+                .zip(&diverged)
+                .map(|((state, weights), gone)| {
+                    gone.is_none().then(|| checkpoint_of(state, weights))
+                })
                 .collect())
         };
         if on_epoch(epoch, &checkpoints).is_break() {
@@ -379,21 +392,28 @@ pub fn train_population(
         .into_iter()
         .zip(weights)
         .zip(plans)
-        .map(|((state, weights), plan)| {
+        .zip(diverged)
+        .map(|(((state, weights), plan), gone)| {
+            if let Some((epoch, value)) = gone {
+                return Ok(Err(TrainError::Diverged { epoch, value }));
+            }
             // On the run's device as a fresh module, with the plan's own settings.
-            Ok(Trained {
+            Ok(Ok(Trained {
                 metrics: state.metrics,
                 model: plan.model.from_parameters(&weights, device)?,
                 train_seconds,
                 engine: kind,
-            })
+            }))
         })
         .collect()
 }
 
 /// What [`train_population`] calls after each epoch: the epoch, and a way to build every
-/// network's checkpoint (only when needed).
-pub type OnPopulationEpoch<'a> = dyn FnMut(usize, &dyn Fn() -> Result<Vec<Checkpoint>, TrainError>) -> std::ops::ControlFlow<()>
+/// network's checkpoint (only when needed; `None` for a network that diverged).
+pub type OnPopulationEpoch<'a> = dyn FnMut(
+        usize,
+        &dyn Fn() -> Result<Vec<Option<Checkpoint>>, TrainError>,
+    ) -> std::ops::ControlFlow<()>
     + 'a;
 
 /// A network's checkpoint: its run's state and its weights.

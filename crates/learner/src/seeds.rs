@@ -109,8 +109,8 @@ pub fn study(
                 PopulationEngine::Auto,
                 &mut |_, _| ControlFlow::Continue(()),
             )?;
-            for (plan, trained) in chunk.iter().zip(&trained) {
-                let outcome = outcome_of(plan.seed, trained, prepared, device)?;
+            for (plan, trained) in chunk.iter().zip(trained) {
+                let outcome = outcome_of(plan.seed, &trained?, prepared, device)?;
                 done(&outcome);
                 outcomes.push(outcome);
             }

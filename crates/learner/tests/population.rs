@@ -94,7 +94,10 @@ fn each_network_is_its_own_run() {
         PopulationEngine::Auto,
         &mut |_, _| std::ops::ControlFlow::Continue(()),
     )
-    .expect("trains");
+    .expect("trains")
+    .into_iter()
+    .collect::<Result<_, _>>()
+    .expect("no network diverges");
     assert!(
         population
             .iter()
@@ -124,7 +127,10 @@ fn each_network_is_its_own_run() {
 
 #[test]
 fn variants_it_cannot_train_together_are_refused() {
-    fn go_on(_: usize, _: &dyn Fn() -> Result<Vec<Checkpoint>, TrainError>) -> ControlFlow<()> {
+    fn go_on(
+        _: usize,
+        _: &dyn Fn() -> Result<Vec<Option<Checkpoint>>, TrainError>,
+    ) -> ControlFlow<()> {
         ControlFlow::Continue(())
     }
     let (config, prepared) = tutorial();
@@ -199,7 +205,10 @@ fn the_kernel_follows_each_networks_f64_run() {
         PopulationEngine::Auto,
         &mut |_, _| std::ops::ControlFlow::Continue(()),
     )
-    .expect("trains");
+    .expect("trains")
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .expect("no network diverges");
     let (cpu, _) = config.backend.select().expect("the CPU backend");
     let alone = one_by_one(&variants(&config, Engine::Fused), &prepared, &cpu);
     for (p, (k, one)) in kernel.iter().zip(&alone).enumerate() {

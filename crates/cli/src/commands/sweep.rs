@@ -298,20 +298,28 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
             ),
         );
         let mut report = Progress::new(Report::Within(bar.clone()));
-        experiment::run_population(&plans, &logs, &dirs, &mut report)
+        let outcomes = experiment::run_population(&plans, &logs, &dirs, &mut report)
             .map_err(|e| experiment_error(e, &args.config))?;
         drop(report);
         bar.finish_and_clear();
-        let rows: Vec<RunRow> = dirs.iter().map(|d| read_run(d)).collect();
-        for (i, row) in rows.iter().enumerate() {
-            if let Ok(s) = &row.outcome {
-                errln!(
+        let mut rows: Vec<RunRow> = dirs.iter().map(|d| read_run(d)).collect();
+        let mut failed = 0;
+        for (i, (row, outcome)) in rows.iter_mut().zip(outcomes).enumerate() {
+            match outcome {
+                Ok(s) => errln!(
                     "[{}/{total}] {}: val MSE {:.3e}, blind MSE {:.3e}",
                     i + 1,
                     row.name,
                     s.final_val_mse,
                     s.blind_mse
-                );
+                ),
+                // A diverged network fails its row alone, as one by one.
+                Err(e) => {
+                    failed += 1;
+                    let why = format!("{:#}", experiment_error(e, &args.config));
+                    errln!("[{}/{total}] {}: failed: {why}", i + 1, row.name);
+                    row.outcome = Err(format!("failed: {why}"));
+                }
             }
         }
         write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
@@ -320,6 +328,9 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
             "{total} run(s) trained at once on the population engine; table and validation curves in {}",
             out.display()
         );
+        if failed > 0 {
+            anyhow::bail!("{failed} of {total} run(s) failed (see the table)");
+        }
         return Ok(());
     }
     let mut rows: Vec<RunRow> = Vec::with_capacity(total);
@@ -462,13 +473,26 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
             ),
         );
         let mut report = Progress::new(Report::Within(bar.clone()));
-        let summaries = experiment::run_population(&plans, &logs, &dirs, &mut report)
+        let outcomes = experiment::run_population(&plans, &logs, &dirs, &mut report)
             .map_err(|e| experiment_error(e, &base))?;
         drop(report);
         bar.finish_and_clear();
-        for (i, (variant, s)) in variants.iter().zip(&summaries).enumerate() {
+        let mut failed = 0;
+        for (i, (variant, outcome)) in variants.iter().zip(outcomes).enumerate() {
             let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
-            errln!("{}", finished(&label, s));
+            match outcome {
+                Ok(s) => errln!("{}", finished(&label, &s)),
+                Err(e) => {
+                    failed += 1;
+                    errln!("{label}: failed: {:#}", experiment_error(e, &base));
+                }
+            }
+        }
+        if failed > 0 {
+            anyhow::bail!(
+                "{failed} of {} variant(s) of task {n} failed",
+                variants.len()
+            );
         }
         return Ok(());
     }
