@@ -146,6 +146,38 @@ fn f32s(values: &[f64]) -> Vec<f32> {
     values.iter().map(|&v| v as f32).collect()
 }
 
+/// `values` on the device, in the kernel's f32.
+fn upload(client: &Client, values: &[f64]) -> Handle {
+    client.create_from_slice(f32::as_bytes(&f32s(values)))
+}
+
+/// Every network's weights, checked to have `hidden` units, as the kernel's W1, b1, W2 and b2
+/// buffers (the layouts in `src/epoch.rs`).
+fn weight_buffers<'a>(
+    client: &Client,
+    hidden: usize,
+    networks: impl Iterator<Item = &'a Parameters> + Clone,
+) -> Result<[Handle; 4], KernelError> {
+    for (p, weights) in networks.clone().enumerate() {
+        weights
+            .check(hidden)
+            .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
+    }
+    let gather = |part: fn(&Parameters) -> &[f64]| -> Vec<f64> {
+        networks
+            .clone()
+            .flat_map(|w| part(w).iter().copied())
+            .collect()
+    };
+    let b2: Vec<f64> = networks.clone().map(|w| w.b2).collect();
+    Ok([
+        upload(client, &gather(|w| &w.w1)),
+        upload(client, &gather(|w| &w.b1)),
+        upload(client, &gather(|w| &w.w2)),
+        upload(client, &b2),
+    ])
+}
+
 impl PopulationKernel {
     /// Puts `networks` (one [`Parameters`] and one [`UpdateOrder`] each, every one of the same
     /// shape) and the data on `device`, with `threads` units per workgroup (a power of two up
@@ -169,11 +201,6 @@ impl PopulationKernel {
             .ok_or_else(|| KernelError::Shape("no network".into()))?;
         let hidden = first.hidden();
         let inputs = first.w1.len() / hidden.max(1);
-        for (p, (weights, _)) in networks.iter().enumerate() {
-            weights
-                .check(hidden)
-                .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
-        }
         fits(networks.len(), hidden).map_err(KernelError::Shape)?;
         if !threads.is_power_of_two() || threads > 1024 || hidden.div_ceil(threads) > MAX_UNITS {
             return Err(KernelError::Shape(format!(
@@ -192,10 +219,7 @@ impl PopulationKernel {
             }
         }
         let client = burn::cubecl::Device::Wgpu(wgpu).client();
-        let upload = |values: &[f64]| client.create_from_slice(f32::as_bytes(&f32s(values)));
-        let gather = |part: fn(&Parameters) -> Vec<f64>| -> Vec<f64> {
-            networks.iter().flat_map(|(w, _)| part(w)).collect()
-        };
+        let [w1, b1, w2, b2] = weight_buffers(&client, hidden, networks.iter().map(|(w, _)| w))?;
         let w2_first: Vec<u32> = networks
             .iter()
             .map(|(_, order)| u32::from(*order == UpdateOrder::Tutorial))
@@ -212,15 +236,15 @@ impl PopulationKernel {
             },
             samples: train.t.len(),
             validation: validation.t.len(),
-            x: upload(train.x),
-            t: upload(train.t),
-            x_val: upload(validation.x),
-            t_val: upload(validation.t),
+            x: upload(&client, train.x),
+            t: upload(&client, train.t),
+            x_val: upload(&client, validation.x),
+            t_val: upload(&client, validation.t),
             w2_first: client.create_from_slice(u32::as_bytes(&w2_first)),
-            w1: upload(&gather(|w| w.w1.clone())),
-            b1: upload(&gather(|w| w.b1.clone())),
-            w2: upload(&gather(|w| w.w2.clone())),
-            b2: upload(&gather(|w| vec![w.b2])),
+            w1,
+            b1,
+            w2,
+            b2,
             client,
         })
     }
@@ -259,7 +283,7 @@ impl PopulationKernel {
         let order = self
             .client
             .create_from_slice(u32::as_bytes(&vec![0; self.count * self.samples]));
-        let lr = self.upload(&vec![0.0; self.count]);
+        let lr = upload(&self.client, &vec![0.0; self.count]);
         Ok(self.run(0..self.validation, &order, &lr)?.validation)
     }
 
@@ -290,23 +314,9 @@ impl PopulationKernel {
                 self.count
             )));
         }
-        for (p, weights) in networks.iter().enumerate() {
-            weights
-                .check(self.hidden)
-                .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
-        }
-        let gather = |part: fn(&Parameters) -> Vec<f64>| -> Vec<f64> {
-            networks.iter().flat_map(part).collect()
-        };
-        self.w1 = self.upload(&gather(|w| w.w1.clone()));
-        self.b1 = self.upload(&gather(|w| w.b1.clone()));
-        self.w2 = self.upload(&gather(|w| w.w2.clone()));
-        self.b2 = self.upload(&gather(|w| vec![w.b2]));
+        [self.w1, self.b1, self.w2, self.b2] =
+            weight_buffers(&self.client, self.hidden, networks.iter())?;
         Ok(())
-    }
-
-    fn upload(&self, values: &[f64]) -> Handle {
-        self.client.create_from_slice(f32::as_bytes(&f32s(values)))
     }
 
     /// The orders and rates of an epoch's steps, checked, on the device.
@@ -336,7 +346,7 @@ impl PopulationKernel {
         }
         Ok((
             self.client.create_from_slice(u32::as_bytes(&order)),
-            self.upload(lr),
+            upload(&self.client, lr),
         ))
     }
 
@@ -349,7 +359,7 @@ impl PopulationKernel {
         order: &Handle,
         lr: &Handle,
     ) -> Result<EpochErrors, KernelError> {
-        let losses = self.upload(&vec![0.0; 2 * self.count]);
+        let losses = upload(&self.client, &vec![0.0; 2 * self.count]);
         let (p, h, i) = (self.count, self.hidden, self.inputs);
         // SAFETY: each handle was created by this type with exactly `len` elements of the
         // kernel's element type (f32, or u32 for the order and the update orders).

@@ -206,6 +206,22 @@ pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
     Ok(())
 }
 
+/// Whether `plans` train at once on the population engine by default (a sweep's variants, a
+/// plan's task, a seed study's seeds): `Ok(true)` where they are more than one, would each
+/// train on the tensor engine one by one (a GPU, or `train.engine = "tensor"`), and fit
+/// ([`population_fits`]); `Ok(false)` where one by one is the default anyway (one plan, or the
+/// fused engine, which on the CPU trains one network faster than the population engine trains
+/// it among others: docs/population.md).
+///
+/// # Errors
+/// Why plans that would train at once by default cannot ([`population_fits`]).
+pub fn population_by_default(plans: &[Plan]) -> Result<bool, TrainError> {
+    if plans.len() < 2 || plans[0].procedure.engine() == EngineKind::Fused {
+        return Ok(false);
+    }
+    population_fits(plans).map(|()| true)
+}
+
 /// Runs `plans` at once on the population engine ([`crate::population`]), each into its run
 /// folder of `outs`, as [`run`] would one by one: the same config.toml, metrics.csv,
 /// checkpoint.json, summary.json, model and plots (their train_seconds, and each epoch's

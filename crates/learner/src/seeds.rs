@@ -90,15 +90,7 @@ pub fn study(
     seeds: &[u32],
     done: &(dyn Fn(&SeedOutcome) + Sync),
 ) -> Result<Vec<SeedOutcome>, ExperimentError> {
-    let plans: Vec<Plan> = seeds
-        .iter()
-        .map(|&seed| {
-            let mut plan = plan.clone();
-            plan.seed = seed;
-            plan.config.train.seed = seed;
-            plan
-        })
-        .collect();
+    let plans = seed_plans(plan, seeds.iter().copied());
     if at_once(&plans) {
         let mut outcomes = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(POPULATION) {
@@ -133,25 +125,28 @@ pub fn study(
 /// The most seeds [`study`] trains at once on the population engine.
 pub const POPULATION: usize = 1024;
 
-/// Whether [`study`] trains `plans` at once: where one seed at a time would mean the tensor
-/// engine (a GPU), on the population engine (the kernel on wgpu), at most [`POPULATION`] seeds
-/// at a time.
+/// `plan` once per seed of `seeds`, its `train.seed` replaced.
+fn seed_plans(plan: &Plan, seeds: impl Iterator<Item = u32>) -> Vec<Plan> {
+    seeds
+        .map(|seed| {
+            let mut plan = plan.clone();
+            plan.seed = seed;
+            plan.config.train.seed = seed;
+            plan
+        })
+        .collect()
+}
+
+/// Whether [`study`] trains `plans` at once, a population of at most [`POPULATION`] seeds at
+/// a time: where a sweep would ([`crate::experiment::population_by_default`]).
 fn at_once(plans: &[Plan]) -> bool {
-    plans.len() > 1
-        && plans[0].procedure.engine() != EngineKind::Fused
-        && crate::experiment::population_fits(&plans[..plans.len().min(POPULATION)]).is_ok()
+    crate::experiment::population_by_default(&plans[..plans.len().min(POPULATION)])
+        .is_ok_and(|yes| yes)
 }
 
 /// The engine [`study`] trains `count` seeds of `plan` on, on `device`.
 pub fn engine(plan: &Plan, device: &Device, count: usize) -> EngineKind {
-    let plans: Vec<Plan> = (0..count.min(POPULATION) as u32)
-        .map(|seed| {
-            let mut plan = plan.clone();
-            plan.seed = seed;
-            plan
-        })
-        .collect();
-    if at_once(&plans) {
+    if at_once(&seed_plans(plan, 0..count.min(POPULATION) as u32)) {
         PopulationEngine::Auto
             .resolve(device)
             .unwrap_or(EngineKind::Population)

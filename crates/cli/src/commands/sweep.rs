@@ -11,7 +11,6 @@ use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment;
-use zoepnet_learner::plan::EngineKind;
 use zoepnet_learner::run::Summary;
 
 use super::UsageError;
@@ -226,16 +225,13 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
     }
 }
 
-/// `plans`, when a sweep (or a task of a plan) trains them at once by default: they can, and
-/// one by one would mean the tensor engine (a GPU, or train.engine = "tensor"); on the CPU the
-/// fused engine trains one network faster than the population engine trains it among others
-/// (docs/population.md). Says why not where the population would have been the default.
+/// `plans`, when a sweep (or a task of a plan) trains them at once by default
+/// ([`experiment::population_by_default`]); says why not where the population would have been
+/// the default.
 fn by_default(plans: Vec<Plan>) -> Option<Vec<Plan>> {
-    if plans.len() < 2 || plans[0].procedure.engine() == EngineKind::Fused {
-        return None;
-    }
-    match experiment::population_fits(&plans) {
-        Ok(()) => Some(plans),
+    match experiment::population_by_default(&plans) {
+        Ok(true) => Some(plans),
+        Ok(false) => None,
         Err(why) => {
             errln!(
                 "sweep: the variants cannot train at once on the population engine ({}): one by one",
@@ -244,6 +240,30 @@ fn by_default(plans: Vec<Plan>) -> Option<Vec<Plan>> {
             None
         }
     }
+}
+
+/// Trains `plans` at once on the population engine, each into its folder of `dirs` (their data
+/// found as for `config`), under `bar` after the line `heading`. Each run's summary, or why it
+/// failed on its own (a network that diverged).
+fn train_at_once(
+    plans: &[Plan],
+    config: &Path,
+    dirs: &[PathBuf],
+    options: &FetchOptions,
+    bar: &ProgressBar,
+    heading: &str,
+) -> anyhow::Result<Vec<Result<Summary, String>>> {
+    let logs = locate_logs(&plans[0].config.data, config, options, false)?;
+    progress::line(bar, heading);
+    let mut report = Progress::new(Report::Within(bar.clone()));
+    let outcomes = experiment::run_population(plans, &logs, dirs, &mut report)
+        .map_err(|e| experiment_error(e, config))?;
+    drop(report);
+    bar.finish_and_clear();
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.map_err(|e| format!("{:#}", experiment_error(e, config))))
+        .collect())
 }
 
 /// The reason a population was refused, without the error's prefix.
@@ -287,21 +307,13 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(plans) = population {
         let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
         let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
-        let logs = locate_logs(&plans[0].config.data, &args.config, options, false)?;
-        progress::line(
-            &bar,
-            &format!(
-                "training the {total} variant{} at once on the population engine ({}, {})",
-                if total == 1 { "" } else { "s" },
-                plans[0].config.backend.kind,
-                plans[0].config.backend.precision()
-            ),
+        let heading = format!(
+            "training the {total} variant{} at once on the population engine ({}, {})",
+            if total == 1 { "" } else { "s" },
+            plans[0].config.backend.kind,
+            plans[0].config.backend.precision()
         );
-        let mut report = Progress::new(Report::Within(bar.clone()));
-        let outcomes = experiment::run_population(&plans, &logs, &dirs, &mut report)
-            .map_err(|e| experiment_error(e, &args.config))?;
-        drop(report);
-        bar.finish_and_clear();
+        let outcomes = train_at_once(&plans, &args.config, &dirs, options, &bar, &heading)?;
         let mut rows: Vec<RunRow> = dirs.iter().map(|d| read_run(d)).collect();
         let mut failed = 0;
         for (i, (row, outcome)) in rows.iter_mut().zip(outcomes).enumerate() {
@@ -314,9 +326,8 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
                     s.blind_mse
                 ),
                 // A diverged network fails its row alone, as one by one.
-                Err(e) => {
+                Err(why) => {
                     failed += 1;
-                    let why = format!("{:#}", experiment_error(e, &args.config));
                     errln!("[{}/{total}] {}: failed: {why}", i + 1, row.name);
                     row.outcome = Err(format!("failed: {why}"));
                 }
@@ -464,27 +475,19 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         .collect();
     if let Some(plans) = plans.ok().and_then(by_default) {
         let dirs: Vec<PathBuf> = variants.iter().map(|v| dir.join(&v.name)).collect();
-        let logs = locate_logs(&plans[0].config.data, &base, &options, false)?;
-        progress::line(
-            &bar,
-            &format!(
-                "task {n}: training its {} variants at once on the population engine",
-                plans.len()
-            ),
+        let heading = format!(
+            "task {n}: training its {} variants at once on the population engine",
+            plans.len()
         );
-        let mut report = Progress::new(Report::Within(bar.clone()));
-        let outcomes = experiment::run_population(&plans, &logs, &dirs, &mut report)
-            .map_err(|e| experiment_error(e, &base))?;
-        drop(report);
-        bar.finish_and_clear();
+        let outcomes = train_at_once(&plans, &base, &dirs, &options, &bar, &heading)?;
         let mut failed = 0;
         for (i, (variant, outcome)) in variants.iter().zip(outcomes).enumerate() {
             let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
             match outcome {
                 Ok(s) => errln!("{}", finished(&label, &s)),
-                Err(e) => {
+                Err(why) => {
                     failed += 1;
-                    errln!("{label}: failed: {:#}", experiment_error(e, &base));
+                    errln!("{label}: failed: {why}");
                 }
             }
         }
