@@ -12,7 +12,9 @@ fn rows(dir: &std::path::Path) -> Vec<Vec<String>> {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("seed,train_mse,val_mse,blind_mse,last_epoch_train_mse,last_epoch_val_mse")
+        Some(
+            "seed,train_mse,val_mse,blind_mse,last_epoch_train_mse,last_epoch_val_mse,diverged_epoch"
+        )
     );
     lines
         .map(|l| l.split(',').map(str::to_owned).collect())
@@ -142,10 +144,57 @@ fn on_wgpu_the_seeds_train_at_once_on_the_kernel() {
     assert_eq!(a.len(), 3);
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x[0], y[0]);
-        for (u, v) in x[1..].iter().zip(&y[1..]) {
+        assert_eq!((x[6].as_str(), y[6].as_str()), ("", ""), "no seed diverges");
+        for (u, v) in x[1..6].iter().zip(&y[1..6]) {
             let (u, v): (f64, f64) = (u.parse().unwrap(), v.parse().unwrap());
             assert!((u - v).abs() <= 1e-4 * v, "seed {}: {u} vs {v}", x[0]);
         }
     }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A seed whose training diverges is named, with its epoch, and counted in no distribution; the
+/// study still completes.
+#[test]
+fn diverged_seeds_are_named() {
+    let dir = temp_dir("seeds-diverged");
+    let study = dir.join("study");
+    // At this rate every seed of the tutorial diverges in its first epoch.
+    let (status, stdout, stderr) = run(zoepnet()
+        .args([
+            "seeds",
+            "configs/tutorial.toml",
+            "--offline",
+            "--count",
+            "3",
+        ])
+        .args([
+            "--set",
+            "train.epochs=2",
+            "--set",
+            "train.learning_rate=0.2",
+        ])
+        .arg("--out")
+        .arg(&study)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let rows = rows(&study);
+    let diverged: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[6].as_str()))
+        .collect();
+    assert_eq!(
+        diverged,
+        [("0", "NaN", "1"), ("1", "NaN", "1"), ("2", "NaN", "1")]
+    );
+    assert!(
+        stdout.contains("3 seeds diverged")
+            && stdout.contains(": 0 (epoch 1), 1 (epoch 1), 2 (epoch 1).")
+            && stdout.contains("| val MSE, final weights | no finite value |")
+            && stdout.contains("Seed 42 diverged in epoch 1."),
+        "{stdout}"
+    );
+    assert!(stderr.contains("3 of 3 seeds diverged"), "{stderr}");
+    assert!(study.join("plots/seeds.png").is_file());
     let _ = fs::remove_dir_all(&dir);
 }

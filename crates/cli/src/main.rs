@@ -125,6 +125,10 @@ enum Command {
     /// an error is over its tolerance (f64: 1e-12 vs autodiff, 1e-6 vs finite differences;
     /// f32: 1e-5 and 1e-3).
     Gradcheck(commands::gradcheck::GradcheckArgs),
+    /// Time how many networks this machine trains per second on each engine and backend: the
+    /// fused CPU engine one network per core, the population engine, and the population kernel
+    /// on wgpu, for P networks at a time; prints a Markdown table.
+    Bench(commands::bench::BenchArgs),
     /// Read a LAS 1.2/2.0 well log: summarise it, or write its curves as CSV.
     #[command(subcommand)]
     Las(commands::las::LasCommand),
@@ -159,6 +163,7 @@ fn main() -> ExitCode {
         Command::Data(args) => commands::data::run(args, &cli.fetch_options()),
         Command::Gradcheck(args) => commands::gradcheck::run(args, &cli.fetch_options()),
         Command::Reflectivity(args) => commands::reflectivity::run(args),
+        Command::Bench(args) => commands::bench::run(args, &cli.fetch_options()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,7 +20,7 @@ use crate::evaluate::score;
 use crate::experiment::ExperimentError;
 use crate::plan::{EngineKind, Plan};
 use crate::population::{PopulationEngine, train_population};
-use crate::train::{Trained, train};
+use crate::train::{TrainError, Trained, train};
 
 /// The threads [`study`] trains on (`RAYON_NUM_THREADS`, or one per core).
 pub fn threads() -> usize {
@@ -42,9 +42,25 @@ pub struct SeedOutcome {
     pub last_epoch_train_mse: f64,
     /// The validation MSE at the start of the last epoch (the tutorial's published figure).
     pub last_epoch_val_mse: f64,
+    /// The epoch in which its training loss became NaN or infinite, if it did; its figures are
+    /// then NaN, and no distribution counts it.
+    pub diverged: Option<usize>,
 }
 
 impl SeedOutcome {
+    /// A seed whose training loss became NaN or infinite in `epoch`: every figure NaN.
+    pub fn diverged(seed: u32, epoch: usize) -> Self {
+        Self {
+            seed,
+            train_mse: f64::NAN,
+            val_mse: f64::NAN,
+            blind_mse: f64::NAN,
+            last_epoch_train_mse: f64::NAN,
+            last_epoch_val_mse: f64::NAN,
+            diverged: Some(epoch),
+        }
+    }
+
     /// The names of [`SeedOutcome::all_figures`], in order (the CSV's columns after `seed`).
     pub const NAMES: [&'static str; 5] = [
         "train_mse",
@@ -81,8 +97,11 @@ impl SeedOutcome {
 /// `done` is called after each seed (from the thread that trained it). Outcomes come back in
 /// the order of `seeds`, whatever the number of threads.
 ///
+/// A seed whose loss becomes NaN or infinite is an outcome too ([`SeedOutcome::diverged`]): the
+/// others train on.
+///
 /// # Errors
-/// The first seed's training or scoring error.
+/// The first seed's training or scoring error other than diverging.
 pub fn study(
     plan: &Plan,
     prepared: &Prepared,
@@ -102,7 +121,7 @@ pub fn study(
                 &mut |_, _| ControlFlow::Continue(()),
             )?;
             for (plan, trained) in chunk.iter().zip(trained) {
-                let outcome = outcome_of(plan.seed, &trained?, prepared, device)?;
+                let outcome = outcome_of(plan.seed, trained, prepared, device)?;
                 done(&outcome);
                 outcomes.push(outcome);
             }
@@ -114,8 +133,8 @@ pub fn study(
         .map(|plan| {
             let trained = train(plan, prepared, device, None, &mut |_, _| {
                 ControlFlow::Continue(())
-            })?;
-            let outcome = outcome_of(plan.seed, &trained, prepared, device)?;
+            });
+            let outcome = outcome_of(plan.seed, trained, prepared, device)?;
             done(&outcome);
             Ok(outcome)
         })
@@ -155,13 +174,18 @@ pub fn engine(plan: &Plan, device: &Device, count: usize) -> EngineKind {
     }
 }
 
-/// A trained seed's figures.
+/// A seed's figures: its trained network's, or NaN where it diverged.
 fn outcome_of(
     seed: u32,
-    trained: &Trained,
+    trained: Result<Trained, TrainError>,
     prepared: &Prepared,
     device: &Device,
 ) -> Result<SeedOutcome, ExperimentError> {
+    let trained = match trained {
+        Ok(trained) => trained,
+        Err(TrainError::Diverged { epoch, .. }) => return Ok(SeedOutcome::diverged(seed, epoch)),
+        Err(e) => return Err(e.into()),
+    };
     let scores = score(&trained.model, prepared, device)?;
     let last = trained.metrics.last();
     Ok(SeedOutcome {
@@ -171,6 +195,7 @@ fn outcome_of(
         blind_mse: scores.blind_mse,
         last_epoch_train_mse: last.map_or(f64::NAN, |m| m.train_mse),
         last_epoch_val_mse: last.map_or(f64::NAN, |m| m.val_mse),
+        diverged: None,
     })
 }
 
@@ -326,6 +351,7 @@ mod tests {
                 blind_mse: 3e-4 * (1.0 + f64::from(s % 7)),
                 last_epoch_train_mse: 1e-4,
                 last_epoch_val_mse: 2e-4,
+                diverged: None,
             })
             .collect();
         let figure = histograms(&outcomes, outcomes.get(42), 10);

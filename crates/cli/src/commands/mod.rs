@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod bench;
 pub mod compare;
 pub mod data;
 pub mod eval;
@@ -20,6 +21,7 @@ pub mod train;
 
 use zoepnet_dataset::{ConfigError, DatasetError, SourceError};
 use zoepnet_las::{LasError, UnitError};
+use zoepnet_learner::bench::BenchError;
 use zoepnet_learner::experiment::ExperimentError;
 use zoepnet_learner::gradcheck::GradCheckError;
 use zoepnet_learner::{DeviceError, LoadError};
@@ -43,6 +45,11 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 .is_some_and(DeviceError::is_bad_input)
             || e.downcast_ref::<ExperimentError>()
                 .is_some_and(ExperimentError::is_bad_input)
+            || match e.downcast_ref::<BenchError>() {
+                Some(BenchError::Config(_) | BenchError::NoNetwork) => true,
+                Some(BenchError::Device(d)) => d.is_bad_input(),
+                _ => false,
+            }
             || match e.downcast_ref::<GradCheckError>() {
                 Some(GradCheckError::Data(_) | GradCheckError::Batch { .. }) => true,
                 Some(GradCheckError::Device(d)) => d.is_bad_input(),

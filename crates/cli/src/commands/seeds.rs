@@ -102,7 +102,10 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let outcomes = study(&plan, &prepared, &device, &seeds, &|o: &SeedOutcome| {
         let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
         bar.inc(1);
-        bar.set_message(format!("seed {}: val MSE {:.3e}", o.seed, o.val_mse));
+        bar.set_message(match o.diverged {
+            Some(epoch) => format!("seed {}: diverged in epoch {epoch}", o.seed),
+            None => format!("seed {}: val MSE {:.3e}", o.seed, o.val_mse),
+        });
         if bar.is_hidden() && (n.is_multiple_of((total / 10).max(1)) || n == total) {
             errln!(
                 "seeds: {n}/{total} trained ({:.1} s)",
@@ -126,6 +129,13 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     .with_context(|| format!("writing {}", out.join("seeds.md").display()))?;
     write_figure(&out, "seeds", &histograms(&studied, marked.as_ref(), 40))?;
     out!("{summary}");
+    let diverged = studied.iter().filter(|o| o.diverged.is_some()).count();
+    if diverged > 0 {
+        errln!(
+            "{diverged} of {} seeds diverged (seeds.md names them; seeds.csv gives their epoch)",
+            studied.len()
+        );
+    }
     errln!(
         "{} seeds in {seconds:.1} s; seeds.csv, seeds.md and plots/seeds.png in {}",
         seeds.len(),
@@ -141,10 +151,12 @@ fn write_csv(path: &Path, outcomes: &[SeedOutcome]) -> anyhow::Result<()> {
         let mut w = csv::Writer::from_writer(f);
         let mut head = vec!["seed"];
         head.extend(SeedOutcome::NAMES);
+        head.push("diverged_epoch");
         w.write_record(&head)?;
         for o in outcomes {
             let mut row = vec![o.seed.to_string()];
             row.extend(o.all_figures().iter().map(|(_, v)| v.to_string()));
+            row.push(o.diverged.map_or_else(String::new, |e| e.to_string()));
             w.write_record(&row)?;
         }
         w.flush()
@@ -201,17 +213,95 @@ fn summary(
         );
         if let Some(m) = marked {
             let v = m.all_figures()[i].1;
-            let _ = write!(s, " {v:.3e} | {:.1} % |", percentile_rank(&values, v));
+            if m.diverged.is_some() {
+                let _ = write!(s, " diverged | |");
+            } else {
+                let _ = write!(s, " {v:.3e} | {:.1} % |", percentile_rank(&values, v));
+            }
         }
         s.push('\n');
     }
-    if let Some(m) = marked {
+    let diverged: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| o.diverged.map(|e| format!("{} (epoch {e})", o.seed)))
+        .collect();
+    if !diverged.is_empty() {
         let _ = writeln!(
             s,
-            "\nIts rank: the share of the {} seeds whose figure is at or below seed {}'s.",
-            outcomes.len(),
-            m.seed
+            "\n{} seed{} diverged (the training loss became NaN or infinite; not counted above): \
+             {}.",
+            diverged.len(),
+            if diverged.len() == 1 { "" } else { "s" },
+            diverged.join(", ")
         );
     }
+    if let Some(m) = marked {
+        if let Some(epoch) = m.diverged {
+            let _ = writeln!(s, "\nSeed {} diverged in epoch {epoch}.", m.seed);
+        } else {
+            let counted = outcomes.iter().filter(|o| o.diverged.is_none()).count();
+            let _ = writeln!(
+                s,
+                "\nIts rank: the share of the {counted} seeds{} whose figure is at or below seed \
+                 {}'s.",
+                if counted < outcomes.len() {
+                    " that did not diverge"
+                } else {
+                    ""
+                },
+                m.seed
+            );
+        }
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(seed: u32, val: f64) -> SeedOutcome {
+        SeedOutcome {
+            seed,
+            train_mse: val,
+            val_mse: val,
+            blind_mse: val,
+            last_epoch_train_mse: val,
+            last_epoch_val_mse: val,
+            diverged: None,
+        }
+    }
+
+    #[test]
+    fn a_diverged_seed_is_named_and_left_out_of_the_distribution() {
+        let args = SeedsArgs {
+            config: "configs/tutorial.toml".into(),
+            count: 4,
+            first: 0,
+            out: None,
+            backend: None,
+            set: vec![],
+        };
+        let outcomes = [
+            outcome(0, 1e-4),
+            outcome(1, 3e-4),
+            SeedOutcome::diverged(2, 5),
+            outcome(3, 2e-4),
+        ];
+        let s = summary(&args, &outcomes, Some(&outcomes[3]), 1.0);
+        // The median and the mean of 1, 2 and 3 (e-4): the NaN of seed 2 counts in neither.
+        assert!(
+            s.contains("| val MSE, final weights | 1.000e-4 | 1.100e-4 | 1.500e-4 | 2.000e-4 | 2.500e-4 | 2.900e-4 | 3.000e-4 | 2.000e-4 | 2.000e-4 | 66.7 % |"),
+            "{s}"
+        );
+        assert!(s.contains("\n1 seed diverged (the training loss became NaN or infinite; not counted above): 2 (epoch 5).\n"), "{s}");
+        assert!(
+            s.contains("the share of the 3 seeds that did not diverge"),
+            "{s}"
+        );
+        // Seed 2 marked: it has no rank.
+        let s = summary(&args, &outcomes, Some(&outcomes[2]), 1.0);
+        assert!(s.contains(" diverged | |"), "{s}");
+        assert!(s.contains("Seed 2 diverged in epoch 5."), "{s}");
+    }
 }
