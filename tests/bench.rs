@@ -75,7 +75,10 @@ fn refuses_what_cannot_be_timed() {
     };
     let (status, stdout, stderr) = bench(&["--engine", "kernel", "--backend", "flex"]);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
-    assert!(stdout.is_empty() && stderr.contains("runs on wgpu only"), "{stderr}");
+    assert!(
+        stdout.is_empty() && stderr.contains("runs on wgpu only"),
+        "{stderr}"
+    );
     let (status, _, stderr) = bench(&["--networks", "0"]);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     let (status, _, stderr) = bench(&["--epochs", "0"]);

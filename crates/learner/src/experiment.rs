@@ -309,6 +309,7 @@ pub fn run_population(
             }
         },
     );
+    observer.finished();
     if let Some(e) = write_error {
         return Err(e.into());
     }

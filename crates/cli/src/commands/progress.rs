@@ -14,6 +14,10 @@ use zoepnet_learner::train::EpochMetrics;
 /// Set by Ctrl-C or SIGTERM: stop after the current epoch.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Set while a training's epochs are over and its run folder is being finished (scoring,
+/// plots): Ctrl-C then says so instead of "stopping after this epoch".
+static FINISHING: AtomicBool = AtomicBool::new(false);
+
 /// Whether Ctrl-C (or SIGTERM) was pressed in this process.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
@@ -36,7 +40,14 @@ fn catch_interrupts() {
                 }
                 std::process::exit(130);
             }
-            errln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
+            if FINISHING.load(Ordering::SeqCst) {
+                errln!(
+                    "\ninterrupted: training is over; writing the scores and plots first \
+                     (Ctrl-C again to quit now)"
+                );
+            } else {
+                errln!("\ninterrupted: stopping after this epoch (Ctrl-C again to quit now)");
+            }
         });
     });
 }
@@ -181,6 +192,7 @@ impl Observer for Progress {
 
     fn started(&mut self, run: &RunStart<'_>) {
         self.clear();
+        FINISHING.store(false, Ordering::SeqCst);
         if let Ok(mut hint) = QUIT_HINT.lock() {
             *hint = Some(match run.engine {
                 EngineKind::Population | EngineKind::PopulationKernel => format!(
@@ -261,6 +273,7 @@ impl Observer for Progress {
     }
 
     fn finished(&mut self) {
+        FINISHING.store(true, Ordering::SeqCst);
         // The epoch bar stays on the screen, at its last epoch.
         if let Some(bar) = self.bar.take() {
             bar.abandon();
