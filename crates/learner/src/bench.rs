@@ -43,6 +43,16 @@ impl BenchEngine {
         self != BenchEngine::Kernel || backend == Backend::Wgpu
     }
 
+    /// Its name in the table, as a summary gives it: "fused", "population",
+    /// "population-kernel".
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchEngine::Fused => EngineKind::Fused.name(),
+            BenchEngine::Population => EngineKind::Population.name(),
+            BenchEngine::Kernel => EngineKind::PopulationKernel.name(),
+        }
+    }
+
     /// "the fused engine", "the population engine", "the population kernel".
     pub fn describe(self) -> &'static str {
         match self {
@@ -90,7 +100,8 @@ pub enum Progress<'a> {
 
 /// Measures every engine of `engines` on every backend of `backends` it runs on (the fused
 /// engine once, on the CPU, whatever `backends` holds), for each P of `networks`, `epochs` epochs each, after an untimed
-/// warm-up of each engine and device. Returns the number of failures (each reported).
+/// warm-up of each engine and device (one whose warm-up fails is reported once and left out).
+/// Returns the number of failures (each reported).
 pub fn table(
     config: &ExperimentConfig,
     prepared: &Prepared,
@@ -102,6 +113,7 @@ pub fn table(
 ) -> usize {
     let mut failed = 0;
     let mut warm = Vec::new();
+    let mut broken = Vec::new();
     for &p in networks {
         for &engine in engines {
             let cells: Vec<(Backend, String)> = if engine == BenchEngine::Fused {
@@ -119,11 +131,16 @@ pub fn table(
                     .collect()
             };
             for (backend, on) in cells {
+                if broken.contains(&(engine, backend)) {
+                    continue;
+                }
                 if !warm.contains(&(engine, backend)) {
                     warm.push((engine, backend));
                     progress(Progress::WarmingUp { engine, on: &on });
                     if let Err(error) = measure(config, prepared, 1, 1, engine, backend) {
+                        // No row of this engine on this device can be made: say so once.
                         failed += 1;
+                        broken.push((engine, backend));
                         progress(Progress::Failed {
                             engine,
                             on: &on,
@@ -165,6 +182,14 @@ pub enum BenchError {
     /// A variant of the config is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The engine cannot train the config (the population engines train per-sample SGD only).
+    #[error("{engine} cannot train this config: {why}")]
+    Unsupported {
+        /// The engine, described.
+        engine: &'static str,
+        /// Why.
+        why: String,
+    },
     /// The device could not be brought up.
     #[error(transparent)]
     Device(#[from] DeviceError),
@@ -193,6 +218,27 @@ pub struct BenchRow {
     pub networks_per_second: f64,
 }
 
+/// Whether `engine` can train `config`: the config valid, and for the population engines
+/// per-sample SGD of a plain network ([`crate::population::check`]).
+///
+/// # Errors
+/// [`BenchError::Config`] or [`BenchError::Unsupported`], saying why.
+pub fn check(config: &ExperimentConfig, engine: BenchEngine) -> Result<(), BenchError> {
+    // The config as it is, with its own engine: what the population engine checks.
+    let plan = config.check()?;
+    if engine == BenchEngine::Fused {
+        return Ok(());
+    }
+    crate::population::check(&[plan]).map_err(|e| BenchError::Unsupported {
+        engine: engine.describe(),
+        why: match e {
+            TrainError::Population(why) => why.trim_start_matches("variant 0: ").to_string(),
+            other => other.to_string(),
+        },
+    })?;
+    Ok(())
+}
+
 /// Trains `networks` variants of `config` (seeds 0..networks, `epochs` epochs each) on `engine`
 /// (on `backend`'s default precision, or the config's where it names one for that backend) and
 /// times it.
@@ -209,6 +255,7 @@ pub fn measure(
     backend: Backend,
 ) -> Result<BenchRow, BenchError> {
     let epochs = epochs.max(1);
+    check(config, engine)?;
     let mut plans = Vec::with_capacity(networks);
     for seed in 0..networks as u32 {
         let mut c = config.clone();
@@ -296,17 +343,48 @@ pub fn markdown_header(train_epochs: usize) -> String {
 }
 
 impl BenchRow {
-    /// The row in [`markdown_header`]'s table.
+    /// The row in [`markdown_header`]'s table (seconds and rates to 4 significant digits).
     pub fn markdown(&self) -> String {
         format!(
-            "| {} | {} | {} | {} | {} | {:.3} | {:.3} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             self.engine.name(),
             self.device,
             self.precision,
             self.networks,
             self.epochs,
-            self.seconds,
-            self.networks_per_second
+            significant(self.seconds),
+            significant(self.networks_per_second)
         )
+    }
+}
+
+/// `x` to 4 significant digits, plainly (0.0001234, 1234, 12340).
+pub fn significant(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let decimals = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    let rounded = format!("{x:.decimals$}");
+    // Rounding up can add a digit (9.9996 -> 10.000): one decimal fewer then.
+    match rounded.parse::<f64>() {
+        Ok(r) if decimals > 0 && (3 - r.abs().log10().floor() as i32) < decimals as i32 => {
+            format!("{x:.prec$}", prec = decimals - 1)
+        }
+        _ => rounded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::significant;
+
+    #[test]
+    fn four_significant_digits() {
+        assert_eq!(significant(0.000_987_65), "0.0009877");
+        assert_eq!(significant(1.034_49), "1.034");
+        assert_eq!(significant(12.345_6), "12.35");
+        assert_eq!(significant(9.999_6), "10.00");
+        assert_eq!(significant(33_412.7), "33413");
+        assert_eq!(significant(0.0), "0");
     }
 }

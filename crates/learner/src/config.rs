@@ -308,7 +308,7 @@ impl ModelSection {
 ///
 /// | key | default | range |
 /// |---|---|---|
-/// | `kind` | `"ndarray"` | `ndarray`, `flex`, `wgpu` (those compiled in) |
+/// | `kind` | `"flex"` (`"ndarray"` in a build without flex) | `ndarray`, `flex`, `wgpu` (those compiled in) |
 /// | `precision` | f64 on CPU backends, f32 on wgpu | `f64`, `f32` (wgpu: f32 only) |
 /// | `device` | `"default"` | `default`; wgpu: an index, `discrete:N`, `integrated:N`, `virtual:N`, `cpu` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

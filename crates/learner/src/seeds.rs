@@ -20,7 +20,7 @@ use crate::evaluate::score;
 use crate::experiment::ExperimentError;
 use crate::plan::{EngineKind, Plan};
 use crate::population::{PopulationEngine, train_population};
-use crate::train::{TrainError, Trained, train};
+use crate::train::{EpochMetrics, TrainError, Trained, train};
 
 /// The threads [`study`] trains on (`RAYON_NUM_THREADS`, or one per core).
 pub fn threads() -> usize {
@@ -42,13 +42,13 @@ pub struct SeedOutcome {
     pub last_epoch_train_mse: f64,
     /// The validation MSE at the start of the last epoch (the tutorial's published figure).
     pub last_epoch_val_mse: f64,
-    /// The epoch in which its training loss became NaN or infinite, if it did; its figures are
-    /// then NaN, and no distribution counts it.
+    /// The epoch in which it diverged, if it did ([`DIVERGED_ABOVE`]): its figures are then
+    /// NaN, and no distribution counts it.
     pub diverged: Option<usize>,
 }
 
 impl SeedOutcome {
-    /// A seed whose training loss became NaN or infinite in `epoch`: every figure NaN.
+    /// A seed that diverged in `epoch`: every figure NaN.
     pub fn diverged(seed: u32, epoch: usize) -> Self {
         Self {
             seed,
@@ -97,7 +97,7 @@ impl SeedOutcome {
 /// `done` is called after each seed (from the thread that trained it). Outcomes come back in
 /// the order of `seeds`, whatever the number of threads.
 ///
-/// A seed whose loss becomes NaN or infinite is an outcome too ([`SeedOutcome::diverged`]): the
+/// A seed that diverges ([`DIVERGED_ABOVE`]) is an outcome too ([`SeedOutcome::diverged`]): the
 /// others train on.
 ///
 /// # Errors
@@ -174,7 +174,24 @@ pub fn engine(plan: &Plan, device: &Device, count: usize) -> EngineKind {
     }
 }
 
-/// A seed's figures: its trained network's, or NaN where it diverged.
+/// The MSE above which a seed counts as diverged, as one whose loss became NaN or infinite:
+/// 1, the square of the largest |Rpp|, so worse than predicting 0 for every interface. A run
+/// past it has not converged to anything (seen: 1e48 to 1e302 in f64, where the same seed in
+/// f32 on the kernel overflows to NaN); counted, one such seed would make the mean and the
+/// upper percentiles meaningless.
+pub const DIVERGED_ABOVE: f64 = 1.0;
+
+/// Whether `mse` is past [`DIVERGED_ABOVE`] (or NaN).
+fn past(mse: f64) -> bool {
+    !(mse <= DIVERGED_ABOVE)
+}
+
+/// The first epoch whose running training MSE is past [`DIVERGED_ABOVE`] or NaN, if any.
+fn diverged_in(metrics: &[EpochMetrics]) -> Option<usize> {
+    metrics.iter().find(|m| past(m.train_mse)).map(|m| m.epoch)
+}
+
+/// A seed's figures: its trained network's, or NaN where it diverged ([`DIVERGED_ABOVE`]).
 fn outcome_of(
     seed: u32,
     trained: Result<Trained, TrainError>,
@@ -186,8 +203,17 @@ fn outcome_of(
         Err(TrainError::Diverged { epoch, .. }) => return Ok(SeedOutcome::diverged(seed, epoch)),
         Err(e) => return Err(e.into()),
     };
+    if let Some(epoch) = diverged_in(&trained.metrics) {
+        return Ok(SeedOutcome::diverged(seed, epoch));
+    }
     let scores = score(&trained.model, prepared, device)?;
     let last = trained.metrics.last();
+    if [scores.train_mse, scores.val_mse, scores.blind_mse]
+        .into_iter()
+        .any(past)
+    {
+        return Ok(SeedOutcome::diverged(seed, last.map_or(0, |m| m.epoch)));
+    }
     Ok(SeedOutcome {
         seed,
         train_mse: scores.train_mse,
@@ -300,8 +326,14 @@ pub fn histograms(outcomes: &[SeedOutcome], marked: Option<&SeedOutcome>, bins: 
                 steps.push((x1, 0.0));
             }
             let top = counts.iter().copied().max().unwrap_or(0) as f64;
+            let gone = outcomes.iter().filter(|o| o.diverged.is_some()).count();
+            let label = match (logs.len(), gone) {
+                (1, 0) => "1 seed".to_string(),
+                (n, 0) => format!("{n} seeds"),
+                (n, d) => format!("{n} seeds ({d} diverged, not shown)"),
+            };
             let mut panel = Panel::new(title, "log10 MSE", "seeds").with(Series::new(
-                format!("{} seeds", logs.len()),
+                label,
                 steps,
                 Style::Line,
                 0,
@@ -339,6 +371,28 @@ mod tests {
         assert_eq!(Distribution::of(&[f64::NAN]), None);
         assert_eq!(percentile_rank(&[1.0, 2.0, 3.0, 4.0], 2.0), 50.0);
         assert_eq!(percentile_rank(&[1.0, 2.0, 3.0, 4.0], 0.5), 0.0);
+    }
+
+    #[test]
+    fn a_seed_diverges_in_its_first_epoch_past_an_mse_of_one() {
+        let metrics = |train: &[f64]| -> Vec<EpochMetrics> {
+            train
+                .iter()
+                .enumerate()
+                .map(|(i, &train_mse)| EpochMetrics {
+                    epoch: i + 1,
+                    train_mse,
+                    val_mse: 1e-3,
+                    learning_rate: 1e-3,
+                    seconds: 0.0,
+                })
+                .collect()
+        };
+        assert_eq!(diverged_in(&metrics(&[1e-2, 1e-3, 9e-4])), None);
+        assert_eq!(diverged_in(&metrics(&[1e-2, 1.0, 1e-3])), None);
+        assert_eq!(diverged_in(&metrics(&[1e-2, 1.5, 1e48])), Some(2));
+        assert_eq!(diverged_in(&metrics(&[1e-2, 1e-3, f64::NAN])), Some(3));
+        assert_eq!(diverged_in(&metrics(&[f64::INFINITY])), Some(1));
     }
 
     #[test]

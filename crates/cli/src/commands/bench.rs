@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::ExperimentConfig;
-use zoepnet_learner::bench::{BenchEngine, Progress, markdown_header, table};
+use zoepnet_learner::bench::{BenchEngine, BenchError, Progress, check, markdown_header, table};
 use zoepnet_learner::device::Backend;
 
 use super::UsageError;
@@ -56,22 +57,28 @@ pub struct BenchArgs {
     /// default precision, f64 on the CPU backends and f32 on wgpu).
     #[arg(long, value_name = "BACKEND,...", value_delimiter = ',')]
     backend: Vec<Backend>,
+    /// Override a config value, e.g. `--set data.samples=100` (repeatable), as for `train`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+}
+
+/// `values` without repeats, in their first order.
+fn unique<T: PartialEq + Copy>(values: &[T]) -> Vec<T> {
+    let mut seen = Vec::with_capacity(values.len());
+    for &v in values {
+        if !seen.contains(&v) {
+            seen.push(v);
+        }
+    }
+    seen
 }
 
 pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
-    let mut config = ExperimentConfig::load(&args.config)?;
-    let logs = locate_logs(&config.data, &args.config, options, false)?;
-    config.data.las.clone_from(&logs);
-    let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
-    let engines: Vec<BenchEngine> = if args.engine.is_empty() {
-        BenchEngine::ALL.to_vec()
-    } else {
-        args.engine.iter().map(|&e| e.into()).collect()
-    };
+    let mut config = ExperimentConfig::load_with(&args.config, &args.set)?;
     let backends = if args.backend.is_empty() {
         Backend::compiled()
     } else {
-        args.backend.clone()
+        unique(&args.backend)
     };
     if let Some(b) = backends.iter().find(|b| !b.is_compiled()) {
         return Err(UsageError(format!(
@@ -80,12 +87,41 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
         ))
         .into());
     }
-    if engines.contains(&BenchEngine::Kernel) && !backends.contains(&Backend::Wgpu) {
+    let mut engines: Vec<BenchEngine> = if args.engine.is_empty() {
+        // Each engine that runs on one of the backends.
+        BenchEngine::ALL
+            .into_iter()
+            .filter(|e| backends.iter().any(|&b| e.runs_on(b)))
+            .collect()
+    } else {
+        unique(&args.engine).into_iter().map(Into::into).collect()
+    };
+    if engines
+        .iter()
+        .any(|e| !backends.iter().any(|&b| e.runs_on(b)))
+    {
         return Err(UsageError(
             "--engine kernel runs on wgpu only: add --backend wgpu (or leave --backend out)".into(),
         )
         .into());
     }
+    // What the config cannot train on: refused when asked for, left out by default.
+    let mut left_out = Vec::new();
+    for &engine in &engines {
+        if let Err(e) = check(&config, engine) {
+            if !args.engine.is_empty() || !matches!(e, BenchError::Unsupported { .. }) {
+                return Err(e).with_context(|| args.config.display().to_string());
+            }
+            left_out.push((engine, e));
+        }
+    }
+    engines.retain(|e| !left_out.iter().any(|(l, _)| l == e));
+    for (_, e) in &left_out {
+        errln!("left out: {e}");
+    }
+    let logs = locate_logs(&config.data, &args.config, options, false)?;
+    config.data.las.clone_from(&logs);
+    let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
     let epochs = args.epochs as usize;
     errln!(
         "bench of {}: {} training / {} validation interfaces, {epochs} epoch{} per network, \
@@ -98,7 +134,10 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
         config.train.epochs
     );
     outln!("{}", markdown_header(config.train.epochs));
-    let networks: Vec<usize> = args.networks.iter().map(|&p| p as usize).collect();
+    let networks: Vec<usize> = unique(&args.networks)
+        .into_iter()
+        .map(|p| p as usize)
+        .collect();
     let failed = table(
         &config,
         &prepared,
@@ -124,6 +163,12 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
             } => {
                 let p = networks.map_or_else(|| "warm-up".into(), |p| format!("P = {p}"));
                 errln!("{} on {on}, {p}: {error}", engine.describe());
+                // A sign in the table too: its row (or, for the warm-up, every row) is missing.
+                let p = networks.map_or_else(|| "all".into(), |p| p.to_string());
+                outln!(
+                    "| {} | {on} | | {p} | {epochs} | | failed (see stderr) |",
+                    engine.name()
+                );
             }
         },
     );

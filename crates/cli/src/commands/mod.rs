@@ -46,7 +46,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.downcast_ref::<ExperimentError>()
                 .is_some_and(ExperimentError::is_bad_input)
             || match e.downcast_ref::<BenchError>() {
-                Some(BenchError::Config(_) | BenchError::NoNetwork) => true,
+                Some(
+                    BenchError::Config(_) | BenchError::NoNetwork | BenchError::Unsupported { .. },
+                ) => true,
                 Some(BenchError::Device(d)) => d.is_bad_input(),
                 _ => false,
             }
