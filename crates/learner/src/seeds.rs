@@ -183,7 +183,7 @@ pub const DIVERGED_ABOVE: f64 = 1.0;
 
 /// Whether `mse` is past [`DIVERGED_ABOVE`] (or NaN).
 fn past(mse: f64) -> bool {
-    !(mse <= DIVERGED_ABOVE)
+    mse.is_nan() || mse > DIVERGED_ABOVE
 }
 
 /// The first epoch whose running training MSE is past [`DIVERGED_ABOVE`] or NaN, if any.
