@@ -41,7 +41,11 @@ chmod +x "$bin"
 export ZOEPNET_DATA_DIR=$PWD/$kit/data ZOEPNET_OFFLINE=1 XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/xdg}
 mkdir -p "$XDG_RUNTIME_DIR"
 
-{ nvidia-smi 2>&1 || echo "nvidia-smi: not found"; "$bin" info 2>&1; } | tee "$out/device.txt"
+{
+  echo "zoepnet built from commit $(cat "$kit/commit" 2>/dev/null || echo unknown)"
+  nvidia-smi 2>&1 || echo "nvidia-smi: not found"
+  "$bin" info 2>&1
+} | tee "$out/device.txt"
 
 networks=${GPU_FIGURES_NETWORKS:-256,1024,4096,16384,65535}
 timeout 150 "$bin" bench configs/tutorial.toml --backend wgpu --engine kernel,fused \

@@ -3,6 +3,7 @@
 # device tool, whose machine has no Rust and reaches no network (issue 15: the kernel's figures
 # on a real GPU):
 #   .gpu-kit/zoepnet.xz   release zoepnet with the ndarray and wgpu backends, stripped, xz
+#   .gpu-kit/commit       the commit it was built from
 #   .gpu-kit/data/        R-39.las, checked against its sha256 (never committed)
 #   .gpu-kit/deb/         the Vulkan and GL loaders' Debian packages (libglvnd: the NVIDIA
 #                         Vulkan driver needs it), for a machine without them
@@ -23,6 +24,8 @@ mkdir -p "$kit/data" "$kit/deb"
 cargo build --release -p zoepnet-cli --no-default-features --features ndarray,wgpu
 strip -o "$kit/zoepnet" "$target/release/zoepnet"
 xz -T0 -6 -f "$kit/zoepnet"
+# The commit it was built from, for the figures' record.
+echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo ' (with uncommitted changes)')" > "$kit/commit"
 
 [ -f "$data/R-39.las" ] || { echo "no $data/R-39.las: put the tutorial's log there (see data/README.md)" >&2; exit 1; }
 echo "$sha  $data/R-39.las" | sha256sum -c --quiet - || { echo "$data/R-39.las: wrong sha256" >&2; exit 1; }
