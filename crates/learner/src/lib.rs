@@ -12,7 +12,8 @@
 //!    one trait, with [`early_stopping`] and [`checkpoint`]s;
 //! 5. [`evaluate`]: the final scores and the baselines; [`run`]: the run folder's files;
 //!    [`plots`]: its pictures; [`compare`]: runs side by side; [`gradcheck`]: the model's
-//!    gradient check on a config's data; [`bench`]: networks trained per second on each engine.
+//!    gradient check on a config's data; [`bench`](mod@bench): networks trained per second on
+//!    each engine.
 
 pub mod bench;
 pub mod checkpoint;
