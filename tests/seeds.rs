@@ -198,3 +198,63 @@ fn diverged_seeds_are_named() {
     assert!(study.join("plots/seeds.png").is_file());
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Interrupted, a study keeps the seeds it trained (seeds.csv), and the same command trains
+/// the rest: the same study as one run without a stop. Another config in that folder is refused.
+#[test]
+fn an_interrupted_study_continues_where_it_stopped() {
+    let dir = temp_dir("seeds-resume");
+    let seeds = |out: &std::path::Path, epochs: &str, stop: Option<&str>| {
+        let mut cmd = zoepnet();
+        cmd.args([
+            "seeds",
+            "configs/tutorial.toml",
+            "--offline",
+            "--count",
+            "6",
+        ])
+        .args(["--set", epochs, "--out"])
+        .arg(out)
+        .env("ZOEPNET_DATA_DIR", real_data_dir())
+        // One seed at a time: the stop comes after exactly 2.
+        .env("RAYON_NUM_THREADS", "1");
+        if let Some(n) = stop {
+            cmd.env("ZOEPNET_STOP_AFTER_SEEDS", n);
+        }
+        run(&mut cmd)
+    };
+    let (stopped, whole) = (dir.join("stopped"), dir.join("whole"));
+    let (status, stdout, stderr) = seeds(&stopped, "train.epochs=3", Some("2"));
+    assert_eq!(status.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stopped with 2 of 7 seeds trained") && stderr.contains("the other 5"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("Interrupted: 5 of the 7 seeds"), "{stdout}");
+    let kept: Vec<String> = rows(&stopped).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(kept, ["0", "1"]);
+
+    let (status, _, stderr) = seeds(&stopped, "train.epochs=3", None);
+    assert!(status.status.success(), "{stderr}");
+    assert!(stderr.contains("keeping 2 seeds already in"), "{stderr}");
+    let (status, _, stderr) = seeds(&whole, "train.epochs=3", None);
+    assert!(status.status.success(), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(stopped.join("seeds.csv")).unwrap(),
+        fs::read_to_string(whole.join("seeds.csv")).unwrap()
+    );
+    assert_eq!(rows(&whole).len(), 6);
+
+    // Another config into the same folder: refused, the study left as it is.
+    let (status, _, stderr) = seeds(&stopped, "train.epochs=4", None);
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds a seed study of another config"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(stopped.join("seeds.csv")).unwrap(),
+        fs::read_to_string(whole.join("seeds.csv")).unwrap()
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -100,6 +100,10 @@ impl SeedOutcome {
 /// A seed that diverges ([`DIVERGED_ABOVE`]) is an outcome too ([`SeedOutcome::diverged`]): the
 /// others train on.
 ///
+/// Once `stop` returns true no seed starts: the seeds in training finish (one by one), or are
+/// dropped (a population, which stops after its epoch), and the outcomes of the seeds trained
+/// so far come back, still in the order of `seeds` (some missing).
+///
 /// # Errors
 /// The first seed's training or scoring error other than diverging.
 pub fn study(
@@ -108,18 +112,34 @@ pub fn study(
     device: &Device,
     seeds: &[u32],
     done: &(dyn Fn(&SeedOutcome) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Vec<SeedOutcome>, ExperimentError> {
     let plans = seed_plans(plan, seeds.iter().copied());
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
     if at_once(&plans) {
         let mut outcomes = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(POPULATION) {
-            let trained = train_population(
+            if stop() {
+                break;
+            }
+            let trained = match train_population(
                 chunk,
                 prepared,
                 device,
                 PopulationEngine::Auto,
-                &mut |_, _| ControlFlow::Continue(()),
-            )?;
+                &mut |_, _| {
+                    if stop() {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                },
+            ) {
+                Err(TrainError::Stopped { .. }) => break,
+                other => other?,
+            };
             for (plan, trained) in chunk.iter().zip(trained) {
                 let outcome = outcome_of(plan.seed, trained, prepared, device)?;
                 done(&outcome);
@@ -128,17 +148,21 @@ pub fn study(
         }
         return Ok(outcomes);
     }
-    plans
+    let outcomes: Vec<Option<SeedOutcome>> = plans
         .par_iter()
         .map(|plan| {
+            if stop() {
+                return Ok(None);
+            }
             let trained = train(plan, prepared, device, None, &mut |_, _| {
                 ControlFlow::Continue(())
             });
             let outcome = outcome_of(plan.seed, trained, prepared, device)?;
             done(&outcome);
-            Ok(outcome)
+            Ok(Some(outcome))
         })
-        .collect()
+        .collect::<Result<_, ExperimentError>>()?;
+    Ok(outcomes.into_iter().flatten().collect())
 }
 
 /// The most seeds [`study`] trains at once on the population engine.

@@ -30,6 +30,23 @@ pub fn interrupted() -> bool {
 /// population's folders.
 static QUIT_HINT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
+/// What the first Ctrl-C says is happening, where not a training's epochs (set by
+/// [`stop_on_interrupt`]).
+static STOPPING: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// For a command that is not one training (a seed study): the first Ctrl-C (or SIGTERM) sets
+/// [`interrupted`] and prints "interrupted: `what`"; a second ends the process at once with
+/// "quit: `hint`".
+pub fn stop_on_interrupt(what: &str, hint: &str) {
+    if let Ok(mut w) = STOPPING.lock() {
+        *w = Some(what.to_owned());
+    }
+    if let Ok(mut h) = QUIT_HINT.lock() {
+        *h = Some(hint.to_owned());
+    }
+    catch_interrupts();
+}
+
 fn catch_interrupts() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
@@ -40,7 +57,10 @@ fn catch_interrupts() {
                 }
                 std::process::exit(130);
             }
-            if FINISHING.load(Ordering::SeqCst) {
+            let what = STOPPING.lock().ok().and_then(|w| w.clone());
+            if let Some(what) = what {
+                errln!("\ninterrupted: {what} (Ctrl-C again to quit now)");
+            } else if FINISHING.load(Ordering::SeqCst) {
                 errln!(
                     "\ninterrupted: training is over; writing the scores and plots first \
                      (Ctrl-C again to quit now)"

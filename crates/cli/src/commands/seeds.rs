@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -32,7 +33,9 @@ pub struct SeedsArgs {
     #[arg(long, default_value_t = 0)]
     first: u32,
     /// The study's folder: config.toml, scaler.json, seeds.csv, seeds.md, plots/seeds.png and
-    /// .svg (default: runs/CONFIG_NAME-seeds).
+    /// .svg (default: runs/CONFIG_NAME-seeds). One that holds a study of the same config keeps
+    /// its seeds and trains only the others (so an interrupted study continues where it
+    /// stopped); one of another config is refused.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The backend to run on (overrides backend.kind), as for `train`. On wgpu the seeds train
@@ -62,6 +65,8 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .unwrap_or_else(|| super::default_out(&args.config, "-seeds"));
     let prepared = zoepnet_dataset::prepare(&plan.config.data, &logs)?;
     let (device, info) = plan.config.backend.select()?;
+    // A study of this config in the folder already (interrupted, or other seeds): keep its seeds.
+    let previous = previous_outcomes(&out, &plan)?;
     let folder = RunFolder::create(&out)?;
     folder.start(&plan.config, &prepared.scaler)?;
     let own = plan.seed;
@@ -95,34 +100,122 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         info.backend,
         info.name,
     );
-    let bar = progress::count_bar(seeds.len(), "seed");
+    let kept: Vec<SeedOutcome> = previous
+        .into_iter()
+        .filter(|o| seeds.contains(&o.seed))
+        .collect();
+    let to_train: Vec<u32> = seeds
+        .iter()
+        .copied()
+        .filter(|s| !kept.iter().any(|o| o.seed == *s))
+        .collect();
+    if !kept.is_empty() {
+        errln!(
+            "keeping {} seed{} already in {} (same config); training the other {}",
+            kept.len(),
+            if kept.len() == 1 { "" } else { "s" },
+            out.join("seeds.csv").display(),
+            to_train.len()
+        );
+    }
+    let at_once = matches!(
+        engine,
+        EngineKind::Population | EngineKind::PopulationKernel
+    );
+    progress::stop_on_interrupt(
+        if at_once {
+            "stopping after this epoch: the population in training is dropped (its seeds start \
+             over next time); seeds.csv keeps every seed trained before it"
+        } else {
+            "stopping once the seeds in training finish; seeds.csv keeps every seed trained"
+        },
+        &format!(
+            "seeds.csv in {} keeps the seeds trained until its last write (at most a second \
+             old); the same command trains the rest",
+            out.display()
+        ),
+    );
+    // A test aid: stop as Ctrl-C would once this many seeds are trained.
+    let stop_after: Option<usize> = std::env::var("ZOEPNET_STOP_AFTER_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let bar = progress::count_bar(to_train.len(), "seed");
     let finished = AtomicUsize::new(0);
     let start = Instant::now();
-    let total = seeds.len();
-    let outcomes = study(&plan, &prepared, &device, &seeds, &|o: &SeedOutcome| {
-        let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
-        bar.inc(1);
-        bar.set_message(match o.diverged {
-            Some(epoch) => format!("seed {}: diverged in epoch {epoch}", o.seed),
-            None => format!("seed {}: val MSE {:.3e}", o.seed, o.val_mse),
-        });
-        if bar.is_hidden() && (n.is_multiple_of((total / 10).max(1)) || n == total) {
-            errln!(
-                "seeds: {n}/{total} trained ({:.1} s)",
-                start.elapsed().as_secs_f64()
-            );
-        }
-    })
+    let total = to_train.len();
+    // Every seed trained so far, written to seeds.csv at most once a second.
+    let so_far = Mutex::new((kept.clone(), Instant::now()));
+    let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let studied_of = |outcomes: &[SeedOutcome]| -> Vec<SeedOutcome> {
+        let mut studied: Vec<SeedOutcome> = outcomes
+            .iter()
+            .filter(|o| own_in_range || o.seed != own)
+            .copied()
+            .collect();
+        studied.sort_by_key(|o| o.seed);
+        studied
+    };
+    let trained = study(
+        &plan,
+        &prepared,
+        &device,
+        &to_train,
+        &|o: &SeedOutcome| {
+            if let Ok(mut so_far) = so_far.lock() {
+                so_far.0.push(*o);
+                if so_far.1.elapsed().as_secs_f64() >= 1.0 {
+                    if let (Err(e), Ok(mut slot)) = (
+                        write_csv(&out.join("seeds.csv"), &studied_of(&so_far.0)),
+                        write_error.lock(),
+                    ) {
+                        slot.get_or_insert(e);
+                    }
+                    so_far.1 = Instant::now();
+                }
+            }
+            let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
+            bar.inc(1);
+            bar.set_message(match o.diverged {
+                Some(epoch) => format!("seed {}: diverged in epoch {epoch}", o.seed),
+                None => format!("seed {}: val MSE {:.3e}", o.seed, o.val_mse),
+            });
+            if bar.is_hidden() && (n.is_multiple_of((total / 10).max(1)) || n == total) {
+                errln!(
+                    "seeds: {n}/{total} trained ({:.1} s)",
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        },
+        &|| {
+            progress::interrupted()
+                || stop_after.is_some_and(|n| finished.load(Ordering::SeqCst) >= n)
+        },
+    )
     .map_err(|e| experiment_error(e, &args.config))?;
     bar.finish_and_clear();
+    if let Some(e) = write_error.into_inner().ok().flatten() {
+        return Err(e);
+    }
     let seconds = start.elapsed().as_secs_f64();
+    let outcomes: Vec<SeedOutcome> = kept.iter().chain(&trained).copied().collect();
     let marked = outcomes.iter().find(|o| o.seed == own).copied();
-    let studied: Vec<SeedOutcome> = outcomes
-        .into_iter()
-        .filter(|o| own_in_range || o.seed != own)
-        .collect();
+    let studied = studied_of(&outcomes);
     write_csv(&out.join("seeds.csv"), &studied)?;
-    let summary = summary(args, &studied, marked.as_ref(), seconds);
+    let missing = seeds.len() - outcomes.len();
+    let mut summary = summary(args, &studied, marked.as_ref(), seconds);
+    if missing > 0 {
+        let _ = writeln!(
+            summary,
+            "\nInterrupted: {missing} of the {} seeds are not trained yet; the same command \
+             trains them{}.",
+            seeds.len(),
+            if outcomes.is_empty() {
+                ""
+            } else {
+                ", keeping these"
+            }
+        );
+    }
     write_atomically(&out.join("seeds.md"), |f| {
         std::io::Write::write_all(f, summary.as_bytes())
     })
@@ -136,12 +229,79 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
             studied.len()
         );
     }
+    if missing > 0 {
+        return Err(anyhow::anyhow!(
+            "stopped with {} of {} seeds trained (seeds.csv, seeds.md and plots/seeds.png in {} \
+             show them); run the same command again to train the other {missing}",
+            outcomes.len(),
+            seeds.len(),
+            out.display()
+        ));
+    }
     errln!(
         "{} seeds in {seconds:.1} s; seeds.csv, seeds.md and plots/seeds.png in {}",
-        seeds.len(),
+        trained.len(),
         out.display()
     );
     Ok(())
+}
+
+/// The seeds of a study of `plan`'s config already in `out` (its `seeds.csv`), or none when
+/// there is none.
+///
+/// # Errors
+/// A [`UsageError`] when `out` holds a study of another config, or a `seeds.csv` that cannot
+/// be read (naming its line).
+fn previous_outcomes(out: &Path, plan: &Plan) -> anyhow::Result<Vec<SeedOutcome>> {
+    let csv_path = out.join("seeds.csv");
+    if !csv_path.is_file() {
+        return Ok(Vec::new());
+    }
+    let config_path = out.join("config.toml");
+    let theirs = std::fs::read_to_string(&config_path).unwrap_or_default();
+    let ours = plan
+        .config
+        .to_toml()
+        .context("the resolved config as TOML")?;
+    if theirs != ours {
+        return Err(UsageError(format!(
+            "{} holds a seed study of another config ({} differs from this one's): give another \
+             --out, or remove the folder to start over",
+            out.display(),
+            config_path.display()
+        ))
+        .into());
+    }
+    let mut reader = csv::Reader::from_path(&csv_path)
+        .with_context(|| format!("reading {}", csv_path.display()))?;
+    let mut outcomes = Vec::new();
+    for (i, row) in reader.deserialize().enumerate() {
+        let (seed, train, val, blind, last_train, last_val, diverged): (
+            u32,
+            f64,
+            f64,
+            f64,
+            f64,
+            f64,
+            Option<usize>,
+        ) = row.map_err(|e| {
+            UsageError(format!(
+                "{}: line {}: {e}; remove the folder to start the study over",
+                csv_path.display(),
+                i + 2
+            ))
+        })?;
+        outcomes.push(SeedOutcome {
+            seed,
+            train_mse: train,
+            val_mse: val,
+            blind_mse: blind,
+            last_epoch_train_mse: last_train,
+            last_epoch_val_mse: last_val,
+            diverged,
+        });
+    }
+    Ok(outcomes)
 }
 
 /// `seeds.csv`: seed, then every figure of [`SeedOutcome::all_figures`] (full precision), in
