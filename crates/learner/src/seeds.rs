@@ -339,15 +339,17 @@ pub fn histograms(outcomes: &[SeedOutcome], marked: Option<&SeedOutcome>, bins: 
                 counts[b] += 1;
             }
             // A step outline: up and across each bin, back to 0 after the last.
-            let mut steps = Vec::with_capacity(2 * bins + 2);
+            let mut steps = Vec::with_capacity(2 * bins + 4);
             for (b, &c) in counts.iter().enumerate() {
                 let left = lo + b as f64 * width;
                 steps.push((left, c as f64));
                 steps.push((left + width, c as f64));
             }
+            // Down to 0 at both ends, then half a bin of nothing, so that the first and last
+            // bars stand clear of the frame.
             if let (Some(&(x0, _)), Some(&(x1, _))) = (steps.first(), steps.last()) {
-                steps.insert(0, (x0, 0.0));
-                steps.push((x1, 0.0));
+                steps.splice(0..0, [(x0 - width / 2.0, 0.0), (x0, 0.0)]);
+                steps.extend([(x1, 0.0), (x1 + width / 2.0, 0.0)]);
             }
             let top = counts.iter().copied().max().unwrap_or(0) as f64;
             let gone = outcomes.iter().filter(|o| o.diverged.is_some()).count();
