@@ -226,11 +226,12 @@ fn an_interrupted_study_continues_where_it_stopped() {
     let (stopped, whole) = (dir.join("stopped"), dir.join("whole"));
     let (status, stdout, stderr) = seeds(&stopped, "train.epochs=3", Some("2"));
     assert_eq!(status.status.code(), Some(1), "{stderr}");
+    // Seeds 0..=5 studied (the config's own, 42, trained to be marked, not counted).
     assert!(
-        stderr.contains("stopped with 2 of 7 seeds trained") && stderr.contains("the other 5"),
+        stderr.contains("stopped with 2 of 6 seeds trained") && stderr.contains("the other 4"),
         "{stderr}"
     );
-    assert!(stdout.contains("Interrupted: 5 of the 7 seeds"), "{stdout}");
+    assert!(stdout.contains("Interrupted: 4 of the 6 seeds"), "{stdout}");
     let kept: Vec<String> = rows(&stopped).into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(kept, ["0", "1"]);
 
@@ -245,16 +246,65 @@ fn an_interrupted_study_continues_where_it_stopped() {
     );
     assert_eq!(rows(&whole).len(), 6);
 
-    // Another config into the same folder: refused, the study left as it is.
+    // Refused, the study left as it is: another config into the same folder; a range that
+    // would drop trained seeds; a seeds.csv with a seed twice.
     let (status, _, stderr) = seeds(&stopped, "train.epochs=4", None);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("holds a seed study of another config"),
         "{stderr}"
     );
+    let (status, _, stderr) = run(zoepnet()
+        .args([
+            "seeds",
+            "configs/tutorial.toml",
+            "--offline",
+            "--count",
+            "3",
+        ])
+        .args(["--first", "2", "--set", "train.epochs=3", "--out"])
+        .arg(&stopped)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds 3 trained seeds outside 2..=4 (from 0 to 5)"),
+        "{stderr}"
+    );
     assert_eq!(
         fs::read_to_string(stopped.join("seeds.csv")).unwrap(),
         fs::read_to_string(whole.join("seeds.csv")).unwrap()
+    );
+    let csv = fs::read_to_string(whole.join("seeds.csv")).unwrap();
+    let second = csv.lines().nth(2).unwrap().to_owned();
+    fs::write(whole.join("seeds.csv"), format!("{csv}{second}\n")).unwrap();
+    let (status, _, stderr) = seeds(&whole, "train.epochs=3", None);
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("seeds.csv: line 8: seed 1 a second time"),
+        "{stderr}"
+    );
+
+    // A run folder of another config is not a study's to write over.
+    let single = dir.join("single");
+    let (status, _, stderr) = run(zoepnet()
+        .args([
+            "train",
+            "configs/tutorial.toml",
+            "--offline",
+            "--set",
+            "train.epochs=2",
+        ])
+        .arg("--out")
+        .arg(&single)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    let before = fs::read_to_string(single.join("config.toml")).unwrap();
+    let (status, _, stderr) = seeds(&single, "train.epochs=3", None);
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds a run of another config"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(single.join("config.toml")).unwrap(),
+        before
     );
     let _ = fs::remove_dir_all(&dir);
 }

@@ -304,6 +304,23 @@ pub fn train_population(
     engine: PopulationEngine,
     on_epoch: &mut OnPopulationEpoch<'_>,
 ) -> Result<Vec<Result<Trained, TrainError>>, TrainError> {
+    train_population_until(plans, prepared, device, engine, f64::INFINITY, on_epoch)
+}
+
+/// [`train_population`], where a network also diverges once its running training MSE passes
+/// `diverge_above` (a seed study's bound, [`crate::seeds::DIVERGED_ABOVE`]); it then stops
+/// there with [`TrainError::Diverged`] for that epoch.
+///
+/// # Errors
+/// As [`train_population`].
+pub fn train_population_until(
+    plans: &[Plan],
+    prepared: &Prepared,
+    device: &Device,
+    engine: PopulationEngine,
+    diverge_above: f64,
+    on_epoch: &mut OnPopulationEpoch<'_>,
+) -> Result<Vec<Result<Trained, TrainError>>, TrainError> {
     let orders = check(plans)?;
     let kind = engine.resolve(device)?;
     let first = &plans[0];
@@ -355,7 +372,7 @@ pub fn train_population(
             if gone.is_some() {
                 continue;
             }
-            if !train_mse.is_finite() {
+            if !train_mse.is_finite() || train_mse > diverge_above {
                 *gone = Some((epoch, train_mse));
                 continue;
             }

@@ -19,7 +19,7 @@ use zoepnet_plot::{Figure, Panel, Series, Style};
 use crate::evaluate::score;
 use crate::experiment::ExperimentError;
 use crate::plan::{EngineKind, Plan};
-use crate::population::{PopulationEngine, train_population};
+use crate::population::{PopulationEngine, train_population_until};
 use crate::train::{EpochMetrics, TrainError, Trained, train};
 
 /// The threads [`study`] trains on (`RAYON_NUM_THREADS`, or one per core).
@@ -124,11 +124,12 @@ pub fn study(
             if stop() {
                 break;
             }
-            let trained = match train_population(
+            let trained = match train_population_until(
                 chunk,
                 prepared,
                 device,
                 PopulationEngine::Auto,
+                DIVERGED_ABOVE,
                 &mut |_, _| {
                     if stop() {
                         ControlFlow::Break(())
@@ -154,9 +155,20 @@ pub fn study(
             if stop() {
                 return Ok(None);
             }
-            let trained = train(plan, prepared, device, None, &mut |_, _| {
-                ControlFlow::Continue(())
-            });
+            // Stopped in the first epoch past the bound: diverged there.
+            let trained = match train(plan, prepared, device, None, &mut |row, _| {
+                if past(row.train_mse) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            }) {
+                Err(TrainError::Stopped { epoch }) => Err(TrainError::Diverged {
+                    epoch,
+                    value: f64::NAN,
+                }),
+                other => other,
+            };
             let outcome = outcome_of(plan.seed, trained, prepared, device)?;
             done(&outcome);
             Ok(Some(outcome))

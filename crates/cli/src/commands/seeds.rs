@@ -89,10 +89,11 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         _ => format!("on {} threads", zoepnet_learner::seeds::threads()),
     };
     errln!(
-        "seed study of {}: {} seeds ({}..={last}){extra}, {} training / {} validation \
+        "seed study of {}: {} seed{} ({}..={last}){extra}, {} training / {} validation \
          interfaces, {} engine, {} ({}), {how}",
         args.config.display(),
         args.count,
+        if args.count == 1 { "" } else { "s" },
         args.first,
         prepared.train.len(),
         prepared.validation.len(),
@@ -100,10 +101,24 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         info.backend,
         info.name,
     );
-    let kept: Vec<SeedOutcome> = previous
-        .into_iter()
-        .filter(|o| seeds.contains(&o.seed))
+    // Seeds already trained that this study would drop: refused, never deleted.
+    let outside: Vec<u32> = previous
+        .iter()
+        .map(|o| o.seed)
+        .filter(|s| !seeds.contains(s))
         .collect();
+    if let (Some(lo), Some(hi)) = (outside.iter().min(), outside.iter().max()) {
+        return Err(UsageError(format!(
+            "{} holds {} trained seed{} outside {}..={last} (from {lo} to {hi}): give --first \
+             and --count that include them, or another --out",
+            out.join("seeds.csv").display(),
+            outside.len(),
+            if outside.len() == 1 { "" } else { "s" },
+            args.first
+        ))
+        .into());
+    }
+    let kept: Vec<SeedOutcome> = previous;
     let to_train: Vec<u32> = seeds
         .iter()
         .copied()
@@ -124,8 +139,9 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     );
     progress::stop_on_interrupt(
         if at_once {
-            "stopping after this epoch: the population in training is dropped (its seeds start \
-             over next time); seeds.csv keeps every seed trained before it"
+            "stopping: a population in training is dropped after its epoch (its seeds start \
+             over next time), one being scored is finished first; seeds.csv keeps every seed \
+             scored"
         } else {
             "stopping once the seeds in training finish; seeds.csv keeps every seed trained"
         },
@@ -201,15 +217,18 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let marked = outcomes.iter().find(|o| o.seed == own).copied();
     let studied = studied_of(&outcomes);
     write_csv(&out.join("seeds.csv"), &studied)?;
-    let missing = seeds.len() - outcomes.len();
+    // The studied range's seeds not trained (the config's own seed, when outside, not counted).
+    let missing = (args.first..=last)
+        .filter(|s| !studied.iter().any(|o| o.seed == *s))
+        .count();
     let mut summary = summary(args, &studied, marked.as_ref(), seconds);
     if missing > 0 {
         let _ = writeln!(
             summary,
             "\nInterrupted: {missing} of the {} seeds are not trained yet; the same command \
              trains them{}.",
-            seeds.len(),
-            if outcomes.is_empty() {
+            args.count,
+            if studied.is_empty() {
                 ""
             } else {
                 ", keeping these"
@@ -233,14 +252,15 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         return Err(anyhow::anyhow!(
             "stopped with {} of {} seeds trained (seeds.csv, seeds.md and plots/seeds.png in {} \
              show them); run the same command again to train the other {missing}",
-            outcomes.len(),
-            seeds.len(),
+            studied.len(),
+            args.count,
             out.display()
         ));
     }
     errln!(
-        "{} seeds in {seconds:.1} s; seeds.csv, seeds.md and plots/seeds.png in {}",
+        "{} seed{} trained in {seconds:.1} s; seeds.csv, seeds.md and plots/seeds.png in {}",
         trained.len(),
+        if trained.len() == 1 { "" } else { "s" },
         out.display()
     );
     Ok(())
@@ -254,23 +274,35 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
 /// be read (naming its line).
 fn previous_outcomes(out: &Path, plan: &Plan) -> anyhow::Result<Vec<SeedOutcome>> {
     let csv_path = out.join("seeds.csv");
+    let config_path = out.join("config.toml");
+    // A folder with another config (a study, or a run folder) is never written over.
+    if config_path.is_file() || csv_path.is_file() {
+        let theirs = std::fs::read_to_string(&config_path).unwrap_or_default();
+        let ours = plan
+            .config
+            .to_toml()
+            .context("the resolved config as TOML")?;
+        if theirs != ours {
+            return Err(UsageError(format!(
+                "{} holds {} of another config ({}): give another --out, or remove the folder \
+                 to start over",
+                out.display(),
+                if csv_path.is_file() {
+                    "a seed study"
+                } else {
+                    "a run"
+                },
+                if config_path.is_file() {
+                    format!("{} differs from this one's", config_path.display())
+                } else {
+                    "no config.toml beside its seeds.csv".to_string()
+                }
+            ))
+            .into());
+        }
+    }
     if !csv_path.is_file() {
         return Ok(Vec::new());
-    }
-    let config_path = out.join("config.toml");
-    let theirs = std::fs::read_to_string(&config_path).unwrap_or_default();
-    let ours = plan
-        .config
-        .to_toml()
-        .context("the resolved config as TOML")?;
-    if theirs != ours {
-        return Err(UsageError(format!(
-            "{} holds a seed study of another config ({} differs from this one's): give another \
-             --out, or remove the folder to start over",
-            out.display(),
-            config_path.display()
-        ))
-        .into());
     }
     let mut reader = csv::Reader::from_path(&csv_path)
         .with_context(|| format!("reading {}", csv_path.display()))?;
@@ -291,6 +323,15 @@ fn previous_outcomes(out: &Path, plan: &Plan) -> anyhow::Result<Vec<SeedOutcome>
                 i + 2
             ))
         })?;
+        if outcomes.iter().any(|o: &SeedOutcome| o.seed == seed) {
+            return Err(UsageError(format!(
+                "{}: line {}: seed {seed} a second time; remove the folder to start the study \
+                 over",
+                csv_path.display(),
+                i + 2
+            ))
+            .into());
+        }
         outcomes.push(SeedOutcome {
             seed,
             train_mse: train,
