@@ -94,6 +94,13 @@ fn the_tutorial_is_reproduced() {
         assert!(png.len() > 10_000, "{stem}.png has {} bytes", png.len());
         let svg = fs::read_to_string(out.join("plots").join(format!("{stem}.svg"))).expect(stem);
         assert!(svg.contains(text), "{stem}.svg lacks {text:?}");
+        // summary.json comes last: a folder that has one is complete.
+        let written = |p: std::path::PathBuf| fs::metadata(p).unwrap().modified().unwrap();
+        assert!(
+            written(out.join("summary.json"))
+                >= written(out.join("plots").join(format!("{stem}.svg"))),
+            "{stem}.svg written after summary.json"
+        );
     }
     // The resolved config reads back as a config, with every default written out.
     let resolved = fs::read_to_string(out.join("config.toml")).unwrap();

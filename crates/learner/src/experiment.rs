@@ -160,10 +160,13 @@ pub fn run(
     let trained = writer.settle(outcome, out)?;
     observer.stage("scoring the trained network (validation and blind sets, baselines)");
     let scores = score(&trained.model, &prepared, &device)?;
-    let summary = folder.finish(&plan.config, &trained, &scores, &info)?;
+    // The plots before summary.json: a folder with a summary.json is complete (a quit while
+    // drawing leaves none, and `zoepnet train --resume` finishes it).
     observer.stage("drawing the plots");
     draw(plan, &prepared, &folder, &trained, &device)?;
-    Ok(summary)
+    folder
+        .finish(&plan.config, &trained, &scores, &info)
+        .map_err(Into::into)
 }
 
 /// What preparing `data` does, for the observer.
@@ -334,8 +337,9 @@ pub fn run_population(
         };
         observer.stage(&format!("scoring and drawing {}", out.display()));
         let scores = score(&trained.model, &prepared, &device)?;
-        summaries.push(Ok(folder.finish(&plan.config, &trained, &scores, &info)?));
+        // The plots first, as for one run: summary.json marks the folder complete.
         draw(plan, &prepared, folder, &trained, &device)?;
+        summaries.push(Ok(folder.finish(&plan.config, &trained, &scores, &info)?));
     }
     Ok(summaries)
 }
