@@ -370,12 +370,9 @@ pub fn histograms(outcomes: &[SeedOutcome], marked: Option<&SeedOutcome>, bins: 
                 (n, 0) => format!("{n} seeds"),
                 (n, d) => format!("{n} seeds ({d} diverged, not shown)"),
             };
-            let mut panel = Panel::new(title, "log10 MSE", "seeds").with(Series::new(
-                label,
-                steps,
-                Style::Line,
-                0,
-            ));
+            let mut panel = Panel::new(title, "log10 MSE", "seeds")
+                .count_y()
+                .with(Series::new(label, steps, Style::Line, 0));
             if let Some(m) = marked {
                 let v = m.figures()[i].1;
                 if v.is_finite() && v > 0.0 {

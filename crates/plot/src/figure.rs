@@ -89,6 +89,8 @@ pub enum Scale {
     Linear,
     /// Base-10 logarithmic.
     Log,
+    /// Linear, for counts: ticked at whole numbers only.
+    Count,
 }
 
 /// One chart.
@@ -128,6 +130,12 @@ impl Panel {
     /// With a log y axis.
     pub fn log_y(mut self) -> Self {
         self.y_scale = Scale::Log;
+        self
+    }
+
+    /// With a y axis of counts (ticked at whole numbers only).
+    pub fn count_y(mut self) -> Self {
+        self.y_scale = Scale::Count;
         self
     }
 

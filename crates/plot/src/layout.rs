@@ -9,7 +9,7 @@ impl Panel {
             .points
             .iter()
             .filter_map(|&(x, y)| match self.y_scale {
-                Scale::Linear => Some((x, y)),
+                Scale::Linear | Scale::Count => Some((x, y)),
                 Scale::Log => (y > 0.0).then(|| (x, y.log10())),
             })
             .filter(|(x, y)| x.is_finite() && y.is_finite())

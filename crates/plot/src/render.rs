@@ -90,9 +90,12 @@ fn draw_mesh<'a, DB: DrawingBackend + 'a>(
     let scale = panel.y_scale;
     let y_fmt = move |v: &f64| tick(scale, y1 - y0, *v);
     let x_fmt = move |v: &f64| tick(Scale::Linear, x1 - x0, *v);
-    chart
-        .configure_mesh()
-        .x_desc(panel.x_label.as_str())
+    let mut mesh = chart.configure_mesh();
+    if scale == Scale::Count {
+        // At most one label per whole number: plotters then steps by whole numbers.
+        mesh.y_labels(((y1 - y0).floor() as usize + 1).clamp(2, 10));
+    }
+    mesh.x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
@@ -245,6 +248,39 @@ mod tests {
         );
         // The first series' colour is drawn.
         assert!(pixels.chunks(3).any(|p| p == [31, 119, 180]));
+    }
+
+    #[test]
+    fn a_count_axis_is_ticked_at_whole_numbers() {
+        use crate::figure::{Panel, Series, Style};
+        let steps = vec![
+            (0.0, 0.0),
+            (0.0, 2.0),
+            (50.0, 2.0),
+            (50.0, 1.0),
+            (100.0, 1.0),
+            (100.0, 0.0),
+        ];
+        let panel = |p: Panel| p.with(Series::new("counts", steps.clone(), Style::Line, 0));
+        let labels = |text: &str| -> Vec<String> {
+            text.split("</text>")
+                .filter_map(|t| t.rsplit('>').next())
+                .map(|l| l.trim().to_owned())
+                .collect()
+        };
+        // The tick labels that are not whole numbers (x runs 0 to 100: whole numbers).
+        let fractions = |text: &str| -> Vec<String> {
+            labels(text)
+                .into_iter()
+                .filter(|l| l.parse::<f64>().is_ok_and(|v| v.fract() != 0.0))
+                .collect()
+        };
+        let counts = svg(&Figure::single(panel(Panel::new("c", "x", "n").count_y()))).unwrap();
+        let plain = svg(&Figure::single(panel(Panel::new("c", "x", "n")))).unwrap();
+        assert_eq!(fractions(&counts), Vec::<String>::new());
+        assert!(labels(&counts).iter().any(|l| l == "2"), "{counts}");
+        // Without it plotters ticks in fractions.
+        assert!(!fractions(&plain).is_empty(), "{plain}");
     }
 
     #[test]
