@@ -306,12 +306,12 @@ pub fn measure(
                 ControlFlow::Continue(())
             })?;
             let seconds = start.elapsed().as_secs_f64();
-            let mut kind = EngineKind::Population;
+            // Every network must train (a diverged one is the bench config's fault).
             for t in trained {
-                kind = t?.engine;
+                t?;
             }
             (
-                kind,
+                how.resolve(&device)?,
                 device_name(&info),
                 first.config.backend.precision().to_string(),
                 seconds,

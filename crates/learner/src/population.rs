@@ -353,7 +353,7 @@ pub fn train_population_until(
         }
     };
     let start = Instant::now();
-    // Where a network's loss became NaN or infinite: (epoch, value).
+    // Where a network's loss became NaN or infinite, or passed `diverge_above`: (epoch, value).
     let mut diverged: Vec<Option<(usize, f64)>> = vec![None; count];
     for epoch in 1..=first.epochs {
         let lr: Vec<f64> = plans.iter().map(|p| p.learning_rate.at(epoch)).collect();

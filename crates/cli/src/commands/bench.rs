@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use zoepnet_dataset::FetchOptions;
-use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::bench::{BenchEngine, BenchError, Progress, check, markdown_header, table};
 use zoepnet_learner::device::Backend;
+use zoepnet_learner::{DeviceError, ExperimentConfig};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -80,12 +80,9 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
     } else {
         unique(&args.backend)
     };
-    if let Some(b) = backends.iter().find(|b| !b.is_compiled()) {
-        return Err(UsageError(format!(
-            "--backend {b}: not compiled into this zoepnet (compiled: {})",
-            names(&Backend::compiled())
-        ))
-        .into());
+    // Before any data is made: the device module's own refusal (exit 2).
+    if let Some(&backend) = backends.iter().find(|b| !b.is_compiled()) {
+        return Err(DeviceError::NotCompiled { backend }.into());
     }
     let mut engines: Vec<BenchEngine> = if args.engine.is_empty() {
         // Each engine that runs on one of the backends.
@@ -176,12 +173,4 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
         anyhow::bail!("{failed} measurement(s) failed (above)");
     }
     Ok(())
-}
-
-fn names(backends: &[Backend]) -> String {
-    backends
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -23,9 +23,6 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
-/// Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second one
-/// ends the process at once. Installed once per process; if it cannot be, Ctrl-C still ends the
-/// run, losing at most a second of epochs.
 /// What a second Ctrl-C says about continuing: the run folder being trained, or a
 /// population's folders.
 static QUIT_HINT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
@@ -47,6 +44,9 @@ pub fn stop_on_interrupt(what: &str, hint: &str) {
     catch_interrupts();
 }
 
+/// Ctrl-C (or SIGTERM) stops after the current epoch with its checkpoint written; a second one
+/// ends the process at once. Installed once per process; if it cannot be, Ctrl-C still ends the
+/// run, losing at most a second of epochs.
 fn catch_interrupts() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {

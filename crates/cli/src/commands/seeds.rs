@@ -81,12 +81,17 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         format!(" and the config's own seed {own}, to mark it (not counted)")
     };
     let engine = zoepnet_learner::seeds::engine(&plan, &device, seeds.len());
-    let how = match engine {
-        EngineKind::Population | EngineKind::PopulationKernel => format!(
+    let at_once = matches!(
+        engine,
+        EngineKind::Population | EngineKind::PopulationKernel
+    );
+    let how = if at_once {
+        format!(
             "at once, up to {} a population",
             zoepnet_learner::seeds::POPULATION
-        ),
-        _ => format!("on {} threads", zoepnet_learner::seeds::threads()),
+        )
+    } else {
+        format!("on {} threads", zoepnet_learner::seeds::threads())
     };
     errln!(
         "seed study of {}: {} seed{} ({}..={last}){extra}, {} training / {} validation \
@@ -133,10 +138,6 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
             to_train.len()
         );
     }
-    let at_once = matches!(
-        engine,
-        EngineKind::Population | EngineKind::PopulationKernel
-    );
     progress::stop_on_interrupt(
         if at_once {
             "stopping: a population in training is dropped after its epoch (its seeds start \
