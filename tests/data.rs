@@ -226,6 +226,74 @@ fn rock_physics_interfaces_are_drawn_and_reproducible() {
 }
 
 #[test]
+fn a_log_cut_off_within_a_row_is_refused_or_its_row_left_out() {
+    // mini.las with a sixth row cut short within its shear slowness (600.0 read as "60"): the
+    // reader nulls the curve after it, and the dataset must not take the cut value as a slowness.
+    let dir = temp_dir("data-cut");
+    let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
+    let cut_las = dir.join("cut.las");
+    fs::write(&cut_las, format!("{text} 1000.7620   300.0000   60")).unwrap();
+    let config_of = |name: &str, extra: &str| {
+        let config = mini_config(&dir, extra);
+        let text = fs::read_to_string(&config).unwrap();
+        let text = text.replace("mini.las", "cut.las").replace(
+            &repo_root().join("tests/fixtures").display().to_string(),
+            &dir.display().to_string(),
+        );
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    };
+    let data = |config: &Path, out: &str| {
+        run(zoepnet()
+            .arg("data")
+            .arg(config)
+            .arg("--out")
+            .arg(dir.join(out)))
+    };
+    // data.missing = "error" (the default): refused, naming the file and the line.
+    let (status, _, stderr) = data(&config_of("error.toml", ""), "error");
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cut.las: line 24: 3 values where the file has 4 curves"),
+        "{stderr}"
+    );
+    // "drop": the row is left out, with the reader's warning and the dataset's; the interfaces
+    // are those of the whole file without the row.
+    let (status, _, stderr) = data(&config_of("drop.toml", "missing = \"drop\""), "drop");
+    assert!(status.status.success(), "{stderr}");
+    for warning in [
+        "warning: ",
+        "cut.las: line 24: 1 row has fewer values than the 4 curves",
+        "cut.las: line 24: 1 short row left out of the interfaces",
+    ] {
+        assert!(stderr.contains(warning), "{warning}: {stderr}");
+    }
+    // A training says so too, once.
+    let (status, _, stderr) = run(zoepnet()
+        .arg("train")
+        .arg(dir.join("drop.toml"))
+        .args(["--set", "train.epochs=2", "--out"])
+        .arg(dir.join("run")));
+    assert!(status.status.success(), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("1 short row left out of the interfaces")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    let whole = mini_config(&dir, "missing = \"drop\"");
+    let (status, _, stderr) = data(&whole, "whole");
+    assert!(status.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    for file in ["train.csv", "val.csv", "blind_rocks.csv", "scaler.json"] {
+        let read = |out: &str| fs::read_to_string(dir.join(out).join(file)).unwrap();
+        assert_eq!(read("drop"), read("whole"), "{file}");
+    }
+}
+
+#[test]
 fn bad_input_exits_2_naming_the_file_or_key() {
     let dir = temp_dir("data-bad");
     let cases = [

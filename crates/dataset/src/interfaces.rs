@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use zoepnet_las::{LasError, ReadOptions, UnitError};
+use zoepnet_las::{LasError, ReadOptions, ShortRow, UnitError};
 use zoepnet_physics::{Interface, PhysicsError};
 
 use crate::config::{ConfigError, DataConfig, Missing, RngKind, ScalerFit, Source, VsRepair};
@@ -125,6 +125,20 @@ pub struct Prepared {
     pub new_angles: Vec<Sweep>,
     /// The feature scaler.
     pub scaler: Scaler,
+    /// What the LAS reader got past in the values of each file (`Warning::about_values`), and
+    /// rows left out, for a person: each `"{file}: line {n}: ..."`.
+    pub warnings: Vec<String>,
+}
+
+/// The blind tests of wells, for a network trained on another ([`prepare_blind`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blind {
+    /// "New rocks": the last interfaces of the last log, at `blind_rocks.theta`.
+    pub rocks: Vec<InterfaceItem>,
+    /// "New angles": chosen blind interfaces over a range of angles.
+    pub new_angles: Vec<Sweep>,
+    /// As [`Prepared::warnings`].
+    pub warnings: Vec<String>,
 }
 
 /// Why the dataset could not be made. Each names the file, curve or config key concerned.
@@ -176,6 +190,23 @@ pub enum DatasetError {
         /// The file's curves.
         available: String,
     },
+    /// A row with fewer values than curves (a file cut off, say) where `data.missing =
+    /// "error"`: its last value may be cut short, so none of its values is used.
+    #[error(
+        "{path}: line {line}: {values} values where the file has {curves} curves (the file may \
+         be cut off, and the last value cut short); set `data.missing = \"drop\"` to leave the \
+         row out"
+    )]
+    ShortRow {
+        /// The file.
+        path: PathBuf,
+        /// The row's 1-based line.
+        line: usize,
+        /// Its values.
+        values: usize,
+        /// The file's curves.
+        curves: usize,
+    },
     /// A null where `data.missing = "error"`.
     #[error(
         "{path}: curve {curve} is null at depth {depth}{depth_unit} (row {row}); set \
@@ -226,6 +257,8 @@ pub enum DatasetError {
 struct Well {
     path: PathBuf,
     samples: Vec<[f64; 3]>,
+    /// The reader's warnings and the short rows left out, for [`Prepared::warnings`].
+    warnings: Vec<String>,
 }
 
 /// The mnemonics of the P-slowness, S-slowness and density curves `log` has: for each, the
@@ -289,6 +322,40 @@ impl Well {
         for column in [&mut vp, &mut vs, &mut rho, &mut depth] {
             column.truncate(keep);
         }
+        // The reader's warnings about the values (not header oddities such as a repeated ~P item).
+        let mut warnings: Vec<String> = log
+            .warnings
+            .iter()
+            .filter(|w| w.about_values)
+            .map(|w| format!("{}: {w}", path.display()))
+            .collect();
+        // A short row's values are not trusted (its last may be cut short): it is missing.
+        let short: Vec<&ShortRow> = log.short_rows.iter().filter(|r| r.row < keep).collect();
+        if let Some(first) = short.first() {
+            if config.missing == Missing::Error {
+                return Err(DatasetError::ShortRow {
+                    path: path.to_owned(),
+                    line: first.line,
+                    values: first.values,
+                    curves: log.curves.len(),
+                });
+            }
+            for r in &short {
+                for column in [&mut vp, &mut vs, &mut rho] {
+                    column[r.row] = f64::NAN;
+                }
+            }
+            let rows = match short.len() {
+                1 => "1 short row".to_owned(),
+                n => format!("{n} short rows"),
+            };
+            warnings.push(format!(
+                "{}: line {}: {rows} left out of the interfaces (data.missing = \"drop\"): a \
+                 short row's last value may be cut short",
+                path.display(),
+                first.line
+            ));
+        }
         for (curve, values) in names.iter().zip([&vp, &vs, &rho]) {
             if !values.iter().any(|v| v.is_finite()) {
                 return Err(DatasetError::NoValidSamples {
@@ -334,6 +401,7 @@ impl Well {
         Ok(Self {
             path: path.to_owned(),
             samples,
+            warnings,
         })
     }
 
@@ -398,6 +466,7 @@ fn assemble(
         blind_rocks,
         new_angles,
         scaler,
+        warnings: warnings_of(wells),
     })
 }
 
@@ -519,15 +588,22 @@ fn more_angles(
 
 /// The blind tests alone ("new rocks" and "new angles") from the LAS files at `paths`: for
 /// testing a trained network on another well, whatever its length above them.
-pub fn prepare_blind(
-    config: &DataConfig,
-    paths: &[PathBuf],
-) -> Result<(Vec<InterfaceItem>, Vec<Sweep>), DatasetError> {
+pub fn prepare_blind(config: &DataConfig, paths: &[PathBuf]) -> Result<Blind, DatasetError> {
     let wells = paths
         .iter()
         .map(|p| Well::read(p, config))
         .collect::<Result<Vec<_>, _>>()?;
-    blind_sets(config, &wells)
+    let (rocks, new_angles) = blind_sets(config, &wells)?;
+    Ok(Blind {
+        rocks,
+        new_angles,
+        warnings: warnings_of(&wells),
+    })
+}
+
+/// The wells' warnings, file by file.
+fn warnings_of(wells: &[Well]) -> Vec<String> {
+    wells.iter().flat_map(|w| w.warnings.clone()).collect()
 }
 
 /// "New rocks" and "new angles" from the bottom of the last well.

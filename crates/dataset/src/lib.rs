@@ -14,7 +14,8 @@ pub mod source;
 
 pub use config::{ConfigError, DataConfig, Source};
 pub use interfaces::{
-    DatasetError, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare, prepare_blind,
+    Blind, DatasetError, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare,
+    prepare_blind,
 };
 pub use rng::{NumpyRandomState, RngState};
 pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};

@@ -6,7 +6,7 @@
 //! is read, each column becomes a numeric or a text curve (see [`NullPolicy`]).
 
 use crate::error::{LasError, excerpt};
-use crate::file::{Curve, LasFile, Values, Warning};
+use crate::file::{Curve, LasFile, ShortRow, Values, Warning};
 use crate::header::HeaderItem;
 use crate::null::{NullPolicy, is_text_null};
 use crate::reader::ReadOptions;
@@ -31,6 +31,8 @@ pub(crate) struct DataReader<'a> {
     /// The current line's values.
     line_tokens: Vec<Token>,
     short_rows: RowNote,
+    /// Each row with fewer values than curves.
+    short: Vec<ShortRow>,
     long_rows: RowNote,
     joined_rows: RowNote,
 }
@@ -125,6 +127,7 @@ impl<'a> DataReader<'a> {
             pending_line: 0,
             line_tokens: Vec::new(),
             short_rows: RowNote::default(),
+            short: Vec::new(),
             long_rows: RowNote::default(),
             joined_rows: RowNote::default(),
         }
@@ -196,6 +199,11 @@ impl<'a> DataReader<'a> {
             }
         } else if n < self.curves {
             self.short_rows.note(line, n);
+            self.short.push(ShortRow {
+                row: self.row_lines.len(),
+                line,
+                values: n,
+            });
         }
         let rows_before = self.row_lines.len();
         let null = Token {
@@ -216,18 +224,18 @@ impl<'a> DataReader<'a> {
     }
 
     /// The curves: `items` (the `~C` items) with their columns, and `UNKNOWN:n` items for extra
-    /// columns; what was odd goes to `warnings`.
+    /// columns; and the rows with fewer values than curves. What was odd goes to `warnings`.
     pub(crate) fn finish(
         mut self,
         mut items: Vec<HeaderItem>,
         warnings: &mut Vec<Warning>,
-    ) -> Result<Vec<Curve>, LasError> {
+    ) -> Result<(Vec<Curve>, Vec<ShortRow>), LasError> {
         self.flush_pending(warnings);
         self.check_index(&items)?;
         self.note_rows(warnings);
         self.name_extra_columns(&mut items);
         let columns = std::mem::take(&mut self.columns);
-        Ok(items
+        let curves = items
             .into_iter()
             .zip(columns)
             .enumerate()
@@ -235,7 +243,8 @@ impl<'a> DataReader<'a> {
                 header,
                 values: self.values(column, i == 0),
             })
-            .collect())
+            .collect();
+        Ok((curves, std::mem::take(&mut self.short)))
     }
 
     /// The index curve (the first: depth or time) must be a number on every row.
@@ -339,6 +348,7 @@ impl<'a> DataReader<'a> {
                 self.pending.len(),
                 self.curves
             ),
+            about_values: true,
         });
         let null = Token {
             start: 0,
@@ -346,6 +356,11 @@ impl<'a> DataReader<'a> {
             kind: Kind::Empty,
         };
         let pending = std::mem::take(&mut self.pending);
+        self.short.push(ShortRow {
+            row: self.row_lines.len(),
+            line: self.pending_line,
+            values: pending.len(),
+        });
         let filled = pending.iter().chain(std::iter::repeat(&null));
         for (col, t) in self.columns.iter_mut().zip(filled) {
             col.push(t);
@@ -388,6 +403,7 @@ impl<'a> DataReader<'a> {
                         "{rows} {what} the {curves} curves (the first has {}); {done}",
                         note.first_len
                     ),
+                    about_values: true,
                 }
             })
             .collect();

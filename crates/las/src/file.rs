@@ -12,12 +12,29 @@ pub struct Warning {
     pub line: usize,
     /// What was found and what the reader did about it.
     pub message: String,
+    /// Whether it concerns the curves' values (their `~C` items, the `~A` rows, data that end
+    /// short): what a caller using the values passes on. Header oddities that leave the values
+    /// alone (a repeated `~P` item, no `~W` section) are `false`.
+    pub about_values: bool,
 }
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "line {}: {}", self.line, self.message)
     }
+}
+
+/// A data row with fewer values than there are curves: the curves after its last value read as
+/// null, and that last value may itself be cut short (a file truncated in the middle of a line
+/// ends with such a row), so a caller that needs every value whole should not trust the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShortRow {
+    /// The row's 0-based position among the rows (depths).
+    pub row: usize,
+    /// The 1-based line it starts on.
+    pub line: usize,
+    /// How many values it has.
+    pub values: usize,
 }
 
 /// A curve's values, one per row: numbers, or text for a curve whose values are not numbers
@@ -124,6 +141,8 @@ pub struct LasFile {
     pub extra: Vec<(String, Vec<String>)>,
     /// What the reader got past.
     pub warnings: Vec<Warning>,
+    /// The data rows with fewer values than curves, in order (also counted in `warnings`).
+    pub short_rows: Vec<ShortRow>,
 }
 
 impl LasFile {

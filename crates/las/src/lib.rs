@@ -48,7 +48,7 @@ mod tokens;
 pub mod units;
 
 pub use error::{LasError, UnitError};
-pub use file::{Curve, LasFile, Values, Warning};
+pub use file::{Curve, LasFile, ShortRow, Values, Warning};
 pub use header::{HeaderItem, Section};
 pub use null::{COMMON_SENTINELS, COMMON_TEXT_NULLS, NullPolicy};
 pub use reader::{ReadOptions, parse, read};

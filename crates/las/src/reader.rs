@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::data::DataReader;
 use crate::error::{LasError, excerpt};
+use crate::file::Values;
 use crate::header::{HeaderItem, Section, parse_item};
 use crate::null::NullPolicy;
 use crate::number::leading_number;
@@ -72,6 +73,7 @@ impl<'a> Parser<'a> {
                 other: Vec::new(),
                 extra: Vec::new(),
                 warnings: Vec::new(),
+                short_rows: Vec::new(),
             },
             curve_items: Vec::new(),
             seen: Seen::default(),
@@ -103,10 +105,12 @@ impl<'a> Parser<'a> {
         if let Some(reader) = self.data.take() {
             // ~O or another section after the data: LAS puts ~A last, but read on.
             let file = &mut self.file;
-            file.curves = reader.finish(self.curve_items.clone(), &mut file.warnings)?;
+            (file.curves, file.short_rows) =
+                reader.finish(self.curve_items.clone(), &mut file.warnings)?;
             file.warnings.push(Warning {
                 line,
                 message: "a section after the ~A data section".into(),
+                about_values: false,
             });
         }
         match kind {
@@ -135,6 +139,7 @@ impl<'a> Parser<'a> {
                 line,
                 message: "no ~V (version) section before the data; read as LAS 2.0, unwrapped"
                     .into(),
+                about_values: true,
             });
         }
         finish_header(&mut self.file, &mut self.curve_items);
@@ -188,19 +193,55 @@ impl<'a> Parser<'a> {
             self.file.warnings.push(Warning {
                 line: lines,
                 message: "no ~A (data) section: the curves have no values".into(),
+                about_values: true,
             });
         }
         if let Some(reader) = self.data.take() {
-            self.file.curves = reader.finish(self.curve_items, &mut self.file.warnings)?;
+            (self.file.curves, self.file.short_rows) =
+                reader.finish(self.curve_items, &mut self.file.warnings)?;
+        }
+        if let Some(warning) = ends_before_stop(&self.file) {
+            self.file.warnings.push(warning);
         }
         if self.seen.well.is_none() {
             self.file.warnings.push(Warning {
                 line: 1,
                 message: "no ~W (well) section".into(),
+                about_values: false,
             });
         }
         Ok(self.file)
     }
+}
+
+/// A warning where the data end short of the `~W` `STOP` depth: the sign of a file cut off
+/// after a whole line (one cut within a line also ends with a short row). Past `STOP`, or
+/// within half a `STEP` of it (a thousandth of the logged interval where `STEP` is 0 or not
+/// given), the data are taken to be whole: headers often round `STOP`.
+fn ends_before_stop(file: &LasFile) -> Option<Warning> {
+    let stop_item = file.well.get("STOP")?;
+    let stop = file.well_number("STOP")?;
+    let start = file.well_number("STRT")?;
+    let Values::Numbers(index) = &file.curves.first()?.values else {
+        return None;
+    };
+    let last = *index.last()?;
+    let step = file.well_number("STEP").unwrap_or(0.0).abs();
+    let tolerance = if step > 0.0 {
+        step / 2.0
+    } else {
+        (stop - start).abs() / 1000.0
+    };
+    // How far the data stop short of STOP, in the direction the log runs (STRT to STOP).
+    let short = (stop - last) * (stop - start).signum();
+    (short > tolerance).then(|| Warning {
+        line: stop_item.line,
+        message: format!(
+            "the data end at {} {last}, short of STOP {stop}: the file may be cut off",
+            file.curves[0].header.mnemonic
+        ),
+        about_values: true,
+    })
 }
 
 /// The line each section was first seen on.
@@ -289,6 +330,7 @@ fn check_version(item: &HeaderItem, warnings: &mut Vec<Warning>) -> Result<(), L
             warnings.push(Warning {
                 line: item.line,
                 message: format!("VERS {:?} is neither 1.2 nor 2.0; read as 2.0", item.value),
+                about_values: false,
             });
             Ok(())
         }
@@ -319,6 +361,7 @@ fn finish_header(file: &mut LasFile, curve_items: &mut [HeaderItem]) {
             renamed.push(Warning {
                 line: first.map_or(1, |i| i.line),
                 message: format!("{section} mnemonic {name} appears more than once; renamed {name}:1, {name}:2, ..."),
+                about_values: section == "~C",
             });
         }
     }

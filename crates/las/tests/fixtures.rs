@@ -80,6 +80,14 @@ fn wrapped_rows_span_several_lines() {
     assert_eq!(column(&log, "DEPT"), [1670.0, 1669.75, 1669.5]);
     assert_eq!(column(&log, "NPHI"), [0.25, 0.26, 0.27]);
     assert_eq!(column(&log, "GR"), [80.0, 81.0, 82.0]);
+    assert!(log.short_rows.is_empty());
+    // A wrapped row left incomplete by the end of the data is a short row too.
+    let text = std::fs::read_to_string(fixture("wrapped.las")).expect("the fixture");
+    let last = text.trim_end().rsplit_once('\n').expect("lines").0;
+    let log = zoepnet_las::parse(last.as_bytes(), &ReadOptions::default()).expect("reads");
+    assert_eq!(log.rows(), 3);
+    assert_eq!(log.short_rows.len(), 1, "{:?}", log.warnings);
+    assert_eq!(log.short_rows[0].row, 2);
 }
 
 #[test]
@@ -228,6 +236,51 @@ fn rows_with_too_few_or_too_many_values() {
         messages[1].starts_with("line 18: 1 row has more values"),
         "{messages:?}"
     );
+    let rows: Vec<(usize, usize, usize)> = log
+        .short_rows
+        .iter()
+        .map(|r| (r.row, r.line, r.values))
+        .collect();
+    assert_eq!(rows, [(1, 17, 2), (3, 19, 1)]);
+}
+
+#[test]
+fn a_file_cut_off_is_noticed() {
+    // Cut within a line: the last row is short, and its last value may be cut short too.
+    let log = load("cut_off.las");
+    assert_eq!(log.rows(), 4);
+    let short = zoepnet_las::ShortRow {
+        row: 3,
+        line: 21,
+        values: 3,
+    };
+    assert_eq!(log.short_rows, [short]);
+    assert!(same(&column(&log, "RHOB"), &[2550.0, 2560.0, 2570.0, 25.0]));
+    assert!(column(&log, "GR")[3].is_nan());
+    let messages: Vec<String> = log.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "line 21: 1 row has fewer values than the 4 curves (the first has 3); the missing \
+             values read as null",
+            "line 7: the data end at DEPT 1669.25, short of STOP 1668: the file may be cut off",
+        ]
+    );
+    // Cut after a whole line: only STOP tells. Within half a STEP of STOP, or past it, no warning.
+    let text = std::fs::read_to_string(fixture("cut_off.las")).expect("the fixture");
+    let whole_rows = text.replace("1669.250   430.0   25\n", "");
+    for (stop, warned) in [
+        ("1668.0", true),
+        ("1669.2", true),
+        ("1669.45", false),
+        ("1669.75", false),
+    ] {
+        let bytes = whole_rows.replace("1668.0 :", &format!("{stop} :"));
+        let log = zoepnet_las::parse(bytes.as_bytes(), &ReadOptions::default()).expect("reads");
+        assert!(log.short_rows.is_empty());
+        let cut = log.warnings.iter().any(|w| w.message.contains("cut off"));
+        assert_eq!(cut, warned, "STOP {stop}: {:?}", log.warnings);
+    }
 }
 
 #[test]

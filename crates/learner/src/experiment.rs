@@ -52,6 +52,9 @@ pub trait Observer {
     /// A long step besides the epochs begins (preparing the data, scoring, drawing the plots),
     /// described for a person; it lasts until the next call of any method.
     fn stage(&mut self, _what: &str) {}
+    /// Something reading the data got past (a LAS reader's warning, rows left out), for a
+    /// person: `"{file}: line {n}: ..."`.
+    fn warning(&mut self, _what: &str) {}
     /// The run is about to train.
     fn started(&mut self, _run: &RunStart<'_>) {}
     /// An epoch has ended (its metrics are in hand, on disk within a second).
@@ -132,6 +135,7 @@ pub fn run(
 ) -> Result<Summary, ExperimentError> {
     observer.stage(&data_stage(&plan.config.data));
     let prepared = zoepnet_dataset::prepare(&plan.config.data, logs)?;
+    prepared.warnings.iter().for_each(|w| observer.warning(w));
     let (device, info) = plan.config.backend.select()?;
     let folder = RunFolder::create(out)?;
     if resume.is_none() {
@@ -246,6 +250,7 @@ pub fn run_population(
     let first = &plans[0];
     observer.stage(&data_stage(&first.config.data));
     let prepared = zoepnet_dataset::prepare(&first.config.data, logs)?;
+    prepared.warnings.iter().for_each(|w| observer.warning(w));
     let (device, info) = first.config.backend.select()?;
     let engine = PopulationEngine::Auto.resolve(&device)?;
     observer.stage(&format!(

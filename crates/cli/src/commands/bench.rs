@@ -118,7 +118,7 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
     }
     let logs = locate_logs(&config.data, &args.config, options, false)?;
     config.data.las.clone_from(&logs);
-    let prepared = zoepnet_dataset::prepare(&config.data, &logs)?;
+    let prepared = super::prepare(&config.data, &logs)?;
     let epochs = args.epochs as usize;
     errln!(
         "bench of {}: {} training / {} validation interfaces, {epochs} epoch{} per network, \

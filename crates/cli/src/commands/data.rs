@@ -24,7 +24,7 @@ pub struct DataArgs {
 pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let experiment = ExperimentConfig::load(&args.config)?;
     let paths = locate_logs(&experiment.data, &args.config, options, false)?;
-    let prepared = zoepnet_dataset::prepare(&experiment.data, &paths)?;
+    let prepared = super::prepare(&experiment.data, &paths)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let out = |name: &str| args.out.join(name);

@@ -13,7 +13,7 @@ use zoepnet_physics::Interface;
 use super::UsageError;
 use super::fetch::locate_logs;
 use super::predict::{Run, load_run};
-use super::progress::Step;
+use super::progress::{Step, warn};
 use super::table::read_rows;
 
 #[derive(Debug, Args)]
@@ -60,11 +60,13 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     }
     let logs = locate_logs(&data, &args.run_dir.join("config.toml"), options, false)?;
     let step = Step::start("reading the well logs and scoring the network on their blind sets");
-    let (blind_rocks, new_angles) = prepare_blind(&data, &logs)?;
+    let blind = prepare_blind(&data, &logs)?;
+    let (blind_rocks, new_angles) = (blind.rocks, blind.new_angles);
     let batcher = InterfaceBatcher::new(run.scaler.clone());
     let predicted = predict(&run.model, &batcher, &blind_rocks, &run.device)?;
     let sweeps = sweep_errors(&run.model, &batcher, &new_angles, &run.device)?;
     drop(step);
+    blind.warnings.iter().for_each(|w| warn(w));
     let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
     outln!("well log(s): {}", names.join(", "));
     outln!(

@@ -65,6 +65,17 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 
 pub use zoepnet_learner::run::write_atomically;
 
+/// The data `config` describes, from the well logs at `logs`, with what reading them got past
+/// shown on stderr (once per process).
+pub fn prepare(
+    config: &zoepnet_dataset::DataConfig,
+    logs: &[std::path::PathBuf],
+) -> Result<zoepnet_dataset::Prepared, DatasetError> {
+    let prepared = zoepnet_dataset::prepare(config, logs)?;
+    prepared.warnings.iter().for_each(|w| progress::warn(w));
+    Ok(prepared)
+}
+
 /// The default folder for a config's runs: `runs/<config file stem><suffix>`.
 pub fn default_out(config: &std::path::Path, suffix: &str) -> std::path::PathBuf {
     let stem = config

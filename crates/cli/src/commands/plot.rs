@@ -33,7 +33,7 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
     }
     let plan = Plan::load(&config_path, &[])?;
     let logs = locate_logs(&plan.config.data, &config_path, options, false)?;
-    let prepared = zoepnet_dataset::prepare(&plan.config.data, &logs)?;
+    let prepared = super::prepare(&plan.config.data, &logs)?;
     let (device, _) = plan.config.backend.select()?;
     let metrics = RunFolder::load_metrics(dir)?;
     let (trained, source) = if dir.join("model.bpk").is_file() {

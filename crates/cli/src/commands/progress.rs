@@ -81,6 +81,25 @@ pub enum Report {
     Within(ProgressBar),
 }
 
+/// The warnings this process has shown: the runs of a sweep read the same files, and each
+/// warning is said once.
+static WARNED: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Whether `what` is a warning not yet shown by this process (and now taken as shown).
+fn first_time(what: &str) -> bool {
+    WARNED
+        .lock()
+        .map_or(true, |mut warned| warned.insert(what.to_owned()))
+}
+
+/// Prints `warning: {what}` on stderr, once per process: what reading the data got past.
+pub fn warn(what: &str) {
+    if first_time(what) {
+        errln!("warning: {what}");
+    }
+}
+
 /// Prints `line` on stderr above `bar` when the bar is drawn, plainly when it is hidden (stderr
 /// is not a terminal: indicatif then draws nothing, `println` included).
 pub fn line(bar: &ProgressBar, line: &str) {
@@ -201,6 +220,18 @@ impl Drop for Progress {
 }
 
 impl Observer for Progress {
+    fn warning(&mut self, what: &str) {
+        if first_time(what) {
+            match &self.report {
+                Report::Within(bar) => line(bar, &format!("warning: {what}")),
+                Report::Full => {
+                    self.clear();
+                    errln!("warning: {what}");
+                }
+            }
+        }
+    }
+
     fn stage(&mut self, what: &str) {
         self.clear();
         match &self.report {

@@ -63,7 +63,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| super::default_out(&args.config, "-seeds"));
-    let prepared = zoepnet_dataset::prepare(&plan.config.data, &logs)?;
+    let prepared = super::prepare(&plan.config.data, &logs)?;
     let (device, info) = plan.config.backend.select()?;
     // A study of this config in the folder already (interrupted, or other seeds): keep its seeds.
     let previous = previous_outcomes(&out, &plan)?;
