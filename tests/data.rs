@@ -283,6 +283,22 @@ fn a_log_cut_off_within_a_row_is_refused_or_its_row_left_out() {
         1,
         "{stderr}"
     );
+    // Cut within the last value of a whole row, the file reads as whole but for that value,
+    // which is no rock's density: a warning names it.
+    fs::write(
+        &cut_las,
+        format!("{text} 1000.7620   300.0000   600.0000   23\n"),
+    )
+    .unwrap();
+    let (status, _, stderr) = data(&dir.join("error.toml"), "implausible");
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "cut.las: 1 density value is outside 1000 to 5500 kg/m3, the first 23 kg/m3 at \
+             depth 1000.762"
+        ),
+        "{stderr}"
+    );
     let whole = mini_config(&dir, "missing = \"drop\"");
     let (status, _, stderr) = data(&whole, "whole");
     assert!(status.status.success(), "{stderr}");

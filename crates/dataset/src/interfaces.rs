@@ -252,6 +252,15 @@ pub enum DatasetError {
     },
 }
 
+/// What rocks have, for a warning on values outside: (quantity, unit, lowest, highest), for P
+/// velocity, S velocity and density. Wide on purpose (gas-bearing sediment to dunite, coal to
+/// pyrite): a value outside is a wrong unit or a damaged file rather than a rock.
+const PLAUSIBLE: [(&str, &str, f64, f64); 3] = [
+    ("Vp", "m/s", 500.0, 9000.0),
+    ("Vs", "m/s", 0.0, 5500.0),
+    ("density", "kg/m3", 1000.0, 5500.0),
+];
+
 /// One well's logs after dropping, repair and decimation: one elastic medium per sample.
 #[derive(Debug, Clone)]
 struct Well {
@@ -372,6 +381,20 @@ impl Well {
                 if !v.is_finite() || *v < 0.0 {
                     *v = mean;
                 }
+            }
+        }
+        for ((quantity, unit, low, high), values) in PLAUSIBLE.iter().zip([&vp, &vs, &rho]) {
+            let outside = |v: &f64| v.is_finite() && !(*low..=*high).contains(v);
+            let count = values.iter().filter(|v| outside(v)).count();
+            if let Some(row) = values.iter().position(outside) {
+                warnings.push(format!(
+                    "{}: {count} {quantity} value{} outside {low} to {high} {unit}, the first {} \
+                     {unit} at depth {}: not a rock's (a wrong unit in ~C, or a damaged value?)",
+                    path.display(),
+                    if count == 1 { " is" } else { "s are" },
+                    values[row],
+                    depth[row],
+                ));
             }
         }
         let mut samples = Vec::with_capacity(keep);
