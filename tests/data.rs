@@ -324,7 +324,7 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         ),
         (
             "theta_max = 95",
-            "`data.theta_max`: expected an angle in [0, 90) degrees, found 95",
+            "`data.theta_max`: expected an angle in [0, 90] degrees, found 95",
         ),
         (
             "interfaces = 0",

@@ -5,7 +5,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{real_data_dir, run, temp_dir, zoepnet};
+use common::{real_data_dir, repo_root, run, temp_dir, zoepnet};
 
 fn train(out: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let (status, stdout, stderr) = run(zoepnet()
@@ -300,6 +300,14 @@ fn bad_settings_exit_2_naming_the_key() {
         ),
         ("train.optimiser=adam", "unknown field `optimiser`"),
         (
+            "train.epochs=-3",
+            "invalid value: integer `-3`, expected a whole number, 0 or more",
+        ),
+        (
+            "model.activation=swish",
+            "unknown variant `swish`, expected one of `sigmoid`, `tanh`, `relu`\n",
+        ),
+        (
             "model.correction=contrast",
             "`model.correction`: \"contrast\" scales the correction to a baseline",
         ),
@@ -309,6 +317,26 @@ fn bad_settings_exit_2_naming_the_key() {
         assert_eq!(code, Some(2), "{set}: {stdout}{stderr}");
         assert!(stderr.contains(message), "{set}: {stderr}");
     }
+    // --resume of a folder that is not a run, or of a run with no epoch ended.
+    let empty = temp_dir("train-bad-resume");
+    let resume = |dir: &Path| run(zoepnet().args(["train", "--resume"]).arg(dir));
+    let (status, _, stderr) = resume(&empty);
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not a run folder (no config.toml)"),
+        "{stderr}"
+    );
+    fs::copy(
+        repo_root().join("configs/tutorial.toml"),
+        empty.join("config.toml"),
+    )
+    .expect("copied");
+    let (status, _, stderr) = resume(&empty);
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no checkpoint.json: the run stopped before its first epoch ended"),
+        "{stderr}"
+    );
 }
 
 #[test]

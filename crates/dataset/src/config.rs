@@ -386,7 +386,10 @@ fn angle(key: &str, v: f64, max_included: bool) -> Result<(), ConfigError> {
     } else {
         bad(
             key,
-            format!("expected an angle in [0, 90) degrees, found {v}"),
+            format!(
+                "expected an angle in [0, 90{} degrees, found {v}",
+                if max_included { "]" } else { ")" }
+            ),
         )
     }
 }

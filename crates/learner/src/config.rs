@@ -459,7 +459,7 @@ impl ExperimentConfig {
         let parse = |message: String| LoadError::Parse {
             path: path.to_owned(),
             sets: with_sets(overrides),
-            message: message.trim_end().to_owned(),
+            message: plain(message.trim_end()),
         };
         let config: Self = if overrides.is_empty() {
             // Straight from the text, so that errors carry their line.
@@ -480,6 +480,45 @@ impl ExperimentConfig {
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
         toml::to_string(self)
     }
+}
+
+/// A TOML reader's message in a user's words: Rust's type names said as numbers, and in a list
+/// of the variants expected, the capitalised spellings (aliases read from old files) left out
+/// where the lower-case one is listed.
+fn plain(message: &str) -> String {
+    let mut text = message.to_owned();
+    for (rust, said) in [
+        ("usize", "a whole number, 0 or more"),
+        ("u64", "a whole number, 0 or more"),
+        ("u32", "a whole number, 0 or more"),
+        ("u16", "a whole number, 0 or more"),
+        ("u8", "a whole number, 0 or more"),
+        ("i64", "a whole number"),
+        ("i32", "a whole number"),
+        ("f64", "a number"),
+        ("f32", "a number"),
+    ] {
+        text = text.replace(&format!("expected {rust}"), &format!("expected {said}"));
+    }
+    let Some(start) = text.find("expected one of ") else {
+        return text;
+    };
+    let list_start = start + "expected one of ".len();
+    let list_end = text[list_start..]
+        .find('\n')
+        .map_or(text.len(), |i| list_start + i);
+    let names: Vec<&str> = text[list_start..list_end].split(", ").collect();
+    let kept: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.to_lowercase() == *n || !names.contains(&n.to_lowercase().as_str()))
+        .collect();
+    format!(
+        "{}{}{}",
+        &text[..list_start],
+        kept.join(", "),
+        &text[list_end..]
+    )
 }
 
 /// ` (with --set a=1 --set b=2)` for messages, or empty without overrides.

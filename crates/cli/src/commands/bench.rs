@@ -57,7 +57,7 @@ pub struct BenchArgs {
     /// default precision, f64 on the CPU backends and f32 on wgpu).
     #[arg(long, value_name = "BACKEND,...", value_delimiter = ',')]
     backend: Vec<Backend>,
-    /// Override a config value, e.g. `--set data.samples=100` (repeatable), as for `train`.
+    /// Override a config value, e.g. `--set data.train=200` (repeatable), as for `train`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
 }

@@ -76,6 +76,19 @@ pub fn prepare(
     Ok(prepared)
 }
 
+/// `dir/config.toml`, or a usage error (exit 2) saying `dir` is not a run folder.
+pub fn run_folder_config(dir: &std::path::Path) -> Result<std::path::PathBuf, UsageError> {
+    let config = dir.join("config.toml");
+    if config.is_file() {
+        Ok(config)
+    } else {
+        Err(UsageError(format!(
+            "{}: not a run folder (no config.toml)",
+            dir.display()
+        )))
+    }
+}
+
 /// The default folder for a config's runs: `runs/<config file stem><suffix>`.
 pub fn default_out(config: &std::path::Path, suffix: &str) -> std::path::PathBuf {
     let stem = config

@@ -11,7 +11,6 @@ use zoepnet_learner::plots::{self, PlotInputs};
 use zoepnet_learner::run::RunFolder;
 use zoepnet_model::Mlp;
 
-use super::UsageError;
 use super::fetch::locate_logs;
 
 #[derive(Debug, Args)]
@@ -23,14 +22,7 @@ pub struct PlotArgs {
 
 pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let dir = &args.run_dir;
-    let config_path = dir.join("config.toml");
-    if !config_path.is_file() {
-        return Err(UsageError(format!(
-            "{}: not a run folder (no config.toml)",
-            dir.display()
-        ))
-        .into());
-    }
+    let config_path = super::run_folder_config(dir)?;
     let plan = Plan::load(&config_path, &[])?;
     let logs = locate_logs(&plan.config.data, &config_path, options, false)?;
     let prepared = super::prepare(&plan.config.data, &logs)?;

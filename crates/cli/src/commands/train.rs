@@ -41,11 +41,20 @@ pub struct TrainArgs {
 
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
-        (Some(dir), _) => (
-            dir.join("config.toml"),
-            dir.clone(),
-            Some(RunFolder::load_checkpoint(dir)?),
-        ),
+        (Some(dir), _) => {
+            let config = super::run_folder_config(dir)?;
+            if !dir.join("checkpoint.json").is_file() {
+                return Err(super::UsageError(format!(
+                    "{}: no checkpoint.json: the run stopped before its first epoch ended; \
+                     start it again with `zoepnet train {} --out {}`",
+                    dir.display(),
+                    config.display(),
+                    dir.display()
+                ))
+                .into());
+            }
+            (config, dir.clone(), Some(RunFolder::load_checkpoint(dir)?))
+        }
         (None, Some(config)) => {
             let out = args
                 .out
