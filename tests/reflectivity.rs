@@ -233,19 +233,29 @@ fn approximations_refuse_rows_outside_their_domain_by_line() {
                 "{stderr}"
             );
         }
+        // Rows with the same reason, one after another, are reported once; each says where
+        // the approximation holds for its interface, the critical angle where Vp increases.
         for needle in [
             bad,
             "line 3: ",
             "past the critical angle (sin theta * Vp2/Vp1 >= 1)",
-            "it holds below 30.00 degrees here",
+            "(it holds below 30.00 degrees for this interface;",
             "line 4: ",
-            "line 6: ",
-            "line 7: ",
-            "is not defined at 90 degrees: grazing incidence",
+            "lines 6-7: ",
+            "is not defined here: grazing incidence",
             "--outside-domain empty",
         ] {
             assert!(stderr.contains(needle), "{method}: {needle}: {stderr}");
         }
+        let grazing_slow_to_fast = stderr
+            .lines()
+            .find(|l| l.starts_with("  line 4: "))
+            .unwrap_or_default();
+        assert!(
+            grazing_slow_to_fast.contains("grazing incidence")
+                && grazing_slow_to_fast.contains("it holds below 30.00 degrees"),
+            "{stderr}"
+        );
         assert!(!output.exists());
     }
 }

@@ -77,20 +77,26 @@ fn check_domain(
     theta_deg: f64,
 ) -> Result<(), PhysicsError> {
     interface.check(theta_deg)?;
+    let ratio = interface.lower.vp / interface.upper.vp;
+    // The angle below which it holds: the critical angle where Vp increases, else 90.
+    let limit = if ratio > 1.0 {
+        ratio.recip().asin().to_degrees()
+    } else {
+        90.0
+    };
     if theta_deg >= 90.0 {
         return Err(PhysicsError::OutsideDomain {
             method,
             theta: theta_deg,
-            limit: 90.0,
+            limit,
             reason: "grazing incidence, where the linearisation diverges (the exact value is -1 for any interface with a contrast)",
         });
     }
-    let ratio = interface.lower.vp / interface.upper.vp;
     if ratio > 1.0 && theta_deg.to_radians().sin() * ratio >= 1.0 {
         return Err(PhysicsError::OutsideDomain {
             method,
             theta: theta_deg,
-            limit: ratio.recip().asin().to_degrees(),
+            limit,
             reason: "past the critical angle (sin theta * Vp2/Vp1 >= 1), where the transmitted \
                      P wave is evanescent and the exact coefficient complex",
         });
@@ -187,7 +193,11 @@ pub fn shuey(
     theta_deg: f64,
     terms: ShueyTerms,
 ) -> Result<f64, PhysicsError> {
-    check_domain("Shuey", interface, theta_deg)?;
+    let method = match terms {
+        ShueyTerms::Three => "Shuey",
+        ShueyTerms::Two => "Shuey (two terms)",
+    };
+    check_domain(method, interface, theta_deg)?;
     let (c, vp, vs) = contrasts(interface);
     let r0 = 0.5 * (c.dvp + c.drho);
     let g = 0.5 * c.dvp - 2.0 * (vs / vp).powi(2) * c.drho - 4.0 * c.vs_dvs / (vp * vp);
@@ -200,7 +210,7 @@ pub fn shuey(
         };
         r0 + g * sin2 + curvature
     };
-    bounded("Shuey", theta_deg, formula)
+    bounded(method, theta_deg, formula)
 }
 
 /// [`aki_richards`] for many interfaces, each at its own angle (degrees).

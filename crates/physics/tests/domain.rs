@@ -30,16 +30,25 @@ fn approximations(interface: &Interface, theta: f64) -> [Result<f64, PhysicsErro
 fn grazing_incidence_is_outside_the_approximations_domain() {
     let same = Interface::new(FAST_TO_SLOW.upper, FAST_TO_SLOW.upper);
     for interface in [SLOW_TO_FAST, FAST_TO_SLOW, SHALE_SAND, same] {
-        for (r, method) in
-            approximations(&interface, 90.0)
-                .into_iter()
-                .zip(["Aki-Richards", "Shuey", "Shuey"])
-        {
+        for (r, method) in approximations(&interface, 90.0).into_iter().zip([
+            "Aki-Richards",
+            "Shuey",
+            "Shuey (two terms)",
+        ]) {
             assert!(
                 matches!(r, Err(PhysicsError::OutsideDomain { method: m, theta: 90.0, limit, .. }) if m == method && limit <= 90.0),
                 "{r:?}"
             );
         }
+        // What it says of where it holds: below the critical angle where Vp increases.
+        let Err(PhysicsError::OutsideDomain { limit, .. }) = aki_richards(&interface, 90.0) else {
+            panic!("grazing incidence is outside the domain");
+        };
+        let critical = (interface.upper.vp / interface.lower.vp)
+            .asin()
+            .to_degrees();
+        let expected = if critical.is_nan() { 90.0 } else { critical };
+        assert!((limit - expected).abs() < 1e-12, "{limit} vs {expected}");
         // The exact coefficient: -1 at grazing incidence, 0 without a contrast.
         let expected = if interface == same { 0.0 } else { -1.0 };
         let r = rpp(&interface, 90.0).unwrap();

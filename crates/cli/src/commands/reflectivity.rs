@@ -78,7 +78,7 @@ impl Method {
 /// The short reason written in the `outside_domain` column.
 fn domain_note(error: &PhysicsError) -> Option<String> {
     match error {
-        PhysicsError::OutsideDomain { limit, .. } if *limit >= 90.0 => {
+        PhysicsError::OutsideDomain { theta, .. } if *theta >= 90.0 => {
             Some("grazing incidence (theta >= 90)".to_owned())
         }
         PhysicsError::OutsideDomain { limit, reason, .. } if reason.starts_with("past") => {
@@ -91,6 +91,24 @@ fn domain_note(error: &PhysicsError) -> Option<String> {
     }
 }
 
+/// Why a row is outside an approximation's domain, in words that every such row of one
+/// interface shares (the row gives its angle), so that the report groups them.
+fn outside_message(error: &PhysicsError) -> String {
+    match error {
+        PhysicsError::OutsideDomain {
+            method,
+            limit,
+            reason,
+            ..
+        } => format!(
+            "{method} is not defined here: {reason} (it holds below {limit:.2} degrees for this \
+             interface; the exact Zoeppritz solution holds up to 90); --outside-domain empty \
+             writes such rows with an empty rpp"
+        ),
+        other => other.to_string(),
+    }
+}
+
 pub fn run(args: &ReflectivityArgs) -> anyhow::Result<()> {
     let tolerate = args.outside_domain == OutsideDomain::Empty;
     let (headers, rows) = read_rows(&args.input, |v| -> Result<Outcome, String> {
@@ -99,9 +117,7 @@ pub fn run(args: &ReflectivityArgs) -> anyhow::Result<()> {
             Ok(r) => Ok(Ok(r)),
             Err(e) => match domain_note(&e) {
                 Some(note) if tolerate => Ok(Err(note)),
-                Some(_) => Err(format!(
-                    "{e}; --outside-domain empty writes such rows with an empty rpp"
-                )),
+                Some(_) => Err(outside_message(&e)),
                 None => Err(e.to_string()),
             },
         }

@@ -53,31 +53,55 @@ pub fn read_rows<T>(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                bad.push(format!(
-                    "line {}: {e}",
-                    e.position().map_or(0, csv::Position::line)
-                ));
+                let line = e.position().map_or(0, csv::Position::line);
+                bad.push((line, e.to_string()));
                 continue;
             }
         };
         let line = record.position().map_or(0, csv::Position::line);
         match row_values(&record, &index).and_then(|v| compute(&v)) {
             Ok(value) => rows.push((record, value)),
-            Err(message) => bad.push(format!("line {line}: {message}")),
+            Err(message) => bad.push((line, message)),
         }
     }
     if !bad.is_empty() {
         let mut message = format!("{}: {} bad row(s)", input.display(), bad.len());
-        for b in bad.iter().take(MAX_REPORTED) {
+        let groups = grouped(&bad);
+        for (_, text) in groups.iter().take(MAX_REPORTED) {
             message.push_str("\n  ");
-            message.push_str(b);
+            message.push_str(text);
         }
-        if bad.len() > MAX_REPORTED {
-            message.push_str(&format!("\n  ... and {} more", bad.len() - MAX_REPORTED));
+        let unlisted: usize = groups.iter().skip(MAX_REPORTED).map(|(n, _)| n).sum();
+        if unlisted > 0 {
+            message.push_str(&format!("\n  ... and {unlisted} more"));
         }
         return Err(UsageError(message).into());
     }
     Ok((headers, rows))
+}
+
+/// The bad rows (line, message) as lines of a report, one per run of adjacent bad rows with
+/// the same message (`line 4: ...`, `lines 2-5: ...` for consecutive lines, `lines 2, 7: ...`),
+/// each with the number of rows it stands for.
+fn grouped(bad: &[(u64, String)]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut rest = bad;
+    while let Some((_, message)) = rest.first() {
+        let run = rest.iter().take_while(|(_, m)| m == message).count();
+        let lines: Vec<u64> = rest[..run].iter().map(|(l, _)| *l).collect();
+        let (first, last) = (lines[0], lines[run - 1]);
+        let which = if run == 1 {
+            format!("line {first}")
+        } else if last - first + 1 == run as u64 {
+            format!("lines {first}-{last}")
+        } else {
+            let list: Vec<String> = lines.iter().map(u64::to_string).collect();
+            format!("lines {}", list.join(", "))
+        };
+        out.push((run, format!("{which}: {message}")));
+        rest = &rest[run..];
+    }
+    out
 }
 
 /// The seven numbers of a row, in [`COLUMNS`] order, or what is wrong with them.
@@ -162,5 +186,26 @@ pub fn write_rows(
             std::io::Write::flush(&mut buffered)
         })
         .with_context(|| format!("writing {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn bad_rows_with_one_message_are_reported_once() {
+        let bad: Vec<(u64, String)> = [(2, "a"), (3, "a"), (4, "a"), (5, "b"), (7, "b"), (8, "a")]
+            .into_iter()
+            .map(|(l, m)| (l, m.to_owned()))
+            .collect();
+        assert_eq!(
+            grouped(&bad),
+            [
+                (3, "lines 2-4: a".to_owned()),
+                (2, "lines 5, 7: b".to_owned()),
+                (1, "line 8: a".to_owned()),
+            ]
+        );
     }
 }
