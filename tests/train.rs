@@ -59,7 +59,7 @@ fn the_tutorial_is_reproduced() {
     // The classical approximations on the same sets: far better than this network inside the
     // trained angles.
     let baselines = &summary["baselines"];
-    assert_eq!(baselines[0]["method"], "aki_richards");
+    assert_eq!(baselines[0]["method"], "aki-richards");
     assert_eq!(baselines[1]["method"], "shuey");
     let figure = |b: usize, key: &str| format!("{:.2e}", baselines[b][key].as_f64().unwrap());
     assert_eq!(figure(0, "val_mse"), "1.19e-6");
@@ -175,13 +175,13 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         );
         assert_eq!(code, Some(0), "{engine}: {stdout}{stderr}");
         let config = fs::read_to_string(out.join("config.toml")).unwrap();
-        assert!(config.contains("baseline = \"aki_richards\""), "{config}");
+        assert!(config.contains("baseline = \"aki-richards\""), "{config}");
         summary_of(&out)
     };
     let figure = |s: &serde_json::Value, key: &str| s[key].as_f64().unwrap();
     let full = summary("fused", "100");
     let ar = &full["baselines"][0];
-    assert_eq!(ar["method"], "aki_richards");
+    assert_eq!(ar["method"], "aki-richards");
     assert!(
         figure(&full, "final_val_mse") < figure(ar, "val_mse"),
         "{full}"
@@ -384,6 +384,27 @@ fn predict_and_eval_use_the_runs_own_scaler_and_network() {
         (mse - expected).abs() <= 1e-9 * expected,
         "{mse} vs {expected}"
     );
+    // Its own data are inside the training data; densities in g/cm3 and a wide angle are not,
+    // and predict and eval say so (the prediction is still written).
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let odd = data.join("odd.csv");
+    fs::write(
+        &odd,
+        "vp1,vs1,rho1,vp2,vs2,rho2,theta\n3400,1900,2450,3500,1950,2460,10\n\
+         3400,1900,2.45,3500,1950,2.46,10\n3400,1900,2450,3500,1950,2460,60\n",
+    )
+    .unwrap();
+    for command in ["predict", "eval"] {
+        let (status, _, stderr) = run(zoepnet().arg(command).arg(&out).arg("--input").arg(&odd));
+        assert!(status.status.success(), "{command}: {stderr}");
+        assert!(
+            stderr.contains(
+                "odd.csv: 2 of 3 rows lie outside the network's training data (the first, line \
+                 3: rho1 = 2.45, where the training data span "
+            ),
+            "{command}: {stderr}"
+        );
+    }
 
     // Eval recomputes the blind test of the summary, here on the run's well named explicitly.
     let las = real_data_dir().join("R-39.las");

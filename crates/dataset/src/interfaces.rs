@@ -64,6 +64,10 @@ pub struct Scaler {
     pub mean: FeatureVector,
     /// Per-input population standard deviation (ddof = 0).
     pub std: FeatureVector,
+    /// Per-input smallest and largest value in the data it was fitted on, encoded (absent in
+    /// the scaler files of runs from before the key existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[FeatureVector; 2]>,
 }
 
 impl Scaler {
@@ -93,13 +97,38 @@ impl Scaler {
             let s = (v / n).sqrt();
             if s > 0.0 { s } else { 1.0 }
         });
-        Self { inputs, mean, std }
+        let mut range = [[f64::INFINITY; FEATURES], [f64::NEG_INFINITY; FEATURES]];
+        for item in items {
+            for (i, x) in inputs.encode(&item.features).into_iter().enumerate() {
+                range[0][i] = range[0][i].min(x);
+                range[1][i] = range[1][i].max(x);
+            }
+        }
+        Self {
+            inputs,
+            mean,
+            std,
+            range: (!items.is_empty()).then_some(range),
+        }
     }
 
     /// The network's inputs for `features`: encoded, then scaled.
     pub fn transform(&self, features: &FeatureVector) -> FeatureVector {
         let x = self.inputs.encode(features);
         std::array::from_fn(|i| (x[i] - self.mean[i]) / self.std[i])
+    }
+
+    /// The first input of `features` outside the data the scaler was fitted on, widened by a
+    /// tenth of its span on each side: its name, its value and the span, encoded. There the
+    /// network extrapolates. `None` inside, or for a scaler without [`Scaler::range`].
+    pub fn outside(&self, features: &FeatureVector) -> Option<(&'static str, f64, [f64; 2])> {
+        let [low, high] = self.range?;
+        let x = self.inputs.encode(features);
+        (0..FEATURES).find_map(|i| {
+            let margin = 0.1 * (high[i] - low[i]);
+            let inside = (low[i] - margin..=high[i] + margin).contains(&x[i]);
+            (!inside).then(|| (self.inputs.names()[i], x[i], [low[i], high[i]]))
+        })
     }
 }
 
@@ -731,6 +760,28 @@ mod tests {
         assert_eq!(dataset.get(1).unwrap(), items[1]);
         let err = dataset.get(2).unwrap_err().to_string();
         assert_eq!(err, "index 2 is past the 2 interfaces of the dataset");
+    }
+
+    #[test]
+    fn inputs_outside_the_fitted_data() {
+        let scaler = Scaler::fit(&[
+            item([3000.0, 1500.0, 2400.0, 3100.0, 1550.0, 2450.0, 0.0]),
+            item([3200.0, 1600.0, 2500.0, 3000.0, 1500.0, 2400.0, 20.0]),
+        ]);
+        let inside = [3210.0, 1500.0, 2400.0, 3000.0, 1500.0, 2400.0, 21.0];
+        assert_eq!(scaler.outside(&inside), None);
+        let grams = [3000.0, 1500.0, 2.4, 3000.0, 1500.0, 2.45, 10.0];
+        assert_eq!(
+            scaler.outside(&grams),
+            Some(("rho1", 2.4, [2400.0, 2500.0]))
+        );
+        let wide = [3000.0, 1500.0, 2400.0, 3000.0, 1500.0, 2400.0, 30.0];
+        assert_eq!(scaler.outside(&wide), Some(("theta", 30.0, [0.0, 20.0])));
+        let old = Scaler {
+            range: None,
+            ..scaler
+        };
+        assert_eq!(old.outside(&grams), None);
     }
 
     #[test]

@@ -476,9 +476,12 @@ impl ExperimentConfig {
         Ok(config)
     }
 
-    /// The config as TOML, every default filled in (for a run folder's `config.toml`).
+    /// The config as TOML, every default filled in (for a run folder's `config.toml`), the
+    /// backend's default precision included.
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
-        toml::to_string(self)
+        let mut resolved = self.clone();
+        resolved.backend.precision = Some(self.backend.precision());
+        toml::to_string(&resolved)
     }
 }
 
@@ -579,6 +582,22 @@ mod tests {
         assert_eq!(config.model, ModelSection::default());
         assert_eq!(config.backend.kind, Backend::Flex);
         assert_eq!(config.backend.precision(), Precision::F64);
+    }
+
+    #[test]
+    fn the_resolved_config_names_the_default_precision() {
+        for (backend, precision) in [("flex", "f64"), ("wgpu", "f32")] {
+            let text = format!("[data]\nlas = \"x.las\"\n[backend]\nkind = \"{backend}\"\n");
+            let config = parse(&text).unwrap();
+            assert_eq!(config.backend.precision, None);
+            let text = config.to_toml().unwrap();
+            assert!(
+                text.contains(&format!("precision = \"{precision}\"")),
+                "{text}"
+            );
+            let again: ExperimentConfig = toml::from_str(&text).unwrap();
+            assert_eq!(again.backend.precision(), config.backend.precision());
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::features::{FeatureVector, Features};
 /// (at 90 degrees, or past the critical angle: `zoepnet_physics::approx`) the baseline is 0 there,
 /// and the network stands alone. In summaries the approximations are scored beside the network.
 ///
-/// Names: `none`, `aki-richards` (or `aki_richards`), `shuey`.
+/// Names: `none`, `aki-richards` (or `aki_richards`, as older run folders have it), `shuey`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Baseline {
     /// No baseline: the network predicts the coefficient itself.
@@ -21,7 +21,8 @@ pub enum Baseline {
     #[serde(rename = "none")]
     None,
     /// Aki & Richards (1980), eq. 5.44 (three terms).
-    #[serde(rename = "aki_richards", alias = "aki-richards")]
+    // The alias reads the run folders and summaries that earlier versions of zoepnet wrote.
+    #[serde(rename = "aki-richards", alias = "aki_richards")]
     AkiRichards,
     /// Shuey (1985), three terms.
     #[serde(rename = "shuey")]
@@ -104,6 +105,9 @@ mod tests {
         assert_eq!(parse("none"), Baseline::None);
         assert_eq!(parse("aki-richards"), Baseline::AkiRichards);
         assert_eq!(parse("aki_richards"), Baseline::AkiRichards);
+        // Written as the configs and docs spell it.
+        let written = serde_json::to_string(&Baseline::AkiRichards).unwrap();
+        assert_eq!(written, "\"aki-richards\"");
         assert_eq!(parse("shuey"), Baseline::Shuey);
         // Slow over fast: critical at asin(3000 / 4000) = 48.6 degrees.
         let at = |theta| feature_vector([3000.0, 1500.0, 2400.0, 4000.0, 2000.0, 2500.0], theta);

@@ -125,6 +125,22 @@ pub enum InputEncoding {
 }
 
 impl InputEncoding {
+    /// The names of the seven inputs, for messages.
+    pub fn names(self) -> [&'static str; FEATURES] {
+        match self {
+            Self::Layers => Feature::NAMES,
+            Self::Contrasts => [
+                "dVp/Vp/sqrt(g)",
+                "dVs/Vs/sqrt(g)",
+                "drho/rho/sqrt(g)",
+                "sqrt(g)",
+                "Vs/Vp",
+                "theta",
+                "sin^2 theta",
+            ],
+        }
+    }
+
     /// The seven inputs of an interface in this encoding, unscaled.
     pub fn encode(self, features: &FeatureVector) -> FeatureVector {
         match self {

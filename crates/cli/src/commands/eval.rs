@@ -12,7 +12,7 @@ use zoepnet_physics::Interface;
 
 use super::UsageError;
 use super::fetch::locate_logs;
-use super::predict::{Run, load_run};
+use super::predict::{Run, load_run, warn_of_extrapolation};
 use super::progress::{Step, warn};
 use super::table::read_rows;
 
@@ -100,6 +100,10 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     })?;
     let label = headers.iter().position(|h| h.eq_ignore_ascii_case("rpp"));
     let mut items = Vec::with_capacity(rows.len());
+    let lines: Vec<u64> = rows
+        .iter()
+        .map(|(record, _)| record.position().map_or(0, csv::Position::line))
+        .collect();
     for (record, mut item) in rows {
         if let Some(col) = label {
             let field = record.get(col).unwrap_or_default();
@@ -119,6 +123,11 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     let batcher = InterfaceBatcher::new(run.scaler.clone());
     let predicted = predict(&run.model, &batcher, &items, &run.device)?;
     drop(step);
+    warn_of_extrapolation(
+        &run.scaler,
+        input,
+        lines.iter().copied().zip(items.iter().map(|i| &i.features)),
+    );
     let source = if label.is_some() {
         "its rpp column"
     } else {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{Features, InterfaceItem, Scaler};
+use zoepnet_dataset::{FeatureVector, Features, InterfaceItem, Scaler};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_model::Mlp;
 use zoepnet_physics::Interface;
@@ -72,6 +72,33 @@ impl Run {
     }
 }
 
+/// Warns, once for the table, of rows (1-based line, features) with an input outside the data
+/// the run's scaler was fitted on ([`Scaler::outside`]): there the network extrapolates (other
+/// angles, rocks, or units than it learned from).
+pub fn warn_of_extrapolation<'a>(
+    scaler: &Scaler,
+    input: &Path,
+    rows: impl Iterator<Item = (u64, &'a FeatureVector)>,
+) {
+    let (mut total, mut outside, mut first) = (0, 0, None);
+    for (line, features) in rows {
+        total += 1;
+        if let Some(found) = scaler.outside(features) {
+            outside += 1;
+            first.get_or_insert((line, found));
+        }
+    }
+    if let Some((line, (name, value, [low, high]))) = first {
+        errln!(
+            "warning: {}: {outside} of {total} rows lie outside the network's training data (the \
+             first, line {line}: {name} = {value}, where the training data span {low} to {high}): \
+             the network extrapolates there, and its Rpp is not to be trusted (other angles or \
+             rocks than it learned, or other units: m/s, kg/m3, degrees)",
+            input.display()
+        );
+    }
+}
+
 pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
     let run = load_run(&args.run_dir)?;
     // Rows the physics would refuse (a negative velocity, an angle past 90) are refused here
@@ -89,6 +116,12 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
             rpp: f64::NAN,
         })
         .collect();
+    warn_of_extrapolation(
+        &run.scaler,
+        &args.input,
+        rows.iter()
+            .map(|(record, v)| (record.position().map_or(0, csv::Position::line), v)),
+    );
     let predictions = run.predict(&items)?;
     let rows: Vec<_> = rows
         .into_iter()
