@@ -232,12 +232,21 @@ fn an_interrupted_study_continues_where_it_stopped() {
         "{stderr}"
     );
     assert!(stdout.contains("Interrupted: 4 of the 6 seeds"), "{stdout}");
+    assert!(
+        stdout.contains("Seeds 0 to 5 asked, 2 trained so far; "),
+        "{stdout}"
+    );
     let kept: Vec<String> = rows(&stopped).into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(kept, ["0", "1"]);
 
-    let (status, _, stderr) = seeds(&stopped, "train.epochs=3", None);
+    let (status, stdout, stderr) = seeds(&stopped, "train.epochs=3", None);
     assert!(status.status.success(), "{stderr}");
     assert!(stderr.contains("keeping 2 seeds already in"), "{stderr}");
+    assert!(
+        stdout.contains("Seeds 0 to 5; ")
+            && stdout.contains(" s for the 4 trained by the last command (2 trained before)."),
+        "{stdout}"
+    );
     let (status, _, stderr) = seeds(&whole, "train.epochs=3", None);
     assert!(status.status.success(), "{stderr}");
     assert_eq!(

@@ -222,7 +222,11 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let missing = (args.first..=last)
         .filter(|s| !studied.iter().any(|o| o.seed == *s))
         .count();
-    let mut summary = summary(args, &studied, marked.as_ref(), seconds);
+    let earlier = studied
+        .iter()
+        .filter(|o| kept.iter().any(|k| k.seed == o.seed))
+        .count();
+    let mut summary = summary(args, &studied, marked.as_ref(), (seconds, earlier));
     if missing > 0 {
         let _ = writeln!(
             summary,
@@ -366,24 +370,42 @@ fn write_csv(path: &Path, outcomes: &[SeedOutcome]) -> anyhow::Result<()> {
 }
 
 /// `seeds.md`: each figure's distribution, and the config's own seed's figures and rank.
+/// `time` is the seconds this command trained for and how many of `outcomes` an earlier,
+/// interrupted one had trained.
 fn summary(
     args: &SeedsArgs,
     outcomes: &[SeedOutcome],
     marked: Option<&SeedOutcome>,
-    seconds: f64,
+    time: (f64, usize),
 ) -> String {
+    let (seconds, earlier) = time;
     let mut s = String::new();
+    let last = args.first.saturating_add(args.count.saturating_sub(1));
+    let range = if outcomes.len() < args.count as usize {
+        format!(
+            "Seeds {} to {last} asked, {} trained so far",
+            args.first,
+            outcomes.len()
+        )
+    } else {
+        format!("Seeds {} to {last}", args.first)
+    };
+    let timing = if earlier == 0 {
+        format!("{seconds:.1} s")
+    } else {
+        format!(
+            "{seconds:.1} s for the {} trained by the last command ({earlier} trained before)",
+            outcomes.len() - earlier
+        )
+    };
     let _ = writeln!(
         s,
         "# Seed study: {}, {} seed{}\n\nEach seed trains the config with `train.seed` set to it \
          (initial weights and shuffles); the data, its split and its scaler are the config's. \
-         Seeds {} to {}, {:.1} s.\n",
+         {range}; {timing}.\n",
         args.config.display(),
         outcomes.len(),
         if outcomes.len() == 1 { "" } else { "s" },
-        args.first,
-        args.first.saturating_add(args.count.saturating_sub(1)),
-        seconds
     );
     let own = marked.map_or_else(String::new, |m| format!(" seed {} | its rank |", m.seed));
     let _ = writeln!(
@@ -491,7 +513,7 @@ mod tests {
             SeedOutcome::diverged(2, 5),
             outcome(3, 2e-4),
         ];
-        let s = summary(&args, &outcomes, Some(&outcomes[3]), 1.0);
+        let s = summary(&args, &outcomes, Some(&outcomes[3]), (1.0, 0));
         // The median and the mean of 1, 2 and 3 (e-4): the NaN of seed 2 counts in neither.
         assert!(
             s.contains("| val MSE, final weights | 1.000e-4 | 1.100e-4 | 1.500e-4 | 2.000e-4 | 2.500e-4 | 2.900e-4 | 3.000e-4 | 2.000e-4 | 2.000e-4 | 66.7 % |"),
@@ -503,7 +525,7 @@ mod tests {
             "{s}"
         );
         // Seed 2 marked: it has no rank.
-        let s = summary(&args, &outcomes, Some(&outcomes[2]), 1.0);
+        let s = summary(&args, &outcomes, Some(&outcomes[2]), (1.0, 0));
         assert!(s.contains(" diverged | |"), "{s}");
         assert!(s.contains("Seed 2 diverged in epoch 5."), "{s}");
     }
