@@ -37,6 +37,26 @@ fn info_summarises_the_r39_log() {
         stderr.contains("line 34: ~P mnemonic EPD appears more than once"),
         "{stderr}"
     );
+    assert!(!stderr.contains("hint"), "{stderr}");
+}
+
+#[test]
+fn info_hints_at_nulls_the_header_does_not_declare() {
+    // nulls.las declares NULL -9999.0; its RHOB also holds -999999.9999.
+    let (out, _, stderr) = run(zoepnet().args(["las", "info"]).arg(fixture("nulls.las")));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "hint: 1 curve (RHOB) holds values such as -999.25 that the header's NULL does not \
+             declare; --null-policy common reads them as null"
+        ),
+        "{stderr}"
+    );
+    let (out, _, stderr) = run(zoepnet()
+        .args(["las", "info", "--null-policy", "common"])
+        .arg(fixture("nulls.las")));
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("hint"), "{stderr}");
 }
 
 #[test]

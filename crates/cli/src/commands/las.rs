@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use zoepnet_las::{Curve, LasFile, NullPolicy, ReadOptions, Values};
+use zoepnet_las::{COMMON_SENTINELS, Curve, LasFile, NullPolicy, ReadOptions, Values};
 
 use super::UsageError;
 
@@ -56,8 +56,39 @@ impl FileArgs {
 
 pub fn run(command: &LasCommand) -> anyhow::Result<()> {
     match command {
-        LasCommand::Info { file } => info(&file.file, &file.read()?),
+        LasCommand::Info { file } => {
+            let log = file.read()?;
+            if file.null_policy != "common" {
+                hint_undeclared_nulls(&log);
+            }
+            info(&file.file, &log)
+        }
         LasCommand::Csv { file, curves } => csv(&file.read()?, curves),
+    }
+}
+
+/// A hint on stderr where numeric curves hold -999.25 or its relatives as values (nulls the
+/// header's NULL does not declare, which the min column then shows).
+fn hint_undeclared_nulls(log: &LasFile) {
+    let holding: Vec<&str> = log
+        .curves
+        .iter()
+        .skip(1)
+        .filter(|c| {
+            c.numbers()
+                .is_some_and(|v| v.iter().any(|x| COMMON_SENTINELS.contains(x)))
+        })
+        .map(Curve::mnemonic)
+        .collect();
+    if let Some(first) = holding.first() {
+        errln!(
+            "hint: {} curve{} ({first}{}) hold{} values such as -999.25 that the header's NULL does \
+             not declare; --null-policy common reads them as null",
+            holding.len(),
+            if holding.len() == 1 { "" } else { "s" },
+            if holding.len() > 1 { ", ..." } else { "" },
+            if holding.len() == 1 { "s" } else { "" },
+        );
     }
 }
 
