@@ -174,11 +174,12 @@ fn blind(rocks: &[InterfaceItem], trained: &Mlp, run: &Predict<'_>) -> Result<Fi
         "interface",
         "Rpp",
     )
+    // The network as points on the exact line: drawn as a second line, it hid the first.
     .with(Series::new("exact Zoeppritz", truth(rocks), Style::Line, 7))
     .with(Series::new(
         "trained network",
         indexed(predicted.iter().copied()),
-        Style::Line,
+        Style::Points,
         0,
     ));
     let (lo_r, hi_r) = rocks
