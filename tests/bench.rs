@@ -65,6 +65,20 @@ fn times_each_engine_for_each_population_size() {
     }
     // Each engine is warmed up once, before its first row.
     assert_eq!(stderr.matches("warming up").count(), 2, "{stderr}");
+
+    // --repeat: the same rows, each the median of its timings.
+    let (status, stdout, stderr) = run(zoepnet()
+        .args(["bench", "--offline", "--networks", "2", "--epochs", "1"])
+        .args(["--engine", "fused", "--repeat", "3"])
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(status.status.success(), "{stderr}");
+    assert_eq!(
+        stdout.lines().count(),
+        3,
+        "a header, its rule and one row: {stdout}"
+    );
+    assert!(stderr.contains("each the median of 3 timings"), "{stderr}");
+    assert!(stderr.contains("P = 2 (3 times) ..."), "{stderr}");
 }
 
 #[test]

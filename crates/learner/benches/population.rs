@@ -28,6 +28,7 @@ fn main() {
         &prepared,
         &sizes,
         epochs,
+        1,
         &BenchEngine::ALL,
         &Backend::compiled(),
         &mut |progress| match progress {

@@ -99,14 +99,17 @@ pub enum Progress<'a> {
 }
 
 /// Measures every engine of `engines` on every backend of `backends` it runs on (the fused
-/// engine once, on the CPU, whatever `backends` holds), for each P of `networks`, `epochs` epochs each, after an untimed
-/// warm-up of each engine and device (one whose warm-up fails is reported once and left out).
+/// engine once, on the CPU, whatever `backends` holds), for each P of `networks`, `epochs`
+/// epochs each, after an untimed warm-up of each engine and device (one whose warm-up fails is
+/// reported once and left out). Each row is the [`median`] of `repeats` timings (at least one).
 /// Returns the number of failures (each reported).
+#[allow(clippy::too_many_arguments)]
 pub fn table(
     config: &ExperimentConfig,
     prepared: &Prepared,
     networks: &[usize],
     epochs: usize,
+    repeats: usize,
     engines: &[BenchEngine],
     backends: &[Backend],
     progress: &mut dyn FnMut(Progress<'_>),
@@ -155,8 +158,11 @@ pub fn table(
                     on: &on,
                     networks: p,
                 });
-                match measure(config, prepared, p, epochs, engine, backend) {
-                    Ok(row) => progress(Progress::Row(&row)),
+                let timings: Result<Vec<BenchRow>, BenchError> = (0..repeats.max(1))
+                    .map(|_| measure(config, prepared, p, epochs, engine, backend))
+                    .collect();
+                match timings {
+                    Ok(rows) => progress(Progress::Row(&median(rows))),
                     Err(error) => {
                         failed += 1;
                         progress(Progress::Failed {
@@ -329,6 +335,16 @@ pub fn measure(
     })
 }
 
+/// The row of the median timing of `rows` (of an even count, the faster of the two middle
+/// ones): one slow run, another process on the machine, moves it less than it moves a mean.
+///
+/// # Panics
+/// Never on a `rows` that is not empty ([`table`] times at least once).
+pub fn median(mut rows: Vec<BenchRow>) -> BenchRow {
+    rows.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    rows.swap_remove((rows.len() - 1) / 2)
+}
+
 /// "wgpu: NVIDIA H200", "flex: CPU".
 fn device_name(info: &DeviceInfo) -> String {
     format!("{}: {}", info.backend, info.name)
@@ -376,7 +392,29 @@ pub fn significant(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::significant;
+    use super::{BenchRow, median, significant};
+    use crate::plan::EngineKind;
+
+    #[test]
+    fn the_median_timing() {
+        let row = |seconds: f64| BenchRow {
+            engine: EngineKind::Fused,
+            device: "CPU".into(),
+            precision: "f64".into(),
+            networks: 1,
+            epochs: 1,
+            seconds,
+            networks_per_second: 0.01 / seconds,
+        };
+        let seconds = |rows: &[f64]| median(rows.iter().map(|&s| row(s)).collect()).seconds;
+        assert_eq!(seconds(&[3.0]), 3.0);
+        assert_eq!(seconds(&[5.0, 1.0, 2.0]), 2.0);
+        assert_eq!(seconds(&[4.0, 1.0, 9.0, 2.0]), 2.0);
+        assert_eq!(
+            median(vec![row(9.0), row(2.0), row(4.0)]).networks_per_second,
+            0.0025
+        );
+    }
 
     #[test]
     fn four_significant_digits() {

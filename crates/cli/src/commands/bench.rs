@@ -50,6 +50,10 @@ pub struct BenchArgs {
     /// Epochs each network trains (figures are scaled to the config's own train.epochs).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     epochs: u32,
+    /// Times each row is measured; the row gives the median timing (of an even count, the
+    /// faster of the two middle ones). Three or more steady figures on a busy machine.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    repeat: u32,
     /// Engines to time (default: all three; the kernel on wgpu only).
     #[arg(long, value_name = "ENGINE,...", value_delimiter = ',')]
     engine: Vec<EngineArg>,
@@ -122,13 +126,17 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let epochs = args.epochs as usize;
     errln!(
         "bench of {}: {} training / {} validation interfaces, {epochs} epoch{} per network, \
-         figures as networks of {} epochs per second; each engine warmed up first (one network, \
-         one epoch: the device's start and shader compiling, untimed)",
+         figures as networks of {} epochs per second{}; each engine warmed up first (one \
+         network, one epoch: the device's start and shader compiling, untimed)",
         args.config.display(),
         prepared.train.len(),
         prepared.validation.len(),
         if epochs == 1 { "" } else { "s" },
-        config.train.epochs
+        config.train.epochs,
+        match args.repeat {
+            1 => String::new(),
+            n => format!(", each the median of {n} timings"),
+        }
     );
     outln!("{}", markdown_header(config.train.epochs));
     let networks: Vec<usize> = unique(&args.networks)
@@ -140,6 +148,7 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
         &prepared,
         &networks,
         epochs,
+        args.repeat as usize,
         &engines,
         &backends,
         &mut |progress| match progress {
@@ -150,7 +159,14 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 engine,
                 on,
                 networks,
-            } => errln!("timing {} on {on}, P = {networks} ...", engine.describe()),
+            } => errln!(
+                "timing {} on {on}, P = {networks}{} ...",
+                engine.describe(),
+                match args.repeat {
+                    1 => String::new(),
+                    n => format!(" ({n} times)"),
+                }
+            ),
             Progress::Row(row) => outln!("{}", row.markdown()),
             Progress::Failed {
                 engine,
