@@ -48,6 +48,22 @@ fn version_is_the_workspace_version() {
 }
 
 #[test]
+fn empty_environment_variables_read_as_unset() {
+    // ZOEPNET_DATA_DIR= and ZOEPNET_OFFLINE= (as `export VAR=` leaves them): no flag was typed,
+    // so none is complained of; an empty data folder is none, and an empty OFFLINE is off.
+    let (out, _, stderr) = run(zoepnet()
+        .args(["data", "no-such-config.toml", "--out", "x"])
+        .env("ZOEPNET_DATA_DIR", "")
+        .env("ZOEPNET_OFFLINE", ""));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no-such-config.toml"), "{stderr}");
+    assert!(
+        !stderr.contains("--data-dir") && !stderr.contains("--offline"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_wrong_subcommand_is_a_usage_error() {
     let (out, _, stderr) = run(zoepnet().arg("trian"));
     assert_eq!(out.status.code(), Some(2));

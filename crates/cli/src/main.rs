@@ -35,6 +35,7 @@ mod runtime_dir;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Parser, Subcommand};
 use zoepnet_dataset::FetchOptions;
 
@@ -47,7 +48,15 @@ use zoepnet_dataset::FetchOptions;
 struct Cli {
     /// Folder that holds the data files, looked up by file name instead of the paths the configs
     /// give (e.g. ../shared/data).
-    #[arg(long, global = true, env = "ZOEPNET_DATA_DIR", value_name = "DIR")]
+    // An empty ZOEPNET_DATA_DIR= reads as unset (the default parser refused it, naming the
+    // option the user never typed).
+    #[arg(
+        long,
+        global = true,
+        env = "ZOEPNET_DATA_DIR",
+        value_name = "DIR",
+        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
+    )]
     data_dir: Option<PathBuf>,
 
     /// Never download a missing data file; say where to put it instead.
@@ -55,7 +64,8 @@ struct Cli {
         long,
         global = true,
         env = "ZOEPNET_OFFLINE",
-        value_parser = clap::builder::BoolishValueParser::new()
+        // 1, true, yes, on; an empty ZOEPNET_OFFLINE= is off.
+        value_parser = clap::builder::FalseyValueParser::new()
     )]
     offline: bool,
 
@@ -137,7 +147,7 @@ enum Command {
 impl Cli {
     fn fetch_options(&self) -> FetchOptions {
         FetchOptions {
-            data_dir: self.data_dir.clone(),
+            data_dir: self.data_dir.clone().filter(|d| !d.as_os_str().is_empty()),
             offline: self.offline,
         }
     }
