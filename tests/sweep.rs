@@ -98,6 +98,55 @@ fn a_sweep_runs_every_variant_and_tables_them() {
         2,
         "{whole}"
     );
+    // --keys picks the columns; a key no run has is refused.
+    let relu = out.join("model.activation=relu+train.learning_rate=0.001");
+    let (status, picked, stderr) = run(zoepnet()
+        .arg("compare")
+        .arg(&out)
+        .args(["--keys", "train.learning_rate,model.hidden"]));
+    assert!(status.status.success(), "{stderr}");
+    assert!(
+        picked.starts_with("| run | train.learning_rate | model.hidden | status |"),
+        "{picked}"
+    );
+    let (status, _, stderr) = run(zoepnet()
+        .arg("compare")
+        .arg(&out)
+        .args(["--keys", "train.lr"]));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--keys: no run has train.lr"), "{stderr}");
+    // Runs that differ in more than 8 keys: the printed table names them instead of showing
+    // them all (a copy of a run whose config differs in nine keys).
+    let other = temp_dir("sweep-compare-wide").join("other");
+    fs::create_dir_all(&other).unwrap();
+    for file in ["summary.json", "metrics.csv"] {
+        fs::copy(relu.join(file), other.join(file)).unwrap();
+    }
+    let config = fs::read_to_string(relu.join("config.toml")).unwrap();
+    let nine = [
+        ("seed = 42", "seed = 7"),
+        ("train = 400", "train = 300"),
+        ("decimate = 5", "decimate = 4"),
+        ("hidden = 16", "hidden = 20"),
+        ("learning_rate = 0.001", "learning_rate = 0.002"),
+        ("theta_max = 20.0", "theta_max = 25.0"),
+        ("interfaces = 500", "interfaces = 450"),
+        ("drop_last = 100", "drop_last = 90"),
+        ("epochs = 2", "epochs = 3"),
+    ];
+    let mut changed = config.clone();
+    for (from, to) in nine {
+        assert!(changed.contains(from), "{from}: {config}");
+        changed = changed.replacen(from, to, 1);
+    }
+    fs::write(other.join("config.toml"), changed).unwrap();
+    let (status, wide, stderr) = run(zoepnet().arg("compare").arg(&relu).arg(&other));
+    assert!(status.status.success(), "{stderr}");
+    assert!(wide.starts_with("| run | status |"), "{wide}");
+    assert!(
+        stderr.contains("the runs differ in 9 config keys") && stderr.contains("--keys"),
+        "{stderr}"
+    );
     // A folder with no run in it is refused with exit code 2.
     let empty = temp_dir("sweep-empty");
     let (status, _, stderr) = run(zoepnet().arg("compare").arg(&empty));

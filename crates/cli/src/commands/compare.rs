@@ -19,7 +19,15 @@ pub struct CompareArgs {
     /// into this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The config keys shown as columns (e.g. `train.learning_rate,model.hidden`). By default
+    /// every key whose value differs between the runs, up to 8; past that the printed table
+    /// shows none and names them (compare.csv with --out has them all).
+    #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
+    keys: Vec<String>,
 }
+
+/// More differing keys than this make the printed table too wide to read in a terminal.
+const MAX_SHOWN_KEYS: usize = 8;
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     // Files among the arguments (a shell glob over a sweep folder) are passed over; a folder of
@@ -62,7 +70,33 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
 
     let keys = varied_keys(&rows);
-    out!("{}", markdown(&rows, &keys));
+    let shown: Vec<String> = if !args.keys.is_empty() {
+        let unknown: Vec<&str> = args
+            .keys
+            .iter()
+            .filter(|k| !rows.iter().any(|r| r.settings.contains_key(k.as_str())))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(UsageError(format!(
+                "--keys: no run has {} (keys are dotted, as in the configs: train.learning_rate)",
+                unknown.join(", ")
+            ))
+            .into());
+        }
+        args.keys.clone()
+    } else if keys.len() > MAX_SHOWN_KEYS {
+        errln!(
+            "the runs differ in {} config keys ({}, ...): too many columns to print; choose some \
+             with --keys, or see them all in compare.csv with --out",
+            keys.len(),
+            keys[..3].join(", ")
+        );
+        Vec::new()
+    } else {
+        keys.clone()
+    };
+    out!("{}", markdown(&rows, &shown));
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
         write(out, "compare", &rows, &keys).map_err(|e| anyhow::anyhow!(e))?;
