@@ -85,7 +85,7 @@ fn bad_requests_exit_2() {
         ),
         (
             &["--batch", "1000"],
-            "--batch 1000: only 400 training interfaces",
+            "--batch 1000: expected 1 to 400, the training interfaces",
         ),
         (
             &["--backend", "wgpu", "--set", "backend.precision=f64"],
@@ -156,6 +156,17 @@ fn a_population_passes_as_one_module() {
         let rel: f64 = w1.split_whitespace().nth(5).unwrap().parse().unwrap();
         assert!(rel < 1e-12, "{w1}");
     }
+    // Network p is seeded data.seed + p: the population of one is the network alone, and each
+    // network added adds its own loss (Burn drew every network after the last seed before).
+    let loss = |args: &[&str]| -> f64 {
+        let (code, stdout, stderr) = gradcheck(args);
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        let line = stdout.lines().find(|l| l.starts_with("loss")).unwrap();
+        line.rsplit(": ").next().unwrap().parse().unwrap()
+    };
+    let alone = loss(&["--batch", "4"]);
+    assert_eq!(loss(&["--batch", "4", "--population", "1"]), alone);
+    assert!(loss(&["--batch", "4", "--population", "2"]) > alone);
     // A physics-residual network does not stack.
     let (code, _, stderr) =
         gradcheck(&["--population", "2", "--set", "model.baseline=aki-richards"]);

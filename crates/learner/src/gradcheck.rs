@@ -24,8 +24,8 @@ pub enum GradCheckError {
     /// The network's values could not be read.
     #[error(transparent)]
     Model(#[from] zoepnet_model::ModelError),
-    /// More samples asked for than there are training interfaces.
-    #[error("--batch {asked}: only {available} training interfaces")]
+    /// No sample, or more samples asked for than there are training interfaces.
+    #[error("--batch {asked}: expected 1 to {available}, the training interfaces")]
     Batch {
         /// Samples asked for.
         asked: usize,

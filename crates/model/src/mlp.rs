@@ -160,7 +160,7 @@ impl MlpConfig {
                 (k.clone(), k)
             }
         };
-        Mlp {
+        let mlp = Mlp {
             w1: weights.init_with([n, h], Some(n), Some(h), device),
             b1: biases.init_with([h], Some(n), Some(h), device),
             w2: weights.init_with([h, 1], Some(h), Some(1), device),
@@ -168,7 +168,12 @@ impl MlpConfig {
             activation: self.activation,
             baseline: self.baseline,
             correction: self.correction,
-        }
+        };
+        // Burn draws a parameter's values when it is first read: read them now, so that they
+        // come from the generator as seeded before this call, not as a later seed leaves it
+        // (networks seeded one after another were otherwise all drawn after the last seed).
+        let _ = (mlp.w1.val(), mlp.b1.val(), mlp.w2.val(), mlp.b2.val());
+        mlp
     }
 
     /// A network with the given weights (their lengths checked against this config).

@@ -57,7 +57,15 @@ pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
         report.device.name,
         report.precision
     );
-    outln!("loss (half the MSE): {:.6e}", report.check.loss);
+    if population.is_some() {
+        outln!(
+            "loss (half the MSE, summed over the {} networks): {:.6e}",
+            report.networks,
+            report.check.loss
+        );
+    } else {
+        outln!("loss (half the MSE): {:.6e}", report.check.loss);
+    }
     out!("{}", report.check.table());
     if !report.check.passed() {
         bail!("gradient check failed: an error is over its tolerance");
