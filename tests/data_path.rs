@@ -161,6 +161,28 @@ fn a_bad_config_exits_2_naming_the_file_and_line() {
 }
 
 #[test]
+fn a_file_where_the_config_names_it_is_used_before_the_data_dir() {
+    // data/R-39.las here is mini.las: with a data folder that holds the real R-39.las, the file
+    // the config names is the one used (the folder is for files not where the config says).
+    let dir = temp_dir("present-first");
+    fs::create_dir_all(dir.join("data")).unwrap();
+    fs::write(dir.join("data/R-39.las"), mini_bytes()).unwrap();
+    let config = dir.join("mine.toml");
+    fs::write(&config, "[data]\nlas = \"data/R-39.las\"\n").unwrap();
+    let (out, stdout, stderr) = run(zoepnet()
+        .current_dir(&dir)
+        .args(["fetch", "--offline"])
+        .arg(&config)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("data/R-39.las: present, no sha256 in the config to verify")
+            && stdout.contains(MINI_SHA256),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn the_tutorial_well_log_is_found_through_the_data_dir_and_verified() {
     let data = real_data_dir();
     let (out, stdout, stderr) = run(zoepnet()

@@ -138,9 +138,14 @@ fn published(url: &Option<String>) -> String {
 }
 
 impl DataFile {
-    /// Where this file is expected: its file name in `data_dir` when one is given (an absolute
-    /// path in the config is kept as it is), otherwise the path as the config gives it.
+    /// Where this file is expected: the path as the config gives it when something is there;
+    /// otherwise, for a relative path, its file name in `data_dir` when one is given (where it
+    /// is also downloaded to). A file that exists where the config or the command line names
+    /// it is never swapped for another of the same name.
     pub fn expected_path(&self, data_dir: Option<&Path>) -> PathBuf {
+        if self.path.exists() {
+            return self.path.clone();
+        }
         match (data_dir, self.path.file_name()) {
             (Some(dir), Some(name)) if self.path.is_relative() => dir.join(name),
             _ => self.path.clone(),
@@ -369,7 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn data_dir_takes_the_file_name_of_a_relative_path_only() {
+    fn data_dir_takes_the_file_name_of_a_relative_path_not_there() {
         let file = DataFile {
             path: "data/R-39.las".into(),
             url: None,
@@ -387,6 +392,16 @@ mod tests {
         assert_eq!(
             absolute.expected_path(Some(Path::new("/srv/logs"))),
             PathBuf::from("/elsewhere/R-39.las")
+        );
+        // A relative path where a file is (this crate's own source, from the crate's folder,
+        // where tests run) is kept: the data folder is where to look when nothing is there.
+        let present = DataFile {
+            path: "src/source.rs".into(),
+            ..absolute
+        };
+        assert_eq!(
+            present.expected_path(Some(Path::new("/srv/logs"))),
+            PathBuf::from("src/source.rs")
         );
     }
 

@@ -69,6 +69,12 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let overrides = super::with_backend(&args.set, args.backend);
     let plan = Plan::load(&config_path, &overrides)?;
     let logs = locate_logs(&plan.config.data, &config_path, options, false)?;
+    let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
+    errln!(
+        "well log{}: {}",
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    );
     let summary = experiment::run(&plan, &logs, &out, resume, &mut Progress::new(Report::Full))
         .map_err(|e| experiment_error(e, &config_path))?;
     print_summary(&out, &summary);
