@@ -211,6 +211,26 @@ fn a_planned_sweep_runs_task_by_task_and_is_gathered() {
         3,
         "{stdout}"
     );
+    // Planning into the folder again: the same plan is written again; another is refused and
+    // leaves the plan and its runs as they were.
+    let replan = |hidden: &str| {
+        run(zoepnet()
+            .args(["sweep", "configs/tutorial.toml", "--offline", "--plan"])
+            .arg(&plan)
+            .args(["--set", hidden, "--set", "train.epochs=3"])
+            .args(["--per-task", "2"])
+            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+    };
+    let before = fs::read_to_string(plan.join("plan.json")).unwrap();
+    let (status, _, stderr) = replan("model.hidden=8,16,32");
+    assert!(status.status.success(), "{stderr}");
+    let (status, _, stderr) = replan("model.hidden=4,8");
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the folder holds another plan (plan.json)"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(plan.join("plan.json")).unwrap(), before);
     // A task past the plan is refused with the range.
     let (status, _, stderr) = task("2");
     assert_eq!(status.status.code(), Some(2), "{stderr}");

@@ -637,6 +637,20 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
         );
         assert_eq!(metrics(&parts).len(), 2);
         assert!(!parts.join("summary.json").exists());
+        // Training afresh into it would throw its checkpoint away: refused, the folder kept.
+        let (status, _, stderr) = run(zoepnet()
+            .args(["train", "configs/tutorial.toml", "--offline", "--out"])
+            .arg(&parts)
+            .args(&settings)
+            .env("ZOEPNET_DATA_DIR", real_data_dir()));
+        assert_eq!(status.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(
+                "holds a run stopped after epoch 2; continue it with `zoepnet train --resume"
+            ),
+            "{stderr}"
+        );
+        assert_eq!(metrics(&parts).len(), 2);
 
         let (status, stdout, stderr) = run(zoepnet()
             .arg("train")

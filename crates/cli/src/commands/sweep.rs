@@ -401,6 +401,43 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A usage error (exit 2) where planning into `dir` would mix with or hide other work: another
+/// plan (the same plan again is written again), a sweep's table, a run, or run folders.
+fn refuse_other_work(dir: &Path, sweep: &plan::SweepPlan) -> Result<(), UsageError> {
+    let refuse = |what: &str| {
+        Err(UsageError(format!(
+            "--plan {}: the folder holds {what}: give a folder of its own (or remove it)",
+            dir.display()
+        )))
+    };
+    if dir.exists() && !dir.is_dir() {
+        return refuse("no folder: it is a file");
+    }
+    if dir.join("plan.json").is_file() {
+        let same = plan::SweepPlan::load(dir)
+            .is_ok_and(|old| old.variants == sweep.variants && old.config == sweep.config);
+        return if same {
+            Ok(())
+        } else {
+            refuse("another plan (plan.json)")
+        };
+    }
+    if dir.join("sweep.md").is_file() {
+        return refuse("a sweep (sweep.md)");
+    }
+    if dir.join("config.toml").is_file() {
+        return refuse("a run (config.toml)");
+    }
+    let runs = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    if runs
+        .into_iter()
+        .any(|e| e.path().join("config.toml").is_file())
+    {
+        return refuse("run folders");
+    }
+    Ok(())
+}
+
 /// `--plan DIR`: every variant checked (its config loads), then the plan written.
 fn write_plan(
     args: &SweepArgs,
@@ -439,6 +476,7 @@ fn write_plan(
         varied: varied.to_vec(),
         per_task,
     };
+    refuse_other_work(&dir, &sweep)?;
     plan::write(&dir, &args.config, &sweep, gpu)?;
     let tasks = sweep.tasks();
     outln!(

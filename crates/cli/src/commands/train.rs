@@ -39,6 +39,38 @@ pub struct TrainArgs {
     set: Vec<String>,
 }
 
+/// A usage error (exit 2) where training into `out` would lose work: a stopped run (its
+/// checkpoint, to be resumed), or what another command wrote (a sweep, a seed study, a plan).
+/// A finished run is trained again in place; a file is no folder.
+fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
+    let refuse = |what: String| Err(super::UsageError(format!("{}: {what}", out.display())));
+    if out.exists() && !out.is_dir() {
+        return refuse("a file, not a folder: give --out a folder".into());
+    }
+    let has = |name: &str| out.join(name).is_file();
+    if has("checkpoint.json") && !has("summary.json") {
+        let epoch = RunFolder::load_checkpoint(out)
+            .map_or_else(|_| String::new(), |cp| format!(" after epoch {}", cp.epoch));
+        return refuse(format!(
+            "holds a run stopped{epoch}; continue it with `zoepnet train --resume {}`, or give \
+             another --out (or remove the folder) to start over",
+            out.display()
+        ));
+    }
+    for (file, what) in [
+        ("sweep.md", "a sweep"),
+        ("plan.json", "a planned sweep"),
+        ("seeds.csv", "a seed study"),
+    ] {
+        if has(file) {
+            return refuse(format!(
+                "holds {what} ({file}), not a run: give --out a folder of its own"
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
         (Some(dir), _) => {
@@ -60,6 +92,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 .out
                 .clone()
                 .unwrap_or_else(|| super::default_out(config, ""));
+            refuse_to_overwrite(&out)?;
             (config.clone(), out, None)
         }
         (None, None) => {
