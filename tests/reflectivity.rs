@@ -127,6 +127,41 @@ fn bad_rows_are_listed_with_their_lines_and_nothing_is_written() {
 }
 
 #[test]
+fn an_output_that_cannot_be_written_exits_2_and_leaves_nothing() {
+    let dir = temp_dir("reflectivity-output");
+    let input = dir.join("in.csv");
+    fs::write(
+        &input,
+        "vp1,vs1,rho1,vp2,vs2,rho2,theta\n3000,1500,2400,3200,1600,2450,10\n",
+    )
+    .unwrap();
+    let folder = dir.join("a-folder");
+    fs::create_dir_all(&folder).unwrap();
+    for (output, message) in [
+        (folder.clone(), "a-folder: a folder; give the file to write"),
+        (dir.join("nowhere/out.csv"), "no folder"),
+    ] {
+        let (out, _, stderr) = run(zoepnet()
+            .args(["reflectivity", "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&output));
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+    }
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "only in.csv and a-folder: {left:?}");
+    // A folder to write into that is a file.
+    let (out, _, stderr) = run(zoepnet().args(["compare", "x", "--out"]).arg(&input));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("in.csv: a file, not a folder"), "{stderr}");
+}
+
+#[test]
 fn a_missing_column_is_named() {
     let dir = temp_dir("reflectivity-columns");
     let input = dir.join("in.csv");

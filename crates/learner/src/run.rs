@@ -29,11 +29,11 @@ pub fn write_atomically(
     let tmp = path.with_file_name(tmp_name);
     let mut file = File::create(&tmp)?;
     let written = write(&mut file).and_then(|()| file.sync_all());
-    if let Err(e) = written {
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    std::fs::rename(&tmp, path)
+    Ok(())
 }
 
 /// The run folder's copy of the network for other tools: see [`export_safetensors`].

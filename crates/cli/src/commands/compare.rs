@@ -30,6 +30,9 @@ pub struct CompareArgs {
 const MAX_SHOWN_KEYS: usize = 8;
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
+    if let Some(out) = &args.out {
+        super::output_folder(out)?;
+    }
     // Files among the arguments (a shell glob over a sweep folder) are passed over; a folder of
     // run folders (a sweep's, a plan's) stands for them.
     let mut dirs: Vec<PathBuf> = Vec::new();

@@ -25,6 +25,7 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let experiment = ExperimentConfig::load(&args.config)?;
     let paths = locate_logs(&experiment.data, &args.config, options, false)?;
     let prepared = super::prepare(&experiment.data, &paths)?;
+    super::output_folder(&args.out)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     let out = |name: &str| args.out.join(name);

@@ -76,6 +76,40 @@ pub fn prepare(
     Ok(prepared)
 }
 
+/// A usage error (exit 2) where `path`, given as a file to write, cannot be one: a folder, or
+/// in a folder that does not exist.
+pub fn output_file(path: &std::path::Path) -> Result<(), UsageError> {
+    if path.is_dir() {
+        return Err(UsageError(format!(
+            "{}: a folder; give the file to write (e.g. {})",
+            path.display(),
+            path.join("out.csv").display()
+        )));
+    }
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() && !parent.is_dir() => {
+            Err(UsageError(format!(
+                "{}: no folder {} to write it in",
+                path.display(),
+                parent.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A usage error (exit 2) where `path`, given as a folder to write into, is a file.
+pub fn output_folder(path: &std::path::Path) -> Result<(), UsageError> {
+    if path.exists() && !path.is_dir() {
+        Err(UsageError(format!(
+            "{}: a file, not a folder: give a folder to write into",
+            path.display()
+        )))
+    } else {
+        Ok(())
+    }
+}
+
 /// `dir/config.toml`, or a usage error (exit 2) saying `dir` is not a run folder.
 pub fn run_folder_config(dir: &std::path::Path) -> Result<std::path::PathBuf, UsageError> {
     let config = dir.join("config.toml");

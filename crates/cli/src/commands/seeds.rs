@@ -63,6 +63,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| super::default_out(&args.config, "-seeds"));
+    super::output_folder(&out)?;
     let prepared = super::prepare(&plan.config.data, &logs)?;
     let (device, info) = plan.config.backend.select()?;
     // A study of this config in the folder already (interrupted, or other seeds): keep its seeds.

@@ -296,6 +296,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| super::default_out(&args.config, "-sweep"));
+    super::output_folder(&out)?;
     std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
     let total = combos.len();
     errln!(

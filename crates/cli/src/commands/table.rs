@@ -180,12 +180,15 @@ pub fn write_rows(
                 other => other.context("writing CSV to stdout"),
             }
         }
-        Some(path) => write_atomically(path, |file| {
-            let mut buffered = std::io::BufWriter::new(file);
-            write(&mut buffered)?;
-            std::io::Write::flush(&mut buffered)
-        })
-        .with_context(|| format!("writing {}", path.display())),
+        Some(path) => {
+            super::output_file(path)?;
+            write_atomically(path, |file| {
+                let mut buffered = std::io::BufWriter::new(file);
+                write(&mut buffered)?;
+                std::io::Write::flush(&mut buffered)
+            })
+            .with_context(|| format!("writing {}", path.display()))
+        }
     }
 }
 

@@ -44,9 +44,7 @@ pub struct TrainArgs {
 /// A finished run is trained again in place; a file is no folder.
 fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
     let refuse = |what: String| Err(super::UsageError(format!("{}: {what}", out.display())));
-    if out.exists() && !out.is_dir() {
-        return refuse("a file, not a folder: give --out a folder".into());
-    }
+    super::output_folder(out)?;
     let has = |name: &str| out.join(name).is_file();
     if has("checkpoint.json") && !has("summary.json") {
         let epoch = RunFolder::load_checkpoint(out)
