@@ -637,6 +637,13 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
         );
         assert_eq!(metrics(&parts).len(), 2);
         assert!(!parts.join("summary.json").exists());
+        // It has no trained network yet: export (as predict and eval) says how to finish it.
+        let (status, _, stderr) = run(zoepnet().arg("export").arg(&parts));
+        assert_eq!(status.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("a run stopped after epoch 2, with no trained network yet: finish it"),
+            "{stderr}"
+        );
         // Training afresh into it would throw its checkpoint away: refused, the folder kept.
         let (status, _, stderr) = run(zoepnet()
             .args(["train", "configs/tutorial.toml", "--offline", "--out"])
