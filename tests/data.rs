@@ -342,6 +342,22 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         assert_eq!(status.status.code(), Some(2), "{extra}: {stderr}");
         assert!(stderr.contains(message), "{extra}: {stderr}");
     }
+    // A file the reader refuses: its reason said once (it was repeated by the error chain).
+    let empty = dir.join("empty.las");
+    fs::write(&empty, "~A\n").unwrap();
+    let config = dir.join("empty.toml");
+    fs::write(
+        &config,
+        format!("[data]\nlas = {:?}\n", empty.display().to_string()),
+    )
+    .unwrap();
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("no curve section").count(), 1, "{stderr}");
     // A curve with no valid value: DT4S is the declared NULL everywhere.
     let las = dir.join("allnull.las");
     let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();

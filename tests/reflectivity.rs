@@ -103,7 +103,8 @@ fn bad_rows_are_listed_with_their_lines_and_nothing_is_written() {
          fast,1515,2400,4050,2526,2210,20\n\
          3094,1515,2400,4050,,2210,20\n\
          3094,1515,2400,-4050,2526,2210,20\n\
-         3094,1515,2400,4050,2526,2210,95\n",
+         3094,1515,2400,4050,2526,2210,95\n\
+         3094,1515\n",
     )
     .unwrap();
     let output = dir.join("out.csv");
@@ -115,11 +116,12 @@ fn bad_rows_are_listed_with_their_lines_and_nothing_is_written() {
         .arg(&output));
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     for needle in [
-        "4 bad row(s)",
+        "5 bad row(s)",
         "line 3: vp1: expected a number, found \"fast\"",
         "line 4: vs2 is missing",
         "line 5: vp2 must be a positive, finite number, found -4050",
         "line 6: the incidence angle must be within [0, 90] degrees, found 95",
+        "line 7: 2 fields where the header row has 7\n",
     ] {
         assert!(stderr.contains(needle), "{needle}: {stderr}");
     }
@@ -174,6 +176,18 @@ fn a_missing_column_is_named() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("line 1: missing column(s) theta"),
+        "{stderr}"
+    );
+    // A column named twice (any case): which is meant cannot be told.
+    fs::write(
+        &input,
+        "vp1,vs1,rho1,vp2,vs2,rho2,theta,VP1\n3094,1515,2400,4050,2526,2210,20,9\n",
+    )
+    .unwrap();
+    let (out, _, stderr) = run(zoepnet().arg("reflectivity").arg("--input").arg(&input));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 1: column vp1 appears 2 times (columns 1 and 8)"),
         "{stderr}"
     );
     let (out, _, stderr) = run(zoepnet().args(["reflectivity", "--input", "no/such.csv"]));

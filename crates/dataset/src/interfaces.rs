@@ -170,24 +170,25 @@ pub struct Blind {
     pub warnings: Vec<String>,
 }
 
-/// Why the dataset could not be made. Each names the file, curve or config key concerned.
+/// Why the dataset could not be made. Each names the file, curve or config key concerned. A
+/// wrapped error is part of the message, not a `source`, so that an error chain says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
     /// The LAS file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Las {
         /// The file.
         path: PathBuf,
         /// What the reader found.
-        source: LasError,
+        error: LasError,
     },
     /// A curve is missing or its unit is not one for the quantity.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Unit {
         /// The file.
         path: PathBuf,
         /// Which curve and unit.
-        source: UnitError,
+        error: UnitError,
     },
     /// A curve has no valid value in the samples used.
     #[error(
@@ -202,10 +203,10 @@ pub enum DatasetError {
         samples: usize,
     },
     /// The rock-physics prior is invalid.
-    #[error("{source}")]
+    #[error("{error}")]
     Prior {
         /// The key and what was expected.
-        source: ConfigError,
+        error: ConfigError,
     },
     /// None of a quantity's mnemonics (aliases) is in the file.
     #[error("{path}: no curve {tried} for {quantity}; the file has {available}")]
@@ -339,13 +340,13 @@ impl Well {
         let options = ReadOptions {
             null_policy: config.null_policy.policy(),
         };
-        let log = zoepnet_las::read(path, &options).map_err(|source| DatasetError::Las {
+        let log = zoepnet_las::read(path, &options).map_err(|error| DatasetError::Las {
             path: path.to_owned(),
-            source,
+            error,
         })?;
-        let unit = |source| DatasetError::Unit {
+        let unit = |error| DatasetError::Unit {
             path: path.to_owned(),
-            source,
+            error,
         };
         let names = curve_names(&log, path, &config.curves)?;
         let mut vp = log.velocity_from_slowness(&names[0]).map_err(unit)?;
@@ -526,7 +527,7 @@ fn assemble(
 /// from its own seeded stream), the scaler fitted on them; the wells give the blind sets.
 fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, DatasetError> {
     let prior = config.prior();
-    let drawn = |source: ConfigError| DatasetError::Prior { source };
+    let drawn = |error: ConfigError| DatasetError::Prior { error };
     let mut sampler = RockPhysicsSampler::new(&prior).map_err(drawn)?;
     let mut train = Vec::with_capacity(prior.samples);
     sampler.fill(&mut train, prior.samples);

@@ -120,14 +120,14 @@ pub enum SourceError {
         url: Option<String>,
     },
     /// Reading or writing a file failed.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}: {error}")]
     Io {
         /// What was being done.
         action: &'static str,
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
+        /// The underlying error (in the message, not as a source: said once in an error chain).
+        error: io::Error,
     },
 }
 
@@ -331,10 +331,10 @@ fn download_failed(url: &str, path: &Path, reason: String) -> SourceError {
 /// An I/O failure of `action` on `path`, for `map_err`.
 fn io_err(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> SourceError {
     let path = path.to_owned();
-    move |source| SourceError::Io {
+    move |error| SourceError::Io {
         action,
         path,
-        source,
+        error,
     }
 }
 

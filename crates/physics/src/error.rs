@@ -46,12 +46,12 @@ pub enum PhysicsError {
         reason: &'static str,
     },
     /// One element of a slice failed.
-    #[error("interface {index}: {source}")]
+    #[error("interface {index}: {error}")]
     At {
         /// The element's index.
         index: usize,
-        /// What was wrong with it.
-        source: Box<PhysicsError>,
+        /// What was wrong with it (in the message, not as a source: said once in an error chain).
+        error: Box<PhysicsError>,
     },
     /// Slices of different lengths.
     #[error("{interfaces} interfaces but {angles} angles")]

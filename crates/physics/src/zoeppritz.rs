@@ -309,7 +309,7 @@ pub(crate) fn map_many<T>(
         .map(|(index, (interface, &theta))| {
             f(interface, theta).map_err(|e| PhysicsError::At {
                 index,
-                source: Box::new(e),
+                error: Box::new(e),
             })
         })
         .collect()

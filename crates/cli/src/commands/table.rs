@@ -46,6 +46,24 @@ pub fn read_rows<T>(
         ))
         .into());
     }
+    // A column named twice: which one is meant cannot be told.
+    for name in COLUMNS {
+        let at: Vec<String> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.eq_ignore_ascii_case(name))
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if at.len() > 1 {
+            return Err(UsageError(format!(
+                "{}: line 1: column {name} appears {} times (columns {}): name it once",
+                input.display(),
+                at.len(),
+                at.join(" and ")
+            ))
+            .into());
+        }
+    }
     let index = index.map(|i| i.unwrap_or_default());
     let mut rows = Vec::new();
     let mut bad = Vec::new();
@@ -54,7 +72,14 @@ pub fn read_rows<T>(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                bad.push((line, e.to_string()));
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("{len} fields where the header row has {expected_len}"),
+                    csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+                    _ => e.to_string(),
+                };
+                bad.push((line, message));
                 continue;
             }
         };
