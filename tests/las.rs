@@ -47,8 +47,8 @@ fn info_hints_at_nulls_the_header_does_not_declare() {
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(
-            "hint: 1 curve (RHOB) holds values such as -999.25 that the header's NULL does not \
-             declare; --null-policy common reads them as null"
+            "hint: 1 curve (RHOB) holds -999999.9999, a null value the header's NULL does not \
+             declare; --null-policy common reads it as null"
         ),
         "{stderr}"
     );

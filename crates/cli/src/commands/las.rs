@@ -70,20 +70,20 @@ pub fn run(command: &LasCommand) -> anyhow::Result<()> {
 /// A hint on stderr where numeric curves hold -999.25 or its relatives as values (nulls the
 /// header's NULL does not declare, which the min column then shows).
 fn hint_undeclared_nulls(log: &LasFile) {
-    let holding: Vec<&str> = log
+    // Each curve holding one, with the first such value.
+    let holding: Vec<(&str, f64)> = log
         .curves
         .iter()
         .skip(1)
-        .filter(|c| {
-            c.numbers()
-                .is_some_and(|v| v.iter().any(|x| COMMON_SENTINELS.contains(x)))
+        .filter_map(|c| {
+            let found = c.numbers()?.iter().find(|x| COMMON_SENTINELS.contains(x))?;
+            Some((c.mnemonic(), *found))
         })
-        .map(Curve::mnemonic)
         .collect();
-    if let Some(first) = holding.first() {
+    if let Some((first, value)) = holding.first() {
         errln!(
-            "hint: {} curve{} ({first}{}) hold{} values such as -999.25 that the header's NULL does \
-             not declare; --null-policy common reads them as null",
+            "hint: {} curve{} ({first}{}) hold{} {value}, a null value the header's NULL does not \
+             declare; --null-policy common reads it as null",
             holding.len(),
             if holding.len() == 1 { "" } else { "s" },
             if holding.len() > 1 { ", ..." } else { "" },
