@@ -100,15 +100,26 @@ fn a_sweep_runs_every_variant_and_tables_them() {
     );
     // --keys picks the columns; a key no run has is refused.
     let relu = out.join("model.activation=relu+train.learning_rate=0.001");
+    let picked_out = temp_dir("sweep-compare-keys");
     let (status, picked, stderr) = run(zoepnet()
         .arg("compare")
         .arg(&out)
-        .args(["--keys", "train.learning_rate,model.hidden"]));
+        // The same run twice (by its own folder and through the sweep's) is one row.
+        .arg(&relu)
+        .args(["--keys", "train.learning_rate,model.hidden", "--out"])
+        .arg(&picked_out));
     assert!(status.status.success(), "{stderr}");
     assert!(
         picked.starts_with("| run | train.learning_rate | model.hidden | status |"),
         "{picked}"
     );
+    assert_eq!(
+        picked.lines().filter(|l| l.contains("| ok |")).count(),
+        2,
+        "{picked}"
+    );
+    let md = fs::read_to_string(picked_out.join("compare.md")).unwrap();
+    assert_eq!(md, picked, "compare.md is the printed table");
     let (status, _, stderr) = run(zoepnet()
         .arg("compare")
         .arg(&out)

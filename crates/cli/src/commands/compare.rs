@@ -21,7 +21,8 @@ pub struct CompareArgs {
     out: Option<PathBuf>,
     /// The config keys shown as columns (e.g. `train.learning_rate,model.hidden`). By default
     /// every key whose value differs between the runs, up to 8; past that the printed table
-    /// shows none and names them (compare.csv with --out has them all).
+    /// shows none and names them (compare.csv and compare.md with --out have them all, or the
+    /// ones --keys picks).
     #[arg(long, value_name = "KEY,...", value_delimiter = ',')]
     keys: Vec<String>,
 }
@@ -70,6 +71,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         }
         dirs.extend(inner);
     }
+    // A folder given twice (or also through its sweep's folder) is one run.
+    let mut seen = std::collections::HashSet::new();
+    dirs.retain(|d| seen.insert(std::fs::canonicalize(d).unwrap_or_else(|_| d.clone())));
     let rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
 
     let keys = varied_keys(&rows);
@@ -102,7 +106,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     out!("{}", markdown(&rows, &shown));
     if let Some(out) = &args.out {
         std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
-        write(out, "compare", &rows, &keys).map_err(|e| anyhow::anyhow!(e))?;
+        // The files keep every differing key, unless --keys picks some.
+        let keys = if args.keys.is_empty() { &keys } else { &shown };
+        write(out, "compare", &rows, keys).map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
 }
