@@ -232,16 +232,26 @@ pub fn csv(rows: &[RunRow], keys: &[String]) -> String {
 }
 
 /// The validation curves of every run that has one, on one log-scale plot, labelled by the
-/// varied `keys` (or the run's name).
+/// varied `keys` (or the run's name). Each point is an epoch's validation MSE at its start, as
+/// the tutorial measures it (the tables give the final weights').
 pub fn overlay(rows: &[RunRow], keys: &[String]) -> Figure {
-    let mut panel = Panel::new("Validation MSE", "epoch", "validation MSE").log_y();
+    let mut panel = Panel::new(
+        "Validation MSE (at each epoch's start)",
+        "epoch",
+        "validation MSE",
+    )
+    .log_y()
+    .count_x();
+    // A key by its last part (`seed`), unless two keys share it (`data.seed`, `train.seed`).
+    let last = |k: &str| k.rsplit('.').next().unwrap_or(k).to_owned();
     for (i, row) in rows.iter().filter(|r| !r.val_curve.is_empty()).enumerate() {
         let label = if keys.is_empty() {
             row.name.clone()
         } else {
             keys.iter()
                 .map(|k| {
-                    let short = k.rsplit('.').next().unwrap_or(k);
+                    let shared = keys.iter().filter(|o| last(o) == last(k)).count() > 1;
+                    let short = if shared { k.clone() } else { last(k) };
                     format!(
                         "{short}={}",
                         row.settings.get(k).map_or("-", String::as_str)
@@ -344,5 +354,18 @@ mod tests {
             .map(|s| s.label.as_str())
             .collect();
         assert_eq!(labels, ["activation=tanh", "activation=relu"]);
+        assert_eq!(figure.panels[0].x_scale, zoepnet_plot::Scale::Count);
+        // Keys that end alike keep their section: data.seed and train.seed are two keys.
+        let seeds = ["data.seed".to_owned(), "train.seed".to_owned()];
+        let seeded = [row(
+            "s",
+            "[data]\nseed = 1\n[train]\nseed = 2\n",
+            Ok(summary(1e-4)),
+        )];
+        let figure = overlay(&seeded, &seeds);
+        assert_eq!(
+            figure.panels[0].series[0].label,
+            "data.seed=1, train.seed=2"
+        );
     }
 }

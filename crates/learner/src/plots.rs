@@ -114,6 +114,7 @@ fn loss(metrics: &[EpochMetrics]) -> Panel {
     };
     Panel::new("Loss", "epoch", "MSE")
         .log_y()
+        .count_x()
         .with(Series::new(
             "training (running, per epoch)",
             epochs(|m| m.train_mse),

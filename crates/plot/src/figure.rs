@@ -102,6 +102,8 @@ pub struct Panel {
     pub x_label: String,
     /// The y axis's description.
     pub y_label: String,
+    /// The x axis's scale (linear, or counts such as epochs).
+    pub x_scale: Scale,
     /// The y axis's scale.
     pub y_scale: Scale,
     /// The series, drawn in order.
@@ -121,6 +123,7 @@ impl Panel {
             title: title.into(),
             x_label: x_label.into(),
             y_label: y_label.into(),
+            x_scale: Scale::Linear,
             y_scale: Scale::Linear,
             series: Vec::new(),
             band: None,
@@ -136,6 +139,13 @@ impl Panel {
     /// With a y axis of counts (ticked at whole numbers only).
     pub fn count_y(mut self) -> Self {
         self.y_scale = Scale::Count;
+        self
+    }
+
+    /// With an x axis of counts, such as epochs (ticked at whole numbers only; a log x axis
+    /// is not drawn).
+    pub fn count_x(mut self) -> Self {
+        self.x_scale = Scale::Count;
         self
     }
 

@@ -91,9 +91,13 @@ fn draw_mesh<'a, DB: DrawingBackend + 'a>(
     let y_fmt = move |v: &f64| tick(scale, y1 - y0, *v);
     let x_fmt = move |v: &f64| tick(Scale::Linear, x1 - x0, *v);
     let mut mesh = chart.configure_mesh();
+    // At most one label per whole number on a count axis: plotters then steps by whole numbers.
+    let counted = |span: f64| (span.floor() as usize + 1).clamp(2, 10);
     if scale == Scale::Count {
-        // At most one label per whole number: plotters then steps by whole numbers.
-        mesh.y_labels(((y1 - y0).floor() as usize + 1).clamp(2, 10));
+        mesh.y_labels(counted(y1 - y0));
+    }
+    if panel.x_scale == Scale::Count {
+        mesh.x_labels(counted(x1 - x0));
     }
     mesh.x_desc(panel.x_label.as_str())
         .y_desc(panel.y_label.as_str())
@@ -136,6 +140,12 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
     let color = palette(series.color);
     let stroke = color.stroke_width(2);
     let annotation = match series.style {
+        // A line of one point (a run of one epoch) is no line: its point is drawn.
+        Style::Line | Style::Dashed if points.len() == 1 => chart.draw_series(
+            points
+                .into_iter()
+                .map(|p| Circle::new(p, 3, color.filled())),
+        ),
         Style::Line => chart.draw_series(LineSeries::new(points, stroke)),
         Style::Dashed => chart.draw_series(DashedLineSeries::new(points, 8, 5, stroke)),
         Style::Points => chart.draw_series(
@@ -150,7 +160,7 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
     }
     let style = series.style;
     annotation
-        .label(series.label.as_str())
+        .label(legend_label(&series.label))
         .legend(move |(x, y)| {
             if style == Style::Points {
                 Circle::new((x + 10, y), 3, color.filled()).into_dyn()
@@ -159,6 +169,19 @@ fn draw_series<'a, DB: DrawingBackend + 'a>(
             }
         });
     Ok(true)
+}
+
+/// Legend entries longer than this are cut (the legend would run off the chart).
+const LEGEND_CHARS: usize = 48;
+
+/// `label`, cut to [`LEGEND_CHARS`] with "..." where longer.
+fn legend_label(label: &str) -> String {
+    if label.chars().count() <= LEGEND_CHARS {
+        label.to_owned()
+    } else {
+        let kept: String = label.chars().take(LEGEND_CHARS - 3).collect();
+        format!("{kept}...")
+    }
 }
 
 /// The legend, in the corner where it hides the least.
@@ -281,6 +304,46 @@ mod tests {
         assert!(labels(&counts).iter().any(|l| l == "2"), "{counts}");
         // Without it plotters ticks in fractions.
         assert!(!fractions(&plain).is_empty(), "{plain}");
+    }
+
+    #[test]
+    fn an_epoch_axis_is_ticked_at_whole_numbers_and_one_epoch_is_a_point() {
+        use crate::figure::{Panel, Series, Style};
+        let labels = |text: &str| -> Vec<String> {
+            text.split("</text>")
+                .filter_map(|t| t.rsplit('>').next())
+                .map(|l| l.trim().to_owned())
+                .collect()
+        };
+        let fractions = |text: &str| -> usize {
+            labels(text)
+                .iter()
+                .filter(|l| l.parse::<f64>().is_ok_and(|v| v.fract() != 0.0))
+                .count()
+        };
+        // Two epochs, the y axis in fractions as it should be.
+        let two = Series::new("a run", vec![(1.0, 0.25), (2.0, 0.75)], Style::Line, 0);
+        let epochs = svg(&Figure::single(
+            Panel::new("v", "epoch", "MSE").count_x().with(two.clone()),
+        ))
+        .unwrap();
+        let plain = svg(&Figure::single(Panel::new("v", "epoch", "MSE").with(two))).unwrap();
+        let x_fractions = |text: &str| {
+            labels(text)
+                .iter()
+                .filter(|l| ["1.5", "1.2", "1.25"].contains(&l.as_str()))
+                .count()
+        };
+        assert_eq!(x_fractions(&epochs), 0, "{epochs}");
+        assert!(x_fractions(&plain) > 0, "{plain}");
+        assert!(fractions(&epochs) > 0, "the y axis keeps its fractions");
+        // A run of one epoch is drawn as a point, and a long legend entry is cut.
+        let long = "x".repeat(60);
+        let one = Series::new(long.as_str(), vec![(1.0, 0.5)], Style::Line, 0);
+        let text = svg(&Figure::single(Panel::new("v", "epoch", "MSE").with(one))).unwrap();
+        assert!(text.contains("<circle"), "{text}");
+        assert!(text.contains(&format!("{}...", "x".repeat(45))), "{text}");
+        assert!(!text.contains(&long));
     }
 
     #[test]
