@@ -627,15 +627,51 @@ fn a_stopped_population_resumes_run_by_run() {
     let summary = |d: std::path::PathBuf| -> serde_json::Value {
         serde_json::from_str(&fs::read_to_string(d.join("summary.json")).unwrap()).unwrap()
     };
-    let (a, b) = (summary(run_dir), summary(whole.join("train.seed=2")));
-    for key in [
-        "final_train_mse",
-        "final_val_mse",
-        "blind_mse",
-        "last_epoch_val_mse",
+    let same = |a: serde_json::Value, b: serde_json::Value| {
+        for key in [
+            "final_train_mse",
+            "final_val_mse",
+            "blind_mse",
+            "last_epoch_val_mse",
+        ] {
+            let (x, y) = (a[key].as_f64().unwrap(), b[key].as_f64().unwrap());
+            assert!((x - y).abs() <= 1e-12 * y, "{key}: {x} vs {y}");
+        }
+    };
+    same(summary(run_dir), summary(whole.join("train.seed=2")));
+    // The same sweep command again finishes the sweep: the run finished since is kept, the
+    // stopped one resumes, to the figures of the uninterrupted run.
+    let (status, stdout, stderr) = sweep("--population", &stopped, None);
+    assert!(status.status.success(), "{stderr}");
+    for needle in [
+        "continuing an interrupted sweep",
+        "train.seed=2: finished by an earlier run of this sweep, kept",
+        "train.seed=1: val MSE",
     ] {
-        let (x, y) = (a[key].as_f64().unwrap(), b[key].as_f64().unwrap());
-        assert!((x - y).abs() <= 1e-12 * y, "{key}: {x} vs {y}");
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+    assert_eq!(stdout.matches("| ok |").count(), 2, "{stdout}");
+    same(
+        summary(stopped.join("train.seed=1")),
+        summary(whole.join("train.seed=1")),
+    );
+    // One by one: the stop ends the sweep after the first variant's epoch 2, the second not
+    // started; the same command finishes both.
+    let one = dir.join("one-by-one");
+    let (status, stdout, stderr) = sweep("--no-population", &one, Some("2"));
+    assert_eq!(status.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("interrupted with 2 of 2 run(s) not finished: run the same command again"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("| stopped after epoch 2") && stdout.contains("| not run (interrupted) |"),
+        "{stdout}"
+    );
+    let (status, _, stderr) = sweep("--no-population", &one, None);
+    assert!(status.status.success(), "{stderr}");
+    for seed in ["train.seed=1", "train.seed=2"] {
+        same(summary(one.join(seed)), summary(whole.join(seed)));
     }
     let _ = fs::remove_dir_all(&dir);
 }

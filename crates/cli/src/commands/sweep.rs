@@ -11,7 +11,7 @@ use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment;
-use zoepnet_learner::run::Summary;
+use zoepnet_learner::run::{RunFolder, Summary};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -166,18 +166,82 @@ fn finished(label: &str, s: &Summary) -> String {
     )
 }
 
-/// Trains one variant of the config into `dir`, printing its header only.
+/// What a variant's folder holds of an earlier run of the same variant (the same resolved
+/// config): a sweep run again after an interruption keeps what it finished and resumes what
+/// it stopped.
+enum Earlier {
+    /// Nothing of it (or a run of another config, trained over).
+    Fresh,
+    /// A finished run: kept.
+    Finished,
+    /// A stopped run: resumed from its checkpoint.
+    Stopped(Box<zoepnet_learner::checkpoint::Checkpoint>),
+}
+
+fn earlier(dir: &Path, plan: &Plan) -> Earlier {
+    let same = match (
+        std::fs::read_to_string(dir.join("config.toml")),
+        plan.config.to_toml(),
+    ) {
+        (Ok(theirs), Ok(ours)) => theirs == ours,
+        _ => false,
+    };
+    if !same {
+        Earlier::Fresh
+    } else if dir.join("summary.json").is_file() {
+        Earlier::Finished
+    } else {
+        RunFolder::load_checkpoint(dir).map_or(Earlier::Fresh, |cp| Earlier::Stopped(Box::new(cp)))
+    }
+}
+
+/// What became of a variant.
+enum Done {
+    /// Finished by an earlier run of the sweep, and kept.
+    Kept,
+    /// Trained (or resumed) now.
+    Trained(Box<Summary>),
+}
+
+impl Done {
+    /// The variant's line: `label: val MSE ..` or `label: finished earlier, kept`.
+    fn line(&self, label: &str) -> String {
+        match self {
+            Done::Kept => format!("{label}: finished by an earlier run of this sweep, kept"),
+            Done::Trained(s) => finished(label, s),
+        }
+    }
+}
+
+/// Trains one variant of the config into `dir` (printing its header only), resumes it where
+/// an earlier run of the sweep stopped it, or keeps it where one finished it.
 fn run_variant(
     config: &Path,
     overrides: &[String],
     dir: &Path,
     options: &FetchOptions,
     bar: &ProgressBar,
-) -> anyhow::Result<Summary> {
+) -> anyhow::Result<Done> {
     let plan = Plan::load(config, overrides)?;
+    let resume = match earlier(dir, &plan) {
+        Earlier::Finished => return Ok(Done::Kept),
+        Earlier::Stopped(cp) => Some(*cp),
+        Earlier::Fresh => None,
+    };
     let logs = locate_logs(&plan.config.data, config, options, false)?;
     let mut report = Progress::new(Report::Within(bar.clone()));
-    experiment::run(&plan, &logs, dir, None, &mut report).map_err(|e| experiment_error(e, config))
+    experiment::run(&plan, &logs, dir, resume, &mut report)
+        .map(|s| Done::Trained(Box::new(s)))
+        .map_err(|e| experiment_error(e, config))
+}
+
+/// Whether every variant is to be trained afresh (none finished or stopped by an earlier run
+/// of the sweep): only then do they train at once; an interrupted sweep continues one by one.
+fn all_fresh(plans: &[Plan], dirs: &[PathBuf]) -> bool {
+    plans
+        .iter()
+        .zip(dirs)
+        .all(|(p, d)| matches!(earlier(d, p), Earlier::Fresh))
 }
 
 /// The variants' plans when the sweep trains them at once on the population engine: with
@@ -305,9 +369,19 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         out.display()
     );
     let bar = progress::count_bar(total, "run");
+    let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
+    let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
+    let population = population.filter(|plans| {
+        let fresh = all_fresh(plans, &dirs);
+        if !fresh {
+            progress::line(
+                &bar,
+                "continuing an interrupted sweep: one variant at a time, finished ones kept",
+            );
+        }
+        fresh
+    });
     if let Some(plans) = population {
-        let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
-        let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
         let heading = format!(
             "training the {total} variant{} at once on the population engine ({}, {})",
             if total == 1 { "" } else { "s" },
@@ -371,18 +445,22 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         let outcome = run_variant(&args.config, &overrides, &dir, options, &bar);
         bar.inc(1);
         match outcome {
-            Ok(s) => {
-                progress::line(&bar, &finished(&format!("[{}/{total}] {name}", i + 1), &s));
+            Ok(done) => {
+                progress::line(&bar, &done.line(&format!("[{}/{total}] {name}", i + 1)));
                 rows.push(read_run(&dir));
             }
             Err(e) => {
                 let why = format!("{e:#}");
-                progress::line(&bar, &format!("[{}/{total}] {name}: failed: {why}", i + 1));
                 let mut row = read_run(&dir);
                 if row.settings.is_empty() {
                     row.settings = grid_settings;
                 }
-                row.outcome = Err(format!("failed: {why}"));
+                // Stopped by Ctrl-C: its folder says so (and that it resumes); else it failed.
+                let stopped = interrupted() && dir.join("checkpoint.json").is_file();
+                if !stopped {
+                    progress::line(&bar, &format!("[{}/{total}] {name}: failed: {why}", i + 1));
+                    row.outcome = Err(format!("failed: {why}"));
+                }
                 rows.push(row);
             }
         }
@@ -396,6 +474,12 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         total - failed,
         out.display()
     );
+    if interrupted() {
+        anyhow::bail!(
+            "interrupted with {failed} of {total} run(s) not finished: run the same command again \
+             to finish them (the finished runs are kept, a stopped one resumes)"
+        );
+    }
     if failed > 0 {
         anyhow::bail!("{failed} of {total} run(s) failed (see the table)");
     }
@@ -512,8 +596,9 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         .iter()
         .map(|v| Plan::load(&base, &v.overrides))
         .collect();
-    if let Some(plans) = plans.ok().and_then(by_default) {
-        let dirs: Vec<PathBuf> = variants.iter().map(|v| dir.join(&v.name)).collect();
+    let dirs: Vec<PathBuf> = variants.iter().map(|v| dir.join(&v.name)).collect();
+    let plans = plans.ok().and_then(by_default);
+    if let Some(plans) = plans.filter(|plans| all_fresh(plans, &dirs)) {
         let heading = format!(
             "task {n}: training its {} variants at once on the population engine",
             plans.len()
@@ -551,7 +636,7 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         );
         bar.inc(1);
         match outcome {
-            Ok(s) => progress::line(&bar, &finished(&label, &s)),
+            Ok(done) => progress::line(&bar, &done.line(&label)),
             Err(e) => {
                 failed += 1;
                 progress::line(&bar, &format!("{label}: failed: {e:#}"));
