@@ -295,7 +295,7 @@ fn a_log_cut_off_within_a_row_is_refused_or_its_row_left_out() {
     assert!(
         stderr.contains(
             "cut.las: 1 density value is outside 1000 to 5500 kg/m3, the first 23 kg/m3 at \
-             depth 1000.762"
+             depth 1000.762 (M)"
         ),
         "{stderr}"
     );
@@ -342,6 +342,33 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         assert_eq!(status.status.code(), Some(2), "{extra}: {stderr}");
         assert!(stderr.contains(message), "{extra}: {stderr}");
     }
+    // An interface the physics refuses (an undeclared null read as a negative slowness): named
+    // by its samples and their depths.
+    let negative = dir.join("negative.las");
+    let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
+    fs::write(&negative, text.replace("   310.0000", "  -310.0000")).unwrap();
+    let config = dir.join("negative.toml");
+    fs::write(
+        &config,
+        format!(
+            "[data]\nlas = {:?}\ndrop_last = 0\ndecimate = 1\ninterfaces = 2\ntrain = 1\n\
+             [data.blind_rocks]\ninterfaces = 2\n",
+            negative.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.join("out")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "negative.las: interface 0 (samples 0 and 1, at depths 1000 and 1000.1524 (M)): vp2"
+        ),
+        "{stderr}"
+    );
     // A file the reader refuses: its reason said once (it was repeated by the error chain).
     let empty = dir.join("empty.las");
     fs::write(&empty, "~A\n").unwrap();

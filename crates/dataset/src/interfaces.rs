@@ -269,7 +269,7 @@ pub enum DatasetError {
     },
     /// An interface the physics refuses (a negative velocity or density, say).
     #[error(
-        "{path}: interface {index} (samples {index} and {}): {reason} (a negative value is often a null the file does not declare: try data.null_policy = \"common\")",
+        "{path}: interface {index} (samples {index} and {}{at}): {reason} (a negative value is often a null the file does not declare: try data.null_policy = \"common\")",
         index + 1
     )]
     Physics {
@@ -277,9 +277,19 @@ pub enum DatasetError {
         path: PathBuf,
         /// The interface's index among the decimated samples.
         index: usize,
+        /// Where it is, when known: ", at depths 2500 and 2500.75 (M)", or empty.
+        at: String,
         /// What the physics found (in the message, not as a source, so that it is said once).
         reason: PhysicsError,
     },
+}
+
+/// The index's unit from `log`'s header in parentheses with a leading space (" (M)"), or empty.
+fn depth_unit(log: &zoepnet_las::LasFile) -> String {
+    match log.index().unit() {
+        "" => String::new(),
+        u => format!(" ({u})"),
+    }
 }
 
 /// What rocks have, for a warning on values outside: (quantity, unit, lowest, highest), for P
@@ -296,6 +306,10 @@ const PLAUSIBLE: [(&str, &str, f64, f64); 3] = [
 struct Well {
     path: PathBuf,
     samples: Vec<[f64; 3]>,
+    /// Each sample's depth (the index curve's value), for messages.
+    depths: Vec<f64>,
+    /// The index's unit as [`depth_unit`] gives it.
+    depth_unit: String,
     /// The reader's warnings and the short rows left out, for [`Prepared::warnings`].
     warnings: Vec<String>,
 }
@@ -419,11 +433,12 @@ impl Well {
             if let Some(row) = values.iter().position(outside) {
                 warnings.push(format!(
                     "{}: {count} {quantity} value{} outside {low} to {high} {unit}, the first {} \
-                     {unit} at depth {}: not a rock's (a wrong unit in ~C, or a damaged value?)",
+                     {unit} at depth {}{}: not a rock's (a wrong unit in ~C, or a damaged value?)",
                     path.display(),
                     if count == 1 { " is" } else { "s are" },
                     values[row],
                     depth[row],
+                    depth_unit(&log),
                 ));
             }
         }
@@ -439,21 +454,20 @@ impl Well {
                             path: path.to_owned(),
                             curve,
                             depth: depth[row],
-                            depth_unit: match log.index().unit() {
-                                "" => String::new(),
-                                u => format!(" ({u})"),
-                            },
+                            depth_unit: depth_unit(&log),
                             row: row + 1,
                         });
                     }
                 }
             }
-            samples.push(sample);
+            samples.push((sample, depth[row]));
         }
-        let samples = samples.into_iter().step_by(config.decimate).collect();
+        let (samples, depths) = samples.into_iter().step_by(config.decimate).unzip();
         Ok(Self {
             path: path.to_owned(),
             samples,
+            depths,
+            depth_unit: depth_unit(&log),
             warnings,
         })
     }
@@ -471,6 +485,12 @@ impl Well {
         InterfaceItem::labelled(&self.interface(i), theta).map_err(|reason| DatasetError::Physics {
             path: self.path.clone(),
             index: i,
+            at: format!(
+                ", at depths {} and {}{}",
+                self.depths[i],
+                self.depths[i + 1],
+                self.depth_unit
+            ),
             reason,
         })
     }
@@ -630,6 +650,7 @@ fn more_angles(
                     DatasetError::Physics {
                         path: PathBuf::from(file_list(paths)),
                         index: order[n],
+                        at: String::new(),
                         reason,
                     }
                 })?,
