@@ -332,6 +332,18 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         ),
         ("shuffle = true", "unknown field `shuffle`"),
     ];
+    // --set, as for train.
+    let config = mini_config(&dir, "");
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&config)
+        .args(["--set", "data.theta_max=95", "--out"])
+        .arg(dir.join("out")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(with --set data.theta_max=95): `data.theta_max`: expected an angle"),
+        "{stderr}"
+    );
     for (extra, message) in cases {
         let config = mini_config(&dir, extra);
         let (status, _, stderr) = run(zoepnet()

@@ -19,10 +19,13 @@ pub struct DataArgs {
     /// into (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Override a config value, e.g. `--set data.theta_max=30` (repeatable), as for `train`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
 }
 
 pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
-    let experiment = ExperimentConfig::load(&args.config)?;
+    let experiment = ExperimentConfig::load_with(&args.config, &args.set)?;
     let paths = locate_logs(&experiment.data, &args.config, options, false)?;
     let prepared = super::prepare(&experiment.data, &paths)?;
     super::output_folder(&args.out)?;
