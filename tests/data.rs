@@ -354,27 +354,29 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         assert_eq!(status.status.code(), Some(2), "{extra}: {stderr}");
         assert!(stderr.contains(message), "{extra}: {stderr}");
     }
+    // A log of `text` read with the `[data]` keys `keys`: refused with exit 2; its stderr.
+    let refused = |name: &str, text: &str, keys: &str| -> String {
+        let las = dir.join(format!("{name}.las"));
+        fs::write(&las, text).unwrap();
+        let config = dir.join(format!("{name}.toml"));
+        let las = las.display().to_string();
+        fs::write(&config, format!("[data]\nlas = {las:?}\n{keys}")).unwrap();
+        let (status, _, stderr) = run(zoepnet()
+            .arg("data")
+            .arg(&config)
+            .arg("--out")
+            .arg(dir.join("out")));
+        assert_eq!(status.status.code(), Some(2), "{stderr}");
+        stderr
+    };
+    let mini = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
     // An interface the physics refuses (an undeclared null read as a negative slowness): named
     // by its samples and their depths.
-    let negative = dir.join("negative.las");
-    let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
-    fs::write(&negative, text.replace("   310.0000", "  -310.0000")).unwrap();
-    let config = dir.join("negative.toml");
-    fs::write(
-        &config,
-        format!(
-            "[data]\nlas = {:?}\ndrop_last = 0\ndecimate = 1\ninterfaces = 2\ntrain = 1\n\
-             [data.blind_rocks]\ninterfaces = 2\n",
-            negative.display().to_string()
-        ),
-    )
-    .unwrap();
-    let (status, _, stderr) = run(zoepnet()
-        .arg("data")
-        .arg(&config)
-        .arg("--out")
-        .arg(dir.join("out")));
-    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    let stderr = refused(
+        "negative",
+        &mini.replace("   310.0000", "  -310.0000"),
+        "drop_last = 0\ndecimate = 1\ninterfaces = 2\ntrain = 1\n[data.blind_rocks]\ninterfaces = 2\n",
+    );
     assert!(
         stderr.contains(
             "negative.las: interface 0 (samples 0 and 1, at depths 1000 and 1000.1524 (M)): vp2"
@@ -382,25 +384,10 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         "{stderr}"
     );
     // A file the reader refuses: its reason said once (it was repeated by the error chain).
-    let empty = dir.join("empty.las");
-    fs::write(&empty, "~A\n").unwrap();
-    let config = dir.join("empty.toml");
-    fs::write(
-        &config,
-        format!("[data]\nlas = {:?}\n", empty.display().to_string()),
-    )
-    .unwrap();
-    let (status, _, stderr) = run(zoepnet()
-        .arg("data")
-        .arg(&config)
-        .arg("--out")
-        .arg(dir.join("out")));
-    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    let stderr = refused("empty", "~A\n", "");
     assert_eq!(stderr.matches("no curve section").count(), 1, "{stderr}");
     // A curve with no valid value: DT4S is the declared NULL everywhere.
-    let las = dir.join("allnull.las");
-    let text = fs::read_to_string(repo_root().join("tests/fixtures/mini.las")).unwrap();
-    let nulled: String = text
+    let nulled: String = mini
         .lines()
         .map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
@@ -411,22 +398,7 @@ fn bad_input_exits_2_naming_the_file_or_key() {
             }
         })
         .collect();
-    fs::write(&las, nulled).unwrap();
-    let config = dir.join("allnull.toml");
-    fs::write(
-        &config,
-        format!(
-            "[data]\nlas = {:?}\ndrop_last = 0\n",
-            las.display().to_string()
-        ),
-    )
-    .unwrap();
-    let (status, _, stderr) = run(zoepnet()
-        .arg("data")
-        .arg(&config)
-        .arg("--out")
-        .arg(dir.join("out")));
-    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    let stderr = refused("allnull", &nulled, "drop_last = 0\n");
     assert!(
         stderr.contains("allnull.las: curve DT4S has no valid samples"),
         "{stderr}"
