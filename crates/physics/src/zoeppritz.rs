@@ -103,6 +103,18 @@ pub struct Scattering {
     pub tps: Complex64,
 }
 
+/// sin θ and cos θ of an angle θ in degrees, exact at grazing incidence (90 degrees), where
+/// f64's cos(π/2) is 6.1e-17 rather than 0 and the solution missed Rpp = −1 by an ulp; at any
+/// other angle, those of θ in radians.
+fn sin_cos_degrees(theta_deg: f64) -> (f64, f64) {
+    if theta_deg == 90.0 {
+        (1.0, 0.0)
+    } else {
+        let theta = theta_deg.to_radians();
+        (theta.sin(), theta.cos())
+    }
+}
+
 impl Scattering {
     /// The share of the incident energy flux each scattered wave carries (Rpp, Rps, Tpp, Tps),
     /// each |coefficient|² weighted by its impedance and angle cosine, relative to the incident
@@ -113,9 +125,9 @@ impl Scattering {
             upper: m1,
             lower: m2,
         } = *interface;
-        let theta = theta_deg.to_radians();
-        let p = theta.sin() / m1.vp;
-        let incident = m1.rho * m1.vp * theta.cos();
+        let (sin, cos) = sin_cos_degrees(theta_deg);
+        let p = sin / m1.vp;
+        let incident = m1.rho * m1.vp * cos;
         let flux = |rho: f64, v: f64| {
             let c2 = 1.0 - p * p * v * v;
             if c2 > 0.0 {
@@ -255,15 +267,15 @@ pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, P
             tps: zero,
         });
     }
-    let theta = theta_deg.to_radians();
-    let p = theta.sin() / m1.vp;
+    let (sin, cos) = sin_cos_degrees(theta_deg);
+    let p = sin / m1.vp;
     let fastest = m2.vp.max(m1.vs).max(m2.vs);
     let [rpp, rps, tpp, tps] = if p * fastest <= 1.0 {
         // Below every critical angle: real arithmetic.
-        solve::<f64>(interface, p, theta.cos(), |v| (1.0 - p * p * v * v).sqrt())
+        solve::<f64>(interface, p, cos, |v| (1.0 - p * p * v * v).sqrt())
     } else {
         // cos = √(1 − p²v²), principal root: +i√(p²v² − 1) past the critical angle.
-        solve::<Complex64>(interface, p, theta.cos().into(), |v| {
+        solve::<Complex64>(interface, p, cos.into(), |v| {
             Complex64::new(1.0 - p * p * v * v, 0.0).sqrt()
         })
     };
