@@ -41,6 +41,28 @@ fn info_summarises_the_r39_log() {
 }
 
 #[test]
+fn a_log_not_where_it_is_named_is_looked_for_in_the_data_folder() {
+    let dir = common::temp_dir("las-data-dir");
+    let (out, stdout, stderr) = run(zoepnet()
+        .current_dir(&dir)
+        .args(["las", "info", "R-39.las"])
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with(&format!(
+            "file:  {} (LAS 2.0",
+            real_data_dir().join("R-39.las").display()
+        )),
+        "{stdout}"
+    );
+    let (out, _, stderr) = run(zoepnet()
+        .current_dir(&dir)
+        .args(["las", "info", "R-39.las"])
+        .env_remove("ZOEPNET_DATA_DIR"));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+}
+
+#[test]
 fn info_hints_at_nulls_the_header_does_not_declare() {
     // nulls.las declares NULL -9999.0; its RHOB also holds -999999.9999.
     let (out, _, stderr) = run(zoepnet().args(["las", "info"]).arg(fixture("nulls.las")));

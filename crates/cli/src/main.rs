@@ -46,8 +46,8 @@ use zoepnet_dataset::FetchOptions;
 #[derive(Debug, Parser)]
 #[command(name = "zoepnet", version, propagate_version = true)]
 struct Cli {
-    /// Folder that holds the data files, looked up by file name instead of the paths the configs
-    /// give (e.g. ../shared/data).
+    /// Folder that holds the data files (e.g. ../shared/data): a file not at the path a config or
+    /// the command line gives is looked for there by its name.
     // An empty ZOEPNET_DATA_DIR= reads as unset (the default parser refused it, naming the
     // option the user never typed).
     #[arg(
@@ -161,7 +161,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Info => commands::info::run(&cli.fetch_options()),
         Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
-        Command::Las(command) => commands::las::run(command),
+        Command::Las(command) => commands::las::run(command, &cli.fetch_options()),
         Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
         Command::Sweep(args) => commands::sweep::run(args, &cli.fetch_options()),
         Command::Seeds(args) => commands::seeds::run(args, &cli.fetch_options()),

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use zoepnet_dataset::{DataFile, FetchOptions};
 use zoepnet_las::{COMMON_SENTINELS, Curve, LasFile, NullPolicy, ReadOptions, Values};
 
 use super::UsageError;
@@ -31,7 +32,7 @@ pub enum LasCommand {
 
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// The LAS file.
+    /// The LAS file (where it is not, looked for by name in --data-dir).
     file: PathBuf,
     /// Which values read as null (empty): `strict` (the header's NULL value, as lasio), `none`
     /// (nothing), `common` (NULL, -999.25 and its relatives, `(null)`, `-`, `NA` and the like,
@@ -42,28 +43,36 @@ pub struct FileArgs {
 }
 
 impl FileArgs {
-    fn read(&self) -> anyhow::Result<LasFile> {
+    /// The file, and the log read from it: the path as given, or where nothing is there, its
+    /// name in the data folder (as for the files configs name).
+    fn read(&self, options: &FetchOptions) -> anyhow::Result<(PathBuf, LasFile)> {
         let null_policy = NullPolicy::from_name(&self.null_policy)
             .ok_or_else(|| UsageError(format!("unknown null policy {:?}", self.null_policy)))?;
-        let log = zoepnet_las::read(&self.file, &ReadOptions { null_policy })
-            .with_context(|| self.file.display().to_string())?;
-        for warning in &log.warnings {
-            errln!("warning: {}: {warning}", self.file.display());
+        let file = DataFile {
+            path: self.file.clone(),
+            url: None,
+            sha256: None,
         }
-        Ok(log)
+        .expected_path(options.data_dir.as_deref());
+        let log = zoepnet_las::read(&file, &ReadOptions { null_policy })
+            .with_context(|| file.display().to_string())?;
+        for warning in &log.warnings {
+            errln!("warning: {}: {warning}", file.display());
+        }
+        Ok((file, log))
     }
 }
 
-pub fn run(command: &LasCommand) -> anyhow::Result<()> {
+pub fn run(command: &LasCommand, options: &FetchOptions) -> anyhow::Result<()> {
     match command {
         LasCommand::Info { file } => {
-            let log = file.read()?;
+            let (path, log) = file.read(options)?;
             if file.null_policy != "common" {
                 hint_undeclared_nulls(&log);
             }
-            info(&file.file, &log)
+            info(&path, &log)
         }
-        LasCommand::Csv { file, curves } => csv(&file.read()?, curves),
+        LasCommand::Csv { file, curves } => csv(&file.read(options)?.1, curves),
     }
 }
 
