@@ -673,5 +673,11 @@ fn a_stopped_population_resumes_run_by_run() {
     for seed in ["train.seed=1", "train.seed=2"] {
         same(summary(one.join(seed)), summary(whole.join(seed)));
     }
+    // Two sweeps of one grid compared: their runs told apart by their sweep's folder.
+    let (status, stdout, stderr) = run(zoepnet().arg("compare").arg(&whole).arg(&one));
+    assert!(status.status.success(), "{stderr}");
+    for name in ["| whole/train.seed=1 |", "| one-by-one/train.seed=2 |"] {
+        assert!(stdout.contains(name), "{name}: {stdout}");
+    }
     let _ = fs::remove_dir_all(&dir);
 }

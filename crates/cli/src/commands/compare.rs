@@ -74,7 +74,18 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     // A folder given twice (or also through its sweep's folder) is one run.
     let mut seen = std::collections::HashSet::new();
     dirs.retain(|d| seen.insert(std::fs::canonicalize(d).unwrap_or_else(|_| d.clone())));
-    let rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
+    let mut rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
+    // Runs of one name from different folders (two sweeps of one grid) are told apart by
+    // their folder's parent: `sweep-a/train.seed=1`.
+    let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    for row in &mut rows {
+        if names.iter().filter(|n| **n == row.name).count() > 1 {
+            let parent = row.dir.parent().and_then(|p| p.file_name());
+            if let Some(parent) = parent {
+                row.name = format!("{}/{}", parent.to_string_lossy(), row.name);
+            }
+        }
+    }
 
     let keys = varied_keys(&rows);
     let shown: Vec<String> = if !args.keys.is_empty() {

@@ -76,14 +76,14 @@ pub fn prepare(
     Ok(prepared)
 }
 
-/// A usage error (exit 2) where `path`, given as a file to write, cannot be one: a folder, or
-/// in a folder that does not exist.
-pub fn output_file(path: &std::path::Path) -> Result<(), UsageError> {
+/// A usage error (exit 2) where `path`, given as a file to write, cannot be one: a folder (the
+/// message suggests a file `example` in it), or in a folder that does not exist.
+pub fn output_file(path: &std::path::Path, example: &str) -> Result<(), UsageError> {
     if path.is_dir() {
         return Err(UsageError(format!(
             "{}: a folder; give the file to write (e.g. {})",
             path.display(),
-            path.join("out.csv").display()
+            path.join(example).display()
         )));
     }
     match path.parent() {

@@ -206,7 +206,7 @@ pub fn write_rows(
             }
         }
         Some(path) => {
-            super::output_file(path)?;
+            super::output_file(path, "out.csv")?;
             write_atomically(path, |file| {
                 let mut buffered = std::io::BufWriter::new(file);
                 write(&mut buffered)?;
