@@ -365,6 +365,7 @@ pub fn histograms(outcomes: &[SeedOutcome], marked: Option<&SeedOutcome>, bins: 
             };
             let mut panel = Panel::new(title, "log10 MSE", "seeds")
                 .count_y()
+                .x_margin(0.03)
                 .with(Series::new(label, steps, Style::Line, 0));
             if let Some(m) = marked {
                 let v = m.figures()[i].1;

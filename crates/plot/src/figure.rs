@@ -106,6 +106,9 @@ pub struct Panel {
     pub x_scale: Scale,
     /// The y axis's scale.
     pub y_scale: Scale,
+    /// Room left each side of what is drawn along x, as a fraction of its span (0: the data
+    /// reach the frame, as curves over epochs do).
+    pub x_margin: f64,
     /// The series, drawn in order.
     pub series: Vec<Series>,
     /// An optional shaded band (drawn below the series).
@@ -125,6 +128,7 @@ impl Panel {
             y_label: y_label.into(),
             x_scale: Scale::Linear,
             y_scale: Scale::Linear,
+            x_margin: 0.0,
             series: Vec::new(),
             band: None,
         }
@@ -139,6 +143,13 @@ impl Panel {
     /// With a y axis of counts (ticked at whole numbers only).
     pub fn count_y(mut self) -> Self {
         self.y_scale = Scale::Count;
+        self
+    }
+
+    /// With `fraction` of the x span left free each side (a histogram's outer bars and markers
+    /// then stand clear of the frame).
+    pub fn x_margin(mut self, fraction: f64) -> Self {
+        self.x_margin = fraction;
         self
     }
 

@@ -74,7 +74,7 @@ impl Panel {
                 (lo - d, hi + d)
             }
         };
-        (widen(xs, 0.0), widen(ys, 0.05))
+        (widen(xs, self.x_margin), widen(ys, 0.05))
     }
 }
 
@@ -124,6 +124,7 @@ mod tests {
         assert_eq!(flat.ranges(), ((1.5, 2.5), (2.5, 3.5)));
         let banded = flat.with_band("trained", 0.0, 20.0);
         assert_eq!(banded.ranges().0, (0.0, 20.0));
+        assert_eq!(banded.x_margin(0.05).ranges().0, (-1.0, 21.0));
     }
 
     #[test]
