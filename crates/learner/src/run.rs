@@ -166,6 +166,18 @@ impl RunFolder {
         })
     }
 
+    /// Whether `dir/config.toml` is `config` as [`RunFolder::start`] writes it: a run (or
+    /// study) of the same resolved config.
+    pub fn holds_config(dir: &Path, config: &ExperimentConfig) -> bool {
+        match (
+            std::fs::read_to_string(dir.join("config.toml")),
+            config.to_toml(),
+        ) {
+            (Ok(theirs), Ok(ours)) => theirs == ours,
+            _ => false,
+        }
+    }
+
     /// Writes `config.toml` and `scaler.json`.
     pub fn start(&self, config: &ExperimentConfig, scaler: &Scaler) -> Result<(), RunError> {
         let toml = config.to_toml().map_err(|e| RunError {

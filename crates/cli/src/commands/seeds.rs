@@ -282,30 +282,24 @@ fn previous_outcomes(out: &Path, plan: &Plan) -> anyhow::Result<Vec<SeedOutcome>
     let csv_path = out.join("seeds.csv");
     let config_path = out.join("config.toml");
     // A folder with another config (a study, or a run folder) is never written over.
-    if config_path.is_file() || csv_path.is_file() {
-        let theirs = std::fs::read_to_string(&config_path).unwrap_or_default();
-        let ours = plan
-            .config
-            .to_toml()
-            .context("the resolved config as TOML")?;
-        if theirs != ours {
-            return Err(UsageError(format!(
-                "{} holds {} of another config ({}): give another --out, or remove the folder \
-                 to start over",
-                out.display(),
-                if csv_path.is_file() {
-                    "a seed study"
-                } else {
-                    "a run"
-                },
-                if config_path.is_file() {
-                    format!("{} differs from this one's", config_path.display())
-                } else {
-                    "no config.toml beside its seeds.csv".to_string()
-                }
-            ))
-            .into());
-        }
+    if (config_path.is_file() || csv_path.is_file()) && !RunFolder::holds_config(out, &plan.config)
+    {
+        return Err(UsageError(format!(
+            "{} holds {} of another config ({}): give another --out, or remove the folder to \
+             start over",
+            out.display(),
+            if csv_path.is_file() {
+                "a seed study"
+            } else {
+                "a run"
+            },
+            if config_path.is_file() {
+                format!("{} differs from this one's", config_path.display())
+            } else {
+                "no config.toml beside its seeds.csv".to_string()
+            }
+        ))
+        .into());
     }
     if !csv_path.is_file() {
         return Ok(Vec::new());

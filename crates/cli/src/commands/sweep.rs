@@ -179,14 +179,7 @@ enum Earlier {
 }
 
 fn earlier(dir: &Path, plan: &Plan) -> Earlier {
-    let same = match (
-        std::fs::read_to_string(dir.join("config.toml")),
-        plan.config.to_toml(),
-    ) {
-        (Ok(theirs), Ok(ours)) => theirs == ours,
-        _ => false,
-    };
-    if !same {
+    if !RunFolder::holds_config(dir, &plan.config) {
         Earlier::Fresh
     } else if dir.join("summary.json").is_file() {
         Earlier::Finished
