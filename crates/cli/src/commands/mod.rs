@@ -110,6 +110,13 @@ pub fn output_folder(path: &std::path::Path) -> Result<(), UsageError> {
     }
 }
 
+/// " after epoch N" from the checkpoint of the run in `dir`, or empty without a readable one:
+/// for messages about a stopped run.
+pub fn after_epoch(dir: &std::path::Path) -> String {
+    zoepnet_learner::run::RunFolder::load_checkpoint(dir)
+        .map_or_else(|_| String::new(), |cp| format!(" after epoch {}", cp.epoch))
+}
+
 /// `dir/config.toml`, or a usage error (exit 2) saying `dir` is not a run folder.
 pub fn run_folder_config(dir: &std::path::Path) -> Result<std::path::PathBuf, UsageError> {
     let config = dir.join("config.toml");

@@ -6,7 +6,6 @@ use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{FeatureVector, Features, InterfaceItem, Scaler};
 use zoepnet_learner::ExperimentConfig;
-use zoepnet_learner::run::RunFolder;
 use zoepnet_model::Mlp;
 use zoepnet_physics::Interface;
 
@@ -48,12 +47,11 @@ pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
     };
     let config = ExperimentConfig::load(&super::run_folder_config(dir)?)?;
     if !dir.join("model.json").is_file() && dir.join("checkpoint.json").is_file() {
-        let epoch = RunFolder::load_checkpoint(dir)
-            .map_or_else(|_| String::new(), |cp| format!(" after epoch {}", cp.epoch));
         return Err(UsageError(format!(
-            "{}: a run stopped{epoch}, with no trained network yet: finish it with `zoepnet \
-             train --resume {}` (`zoepnet plot` draws it from its checkpoint as it is)",
+            "{}: a run stopped{}, with no trained network yet: finish it with `zoepnet train \
+             --resume {}` (`zoepnet plot` draws it from its checkpoint as it is)",
             dir.display(),
+            super::after_epoch(dir),
             dir.display()
         ))
         .into());

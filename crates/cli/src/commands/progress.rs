@@ -221,13 +221,12 @@ impl Drop for Progress {
 
 impl Observer for Progress {
     fn warning(&mut self, what: &str) {
-        if first_time(what) {
-            match &self.report {
-                Report::Within(bar) => line(bar, &format!("warning: {what}")),
-                Report::Full => {
-                    self.clear();
-                    errln!("warning: {what}");
-                }
+        match &self.report {
+            Report::Within(bar) if first_time(what) => line(bar, &format!("warning: {what}")),
+            Report::Within(_) => {}
+            Report::Full => {
+                self.clear();
+                warn(what);
             }
         }
     }

@@ -47,11 +47,10 @@ fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
     super::output_folder(out)?;
     let has = |name: &str| out.join(name).is_file();
     if has("checkpoint.json") && !has("summary.json") {
-        let epoch = RunFolder::load_checkpoint(out)
-            .map_or_else(|_| String::new(), |cp| format!(" after epoch {}", cp.epoch));
         return refuse(format!(
-            "holds a run stopped{epoch}; continue it with `zoepnet train --resume {}`, or give \
+            "holds a run stopped{}; continue it with `zoepnet train --resume {}`, or give \
              another --out (or remove the folder) to start over",
+            super::after_epoch(out),
             out.display()
         ));
     }
