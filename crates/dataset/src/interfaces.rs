@@ -427,6 +427,7 @@ impl Well {
                 }
             }
         }
+        let unit_of_depth = depth_unit(&log);
         for ((quantity, unit, low, high), values) in PLAUSIBLE.iter().zip([&vp, &vs, &rho]) {
             let outside = |v: &f64| v.is_finite() && !(*low..=*high).contains(v);
             let count = values.iter().filter(|v| outside(v)).count();
@@ -438,7 +439,7 @@ impl Well {
                     if count == 1 { " is" } else { "s are" },
                     values[row],
                     depth[row],
-                    depth_unit(&log),
+                    unit_of_depth,
                 ));
             }
         }
@@ -454,7 +455,7 @@ impl Well {
                             path: path.to_owned(),
                             curve,
                             depth: depth[row],
-                            depth_unit: depth_unit(&log),
+                            depth_unit: unit_of_depth.clone(),
                             row: row + 1,
                         });
                     }
@@ -467,7 +468,7 @@ impl Well {
             path: path.to_owned(),
             samples,
             depths,
-            depth_unit: depth_unit(&log),
+            depth_unit: unit_of_depth,
             warnings,
         })
     }
