@@ -27,13 +27,15 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let logs = locate_logs(&plan.config.data, &config_path, options, false)?;
     let prepared = super::prepare(&plan.config.data, &logs)?;
     let (device, _) = plan.config.backend.select()?;
-    let metrics = RunFolder::load_metrics(dir)?;
+    // A run folder's file that does not read is bad input (exit 2), as a bad config is.
+    let metrics = RunFolder::load_metrics(dir).map_err(|e| super::UsageError(e.to_string()))?;
     let (trained, source) = if dir.join("model.bpk").is_file() {
         let (model, _) = Mlp::load(&dir.join("model"), &device)
             .with_context(|| format!("{}: the trained network", dir.display()))?;
         (model, "the trained network".to_owned())
     } else {
-        let checkpoint = RunFolder::load_checkpoint(dir)?;
+        let checkpoint =
+            RunFolder::load_checkpoint(dir).map_err(|e| super::UsageError(e.to_string()))?;
         let model = checkpoint_model(&plan, &prepared, &checkpoint, &device)?;
         (
             model,

@@ -82,7 +82,10 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            (config, dir.clone(), Some(RunFolder::load_checkpoint(dir)?))
+            // A checkpoint that does not read is bad input (exit 2), as a bad config is.
+            let checkpoint =
+                RunFolder::load_checkpoint(dir).map_err(|e| super::UsageError(e.to_string()))?;
+            (config, dir.clone(), Some(checkpoint))
         }
         (None, Some(config)) => {
             let out = args
