@@ -6,6 +6,15 @@ use std::fs;
 
 use common::{real_data_dir, run, temp_dir, zoepnet};
 
+/// `zoepnet seeds configs/tutorial.toml --offline ARGS`, on the real well log.
+fn seeds_cmd(args: &[&str]) -> std::process::Command {
+    let mut cmd = zoepnet();
+    cmd.args(["seeds", "configs/tutorial.toml", "--offline"])
+        .args(args)
+        .env("ZOEPNET_DATA_DIR", real_data_dir());
+    cmd
+}
+
 /// The rows of seeds.csv, each as its fields.
 fn rows(dir: &std::path::Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(dir.join("seeds.csv")).expect("seeds.csv");
@@ -25,19 +34,16 @@ fn rows(dir: &std::path::Path) -> Vec<Vec<String>> {
 fn each_seed_is_the_run_train_makes_with_it() {
     let dir = temp_dir("seeds");
     let study = dir.join("study");
-    let (status, stdout, stderr) = run(zoepnet()
-        .args([
-            "seeds",
-            "configs/tutorial.toml",
-            "--offline",
-            "--count",
-            "3",
-            "--first",
-            "41",
-        ])
-        .args(["--set", "train.epochs=5", "--out"])
-        .arg(&study)
-        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    let (status, stdout, stderr) = run(seeds_cmd(&[
+        "--count",
+        "3",
+        "--first",
+        "41",
+        "--set",
+        "train.epochs=5",
+        "--out",
+    ])
+    .arg(&study));
     assert!(status.status.success(), "{stderr}");
     let rows = rows(&study);
     let seeds: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
@@ -73,17 +79,8 @@ fn each_seed_is_the_run_train_makes_with_it() {
 
     // A range without the config's seed: it is trained too, marked, and not counted.
     let other = dir.join("other");
-    let (status, stdout, stderr) = run(zoepnet()
-        .args([
-            "seeds",
-            "configs/tutorial.toml",
-            "--offline",
-            "--count",
-            "2",
-        ])
-        .args(["--set", "train.epochs=5", "--out"])
-        .arg(&other)
-        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    let (status, stdout, stderr) =
+        run(seeds_cmd(&["--count", "2", "--set", "train.epochs=5", "--out"]).arg(&other));
     assert!(status.status.success(), "{stderr}");
     let seeds: Vec<String> = self::rows(&other)
         .into_iter()
@@ -96,15 +93,7 @@ fn each_seed_is_the_run_train_makes_with_it() {
     );
 
     // No seed at all is a usage error.
-    let (status, _, stderr) = run(zoepnet()
-        .args([
-            "seeds",
-            "configs/tutorial.toml",
-            "--offline",
-            "--count",
-            "0",
-        ])
-        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    let (status, _, stderr) = run(&mut seeds_cmd(&["--count", "0"]));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     let _ = fs::remove_dir_all(&dir);
 }
@@ -115,17 +104,16 @@ fn each_seed_is_the_run_train_makes_with_it() {
 fn on_wgpu_the_seeds_train_at_once_on_the_kernel() {
     let dir = temp_dir("seeds-wgpu");
     let study = |backend: &str, out: &std::path::Path| {
-        run(zoepnet()
-            .args([
-                "seeds",
-                "configs/tutorial.toml",
-                "--offline",
-                "--count",
-                "3",
-            ])
-            .args(["--backend", backend, "--set", "train.epochs=3", "--out"])
-            .arg(out)
-            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+        run(seeds_cmd(&[
+            "--count",
+            "3",
+            "--backend",
+            backend,
+            "--set",
+            "train.epochs=3",
+            "--out",
+        ])
+        .arg(out))
     };
     let (gpu, cpu) = (dir.join("wgpu"), dir.join("cpu"));
     let (status, _, stderr) = study("wgpu", &gpu);
@@ -160,23 +148,16 @@ fn diverged_seeds_are_named() {
     let dir = temp_dir("seeds-diverged");
     let study = dir.join("study");
     // At this rate every seed of the tutorial diverges in its first epoch.
-    let (status, stdout, stderr) = run(zoepnet()
-        .args([
-            "seeds",
-            "configs/tutorial.toml",
-            "--offline",
-            "--count",
-            "3",
-        ])
-        .args([
-            "--set",
-            "train.epochs=2",
-            "--set",
-            "train.learning_rate=0.2",
-        ])
-        .arg("--out")
-        .arg(&study)
-        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    let (status, stdout, stderr) = run(seeds_cmd(&[
+        "--count",
+        "3",
+        "--set",
+        "train.epochs=2",
+        "--set",
+        "train.learning_rate=0.2",
+        "--out",
+    ])
+    .arg(&study));
     assert!(status.status.success(), "{stderr}");
     let rows = rows(&study);
     let diverged: Vec<(&str, &str, &str)> = rows
@@ -204,27 +185,17 @@ fn diverged_seeds_are_named() {
 #[test]
 fn an_interrupted_study_continues_where_it_stopped() {
     let dir = temp_dir("seeds-resume");
-    let seeds = |out: &std::path::Path, epochs: &str, stop: Option<&str>| {
-        let mut cmd = zoepnet();
-        cmd.args([
-            "seeds",
-            "configs/tutorial.toml",
-            "--offline",
-            "--count",
-            "6",
-        ])
-        .args(["--set", epochs, "--out"])
-        .arg(out)
-        .env("ZOEPNET_DATA_DIR", real_data_dir())
+    let study = |out: &std::path::Path, epochs: &str, stop: Option<&str>| {
+        let mut cmd = seeds_cmd(&["--count", "6", "--set", epochs, "--out"]);
         // One seed at a time: the stop comes after exactly 2.
-        .env("RAYON_NUM_THREADS", "1");
+        cmd.arg(out).env("RAYON_NUM_THREADS", "1");
         if let Some(n) = stop {
             cmd.env("ZOEPNET_STOP_AFTER_SEEDS", n);
         }
         run(&mut cmd)
     };
     let (stopped, whole) = (dir.join("stopped"), dir.join("whole"));
-    let (status, stdout, stderr) = seeds(&stopped, "train.epochs=3", Some("2"));
+    let (status, stdout, stderr) = study(&stopped, "train.epochs=3", Some("2"));
     assert_eq!(status.status.code(), Some(1), "{stderr}");
     // Seeds 0..=5 studied (the config's own, 42, trained to be marked, not counted).
     assert!(
@@ -239,7 +210,7 @@ fn an_interrupted_study_continues_where_it_stopped() {
     let kept: Vec<String> = rows(&stopped).into_iter().map(|r| r[0].clone()).collect();
     assert_eq!(kept, ["0", "1"]);
 
-    let (status, stdout, stderr) = seeds(&stopped, "train.epochs=3", None);
+    let (status, stdout, stderr) = study(&stopped, "train.epochs=3", None);
     assert!(status.status.success(), "{stderr}");
     assert!(stderr.contains("keeping 2 seeds already in"), "{stderr}");
     assert!(
@@ -247,7 +218,7 @@ fn an_interrupted_study_continues_where_it_stopped() {
             && stdout.contains(" s for the 4 trained by the last command (2 trained before)."),
         "{stdout}"
     );
-    let (status, _, stderr) = seeds(&whole, "train.epochs=3", None);
+    let (status, _, stderr) = study(&whole, "train.epochs=3", None);
     assert!(status.status.success(), "{stderr}");
     assert_eq!(
         fs::read_to_string(stopped.join("seeds.csv")).unwrap(),
@@ -257,23 +228,22 @@ fn an_interrupted_study_continues_where_it_stopped() {
 
     // Refused, the study left as it is: another config into the same folder; a range that
     // would drop trained seeds; a seeds.csv with a seed twice.
-    let (status, _, stderr) = seeds(&stopped, "train.epochs=4", None);
+    let (status, _, stderr) = study(&stopped, "train.epochs=4", None);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("holds a seed study of another config"),
         "{stderr}"
     );
-    let (status, _, stderr) = run(zoepnet()
-        .args([
-            "seeds",
-            "configs/tutorial.toml",
-            "--offline",
-            "--count",
-            "3",
-        ])
-        .args(["--first", "2", "--set", "train.epochs=3", "--out"])
-        .arg(&stopped)
-        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    let (status, _, stderr) = run(seeds_cmd(&[
+        "--count",
+        "3",
+        "--first",
+        "2",
+        "--set",
+        "train.epochs=3",
+        "--out",
+    ])
+    .arg(&stopped));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("holds 3 trained seeds outside 2..=4 (from 0 to 5)"),
@@ -286,7 +256,7 @@ fn an_interrupted_study_continues_where_it_stopped() {
     let csv = fs::read_to_string(whole.join("seeds.csv")).unwrap();
     let second = csv.lines().nth(2).unwrap().to_owned();
     fs::write(whole.join("seeds.csv"), format!("{csv}{second}\n")).unwrap();
-    let (status, _, stderr) = seeds(&whole, "train.epochs=3", None);
+    let (status, _, stderr) = study(&whole, "train.epochs=3", None);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("seeds.csv: line 8: seed 1 a second time"),
@@ -308,7 +278,7 @@ fn an_interrupted_study_continues_where_it_stopped() {
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert!(status.status.success(), "{stderr}");
     let before = fs::read_to_string(single.join("config.toml")).unwrap();
-    let (status, _, stderr) = seeds(&single, "train.epochs=3", None);
+    let (status, _, stderr) = study(&single, "train.epochs=3", None);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("holds a run of another config"), "{stderr}");
     assert_eq!(

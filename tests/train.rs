@@ -340,7 +340,10 @@ fn bad_settings_exit_2_naming_the_key() {
     fs::write(empty.join("checkpoint.json"), "{").expect("written");
     let (status, _, stderr) = resume(&empty);
     assert_eq!(status.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("checkpoint.json: EOF while parsing"), "{stderr}");
+    assert!(
+        stderr.contains("checkpoint.json: EOF while parsing"),
+        "{stderr}"
+    );
 }
 
 #[test]
