@@ -110,6 +110,19 @@ pub fn output_folder(path: &std::path::Path) -> Result<(), UsageError> {
     }
 }
 
+/// What a command left in `dir`, by its marker file: (file, what), the first of a planned sweep,
+/// a sweep, a seed study and a run that `dir` holds.
+pub fn work_in(dir: &std::path::Path) -> Option<(&'static str, &'static str)> {
+    [
+        ("plan.json", "a planned sweep"),
+        ("sweep.md", "a sweep"),
+        ("seeds.csv", "a seed study"),
+        ("config.toml", "a run"),
+    ]
+    .into_iter()
+    .find(|(file, _)| dir.join(file).is_file())
+}
+
 /// " after epoch N" from the checkpoint of the run in `dir`, or empty without a readable one:
 /// for messages about a stopped run.
 pub fn after_epoch(dir: &std::path::Path) -> String {

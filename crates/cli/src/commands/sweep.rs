@@ -488,9 +488,7 @@ fn refuse_other_work(dir: &Path, sweep: &plan::SweepPlan) -> Result<(), UsageErr
             dir.display()
         )))
     };
-    if dir.exists() && !dir.is_dir() {
-        return refuse("no folder: it is a file");
-    }
+    super::output_folder(dir)?;
     if dir.join("plan.json").is_file() {
         let same = plan::SweepPlan::load(dir)
             .is_ok_and(|old| old.variants == sweep.variants && old.config == sweep.config);
@@ -500,11 +498,8 @@ fn refuse_other_work(dir: &Path, sweep: &plan::SweepPlan) -> Result<(), UsageErr
             refuse("another plan (plan.json)")
         };
     }
-    if dir.join("sweep.md").is_file() {
-        return refuse("a sweep (sweep.md)");
-    }
-    if dir.join("config.toml").is_file() {
-        return refuse("a run (config.toml)");
+    if let Some((file, what)) = super::work_in(dir) {
+        return refuse(&format!("{what} ({file})"));
     }
     let runs = std::fs::read_dir(dir).into_iter().flatten().flatten();
     if runs

@@ -54,18 +54,13 @@ fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
             out.display()
         ));
     }
-    for (file, what) in [
-        ("sweep.md", "a sweep"),
-        ("plan.json", "a planned sweep"),
-        ("seeds.csv", "a seed study"),
-    ] {
-        if has(file) {
-            return refuse(format!(
-                "holds {what} ({file}), not a run: give --out a folder of its own"
-            ));
-        }
+    match super::work_in(out) {
+        // A finished run is trained again in place.
+        Some(("config.toml", _)) | None => Ok(()),
+        Some((file, what)) => refuse(format!(
+            "holds {what} ({file}), not a run: give --out a folder of its own"
+        )),
     }
-    Ok(())
 }
 
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
