@@ -20,7 +20,7 @@ mod epoch;
 use burn::cubecl::client::Client;
 use burn::cubecl::prelude::*;
 use burn::cubecl::server::Handle;
-use burn::cubecl::wgpu::{WgpuDevice, WgpuDeviceKind};
+use burn::cubecl::wgpu::{WgpuBackend, WgpuDevice, WgpuDeviceKind};
 use burn::tensor::Device;
 use zoepnet_network::{Activation, Parameters, UpdateOrder};
 
@@ -42,7 +42,7 @@ pub enum KernelError {
 ///
 /// Burn 0.22.1 does not hand out its dispatch device's parts, so this finds the
 /// [`WgpuDevice`] whose Burn device equals `device` (Burn builds its wgpu devices the same way:
-/// a device kind on the automatic graphics API).
+/// a device kind on a graphics API, pinned or automatic).
 pub fn runtime_device(device: &Device) -> Option<WgpuDevice> {
     let mut kinds = vec![WgpuDeviceKind::DefaultDevice, WgpuDeviceKind::Cpu];
     for i in 0..16 {
@@ -50,9 +50,15 @@ pub fn runtime_device(device: &Device) -> Option<WgpuDevice> {
         kinds.push(WgpuDeviceKind::IntegratedGpu(i));
         kinds.push(WgpuDeviceKind::VirtualGpu(i));
     }
+    let apis = [
+        WgpuBackend::Vulkan,
+        WgpuBackend::Metal,
+        WgpuBackend::Dx12,
+        WgpuBackend::Auto,
+    ];
     kinds
         .into_iter()
-        .map(WgpuDevice::new)
+        .flat_map(|kind| apis.map(|api| WgpuDevice::new(kind.clone()).on(api)))
         .find(|candidate| Device::from(candidate.clone()) == *device)
 }
 
@@ -456,7 +462,15 @@ mod tests {
     /// (The runtime starts once per process: the tests share it.)
     fn device() -> Option<Device> {
         static DEVICE: std::sync::OnceLock<Result<Device, String>> = std::sync::OnceLock::new();
-        match DEVICE.get_or_init(|| Device::wgpu_options().init().map_err(|e| e.to_string())) {
+        // Vulkan alone (as zoepnet's device selection on Linux): wgpu's OpenGL fallback
+        // deadlocks on Mesa's software renderer.
+        let init = || {
+            Device::wgpu_options()
+                .graphics_api(burn::tensor::wgpu::WgpuBackend::Vulkan)
+                .init()
+                .map_err(|e| e.to_string())
+        };
+        match DEVICE.get_or_init(init) {
             Ok(device) => Some(device.clone()),
             Err(e) if std::env::var_os("ZOEPNET_REQUIRE_WGPU").is_none() => {
                 eprintln!("skipped: no wgpu device ({e})");

@@ -377,15 +377,33 @@ fn cpu_info(device: Device, backend: Backend) -> (Device, DeviceInfo) {
 #[cfg(feature = "wgpu")]
 mod wgpu {
     use std::panic::{AssertUnwindSafe, catch_unwind};
-    use std::sync::Mutex;
+    use std::sync::{Mutex, mpsc};
+    use std::time::Duration;
 
-    use burn::tensor::{Device, DeviceKind};
+    use burn::tensor::wgpu::{WgpuBackend, WgpuInitError};
+    use burn::tensor::{Device, DeviceKind, FloatDType, Tensor};
 
     use super::{Backend, DeviceChoice, DeviceError, DeviceInfo};
 
+    /// The graphics APIs wgpu is brought up on, best first: wgpu's primary backends for this
+    /// platform. Its OpenGL backend is never used: on Mesa's software renderer (llvmpipe) a
+    /// compute submission deadlocks in wgpu-hal's GLES adapter lock and never returns, so a
+    /// machine with OpenGL alone has no usable wgpu device.
+    #[cfg(target_os = "macos")]
+    pub(super) const APIS: &[WgpuBackend] = &[WgpuBackend::Metal];
+    #[cfg(target_os = "windows")]
+    pub(super) const APIS: &[WgpuBackend] = &[WgpuBackend::Vulkan, WgpuBackend::Dx12];
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    pub(super) const APIS: &[WgpuBackend] = &[WgpuBackend::Vulkan];
+
+    /// How long bringing a device up and its first small computation may take. lavapipe
+    /// answers in about a second; a driver that has not answered by then never will.
+    pub(super) const ANSWER_WITHIN: Duration = Duration::from_secs(120);
+
     /// What to do when no adapter is found.
-    const HINT: &str = "no GPU driver answered; on Debian or Ubuntu without a GPU, \
-                        `apt-get install mesa-vulkan-drivers` gives a software Vulkan device (lavapipe)";
+    const HINT: &str = "zoepnet runs wgpu on Vulkan, Metal or DirectX 12, not OpenGL; on \
+                        Debian or Ubuntu without a GPU, `apt-get install mesa-vulkan-drivers` \
+                        gives a software Vulkan device (lavapipe)";
 
     /// The wgpu runtime can be initialised once per process, so the device chosen and the
     /// outcome are kept.
@@ -396,7 +414,7 @@ mod wgpu {
         let mut guard = WGPU
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (chosen, outcome) = guard.get_or_insert_with(|| (choice, init(choice)));
+        let (chosen, outcome) = guard.get_or_insert_with(|| (choice, bounded(choice)));
         if *chosen != choice {
             return Err(DeviceError::Unavailable {
                 backend: Backend::Wgpu,
@@ -411,6 +429,32 @@ mod wgpu {
         })
     }
 
+    /// [`init`] on a thread of its own, waited for [`ANSWER_WITHIN`] at most: a driver that
+    /// hangs leaves that thread behind, never the caller.
+    fn bounded(choice: DeviceChoice) -> Outcome {
+        let (sender, answer) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("zoepnet-wgpu-init".into())
+            .spawn(move || {
+                // The caller may have stopped waiting: nobody to tell then.
+                let _ = sender.send(init(choice));
+            });
+        if let Err(e) = spawned {
+            return Err(format!("cannot start a thread to bring wgpu up: {e}"));
+        }
+        match answer.recv_timeout(ANSWER_WITHIN) {
+            Ok(outcome) => outcome,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(format!(
+                "the wgpu device \"{choice}\" did not answer within {} s (a driver that hangs; \
+                 use a CPU backend, ndarray or flex)",
+                ANSWER_WITHIN.as_secs()
+            )),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(format!(
+                "the wgpu driver failed on device \"{choice}\" ({HINT})"
+            )),
+        }
+    }
+
     fn kind(device_type: burn::tensor::wgpu::wgpu::DeviceType) -> &'static str {
         use burn::tensor::wgpu::wgpu::DeviceType;
         match device_type {
@@ -422,6 +466,8 @@ mod wgpu {
         }
     }
 
+    /// The first of [`APIS`] that has the device `choice` names, brought up in f32 and checked
+    /// with a small computation.
     fn init(choice: DeviceChoice) -> Outcome {
         let wanted = match choice {
             DeviceChoice::Default => DeviceKind::DefaultDevice,
@@ -430,40 +476,45 @@ mod wgpu {
             DeviceChoice::Virtual(n) => DeviceKind::VirtualGpu(n),
             DeviceChoice::Cpu => DeviceKind::Cpu,
         };
-        // The fallible initialiser reports a missing adapter as an error; a driver that panics
-        // inside wgpu is turned into one too, so that `zoepnet` never dies on a probe.
+        let mut failures = Vec::new();
+        for &api in APIS {
+            match init_on(api, wanted.clone(), choice) {
+                Ok(found) => return Ok(found),
+                Err(why) => failures.push(why),
+            }
+        }
+        let failures = failures.join("; ");
+        if choice == DeviceChoice::Default {
+            Err(format!("{failures} ({HINT})"))
+        } else {
+            Err(format!(
+                "no adapter for device \"{choice}\": {failures} (`zoepnet info` lists what wgpu \
+                 finds)"
+            ))
+        }
+    }
+
+    /// Brings `wanted` up on the graphics API `api` alone. The fallible initialiser reports a
+    /// missing adapter as an error; a driver that panics inside wgpu is turned into one too, so
+    /// that `zoepnet` never dies on a probe.
+    fn init_on(api: WgpuBackend, wanted: DeviceKind, choice: DeviceChoice) -> Outcome {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            Device::wgpu_options().device_kind(wanted).init_with_setup()
+            let (mut device, setup) = Device::wgpu_options()
+                .device_kind(wanted)
+                .graphics_api(api)
+                .init_with_setup()
+                .map_err(|e| match e {
+                    WgpuInitError::AdapterUnavailable { .. } => format!("no {api:?} device found"),
+                    e => format!("{api:?}: {e}"),
+                })?;
+            // f32 is all wgpu computes in (see `refuse_precision`); set before any tensor.
+            let _ = device.configure(FloatDType::F32);
+            first_computation(&device).map_err(|e| format!("{api:?}: {e}"))?;
+            Ok((device, setup.adapter.get_info()))
         }));
         match outcome {
-            Ok(Ok((device, setup))) => {
-                let adapter = setup.adapter.get_info();
-                let driver = [adapter.driver.as_str(), adapter.driver_info.as_str()]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let info = DeviceInfo {
-                    backend: Backend::Wgpu,
-                    name: adapter.name,
-                    details: format!(
-                        "{:?}, {}, driver {}",
-                        adapter.backend,
-                        kind(adapter.device_type),
-                        if driver.is_empty() {
-                            "unknown"
-                        } else {
-                            &driver
-                        }
-                    ),
-                };
-                Ok((device, info))
-            }
-            Ok(Err(e)) if choice == DeviceChoice::Default => Err(format!("{e} ({HINT})")),
-            Ok(Err(e)) => Err(format!(
-                "no adapter for device \"{choice}\": {e} (`zoepnet info` lists what wgpu finds)"
-            )),
+            Ok(Ok((device, adapter))) => Ok((device, describe(adapter))),
+            Ok(Err(e)) => Err(e),
             Err(panic) => {
                 let what = panic
                     .downcast_ref::<String>()
@@ -471,9 +522,49 @@ mod wgpu {
                     .or_else(|| panic.downcast_ref::<&str>().copied())
                     .unwrap_or("unknown panic");
                 Err(format!(
-                    "the wgpu driver failed on device \"{choice}\": {what} ({HINT})"
+                    "the wgpu driver failed on device \"{choice}\" ({api:?}): {what}"
                 ))
             }
+        }
+    }
+
+    /// 1 + [1, 2] on the device, read back: a device that is listed but cannot compute (or
+    /// hangs, caught by [`bounded`]) is found here rather than in the middle of a run.
+    fn first_computation(device: &Device) -> Result<(), String> {
+        let sum = Tensor::<1>::from_floats([1.0, 2.0], device) + 1.0;
+        let values = sum
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| format!("cannot read a first computation back: {e:?}"))?;
+        if values == [2.0, 3.0] {
+            Ok(())
+        } else {
+            Err(format!(
+                "a first computation gave {values:?}, not [2.0, 3.0]"
+            ))
+        }
+    }
+
+    fn describe(adapter: burn::tensor::wgpu::wgpu::AdapterInfo) -> DeviceInfo {
+        let driver = [adapter.driver.as_str(), adapter.driver_info.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        DeviceInfo {
+            backend: Backend::Wgpu,
+            details: format!(
+                "{:?}, {}, driver {}",
+                adapter.backend,
+                kind(adapter.device_type),
+                if driver.is_empty() {
+                    "unknown"
+                } else {
+                    &driver
+                }
+            ),
+            name: adapter.name,
         }
     }
 }

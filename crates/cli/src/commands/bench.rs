@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use zoepnet_dataset::FetchOptions;
+use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::bench::{BenchEngine, BenchError, Progress, check, markdown_header, table};
-use zoepnet_learner::device::Backend;
-use zoepnet_learner::{DeviceError, ExperimentConfig};
+use zoepnet_learner::device::{self, Backend};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -77,17 +77,30 @@ fn unique<T: PartialEq + Copy>(values: &[T]) -> Vec<T> {
     seen
 }
 
+/// The backends to time: those named, each brought up first (one that is not compiled in, or
+/// finds no usable device, is refused before any data is made); without names, every one
+/// compiled in that finds a device here, those that do not left out with a note.
+fn usable_backends(named: &[Backend]) -> anyhow::Result<Vec<Backend>> {
+    if !named.is_empty() {
+        let named = unique(named);
+        for &backend in &named {
+            device::select(backend)?;
+        }
+        return Ok(named);
+    }
+    let mut usable = Vec::new();
+    for backend in Backend::compiled() {
+        match device::select(backend) {
+            Ok(_) => usable.push(backend),
+            Err(e) => errln!("left out: {e}"),
+        }
+    }
+    Ok(usable)
+}
+
 pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let mut config = ExperimentConfig::load_with(&args.config, &args.set)?;
-    let backends = if args.backend.is_empty() {
-        Backend::compiled()
-    } else {
-        unique(&args.backend)
-    };
-    // Before any data is made: the device module's own refusal (exit 2).
-    if let Some(&backend) = backends.iter().find(|b| !b.is_compiled()) {
-        return Err(DeviceError::NotCompiled { backend }.into());
-    }
+    let backends = usable_backends(&args.backend)?;
     let mut engines: Vec<BenchEngine> = if args.engine.is_empty() {
         // Each engine that runs on one of the backends.
         BenchEngine::ALL
