@@ -192,3 +192,135 @@ fn the_tutorial_well_log_is_found_through_the_data_dir_and_verified() {
     assert!(stdout.contains("present, sha256 verified"), "{stdout}");
     assert!(stdout.contains(R39_SHA256), "{stdout}");
 }
+
+/// `zoepnet data configs/tutorial.toml` on the user's own well log `las` (mini.las under another
+/// name, with the tutorial's split shrunk to fit it), with `extra` settings; `--out` in `dir`.
+fn own_well(dir: &Path, las: &Path, extra: &[&str]) -> (std::process::Output, String) {
+    let mut cmd = zoepnet();
+    cmd.args(["data", "configs/tutorial.toml", "--out"])
+        .arg(dir.join("out"))
+        .arg("--set")
+        .arg(format!("data.las={:?}", las.display().to_string()));
+    for set in [
+        "data.drop_last=0",
+        "data.decimate=1",
+        "data.interfaces=2",
+        "data.train=1",
+        "data.blind_rocks.interfaces=2",
+    ]
+    .iter()
+    .chain(extra)
+    {
+        cmd.args(["--set", set]);
+    }
+    let (out, _, stderr) = run(&mut cmd);
+    (out, stderr)
+}
+
+#[test]
+fn a_users_own_well_is_not_checked_against_the_configs_checksum() {
+    let dir = temp_dir("own-well");
+    let las = dir.join("mine.las");
+    fs::write(&las, mini_bytes()).unwrap();
+    // The tutorial's url and sha256 are R-39's: naming another file drops them.
+    let (out, stderr) = own_well(&dir, &las, &[]);
+    assert!(out.status.success(), "{stderr}");
+    assert!(dir.join("out/train.csv").is_file());
+    assert_eq!(
+        fs::read(&las).unwrap(),
+        mini_bytes(),
+        "the user's file is untouched"
+    );
+
+    // Dropped by hand, with empty values, the same.
+    let (out, stderr) = own_well(&dir, &las, &["data.sha256=", "data.url=\"\""]);
+    assert!(out.status.success(), "{stderr}");
+
+    // A checksum given with the file is checked; the advice never asks to delete it.
+    let wrong = format!("data.sha256={}", "0".repeat(64));
+    let (out, stderr) = own_well(&dir, &las, &[&wrong]);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("checksum mismatch"), "{stderr}");
+    assert!(
+        stderr.contains("leave `data.sha256` and `data.url` out of the config"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("delete"), "{stderr}");
+    assert!(las.is_file());
+}
+
+#[test]
+fn a_missing_own_well_is_never_fetched_from_the_configs_address() {
+    let dir = temp_dir("own-well-missing");
+    let nope = dir.join("nope.las");
+    let (out, stderr) = own_well(&dir, &nope, &[]);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("data file not found"), "{stderr}");
+    assert!(
+        stderr.contains("The config gives no `data.url` to fetch it from."),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("R-39"), "R-39 is not offered: {stderr}");
+    assert!(!nope.exists());
+}
+
+#[test]
+fn an_address_is_never_downloaded_under_another_name() {
+    let dir = temp_dir("other-name");
+    let server = Server::start("/mini.las", mini_bytes());
+    let config = dir.join("c.toml");
+    fs::write(
+        &config,
+        format!(
+            "[data]\nlas = \"data/mine.las\"\nurl = \"{}/mini.las\"\n",
+            server.base
+        ),
+    )
+    .unwrap();
+    let (out, _, stderr) = run(zoepnet().current_dir(&dir).arg("fetch").arg(&config));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`data.url` is the address of \"mini.las\", not of this file"),
+        "{stderr}"
+    );
+    assert_eq!(server.hits(), 0);
+    assert!(!dir.join("data").exists(), "no folder is made for it");
+}
+
+#[test]
+fn a_failed_download_leaves_no_folder_behind() {
+    let dir = temp_dir("no-folder");
+    let server = Server::start("/elsewhere.las", mini_bytes());
+    let config = dir.join("c.toml");
+    let las = dir.join("a/b/mini.las");
+    fs::write(
+        &config,
+        format!(
+            "[data]\nlas = {:?}\nurl = \"{}/mini.las\"\n",
+            las.display().to_string(),
+            server.base
+        ),
+    )
+    .unwrap();
+    let (out, _, stderr) = run(zoepnet().arg("fetch").arg(&config));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("404"), "{stderr}");
+    assert_eq!(server.hits(), 1);
+    assert!(!dir.join("a").exists(), "the folders made for it are gone");
+}
+
+#[test]
+fn a_missing_curve_names_the_set_line_and_the_candidates() {
+    let dir = temp_dir("own-well-curve");
+    let las = dir.join("mine.las");
+    fs::write(&las, mini_bytes()).unwrap();
+    let (out, stderr) = own_well(&dir, &las, &["data.curves.vs=DTSM"]);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "no curve \"DTSM\" for S slowness; name the file's curve with `--set \
+             data.curves.vs=NAME` (candidates: DT4S)"
+        ),
+        "{stderr}"
+    );
+}

@@ -55,11 +55,20 @@ pub struct DataConfig {
     /// processed alone and interfaces never span two wells.
     #[serde(with = "one_or_many")]
     pub las: Vec<PathBuf>,
-    /// The public address to fetch the file from when it is missing (one file only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The public address to fetch the file from when it is missing (one file only, and only
+    /// under the file name the address ends in). Empty is none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "empty_is_none"
+    )]
     pub url: Option<String>,
-    /// The sha256 the file must have, 64 hexadecimal digits (one file only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The sha256 the file must have, 64 hexadecimal digits (one file only). Empty is none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "empty_is_none"
+    )]
     pub sha256: Option<String>,
     /// The curves to read, converted to SI by their units.
     #[serde(default)]
@@ -118,6 +127,12 @@ pub struct DataConfig {
     /// The "new angles" blind test.
     #[serde(default)]
     pub new_angles: NewAngles,
+}
+
+/// An optional text where `""` means none (`--set data.sha256=` drops a config's checksum).
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = Option::<String>::deserialize(d)?;
+    Ok(text.filter(|t| !t.trim().is_empty()))
 }
 
 /// P-slowness mnemonics, in the order they are tried: R-39's `DT4P` first (the tutorial), then

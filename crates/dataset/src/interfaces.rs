@@ -209,12 +209,25 @@ pub enum DatasetError {
         error: ConfigError,
     },
     /// None of a quantity's mnemonics (aliases) is in the file.
-    #[error("{path}: no curve {tried} for {quantity}; the file has {available}")]
+    #[error(
+        "{path}: no curve {tried} for {quantity}; name the file's curve with `--set {key}=NAME` \
+         ({}); the file has {available}",
+        if candidates.is_empty() {
+            "none of its curves has a name or unit of that kind".to_owned()
+        } else {
+            format!("candidates: {}", candidates.join(", "))
+        }
+    )]
     NoCurve {
         /// The file.
         path: PathBuf,
-        /// The quantity and its config key.
+        /// The quantity.
         quantity: &'static str,
+        /// Its config key, `data.curves.vp`, `.vs` or `.rho`.
+        key: &'static str,
+        /// The file's curves that may be it: named like one of the quantity's usual mnemonics
+        /// ([`crate::config::P_SLOWNESS`] and the others), or else with a unit of its kind.
+        candidates: Vec<String>,
         /// The mnemonics tried, in order, quoted.
         tried: String,
         /// The file's curves.
@@ -321,14 +334,16 @@ fn curve_names(
     path: &Path,
     curves: &crate::config::Curves,
 ) -> Result<[String; 3], DatasetError> {
-    let pick = |quantity: &'static str, aliases: &[String]| {
+    let pick = |quantity: Quantity, aliases: &[String]| {
         aliases
             .iter()
             .find(|a| log.curve(a).is_some())
             .cloned()
             .ok_or_else(|| DatasetError::NoCurve {
                 path: path.to_owned(),
-                quantity,
+                quantity: quantity.name(),
+                key: quantity.key(),
+                candidates: quantity.candidates(log),
                 tried: aliases
                     .iter()
                     .map(|a| format!("{a:?}"))
@@ -343,10 +358,74 @@ fn curve_names(
             })
     };
     Ok([
-        pick("P slowness (data.curves.vp)", &curves.vp)?,
-        pick("S slowness (data.curves.vs)", &curves.vs)?,
-        pick("density (data.curves.rho)", &curves.rho)?,
+        pick(Quantity::PSlowness, &curves.vp)?,
+        pick(Quantity::SSlowness, &curves.vs)?,
+        pick(Quantity::Density, &curves.rho)?,
     ])
+}
+
+/// A log a config names curves for.
+#[derive(Debug, Clone, Copy)]
+enum Quantity {
+    PSlowness,
+    SSlowness,
+    Density,
+}
+
+impl Quantity {
+    fn name(self) -> &'static str {
+        match self {
+            Quantity::PSlowness => "P slowness",
+            Quantity::SSlowness => "S slowness",
+            Quantity::Density => "density",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Quantity::PSlowness => "data.curves.vp",
+            Quantity::SSlowness => "data.curves.vs",
+            Quantity::Density => "data.curves.rho",
+        }
+    }
+
+    /// The curves of `log` that may hold this quantity: those whose mnemonic begins with one of
+    /// its usual mnemonics (a P-slowness candidate not with an S one: `DTS` is no `DT`), or,
+    /// where none does, those whose unit is of its kind.
+    fn candidates(self, log: &zoepnet_las::LasFile) -> Vec<String> {
+        use crate::config::{DENSITY, P_SLOWNESS, S_SLOWNESS};
+        let begins = |mnemonic: &str, names: &[&str]| {
+            let upper = mnemonic.to_ascii_uppercase();
+            names.iter().any(|n| upper.starts_with(n))
+        };
+        let by_name = |c: &&zoepnet_las::Curve| match self {
+            Quantity::PSlowness => {
+                begins(c.mnemonic(), &P_SLOWNESS) && !begins(c.mnemonic(), &S_SLOWNESS)
+            }
+            Quantity::SSlowness => begins(c.mnemonic(), &S_SLOWNESS),
+            Quantity::Density => begins(c.mnemonic(), &DENSITY),
+        };
+        let by_unit = |c: &&zoepnet_las::Curve| match self {
+            Quantity::PSlowness | Quantity::SSlowness => {
+                zoepnet_las::units::slowness_factor(c).is_ok()
+            }
+            Quantity::Density => zoepnet_las::units::density_factor(c).is_ok(),
+        };
+        let named: Vec<String> = log
+            .curves
+            .iter()
+            .filter(by_name)
+            .map(|c| c.mnemonic().to_owned())
+            .collect();
+        if !named.is_empty() {
+            return named;
+        }
+        log.curves
+            .iter()
+            .filter(by_unit)
+            .map(|c| c.mnemonic().to_owned())
+            .collect()
+    }
 }
 
 impl Well {

@@ -103,8 +103,8 @@ pub enum SourceError {
     /// The file (on disk or just downloaded) is not the one the config expects.
     #[error(
         "checksum mismatch for {origin}\n  expected sha256 {expected}\n  found    sha256 {actual}\n  \
-         Put the right file at {path} (delete a wrong one there and zoepnet fetches it again), \
-         or correct `data.sha256` in the config.{}",
+         {}{}",
+        mismatch_advice(path, *on_disk),
         published(url)
     )]
     Checksum {
@@ -112,6 +112,9 @@ pub enum SourceError {
         origin: String,
         /// Where the file is (or would have gone).
         path: PathBuf,
+        /// Whether the file checked is one on disk (a user's file, never replaced), rather than
+        /// a download (never written).
+        on_disk: bool,
         /// The sha256 the config gives.
         expected: String,
         /// The sha256 found.
@@ -129,6 +132,25 @@ pub enum SourceError {
         /// The underlying error (in the message, not as a source: said once in an error chain).
         error: io::Error,
     },
+}
+
+/// What to do about a checksum mismatch: a file on disk may be the user's own well, so it is
+/// never advised away; a download was not written.
+fn mismatch_advice(path: &Path, on_disk: bool) -> String {
+    if on_disk {
+        format!(
+            "{} is not the file the config's `data.sha256` describes. If it is the well log you \
+             mean to use, leave `data.sha256` and `data.url` out of the config (or add --set \
+             data.sha256= --set data.url=); otherwise put the right file there.",
+            path.display()
+        )
+    } else {
+        format!(
+            "Nothing was written. Put the right file at {}, or correct `data.sha256` in the \
+             config.",
+            path.display()
+        )
+    }
 }
 
 fn published(url: &Option<String>) -> String {
@@ -191,7 +213,7 @@ impl DataFile {
         let path = self.expected_path(options.data_dir.as_deref());
         if path.is_file() {
             let actual = sha256_file(&path)?;
-            self.check(&actual, &path, format!("{}", path.display()))?;
+            self.check(&actual, &path, Origin::Disk)?;
             return Ok(Located {
                 path,
                 sha256: actual,
@@ -211,6 +233,14 @@ impl DataFile {
         let Some(url) = &self.url else {
             return Err(missing("The config gives no `data.url` to fetch it from."));
         };
+        let named = url_file_name(url);
+        if path.file_name().and_then(|n| n.to_str()) != Some(named) {
+            // A url belongs to the file it names: never saved under another name.
+            return Err(missing(&format!(
+                "`data.url` is the address of {named:?}, not of this file, so nothing is \
+                 downloaded."
+            )));
+        }
         let actual = self.download(url, &path, progress)?;
         Ok(Located {
             path,
@@ -219,10 +249,14 @@ impl DataFile {
         })
     }
 
-    fn check(&self, actual: &str, path: &Path, origin: String) -> Result<(), SourceError> {
+    fn check(&self, actual: &str, path: &Path, origin: Origin<'_>) -> Result<(), SourceError> {
         match &self.sha256 {
             Some(expected) if expected != actual => Err(SourceError::Checksum {
-                origin,
+                on_disk: matches!(origin, Origin::Disk),
+                origin: match origin {
+                    Origin::Disk => path.display().to_string(),
+                    Origin::Download(url) => format!("the download from {url}"),
+                },
                 path: path.to_owned(),
                 expected: expected.clone(),
                 actual: actual.to_owned(),
@@ -233,17 +267,45 @@ impl DataFile {
     }
 
     /// Downloads `url` to a `.part` file beside `path`, hashing as it goes, and renames it into
-    /// place once the checksum holds. Returns the sha256.
+    /// place once the checksum holds. Returns the sha256. The folders it made for the file are
+    /// removed again when the download fails.
     fn download(
         &self,
         url: &str,
         path: &Path,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<String, SourceError> {
-        let failed = |reason: String| download_failed(url, path, reason);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        // The folders that are not there yet, deepest first.
+        let made: Vec<&Path> = dir
+            .map(|d| {
+                d.ancestors()
+                    .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            })
+            .into_iter()
+            .flatten()
+            .collect();
+        if let Some(dir) = dir {
             fs::create_dir_all(dir).map_err(io_err("cannot create the folder", dir))?;
         }
+        let fetched = self.fetch_into(url, path, progress);
+        if fetched.is_err() {
+            for folder in made {
+                // Empty, as this left it; a folder something else wrote into stays.
+                let _ = fs::remove_dir(folder);
+            }
+        }
+        fetched
+    }
+
+    /// [`DataFile::download`] into a folder that exists.
+    fn fetch_into(
+        &self,
+        url: &str,
+        path: &Path,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<String, SourceError> {
+        let failed = |reason: String| download_failed(url, path, reason);
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(DOWNLOAD_TIMEOUT))
             .build()
@@ -314,9 +376,24 @@ impl DataFile {
         }
         out.sync_all().map_err(io_err("cannot write", part))?;
         let actual = hex(&hasher.finalize());
-        self.check(&actual, path, format!("the download from {url}"))?;
+        self.check(&actual, path, Origin::Download(url))?;
         Ok(actual)
     }
+}
+
+/// What [`DataFile::check`] checked.
+enum Origin<'a> {
+    /// The file on disk.
+    Disk,
+    /// The download from this address.
+    Download(&'a str),
+}
+
+/// The file name an address gives: its last path segment, without query or fragment.
+fn url_file_name(url: &str) -> &str {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let path = &url[..end];
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// A failed download of `url` to `path`.

@@ -466,9 +466,11 @@ impl ExperimentConfig {
             toml::from_str(&text).map_err(|e| parse(e.to_string()))?
         } else {
             let mut table: toml::Table = toml::from_str(&text).map_err(|e| parse(e.to_string()))?;
+            let file_las = data_key(&table, "las").cloned();
             for given in overrides {
                 apply_override(&mut table, given)?;
             }
+            forget_address_of_another_file(&mut table, file_las.as_ref(), overrides);
             table
                 .try_into()
                 .map_err(|e: toml::de::Error| parse(e.to_string()))?
@@ -530,6 +532,37 @@ pub(crate) fn with_sets(overrides: &[String]) -> String {
         String::new()
     } else {
         format!(" (with --set {})", overrides.join(" --set "))
+    }
+}
+
+/// `[data] key` of a config table.
+fn data_key<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    table.get("data")?.as_table()?.get(key)
+}
+
+/// A `data.url` and `data.sha256` belong to the file the config was written for: where the
+/// overrides name another file (`--set data.las=mine.las`), those they do not give are dropped,
+/// so that the user's own well is neither checked against another's checksum nor fetched from
+/// another's address.
+fn forget_address_of_another_file(
+    table: &mut toml::Table,
+    file_las: Option<&toml::Value>,
+    overrides: &[String],
+) {
+    let sets = |key: &str| {
+        overrides
+            .iter()
+            .any(|o| o.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+    };
+    if data_key(table, "las") == file_las {
+        return;
+    }
+    if let Some(data) = table.get_mut("data").and_then(toml::Value::as_table_mut) {
+        for key in ["url", "sha256"] {
+            if !sets(&format!("data.{key}")) {
+                data.remove(key);
+            }
+        }
     }
 }
 
@@ -653,6 +686,35 @@ mod tests {
         t.schedule = Schedule::Exponential;
         t.gamma = 0.5;
         assert_eq!(t.learning_rate_at(3), 0.0025);
+    }
+
+    #[test]
+    fn another_well_log_drops_the_address_and_checksum_of_the_configs() {
+        let dir = std::env::temp_dir().join(format!("zoepnet-forget-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[data]\nlas = \"data/R-39.las\"\nurl = \"https://x/R-39.las\"\nsha256 = \"{}\"\n",
+                "0".repeat(64)
+            ),
+        )
+        .unwrap();
+        let read = |sets: &[&str]| {
+            let sets: Vec<String> = sets.iter().map(|s| (*s).to_owned()).collect();
+            let data = ExperimentConfig::read(&path, &sets).unwrap().data;
+            (data.url.is_some(), data.sha256.is_some())
+        };
+        // The config's own file, named again or not at all: both kept.
+        assert_eq!(read(&[]), (true, true));
+        assert_eq!(read(&["data.las=data/R-39.las"]), (true, true));
+        // Another file: both dropped, unless given with it; an empty value is none.
+        assert_eq!(read(&["data.las=data/mine.las"]), (false, false));
+        let sum = format!("data.sha256={}", "1".repeat(64));
+        assert_eq!(read(&["data.las=mine.las", &sum]), (false, true));
+        assert_eq!(read(&["data.sha256=", "data.url=\"\""]), (false, false));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
