@@ -35,40 +35,23 @@ mod runtime_dir;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::builder::TypedValueParser as _;
 use clap::{Parser, Subcommand};
-use zoepnet_dataset::FetchOptions;
 
 /// Teach a small neural network the exact Zoeppritz P-P reflection coefficient from real well
 /// logs, after the 2018 Leading Edge tutorial "Neural networks".
 ///
 /// Exit codes: 0 success, 1 failure, 2 bad input (config, data file, arguments).
 #[derive(Debug, Parser)]
-#[command(name = "zoepnet", version, propagate_version = true)]
+#[command(
+    name = "zoepnet",
+    version,
+    propagate_version = true,
+    after_help = "The commands that read well logs (fetch, train, sweep, seeds, plot, eval, data, \
+                  gradcheck, bench, las) take --data-dir DIR (or ZOEPNET_DATA_DIR), a folder \
+                  where a data file not at the path given is looked for by name, and --offline \
+                  (or ZOEPNET_OFFLINE=1), never to download one."
+)]
 struct Cli {
-    /// Folder that holds the data files (e.g. ../shared/data): a file not at the path a config or
-    /// the command line gives is looked for there by its name.
-    // An empty ZOEPNET_DATA_DIR= reads as unset (the default parser refused it, naming the
-    // option the user never typed).
-    #[arg(
-        long,
-        global = true,
-        env = "ZOEPNET_DATA_DIR",
-        value_name = "DIR",
-        value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from)
-    )]
-    data_dir: Option<PathBuf>,
-
-    /// Never download a missing data file; say where to put it instead.
-    #[arg(
-        long,
-        global = true,
-        env = "ZOEPNET_OFFLINE",
-        // 1, true, yes, on; an empty ZOEPNET_OFFLINE= is off.
-        value_parser = clap::builder::FalseyValueParser::new()
-    )]
-    offline: bool,
-
     #[command(subcommand)]
     command: Command,
 }
@@ -87,6 +70,8 @@ enum Command {
         /// The experiment config naming the file in its `[data]` section.
         #[arg(default_value = "configs/tutorial.toml")]
         config: PathBuf,
+        #[command(flatten)]
+        data: commands::DataOptions,
     },
     /// Compute the P-P reflection coefficient of each row of a CSV file (columns
     /// vp1,vs1,rho1,vp2,vs2,rho2,theta in m/s, kg/m3 and degrees): exact Zoeppritz or an
@@ -144,36 +129,27 @@ enum Command {
     Las(commands::las::LasCommand),
 }
 
-impl Cli {
-    fn fetch_options(&self) -> FetchOptions {
-        FetchOptions {
-            data_dir: self.data_dir.clone().filter(|d| !d.as_os_str().is_empty()),
-            offline: self.offline,
-        }
-    }
-}
-
 fn main() -> ExitCode {
     // First, while this is the only thread: a headless machine's Vulkan driver otherwise prints
     // "error: XDG_RUNTIME_DIR is invalid or not set" on stderr.
     runtime_dir::ensure();
     let cli = Cli::parse();
     let outcome = match &cli.command {
-        Command::Info => commands::info::run(&cli.fetch_options()),
-        Command::Fetch { config } => commands::fetch::run(config, &cli.fetch_options()),
-        Command::Las(command) => commands::las::run(command, &cli.fetch_options()),
-        Command::Train(args) => commands::train::run(args, &cli.fetch_options()),
-        Command::Sweep(args) => commands::sweep::run(args, &cli.fetch_options()),
-        Command::Seeds(args) => commands::seeds::run(args, &cli.fetch_options()),
+        Command::Info => commands::info::run(),
+        Command::Fetch { config, data } => commands::fetch::run(config, &data.fetch()),
+        Command::Las(command) => commands::las::run(command),
+        Command::Train(args) => commands::train::run(args, &args.data.fetch()),
+        Command::Sweep(args) => commands::sweep::run(args, &args.data.fetch()),
+        Command::Seeds(args) => commands::seeds::run(args, &args.data.fetch()),
         Command::Compare(args) => commands::compare::run(args),
-        Command::Plot(args) => commands::plot::run(args, &cli.fetch_options()),
+        Command::Plot(args) => commands::plot::run(args, &args.data.fetch()),
         Command::Predict(args) => commands::predict::run(args),
-        Command::Eval(args) => commands::eval::run(args, &cli.fetch_options()),
+        Command::Eval(args) => commands::eval::run(args, &args.data.fetch()),
         Command::Export(args) => commands::export::run(args),
-        Command::Data(args) => commands::data::run(args, &cli.fetch_options()),
-        Command::Gradcheck(args) => commands::gradcheck::run(args, &cli.fetch_options()),
+        Command::Data(args) => commands::data::run(args, &args.data.fetch()),
+        Command::Gradcheck(args) => commands::gradcheck::run(args, &args.data.fetch()),
         Command::Reflectivity(args) => commands::reflectivity::run(args),
-        Command::Bench(args) => commands::bench::run(args, &cli.fetch_options()),
+        Command::Bench(args) => commands::bench::run(args, &args.data.fetch()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -227,7 +227,7 @@ pub enum DatasetError {
         key: &'static str,
         /// The file's curves that may be it: named like one of the quantity's usual mnemonics
         /// ([`crate::config::P_SLOWNESS`] and the others), or else with a unit of its kind.
-        candidates: Vec<String>,
+        candidates: Box<[String]>,
         /// The mnemonics tried, in order, quoted.
         tried: String,
         /// The file's curves.
@@ -343,7 +343,7 @@ fn curve_names(
                 path: path.to_owned(),
                 quantity: quantity.name(),
                 key: quantity.key(),
-                candidates: quantity.candidates(log),
+                candidates: quantity.candidates(log).into(),
                 tried: aliases
                     .iter()
                     .map(|a| format!("{a:?}"))

@@ -109,8 +109,15 @@ fn sci(v: f64) -> String {
     format!("{v:.3e}")
 }
 
+/// The angle range of a run's "new angles" error, `0-60°`.
+fn avo_range(s: &Summary) -> Option<String> {
+    Some(format!("{}-{}°", s.avo_theta_min?, s.avo_theta_max?))
+}
+
 /// The figures of a row, in column order: status, epochs, train, val, blind, AVO, seconds.
-fn figures(row: &RunRow) -> [String; 7] {
+/// With `avo_ranges`, the AVO error says over which angles it was measured (for runs whose
+/// ranges differ).
+fn figures(row: &RunRow, avo_ranges: bool) -> [String; 7] {
     match &row.outcome {
         Ok(s) => [
             "ok".into(),
@@ -118,7 +125,10 @@ fn figures(row: &RunRow) -> [String; 7] {
             sci(s.final_train_mse),
             sci(s.final_val_mse),
             sci(s.blind_mse),
-            s.avo_max_abs_error.map_or_else(|| "-".into(), sci),
+            match (s.avo_max_abs_error, avo_range(s)) {
+                (Some(e), Some(range)) if avo_ranges => format!("{} ({range})", sci(e)),
+                (e, _) => e.map_or_else(|| "-".into(), sci),
+            },
             format!("{:.2}", s.train_seconds),
         ],
         Err(status) => [
@@ -143,8 +153,14 @@ const COLUMNS: [&str; 7] = [
     "seconds",
 ];
 
-/// The rows as a Markdown table: run, the `keys`, the figures of the final weights.
+/// The rows as a Markdown table: run, the `keys`, the figures of the final weights. Where the
+/// runs' "new angles" cover different angles, each AVO error names its range.
 pub fn markdown(rows: &[RunRow], keys: &[String]) -> String {
+    let ranges: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok().and_then(avo_range))
+        .collect();
+    let avo_ranges = ranges.iter().any(|r| *r != ranges[0]);
     let mut out = String::new();
     let header: Vec<&str> = std::iter::once("run")
         .chain(keys.iter().map(String::as_str))
@@ -167,7 +183,7 @@ pub fn markdown(rows: &[RunRow], keys: &[String]) -> String {
                 keys.iter()
                     .map(|k| row.settings.get(k).cloned().unwrap_or_else(|| "-".into())),
             )
-            .chain(figures(row))
+            .chain(figures(row, avo_ranges))
             .map(|c| c.replace('|', "\\|").replace('\n', " "))
             .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
@@ -307,6 +323,25 @@ mod tests {
             "zoepnet_version": "0.1.0"
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn avo_errors_over_different_angles_say_their_range() {
+        let mut wide = summary(1e-4);
+        wide.avo_theta_max = Some(50.0);
+        let config = "[data]\nlas = [\"x.las\"]";
+        let same = vec![
+            row("a", config, Ok(summary(1e-4))),
+            row("b", config, Ok(summary(2e-4))),
+        ];
+        assert!(markdown(&same, &[]).contains("| 5.000e-2 | 0.50 |"));
+        let mixed = vec![
+            row("a", config, Ok(summary(1e-4))),
+            row("b", config, Ok(wide)),
+        ];
+        let md = markdown(&mixed, &[]);
+        assert!(md.contains("| 5.000e-2 (0-60°) |"), "{md}");
+        assert!(md.contains("| 5.000e-2 (0-50°) |"), "{md}");
     }
 
     #[test]

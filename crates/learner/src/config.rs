@@ -238,8 +238,8 @@ pub enum Engine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
-    /// Hidden units (the tutorial: 300).
-    #[serde(default = "defaults::hidden")]
+    /// Hidden units (the tutorial: 300): one width, the network having one hidden layer.
+    #[serde(default = "defaults::hidden", deserialize_with = "one_width")]
     pub hidden: usize,
     /// Hidden activation: `sigmoid` (the tutorial), `tanh` or `relu`.
     #[serde(default)]
@@ -347,6 +347,27 @@ impl BackendSection {
         self.precision
             .unwrap_or_else(|| Precision::default_for(self.kind))
     }
+}
+
+/// `model.hidden`: one whole number. A list (`[300, 100]`, a deeper network) is refused as
+/// such, not as a number of the wrong kind.
+fn one_width<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    struct Width;
+    impl serde::de::Visitor<'_> for Width {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a single width, the number of hidden units (one hidden layer)")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<usize, E> {
+            usize::try_from(v).map_err(|_| E::custom(format!("{v} hidden units: too many")))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<usize, E> {
+            u64::try_from(v)
+                .map_err(|_| E::custom(format!("{v}: expected a single width, 1 or more")))
+                .and_then(|v| self.visit_u64(v))
+        }
+    }
+    d.deserialize_u64(Width)
 }
 
 mod defaults {
@@ -715,6 +736,27 @@ mod tests {
         assert_eq!(read(&["data.las=mine.las", &sum]), (false, true));
         assert_eq!(read(&["data.sha256=", "data.url=\"\""]), (false, false));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_hidden_width_is_one_number() {
+        let err = parse("[data]\nlas = \"a.las\"\n[model]\nhidden = [300, 100]\n").unwrap_err();
+        assert!(
+            err.contains("expected a single width, the number of hidden units (one hidden layer)"),
+            "{err}"
+        );
+        let err = parse("[data]\nlas = \"a.las\"\n[model]\nhidden = -3\n").unwrap_err();
+        assert!(
+            err.contains("-3: expected a single width, 1 or more"),
+            "{err}"
+        );
+        assert_eq!(
+            parse("[data]\nlas = \"a.las\"\n[model]\nhidden = 64\n")
+                .unwrap()
+                .model
+                .hidden,
+            64
+        );
     }
 
     #[test]

@@ -135,6 +135,49 @@ pub struct Summary {
     pub baselines: Vec<BaselineScores>,
     /// zoepnet's version.
     pub zoepnet_version: String,
+    /// What each figure above is, in words ([`Summary::meanings`]), so that the file says which
+    /// train MSE is the tutorial's running one and which the final weights'. Absent from runs
+    /// before it was written.
+    #[serde(default)]
+    pub meanings: std::collections::BTreeMap<String, String>,
+}
+
+impl Summary {
+    /// The figures of `summary.json` and what each is.
+    pub fn meanings() -> std::collections::BTreeMap<String, String> {
+        [
+            (
+                "final_train_mse",
+                "MSE of the final weights on the training interfaces",
+            ),
+            (
+                "final_val_mse",
+                "MSE of the final weights on the validation interfaces",
+            ),
+            (
+                "last_epoch_train_mse",
+                "the last epoch's running training MSE, each sample's error before its update \
+                 (the tutorial's published train MSE)",
+            ),
+            (
+                "last_epoch_val_mse",
+                "validation MSE at the start of the last epoch (the tutorial's published \
+                 validation MSE)",
+            ),
+            (
+                "blind_mse",
+                "MSE of the final weights on the 'new rocks' blind interfaces",
+            ),
+            (
+                "avo_max_abs_error",
+                "largest |network - exact Zoeppritz| over the 'new angles' sweeps, from \
+                 avo_theta_min to avo_theta_max degrees",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
 }
 
 impl RunFolder {
@@ -290,6 +333,7 @@ impl RunFolder {
             seed: config.train.seed,
             baselines: scores.baselines.clone(),
             zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
+            meanings: Summary::meanings(),
         };
         self.write("summary.json", |f| {
             serde_json::to_writer_pretty(&mut *f, &summary)?;

@@ -64,6 +64,8 @@ pub struct BenchArgs {
     /// Override a config value, e.g. `--set data.train=200` (repeatable), as for `train`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 /// `values` without repeats, in their first order.

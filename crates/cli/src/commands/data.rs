@@ -22,6 +22,8 @@ pub struct DataArgs {
     /// Override a config value, e.g. `--set data.theta_max=30` (repeatable), as for `train`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {

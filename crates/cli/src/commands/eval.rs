@@ -34,6 +34,8 @@ pub struct EvalArgs {
     /// only `data.` keys: the network stays the run's).
     #[arg(long = "set", value_name = "KEY=VALUE", conflicts_with = "input")]
     set: Vec<String>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {

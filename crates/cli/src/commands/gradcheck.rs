@@ -31,6 +31,8 @@ pub struct GradcheckArgs {
     /// syntax, or a bare word).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {

@@ -1,9 +1,18 @@
 //! `zoepnet info`: version, backends and devices.
 
-use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::device::{self, Backend, DeviceError};
 
-pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
+/// `info` takes no data options: it reports the data folder and downloads as the environment
+/// sets them for the commands that read well logs.
+pub fn run() -> anyhow::Result<()> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let data_dir = set("ZOEPNET_DATA_DIR").map(std::path::PathBuf::from);
+    let offline = set("ZOEPNET_OFFLINE").is_some_and(|v| {
+        !matches!(
+            v.to_string_lossy().to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off" | "n" | "f"
+        )
+    });
     outln!("zoepnet {}", env!("CARGO_PKG_VERSION"));
     let compiled: Vec<_> = Backend::compiled().iter().map(|b| b.name()).collect();
     outln!("backends compiled in: {}", compiled.join(", "));
@@ -32,17 +41,14 @@ pub fn run(options: &FetchOptions) -> anyhow::Result<()> {
         zoepnet_learner::fused::Simd::detect(),
         widths.join(", ")
     );
-    match &options.data_dir {
-        Some(dir) => outln!(
-            "data folder: {} (--data-dir or ZOEPNET_DATA_DIR)",
-            dir.display()
-        ),
+    match &data_dir {
+        Some(dir) => outln!("data folder: {} (ZOEPNET_DATA_DIR)", dir.display()),
         None => outln!("data folder: none set; data files are read at the paths configs give"),
     }
     outln!(
         "downloads: {}",
-        if options.offline {
-            "off (--offline or ZOEPNET_OFFLINE)"
+        if offline {
+            "off (ZOEPNET_OFFLINE)"
         } else {
             "on, for missing data files with a url"
         }

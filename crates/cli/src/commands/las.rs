@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use zoepnet_dataset::{DataFile, FetchOptions};
+use zoepnet_dataset::DataFile;
 use zoepnet_las::{COMMON_SENTINELS, Curve, LasFile, NullPolicy, ReadOptions, Values};
 
 use super::UsageError;
@@ -40,12 +40,15 @@ pub struct FileArgs {
     /// (other than those nulls) is a text curve.
     #[arg(long, default_value = "strict", value_parser = NullPolicy::NAMES)]
     null_policy: String,
+    #[command(flatten)]
+    data: super::DataOptions,
 }
 
 impl FileArgs {
     /// The file, and the log read from it: the path as given, or where nothing is there, its
     /// name in the data folder (as for the files configs name).
-    fn read(&self, options: &FetchOptions) -> anyhow::Result<(PathBuf, LasFile)> {
+    fn read(&self) -> anyhow::Result<(PathBuf, LasFile)> {
+        let options = self.data.fetch();
         let null_policy = NullPolicy::from_name(&self.null_policy)
             .ok_or_else(|| UsageError(format!("unknown null policy {:?}", self.null_policy)))?;
         let file = DataFile {
@@ -63,16 +66,16 @@ impl FileArgs {
     }
 }
 
-pub fn run(command: &LasCommand, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(command: &LasCommand) -> anyhow::Result<()> {
     match command {
         LasCommand::Info { file } => {
-            let (path, log) = file.read(options)?;
+            let (path, log) = file.read()?;
             if file.null_policy != "common" {
                 hint_undeclared_nulls(&log);
             }
             info(&path, &log)
         }
-        LasCommand::Csv { file, curves } => csv(&file.read(options)?.1, curves),
+        LasCommand::Csv { file, curves } => csv(&file.read()?.1, curves),
     }
 }
 

@@ -19,12 +19,50 @@ pub mod sweep;
 pub mod table;
 pub mod train;
 
+use clap::builder::TypedValueParser as _;
+
 use zoepnet_dataset::{ConfigError, DatasetError, SourceError};
 use zoepnet_las::{LasError, UnitError};
 use zoepnet_learner::bench::BenchError;
 use zoepnet_learner::experiment::ExperimentError;
 use zoepnet_learner::gradcheck::GradCheckError;
 use zoepnet_learner::{DeviceError, LoadError};
+
+/// Where the well logs are and whether they may be downloaded: the options of the commands
+/// that read well logs (and no others).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DataOptions {
+    /// Folder that holds the data files (e.g. ../shared/data): a file not at the path a config or
+    /// the command line gives is looked for there by its name.
+    // An empty ZOEPNET_DATA_DIR= reads as unset (the default parser refused it, naming the
+    // option the user never typed).
+    #[arg(
+        long,
+        env = "ZOEPNET_DATA_DIR",
+        value_name = "DIR",
+        value_parser = clap::builder::OsStringValueParser::new().map(std::path::PathBuf::from)
+    )]
+    data_dir: Option<std::path::PathBuf>,
+
+    /// Never download a missing data file; say where to put it instead.
+    #[arg(
+        long,
+        env = "ZOEPNET_OFFLINE",
+        // 1, true, yes, on; an empty ZOEPNET_OFFLINE= is off.
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    offline: bool,
+}
+
+impl DataOptions {
+    /// The library's options.
+    pub fn fetch(&self) -> zoepnet_dataset::FetchOptions {
+        zoepnet_dataset::FetchOptions {
+            data_dir: self.data_dir.clone().filter(|d| !d.as_os_str().is_empty()),
+            offline: self.offline,
+        }
+    }
+}
 
 /// A mistake in the arguments that clap cannot see (an unknown curve name, say).
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,8 @@ pub struct PlotArgs {
     /// A run folder written by `zoepnet train`: its trained network (model.bpk), or for an
     /// interrupted run its checkpoint.json, with config.toml and metrics.csv.
     run_dir: PathBuf,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {

@@ -101,11 +101,41 @@ pub fn warn_of_extrapolation<'a>(
     if let Some((line, (name, value, [low, high]))) = first {
         errln!(
             "warning: {}: {outside} of {total} rows lie outside the network's training data (the \
-             first, line {line}: {name} = {value}, where the training data span {low} to {high}): \
+             first, line {line}: {name} = {}, where the training data span {} to {}): \
              the network extrapolates there, and its Rpp is not to be trusted (other angles or \
              rocks than it learned, or other units: m/s, kg/m3, degrees)",
-            input.display()
+            input.display(),
+            significant(value),
+            significant(low),
+            significant(high),
         );
+    }
+}
+
+/// `x` to 6 significant digits, without trailing zeros (`2294.7`, `0.0523`, `1.5e-7`): a span
+/// of 16 digits says no more.
+fn significant(x: f64) -> String {
+    let trim = |digits: &str| {
+        if digits.contains('.') {
+            digits
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_owned()
+        } else {
+            digits.to_owned()
+        }
+    };
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let magnitude = x.abs().log10().floor();
+    if (-4.0..6.0).contains(&magnitude) {
+        let decimals = (5.0 - magnitude) as usize;
+        trim(&format!("{x:.decimals$}"))
+    } else {
+        let text = format!("{x:.5e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        format!("{}e{exponent}", trim(mantissa))
     }
 }
 
@@ -139,4 +169,20 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
         .map(|((record, _), p)| (record, vec![format!("{p}")]))
         .collect();
     write_rows(&headers, &["rpp_pred"], &rows, args.output.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::significant;
+
+    #[test]
+    fn spans_are_said_to_six_significant_digits() {
+        assert_eq!(significant(2294.700000000001), "2294.7");
+        assert_eq!(significant(1889.2345678), "1889.23");
+        assert_eq!(significant(-0.052345678), "-0.0523457");
+        assert_eq!(significant(19.99), "19.99");
+        assert_eq!(significant(1.5e-7), "1.5e-7");
+        assert_eq!(significant(1234567.0), "1.23457e6");
+        assert_eq!(significant(0.0), "0");
+    }
 }

@@ -45,6 +45,8 @@ pub struct SeedsArgs {
     /// Override a config value, e.g. `--set train.epochs=10` (repeatable), as for `train`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
@@ -501,6 +503,7 @@ mod tests {
             out: None,
             backend: None,
             set: vec![],
+            data: Default::default(),
         };
         let outcomes = [
             outcome(0, 1e-4),

@@ -60,6 +60,8 @@ pub struct SweepArgs {
     /// each into its run folder there.
     #[arg(long, value_name = "N", conflicts_with_all = ["set", "out", "backend"])]
     task: Option<usize>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 /// `values` split at the commas outside brackets and quotes.

@@ -37,6 +37,8 @@ pub struct TrainArgs {
     /// syntax, or a bare word).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    pub data: super::DataOptions,
 }
 
 /// A usage error (exit 2) where training into `out` would lose work: a stopped run (its
