@@ -693,6 +693,113 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
     }
 }
 
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// `train --resume RUN --set train.epochs=N` of a finished run ends as an N-epoch run: the
+/// fused per-sample SGD and Adam (continued from their checkpoint) and autodiff's Adam (replayed).
+#[test]
+fn a_finished_run_goes_on_to_more_epochs_as_a_longer_run_would() {
+    let resume = |dir: &Path, sets: &[&str]| {
+        let sets = sets.iter().flat_map(|kv| ["--set", kv]);
+        run(zoepnet()
+            .args(["train", "--offline", "--resume"])
+            .arg(dir)
+            .args(sets)
+            .env("ZOEPNET_DATA_DIR", real_data_dir()))
+    };
+    for (name, extra) in [
+        ("sgd", &[][..]),
+        (
+            "adam",
+            &[
+                "train.optimizer=adam",
+                "train.update_order=exact",
+                "train.batch_size=32",
+            ][..],
+        ),
+        (
+            "autodiff",
+            &[
+                "train.mode=autodiff",
+                "train.optimizer=adam",
+                "train.batch_size=32",
+            ][..],
+        ),
+    ] {
+        let settings = |epochs: &str| -> Vec<String> {
+            [format!("train.epochs={epochs}"), "model.hidden=16".into()]
+                .into_iter()
+                .chain(extra.iter().map(|s| s.to_string()))
+                .flat_map(|kv| ["--set".to_string(), kv])
+                .collect()
+        };
+        let long = temp_dir(&format!("train-long-{name}"));
+        let (code, stdout, stderr) = train(&long, &args(&settings("5")));
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        let short = temp_dir(&format!("train-extended-{name}"));
+        let (code, stdout, stderr) = train(&short, &args(&settings("3")));
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        assert_eq!(summary_of(&short)["epochs"], 3);
+
+        let (status, stdout, stderr) = resume(&short, &["train.epochs=5"]);
+        assert!(status.status.success(), "{name}: {stdout}{stderr}");
+        let (a, b) = (metrics(&long), metrics(&short));
+        assert_eq!(b.len(), 5, "{name}");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x[..4], y[..4], "{name}: the same epochs, to the last bit");
+        }
+        for key in ["epochs", "final_train_mse", "final_val_mse", "blind_mse"] {
+            assert_eq!(
+                summary_of(&long)[key],
+                summary_of(&short)[key],
+                "{name}: {key}"
+            );
+        }
+        let config = fs::read_to_string(short.join("config.toml")).unwrap();
+        assert!(config.contains("epochs = 5"), "{config}");
+
+        // Refused, the folder as it was: fewer epochs than trained, another setting.
+        for (sets, says) in [
+            (&["train.epochs=4"][..], "it has trained 5 epochs already"),
+            (
+                &["train.epochs=8", "train.learning_rate=0.01"][..],
+                "only train.epochs can change when a run goes on; train.learning_rate differs",
+            ),
+        ] {
+            let (status, _, stderr) = resume(&short, sets);
+            assert_eq!(status.status.code(), Some(2), "{name} {sets:?}: {stderr}");
+            assert!(stderr.contains(says), "{stderr}");
+            assert_eq!(summary_of(&short)["epochs"], 5);
+        }
+    }
+    // A schedule spread over the total, and a run that its stopping rule ended, are refused.
+    for (sets, says) in [
+        (
+            &["train.schedule=cosine"][..],
+            "train.schedule = \"cosine\" spreads",
+        ),
+        (
+            &["train.target_val_mse=1"][..],
+            "the run ended at epoch 1 of its 3 (its stopping rule",
+        ),
+    ] {
+        let dir = temp_dir("train-not-extended");
+        let mut all = vec!["--set", "train.epochs=3", "--set", "model.hidden=16"];
+        all.extend(sets.iter().flat_map(|kv| ["--set", *kv]));
+        let (code, stdout, stderr) = train(&dir, &all);
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        let (status, _, stderr) = resume(&dir, &["train.epochs=6"]);
+        assert_eq!(status.status.code(), Some(2), "{sets:?}: {stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(
+            dir.join("summary.json").is_file(),
+            "the finished run is kept"
+        );
+    }
+}
+
 #[test]
 fn a_diverging_run_stops_with_a_clear_error() {
     let out = temp_dir("train-diverge");

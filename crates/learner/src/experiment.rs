@@ -88,6 +88,17 @@ pub enum ExperimentError {
     /// Training failed.
     #[error(transparent)]
     Train(#[from] TrainError),
+    /// The run folder's config could not be read, to continue its run.
+    #[error(transparent)]
+    Config(#[from] crate::config::LoadError),
+    /// The run cannot go on to the epochs asked for (the folder; the reason is its source).
+    #[error("{}", out.display())]
+    Extend {
+        /// The run folder.
+        out: PathBuf,
+        /// Why.
+        source: crate::extend::ExtendError,
+    },
     /// The trained network could not be scored.
     #[error(transparent)]
     Evaluate(#[from] EvaluateError),
@@ -117,7 +128,9 @@ impl ExperimentError {
     /// from the run itself.
     pub fn is_bad_input(&self) -> bool {
         match self {
-            ExperimentError::Data(_) => true,
+            ExperimentError::Data(_)
+            | ExperimentError::Config(_)
+            | ExperimentError::Extend { .. } => true,
             ExperimentError::Device(e) => e.is_bad_input(),
             _ => false,
         }
@@ -126,6 +139,11 @@ impl ExperimentError {
 
 /// Runs `plan` on the well logs at `logs` into the run folder `out`, or continues it from
 /// `resume`; returns the summary it wrote.
+///
+/// Continued, `plan` is the folder's `config.toml` but, where asked, `train.epochs`: a finished
+/// or stopped run goes on to another number of epochs where that gives the run that many epochs
+/// would have given from the start ([`crate::extend::check`]); the folder's config then says
+/// the new number, and its summary is withdrawn until the run finishes again.
 pub fn run(
     plan: &Plan,
     logs: &[PathBuf],
@@ -138,8 +156,9 @@ pub fn run(
     prepared.warnings.iter().for_each(|w| observer.warning(w));
     let (device, info) = plan.config.backend.select()?;
     let folder = RunFolder::create(out)?;
-    if resume.is_none() {
-        folder.start(&plan.config, &prepared.scaler)?;
+    match &resume {
+        None => folder.start(&plan.config, &prepared.scaler)?,
+        Some(cp) => extend(&folder, plan, cp)?,
     }
     observer.started(&RunStart {
         out,
@@ -171,6 +190,23 @@ pub fn run(
     folder
         .finish(&plan.config, &trained, &scores, &info)
         .map_err(Into::into)
+}
+
+/// Checks that the run in `folder`, at `checkpoint`, can go on as `plan`; where `plan` asks
+/// for other epochs than its config.toml, withdraws its summary and rewrites its config.
+fn extend(folder: &RunFolder, plan: &Plan, checkpoint: &Checkpoint) -> Result<(), ExperimentError> {
+    if RunFolder::holds_config(folder.dir(), &plan.config) {
+        return Ok(());
+    }
+    let old = Plan::load(&folder.dir().join("config.toml"), &[])?;
+    crate::extend::check(&old, plan, checkpoint, folder.is_finished()).map_err(|source| {
+        ExperimentError::Extend {
+            out: folder.dir().to_owned(),
+            source,
+        }
+    })?;
+    folder.extend(&plan.config)?;
+    Ok(())
 }
 
 /// What preparing `data` does, for the observer.

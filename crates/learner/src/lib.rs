@@ -9,7 +9,8 @@
 //!    [`device`]; the crates below take a `&Device`), training, checkpoints at most once a
 //!    second, scoring, plots; progress and stop requests go through an [`experiment::Observer`];
 //! 4. [`train`]: the epoch loop, over one of the [`engine`]s (fused, tensor, autodiff) behind
-//!    one trait, with [`early_stopping`] and [`checkpoint`]s;
+//!    one trait, with [`early_stopping`] and [`checkpoint`]s; [`extend`]: when a run may go on
+//!    to more epochs;
 //! 5. [`evaluate`]: the final scores and the baselines; [`run`]: the run folder's files;
 //!    [`plots`]: its pictures; [`compare`]: runs side by side; [`gradcheck`]: the model's
 //!    gradient check on a config's data; [`bench`](mod@bench): networks trained per second on
@@ -24,6 +25,7 @@ pub mod early_stopping;
 pub mod engine;
 pub mod evaluate;
 pub mod experiment;
+pub mod extend;
 pub mod gradcheck;
 pub mod plan;
 pub mod plots;

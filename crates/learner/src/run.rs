@@ -79,6 +79,9 @@ pub fn export_safetensors(
         })
 }
 
+/// `summary.json`: written last, it marks a run finished.
+pub const SUMMARY: &str = "summary.json";
+
 /// What went wrong writing a run folder.
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
@@ -234,6 +237,32 @@ impl RunFolder {
         })
     }
 
+    /// Whether the run is finished: its `summary.json` is written (the last file a run writes).
+    pub fn is_finished(&self) -> bool {
+        self.dir.join(SUMMARY).is_file()
+    }
+
+    /// Sets the run going on under `config` (another `train.epochs`): withdraws `summary.json`
+    /// first, so that the folder never says "finished" beside the new config, then rewrites
+    /// `config.toml`.
+    pub fn extend(&self, config: &ExperimentConfig) -> Result<(), RunError> {
+        let summary = self.dir.join(SUMMARY);
+        match std::fs::remove_file(&summary) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(RunError {
+                    path: summary,
+                    message: e.to_string(),
+                });
+            }
+            _ => {}
+        }
+        let toml = config.to_toml().map_err(|e| RunError {
+            path: self.dir.join("config.toml"),
+            message: e.to_string(),
+        })?;
+        self.write("config.toml", |f| f.write_all(toml.as_bytes()))
+    }
+
     /// Rewrites `metrics.csv` with the rows so far.
     pub fn metrics(&self, rows: &[EpochMetrics]) -> Result<(), RunError> {
         self.write("metrics.csv", |f| {
@@ -335,7 +364,7 @@ impl RunFolder {
             zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
             meanings: Summary::meanings(),
         };
-        self.write("summary.json", |f| {
+        self.write(SUMMARY, |f| {
             serde_json::to_writer_pretty(&mut *f, &summary)?;
             writeln!(f)
         })?;

@@ -23,7 +23,10 @@ pub struct TrainArgs {
     /// fused per-sample, fused batch (SGD, Adam) and tensor-SGD procedures continue where they
     /// stopped; L-BFGS and autodiff runs replay their completed epochs first (their optimizer
     /// state is not in the checkpoint), say so, and check that they reach its weights.
-    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "out", "backend", "set"])]
+    /// With `--set train.epochs=N`, a finished or stopped run goes on to N epochs and ends as an
+    /// N-epoch run would have; refused, saying why, where it would not (a cosine schedule, a run
+    /// that ended early, fewer epochs than trained, any other setting).
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["config", "out", "backend"])]
     resume: Option<PathBuf>,
     /// The run folder (default: runs/CONFIG_NAME).
     #[arg(long, value_name = "DIR")]
@@ -34,7 +37,7 @@ pub struct TrainArgs {
     #[arg(long)]
     backend: Option<Backend>,
     /// Override a config value, e.g. `--set train.epochs=10` (repeatable; the value in TOML
-    /// syntax, or a bare word).
+    /// syntax, or a bare word); with --resume, only train.epochs.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     #[command(flatten)]
