@@ -64,6 +64,30 @@ fn empty_environment_variables_read_as_unset() {
 }
 
 #[test]
+fn info_reads_the_environment_as_the_data_commands_do() {
+    // The same words as --offline's parser takes: "off" and "0" are off, "yes" is on; an empty
+    // data folder is none.
+    for (dir, offline, folder, downloads) in [
+        (
+            "/some/logs",
+            "yes",
+            "data folder: /some/logs (ZOEPNET_DATA_DIR)",
+            "downloads: off",
+        ),
+        ("", "off", "data folder: none set", "downloads: on"),
+        ("", "0", "data folder: none set", "downloads: on"),
+    ] {
+        let (out, stdout, stderr) = run(zoepnet()
+            .arg("info")
+            .env("ZOEPNET_DATA_DIR", dir)
+            .env("ZOEPNET_OFFLINE", offline));
+        assert!(out.status.success(), "{stderr}");
+        assert!(stdout.contains(folder), "{offline}: {stdout}");
+        assert!(stdout.contains(downloads), "{offline}: {stdout}");
+    }
+}
+
+#[test]
 fn a_wrong_subcommand_is_a_usage_error() {
     let (out, _, stderr) = run(zoepnet().arg("trian"));
     assert_eq!(out.status.code(), Some(2));

@@ -89,30 +89,26 @@ fn info_says_wgpu_is_unusable_without_vulkan() {
 
 #[test]
 fn bench_leaves_wgpu_out_by_default_and_refuses_it_by_name() {
-    let (code, stdout, stderr) = run_promptly(without_vulkan(&[
-        "bench",
-        "--networks",
-        "1",
-        "--epochs",
-        "1",
-        "--engine",
-        "population",
-    ]));
+    // The smallest bench, with one more option.
+    let bench = |option, value| {
+        run_promptly(without_vulkan(&[
+            "bench",
+            "--networks",
+            "1",
+            "--epochs",
+            "1",
+            option,
+            value,
+        ]))
+    };
+    let (code, stdout, stderr) = bench("--engine", "population");
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("left out: backend wgpu"), "{stderr}");
     says_no_vulkan(&stderr);
     assert!(stdout.contains("| population | flex: CPU |"), "{stdout}");
     assert!(!stdout.contains("wgpu"), "{stdout}");
 
-    let (code, stdout, stderr) = run_promptly(without_vulkan(&[
-        "bench",
-        "--networks",
-        "1",
-        "--epochs",
-        "1",
-        "--backend",
-        "wgpu",
-    ]));
+    let (code, stdout, stderr) = bench("--backend", "wgpu");
     assert_eq!(code, Some(1), "{stderr}");
     says_no_vulkan(&stderr);
     assert!(stdout.is_empty(), "no table without a device:\n{stdout}");

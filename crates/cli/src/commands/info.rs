@@ -5,14 +5,9 @@ use zoepnet_learner::device::{self, Backend, DeviceError};
 /// `info` takes no data options: it reports the data folder and downloads as the environment
 /// sets them for the commands that read well logs.
 pub fn run() -> anyhow::Result<()> {
-    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let data_dir = set("ZOEPNET_DATA_DIR").map(std::path::PathBuf::from);
-    let offline = set("ZOEPNET_OFFLINE").is_some_and(|v| {
-        !matches!(
-            v.to_string_lossy().to_ascii_lowercase().as_str(),
-            "0" | "false" | "no" | "off" | "n" | "f"
-        )
-    });
+    let zoepnet_dataset::FetchOptions { data_dir, offline } = super::DataOptions::from_env()
+        .map_err(|e| super::UsageError(e.to_string().trim_end().to_owned()))?
+        .fetch();
     outln!("zoepnet {}", env!("CARGO_PKG_VERSION"));
     let compiled: Vec<_> = Backend::compiled().iter().map(|b| b.name()).collect();
     outln!("backends compiled in: {}", compiled.join(", "));

@@ -55,6 +55,14 @@ pub struct DataOptions {
 }
 
 impl DataOptions {
+    /// The options as the environment alone sets them (ZOEPNET_DATA_DIR, ZOEPNET_OFFLINE), read
+    /// by the same parsers as the command line's: for `info`, which takes no data options.
+    pub fn from_env() -> Result<Self, clap::Error> {
+        use clap::{Args as _, FromArgMatches as _};
+        let command = Self::augment_args(clap::Command::new("zoepnet"));
+        Self::from_arg_matches(&command.try_get_matches_from(["zoepnet"])?)
+    }
+
     /// The library's options.
     pub fn fetch(&self) -> zoepnet_dataset::FetchOptions {
         zoepnet_dataset::FetchOptions {
