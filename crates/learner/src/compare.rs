@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use zoepnet_plot::{Figure, Panel, Series, Style};
 
-use crate::run::{RunFolder, Summary};
+use crate::run::{FolderState, RunFolder, Summary, files};
 
 /// One run: its settings and its outcome.
 #[derive(Debug, Clone)]
@@ -63,15 +63,16 @@ pub fn read_run(dir: &Path) -> RunRow {
     );
     let read =
         |file: &str| std::fs::read_to_string(dir.join(file)).map_err(|e| format!("{file}: {e}"));
-    let settings = read("config.toml")
+    let settings = read(files::CONFIG)
         .and_then(|t| settings_of(&t))
         .unwrap_or_default();
-    let outcome = read("summary.json")
-        .and_then(|t| serde_json::from_str::<Summary>(&t).map_err(|e| format!("summary.json: {e}")))
-        .map_err(|why| match RunFolder::load_checkpoint(dir) {
-            Ok(checkpoint) if !dir.join("summary.json").exists() => format!(
-                "stopped after epoch {}: resume with `zoepnet train --resume {}`",
-                checkpoint.epoch,
+    let outcome = read(files::SUMMARY)
+        .and_then(|t| {
+            serde_json::from_str::<Summary>(&t).map_err(|e| format!("{}: {e}", files::SUMMARY))
+        })
+        .map_err(|why| match FolderState::of(dir) {
+            FolderState::Stopped { epoch: Some(epoch) } => format!(
+                "stopped after epoch {epoch}: resume with `zoepnet train --resume {}`",
                 dir.display()
             ),
             _ => format!("failed: {why}"),

@@ -198,7 +198,7 @@ fn extend(folder: &RunFolder, plan: &Plan, checkpoint: &Checkpoint) -> Result<()
     if RunFolder::holds_config(folder.dir(), &plan.config) {
         return Ok(());
     }
-    let old = Plan::load(&folder.dir().join("config.toml"), &[])?;
+    let old = Plan::load(&folder.dir().join(crate::run::files::CONFIG), &[])?;
     crate::extend::check(&old, plan, checkpoint, folder.is_finished()).map_err(|source| {
         ExperimentError::Extend {
             out: folder.dir().to_owned(),

@@ -72,7 +72,7 @@ pub fn figures(inputs: &PlotInputs<'_>) -> Result<Vec<(&'static str, Figure)>, R
     let batcher = InterfaceBatcher::new(prepared.scaler.clone());
     let run = |model: &Mlp, items: &[InterfaceItem]| {
         predict(model, &batcher, items, device).map_err(|e| RunError {
-            path: PathBuf::from("plots"),
+            path: PathBuf::from(crate::run::files::PLOTS),
             message: e.to_string(),
         })
     };
@@ -270,7 +270,7 @@ pub fn write(dir: &Path, inputs: &PlotInputs<'_>) -> Result<Vec<PathBuf>, RunErr
 /// Draws `figure` as `dir/plots/STEM.png` and `.svg` (the folder created if missing), each
 /// written whole or not at all; returns the two paths.
 pub fn write_figure(dir: &Path, stem: &str, figure: &Figure) -> Result<[PathBuf; 2], RunError> {
-    let plots = dir.join("plots");
+    let plots = dir.join(crate::run::files::PLOTS);
     let err = |path: &Path, message: String| RunError {
         path: path.to_owned(),
         message,

@@ -36,8 +36,151 @@ pub fn write_atomically(
     Ok(())
 }
 
-/// The run folder's copy of the network for other tools: see [`export_safetensors`].
-pub const SAFETENSORS: &str = "model.safetensors";
+/// The names of the files zoepnet writes in a folder: a run's, and the marker files of the
+/// other work a folder can hold (a sweep, a planned sweep, a seed study). Every caller names
+/// them through these.
+pub mod files {
+    /// The resolved config (every default filled in).
+    pub const CONFIG: &str = "config.toml";
+    /// The input standardisation ([`zoepnet_dataset::Scaler`]).
+    pub const SCALER: &str = "scaler.json";
+    /// One row per epoch.
+    pub const METRICS: &str = "metrics.csv";
+    /// What a run continues from ([`crate::checkpoint::Checkpoint`]).
+    pub const CHECKPOINT: &str = "checkpoint.json";
+    /// The trained network's path without extension: [`MODEL_RECORD`] and [`MODEL_CONFIG`].
+    pub const MODEL: &str = "model";
+    /// The trained network's Burn record.
+    pub const MODEL_RECORD: &str = "model.bpk";
+    /// The trained network's config.
+    pub const MODEL_CONFIG: &str = "model.json";
+    /// The network for other tools: see [`super::export_safetensors`].
+    pub const SAFETENSORS: &str = "model.safetensors";
+    /// Written last, it marks a run finished.
+    pub const SUMMARY: &str = "summary.json";
+    /// The pictures' folder.
+    pub const PLOTS: &str = "plots";
+    /// A planned sweep's plan.
+    pub const PLAN: &str = "plan.json";
+    /// A planned sweep's copy of its base config.
+    pub const PLAN_BASE: &str = "base.toml";
+    /// A planned sweep's Slurm job-array script.
+    pub const SBATCH: &str = "sweep.sbatch";
+    /// A planned sweep's folder of Slurm logs.
+    pub const SLURM_LOGS: &str = "logs";
+    /// The stem of a sweep's tables and plot (`sweep.md`, `sweep.csv`, `plots/sweep-val.png`).
+    pub const SWEEP_STEM: &str = "sweep";
+    /// A sweep's table of its runs.
+    pub const SWEEP: &str = "sweep.md";
+    /// The stem of `zoepnet compare`'s tables and plot.
+    pub const COMPARE_STEM: &str = "compare";
+    /// A seed study's table of its seeds.
+    pub const SEEDS: &str = "seeds.csv";
+    /// A seed study's summary.
+    pub const SEEDS_SUMMARY: &str = "seeds.md";
+}
+
+pub use files::{SAFETENSORS, SUMMARY};
+
+/// What a folder holds, as zoepnet's commands see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderState {
+    /// Nothing zoepnet wrote (or no folder yet).
+    Empty,
+    /// A file, not a folder.
+    File,
+    /// A run that stopped before its first epoch ended: a config, no checkpoint.
+    Started,
+    /// A run stopped after an epoch (`None`: its checkpoint does not read), to be resumed.
+    Stopped {
+        /// The last epoch completed.
+        epoch: Option<usize>,
+    },
+    /// A finished run.
+    Finished,
+    /// Another command's work.
+    Other(Work),
+}
+
+/// The work of another command than `train` that a folder can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// A planned sweep ([`files::PLAN`]).
+    PlannedSweep,
+    /// A sweep ([`files::SWEEP`]).
+    Sweep,
+    /// A seed study ([`files::SEEDS`]).
+    SeedStudy,
+}
+
+impl Work {
+    /// Its marker file.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Work::PlannedSweep => files::PLAN,
+            Work::Sweep => files::SWEEP,
+            Work::SeedStudy => files::SEEDS,
+        }
+    }
+
+    /// In words: "a planned sweep".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Work::PlannedSweep => "a planned sweep",
+            Work::Sweep => "a sweep",
+            Work::SeedStudy => "a seed study",
+        }
+    }
+}
+
+impl FolderState {
+    /// What `dir` holds: another command's work first (by its marker file), then a run's state.
+    pub fn of(dir: &Path) -> Self {
+        if dir.exists() && !dir.is_dir() {
+            return FolderState::File;
+        }
+        let has = |name: &str| dir.join(name).is_file();
+        if let Some(work) = [Work::PlannedSweep, Work::Sweep, Work::SeedStudy]
+            .into_iter()
+            .find(|w| has(w.marker()))
+        {
+            return FolderState::Other(work);
+        }
+        match (
+            has(files::CONFIG),
+            has(files::SUMMARY),
+            has(files::CHECKPOINT),
+        ) {
+            (false, _, _) => FolderState::Empty,
+            (true, true, _) => FolderState::Finished,
+            (true, false, false) => FolderState::Started,
+            (true, false, true) => FolderState::Stopped {
+                epoch: RunFolder::load_checkpoint(dir).ok().map(|cp| cp.epoch),
+            },
+        }
+    }
+
+    /// The run folders directly inside `dir` (those with a config), by name.
+    pub fn runs_in(dir: &Path) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join(files::CONFIG).is_file())
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// Whether it holds a run (finished, stopped or started).
+    pub fn is_run(&self) -> bool {
+        matches!(
+            self,
+            FolderState::Started | FolderState::Stopped { .. } | FolderState::Finished
+        )
+    }
+}
 
 /// Writes `model`, the network of the run folder `dir`, to `out` as safetensors in PyTorch's
 /// layout (`fc1.weight` `[hidden, 7]`, `fc1.bias`, `fc2.weight` `[1, hidden]`, `fc2.bias`:
@@ -67,8 +210,8 @@ pub fn export_safetensors(
         })
     };
     let metadata = [
-        ("zoepnet.model", read("model.json")?),
-        ("zoepnet.scaler", read("scaler.json")?),
+        ("zoepnet.model", read(files::MODEL_CONFIG)?),
+        ("zoepnet.scaler", read(files::SCALER)?),
         ("zoepnet.version", env!("CARGO_PKG_VERSION").to_owned()),
     ];
     model
@@ -78,9 +221,6 @@ pub fn export_safetensors(
             message: e.to_string(),
         })
 }
-
-/// `summary.json`: written last, it marks a run finished.
-pub const SUMMARY: &str = "summary.json";
 
 /// What went wrong writing a run folder.
 #[derive(Debug, thiserror::Error)]
@@ -216,7 +356,7 @@ impl RunFolder {
     /// study) of the same resolved config.
     pub fn holds_config(dir: &Path, config: &ExperimentConfig) -> bool {
         match (
-            std::fs::read_to_string(dir.join("config.toml")),
+            std::fs::read_to_string(dir.join(files::CONFIG)),
             config.to_toml(),
         ) {
             (Ok(theirs), Ok(ours)) => theirs == ours,
@@ -227,11 +367,11 @@ impl RunFolder {
     /// Writes `config.toml` and `scaler.json`.
     pub fn start(&self, config: &ExperimentConfig, scaler: &Scaler) -> Result<(), RunError> {
         let toml = config.to_toml().map_err(|e| RunError {
-            path: self.dir.join("config.toml"),
+            path: self.dir.join(files::CONFIG),
             message: e.to_string(),
         })?;
-        self.write("config.toml", |f| f.write_all(toml.as_bytes()))?;
-        self.write("scaler.json", |f| {
+        self.write(files::CONFIG, |f| f.write_all(toml.as_bytes()))?;
+        self.write(files::SCALER, |f| {
             serde_json::to_writer_pretty(&mut *f, scaler)?;
             writeln!(f)
         })
@@ -257,15 +397,15 @@ impl RunFolder {
             _ => {}
         }
         let toml = config.to_toml().map_err(|e| RunError {
-            path: self.dir.join("config.toml"),
+            path: self.dir.join(files::CONFIG),
             message: e.to_string(),
         })?;
-        self.write("config.toml", |f| f.write_all(toml.as_bytes()))
+        self.write(files::CONFIG, |f| f.write_all(toml.as_bytes()))
     }
 
     /// Rewrites `metrics.csv` with the rows so far.
     pub fn metrics(&self, rows: &[EpochMetrics]) -> Result<(), RunError> {
-        self.write("metrics.csv", |f| {
+        self.write(files::METRICS, |f| {
             let mut out = csv::Writer::from_writer(f);
             if rows.is_empty() {
                 out.write_record(METRICS_COLUMNS)?;
@@ -279,14 +419,14 @@ impl RunFolder {
 
     /// Writes `checkpoint.json` (exact: f64 values are written so that they read back the same).
     pub fn checkpoint(&self, checkpoint: &Checkpoint) -> Result<(), RunError> {
-        self.write("checkpoint.json", |f| {
+        self.write(files::CHECKPOINT, |f| {
             serde_json::to_writer(&mut *f, checkpoint).map_err(io::Error::from)
         })
     }
 
     /// The rows of the run folder `dir`'s `metrics.csv`.
     pub fn load_metrics(dir: &Path) -> Result<Vec<EpochMetrics>, RunError> {
-        let path = dir.join("metrics.csv");
+        let path = dir.join(files::METRICS);
         let err = |message: String| RunError {
             path: path.clone(),
             message,
@@ -315,7 +455,7 @@ impl RunFolder {
 
     /// The checkpoint of the run folder `dir`.
     pub fn load_checkpoint(dir: &Path) -> Result<Checkpoint, RunError> {
-        let path = dir.join("checkpoint.json");
+        let path = dir.join(files::CHECKPOINT);
         let err = |message: String| RunError {
             path: path.clone(),
             message,
@@ -335,14 +475,14 @@ impl RunFolder {
         self.metrics(&trained.metrics)?;
         trained
             .model
-            .save(&config.model.mlp_config(), &self.dir.join("model"))
+            .save(&config.model.mlp_config(), &self.dir.join(files::MODEL))
             .map_err(|e| RunError {
-                path: self.dir.join("model.bpk"),
+                path: self.dir.join(files::MODEL_RECORD),
                 message: e.to_string(),
             })?;
         export_safetensors(&self.dir, &trained.model, &self.dir.join(SAFETENSORS))?;
         let last = trained.metrics.last().ok_or_else(|| RunError {
-            path: self.dir.join("metrics.csv"),
+            path: self.dir.join(files::METRICS),
             message: "no epoch was trained".into(),
         })?;
         let summary = Summary {

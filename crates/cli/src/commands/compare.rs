@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use zoepnet_learner::compare::{markdown, read_run, varied_keys, write};
+use zoepnet_learner::run::{FolderState, files};
 
 use super::UsageError;
 use super::plan::SweepPlan;
@@ -38,17 +39,18 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     // run folders (a sweep's, a plan's) stands for them.
     let mut dirs: Vec<PathBuf> = Vec::new();
     for dir in args.runs.iter().filter(|p| !p.is_file()) {
-        if dir.join("config.toml").is_file() {
+        if FolderState::of(dir).is_run() {
             dirs.push(dir.clone());
             continue;
         }
-        let inner = run_folders(dir);
+        let inner = FolderState::runs_in(dir);
         let plan = SweepPlan::load(dir);
         // A plan none of whose tasks has started yet is a plan of missing runs, not an error.
         if inner.is_empty() && plan.is_err() {
             return Err(UsageError(format!(
-                "{}: not a run folder (no config.toml), nor a folder of them",
-                dir.display()
+                "{}: not a run folder (no {}), nor a folder of them",
+                dir.display(),
+                files::CONFIG
             ))
             .into());
         }
@@ -56,7 +58,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             let missing: Vec<&str> = plan
                 .variants
                 .iter()
-                .filter(|v| !dir.join(&v.name).join("summary.json").is_file())
+                .filter(|v| FolderState::of(&dir.join(&v.name)) != FolderState::Finished)
                 .map(|v| v.name.as_str())
                 .collect();
             if !missing.is_empty() {
@@ -119,20 +121,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
         // The files keep every differing key, unless --keys picks some.
         let keys = if args.keys.is_empty() { &keys } else { &shown };
-        write(out, "compare", &rows, keys).map_err(|e| anyhow::anyhow!(e))?;
+        write(out, files::COMPARE_STEM, &rows, keys).map_err(|e| anyhow::anyhow!(e))?;
     }
     Ok(())
-}
-
-/// The run folders (with a config.toml) directly inside `dir`, by name.
-fn run_folders(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("config.toml").is_file())
-        .collect();
-    found.sort();
-    found
 }

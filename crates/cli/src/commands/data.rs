@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use zoepnet_dataset::{Feature, FeatureVector, FetchOptions, InterfaceItem};
 use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::run::files;
 
 use super::fetch::locate_logs;
 use super::write_atomically;
@@ -44,11 +45,11 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
         .collect();
     let (index, items): (Vec<usize>, Vec<InterfaceItem>) = sweeps.into_iter().unzip();
     write_items(&out("new_angles.csv"), &items, Some(&index))?;
-    write_atomically(&out("scaler.json"), |file| {
+    write_atomically(&out(files::SCALER), |file| {
         serde_json::to_writer_pretty(&mut *file, &prepared.scaler)?;
         writeln!(file)
     })
-    .with_context(|| format!("writing {}", out("scaler.json").display()))?;
+    .with_context(|| format!("writing {}", out(files::SCALER).display()))?;
     let s = &prepared.scaler;
     outln!(
         "{} training, {} validation, {} blind-rocks interfaces, {} new-angles sweep(s) written to {}",

@@ -8,6 +8,7 @@ use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{Features, FetchOptions, InterfaceItem, prepare_blind};
 use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::evaluate::{against_baselines, mse, predict, sweep_errors};
+use zoepnet_learner::run::files;
 use zoepnet_physics::Interface;
 
 use super::UsageError;
@@ -53,14 +54,14 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
             ))
             .into());
         }
-        ExperimentConfig::load_with(&args.run_dir.join("config.toml"), &args.set)?.data
+        ExperimentConfig::load_with(&args.run_dir.join(files::CONFIG), &args.set)?.data
     };
     if !args.las.is_empty() {
         data.las = args.las.clone();
         data.url = None;
         data.sha256 = None;
     }
-    let logs = locate_logs(&data, &args.run_dir.join("config.toml"), options, false)?;
+    let logs = locate_logs(&data, &args.run_dir.join(files::CONFIG), options, false)?;
     let step = Step::start("reading the well logs and scoring the network on their blind sets");
     let blind = prepare_blind(&data, &logs)?;
     let (blind_rocks, new_angles) = (blind.rocks, blind.new_angles);

@@ -22,7 +22,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| args.run_dir.join(SAFETENSORS));
-    super::output_file(&out, "model.safetensors")?;
+    super::output_file(&out, SAFETENSORS)?;
     export_safetensors(&args.run_dir, &run.model, &out)?;
     errln!(
         "wrote {}: fc1.weight [{h}, 7], fc1.bias [{h}], fc2.weight [1, {h}], fc2.bias [1] \

@@ -26,6 +26,7 @@ use zoepnet_las::{LasError, UnitError};
 use zoepnet_learner::bench::BenchError;
 use zoepnet_learner::experiment::ExperimentError;
 use zoepnet_learner::gradcheck::GradCheckError;
+use zoepnet_learner::run::files;
 use zoepnet_learner::{DeviceError, LoadError};
 
 /// Where the well logs are and whether they may be downloaded: the options of the commands
@@ -156,35 +157,23 @@ pub fn output_folder(path: &std::path::Path) -> Result<(), UsageError> {
     }
 }
 
-/// What a command left in `dir`, by its marker file: (file, what), the first of a planned sweep,
-/// a sweep, a seed study and a run that `dir` holds.
-pub fn work_in(dir: &std::path::Path) -> Option<(&'static str, &'static str)> {
-    [
-        ("plan.json", "a planned sweep"),
-        ("sweep.md", "a sweep"),
-        ("seeds.csv", "a seed study"),
-        ("config.toml", "a run"),
-    ]
-    .into_iter()
-    .find(|(file, _)| dir.join(file).is_file())
-}
-
-/// " after epoch N" from the checkpoint of the run in `dir`, or empty without a readable one:
+/// " after epoch N" for a run stopped after epoch N, or empty (its checkpoint does not read):
 /// for messages about a stopped run.
-pub fn after_epoch(dir: &std::path::Path) -> String {
-    zoepnet_learner::run::RunFolder::load_checkpoint(dir)
-        .map_or_else(|_| String::new(), |cp| format!(" after epoch {}", cp.epoch))
+pub fn after_epoch(epoch: Option<usize>) -> String {
+    epoch.map_or_else(String::new, |epoch| format!(" after epoch {epoch}"))
 }
 
-/// `dir/config.toml`, or a usage error (exit 2) saying `dir` is not a run folder.
+/// The config of the run folder `dir`, or a usage error (exit 2) saying `dir` is not a run
+/// folder.
 pub fn run_folder_config(dir: &std::path::Path) -> Result<std::path::PathBuf, UsageError> {
-    let config = dir.join("config.toml");
+    let config = dir.join(files::CONFIG);
     if config.is_file() {
         Ok(config)
     } else {
         Err(UsageError(format!(
-            "{}: not a run folder (no config.toml)",
-            dir.display()
+            "{}: not a run folder (no {})",
+            dir.display(),
+            files::CONFIG
         )))
     }
 }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+use zoepnet_learner::run::files;
+
 use super::UsageError;
 
 /// What `plan.json` holds.
@@ -70,7 +72,7 @@ impl SweepPlan {
 
     /// Reads `dir/plan.json`.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
-        let path = dir.join("plan.json");
+        let path = dir.join(files::PLAN);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             UsageError(format!(
                 "{}: not a sweep plan ({e}); make one with `zoepnet sweep CONFIG --set ... --plan {}`",
@@ -84,15 +86,15 @@ impl SweepPlan {
 
 /// Writes the plan into `dir`: plan.json, base.toml (a copy of the config) and sweep.sbatch.
 pub fn write(dir: &Path, config: &Path, plan: &SweepPlan, gpu: bool) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir.join("logs"))
+    std::fs::create_dir_all(dir.join(files::SLURM_LOGS))
         .with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::copy(config, dir.join("base.toml"))
+    std::fs::copy(config, dir.join(files::PLAN_BASE))
         .with_context(|| format!("copying {} into {}", config.display(), dir.display()))?;
     let json = serde_json::to_string_pretty(plan)? + "\n";
-    std::fs::write(dir.join("plan.json"), json)
-        .with_context(|| format!("writing {}", dir.join("plan.json").display()))?;
-    std::fs::write(dir.join("sweep.sbatch"), sbatch(dir, plan, gpu))
-        .with_context(|| format!("writing {}", dir.join("sweep.sbatch").display()))?;
+    std::fs::write(dir.join(files::PLAN), json)
+        .with_context(|| format!("writing {}", dir.join(files::PLAN).display()))?;
+    std::fs::write(dir.join(files::SBATCH), sbatch(dir, plan, gpu))
+        .with_context(|| format!("writing {}", dir.join(files::SBATCH).display()))?;
     Ok(())
 }
 
@@ -126,11 +128,11 @@ fn sbatch(dir: &Path, plan: &SweepPlan, gpu: bool) -> String {
          exec {exe} sweep --task \"$SLURM_ARRAY_TASK_ID\" {dir}\n",
         variants = plan.variants.len(),
         tasks = plan.tasks(),
-        script = quote(&dir.join("sweep.sbatch")),
+        script = quote(&dir.join(files::SBATCH)),
         dir = quote(dir),
         last = plan.tasks().saturating_sub(1),
         workdir = quote(&plan.workdir),
-        logs = quote(&dir.join("logs")),
+        logs = quote(&dir.join(files::SLURM_LOGS)),
         exe = quote(&exe),
     )
 }

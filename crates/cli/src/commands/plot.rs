@@ -9,6 +9,7 @@ use zoepnet_learner::Plan;
 use zoepnet_learner::checkpoint::{checkpoint_model, initial_model};
 use zoepnet_learner::plots::{self, PlotInputs};
 use zoepnet_learner::run::RunFolder;
+use zoepnet_learner::run::files;
 use zoepnet_model::Mlp;
 
 use super::fetch::locate_logs;
@@ -31,8 +32,8 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (device, _) = plan.config.backend.select()?;
     // A run folder's file that does not read is bad input (exit 2), as a bad config is.
     let metrics = RunFolder::load_metrics(dir).map_err(|e| super::UsageError(e.to_string()))?;
-    let (trained, source) = if dir.join("model.bpk").is_file() {
-        let (model, _) = Mlp::load(&dir.join("model"), &device)
+    let (trained, source) = if dir.join(files::MODEL_RECORD).is_file() {
+        let (model, _) = Mlp::load(&dir.join(files::MODEL), &device)
             .with_context(|| format!("{}: the trained network", dir.display()))?;
         (model, "the trained network".to_owned())
     } else {
@@ -60,7 +61,7 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
         "{} plots from {source} and {} epochs of metrics, under {}",
         written.len() / 2,
         metrics.len(),
-        dir.join("plots").display()
+        dir.join(files::PLOTS).display()
     );
     Ok(())
 }

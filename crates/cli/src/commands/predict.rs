@@ -6,6 +6,7 @@ use clap::Args;
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{FeatureVector, Features, InterfaceItem, Scaler};
 use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::run::{FolderState, files};
 use zoepnet_model::Mlp;
 use zoepnet_physics::Interface;
 
@@ -46,21 +47,24 @@ pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
         ))
     };
     let config = ExperimentConfig::load(&super::run_folder_config(dir)?)?;
-    if !dir.join("model.json").is_file() && dir.join("checkpoint.json").is_file() {
+    if let FolderState::Stopped { epoch } = FolderState::of(dir)
+        && !dir.join(files::MODEL_CONFIG).is_file()
+    {
         return Err(UsageError(format!(
             "{}: a run stopped{}, with no trained network yet: finish it with `zoepnet train \
              --resume {}` (`zoepnet plot` draws it from its checkpoint as it is)",
             dir.display(),
-            super::after_epoch(dir),
+            super::after_epoch(epoch),
             dir.display()
         ))
         .into());
     }
     let (device, _) = config.backend.select()?;
-    let (model, _) = Mlp::load(&dir.join("model"), &device).map_err(|e| missing("model", &e))?;
-    let scaler_path = dir.join("scaler.json");
-    let text = std::fs::read_to_string(&scaler_path).map_err(|e| missing("scaler.json", &e))?;
-    let scaler: Scaler = serde_json::from_str(&text).map_err(|e| missing("scaler.json", &e))?;
+    let (model, _) =
+        Mlp::load(&dir.join(files::MODEL), &device).map_err(|e| missing(files::MODEL, &e))?;
+    let scaler_path = dir.join(files::SCALER);
+    let text = std::fs::read_to_string(&scaler_path).map_err(|e| missing(files::SCALER, &e))?;
+    let scaler: Scaler = serde_json::from_str(&text).map_err(|e| missing(files::SCALER, &e))?;
     Ok(Run {
         config,
         model,

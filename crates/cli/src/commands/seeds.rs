@@ -14,6 +14,7 @@ use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::plan::EngineKind;
 use zoepnet_learner::plots::write_figure;
+use zoepnet_learner::run::files;
 use zoepnet_learner::run::{RunFolder, write_atomically};
 use zoepnet_learner::seeds::{Distribution, SeedOutcome, histograms, percentile_rank, study};
 
@@ -119,7 +120,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
         return Err(UsageError(format!(
             "{} holds {} trained seed{} outside {}..={last} (from {lo} to {hi}): give --first \
              and --count that include them, or another --out",
-            out.join("seeds.csv").display(),
+            out.join(files::SEEDS).display(),
             outside.len(),
             if outside.len() == 1 { "" } else { "s" },
             args.first
@@ -137,7 +138,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
             "keeping {} seed{} already in {} (same config); training the other {}",
             kept.len(),
             if kept.len() == 1 { "" } else { "s" },
-            out.join("seeds.csv").display(),
+            out.join(files::SEEDS).display(),
             to_train.len()
         );
     }
@@ -185,7 +186,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 so_far.0.push(*o);
                 if so_far.1.elapsed().as_secs_f64() >= 1.0 {
                     if let (Err(e), Ok(mut slot)) = (
-                        write_csv(&out.join("seeds.csv"), &studied_of(&so_far.0)),
+                        write_csv(&out.join(files::SEEDS), &studied_of(&so_far.0)),
                         write_error.lock(),
                     ) {
                         slot.get_or_insert(e);
@@ -220,7 +221,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let outcomes: Vec<SeedOutcome> = kept.iter().chain(&trained).copied().collect();
     let marked = outcomes.iter().find(|o| o.seed == own).copied();
     let studied = studied_of(&outcomes);
-    write_csv(&out.join("seeds.csv"), &studied)?;
+    write_csv(&out.join(files::SEEDS), &studied)?;
     // The studied range's seeds not trained (the config's own seed, when outside, not counted).
     let missing = (args.first..=last)
         .filter(|s| !studied.iter().any(|o| o.seed == *s))
@@ -243,10 +244,10 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
             }
         );
     }
-    write_atomically(&out.join("seeds.md"), |f| {
+    write_atomically(&out.join(files::SEEDS_SUMMARY), |f| {
         std::io::Write::write_all(f, summary.as_bytes())
     })
-    .with_context(|| format!("writing {}", out.join("seeds.md").display()))?;
+    .with_context(|| format!("writing {}", out.join(files::SEEDS_SUMMARY).display()))?;
     write_figure(&out, "seeds", &histograms(&studied, marked.as_ref(), 40))?;
     out!("{summary}");
     let diverged = studied.iter().filter(|o| o.diverged.is_some()).count();
@@ -281,8 +282,8 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
 /// A [`UsageError`] when `out` holds a study of another config, or a `seeds.csv` that cannot
 /// be read (naming its line).
 fn previous_outcomes(out: &Path, plan: &Plan) -> anyhow::Result<Vec<SeedOutcome>> {
-    let csv_path = out.join("seeds.csv");
-    let config_path = out.join("config.toml");
+    let csv_path = out.join(files::SEEDS);
+    let config_path = out.join(files::CONFIG);
     // A folder with another config (a study, or a run folder) is never written over.
     if (config_path.is_file() || csv_path.is_file()) && !RunFolder::holds_config(out, &plan.config)
     {

@@ -11,7 +11,7 @@ use zoepnet_learner::Plan;
 use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment;
-use zoepnet_learner::run::{RunFolder, Summary};
+use zoepnet_learner::run::{FolderState, RunFolder, Summary, Work, files};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -183,7 +183,7 @@ enum Earlier {
 fn earlier(dir: &Path, plan: &Plan) -> Earlier {
     if !RunFolder::holds_config(dir, &plan.config) {
         Earlier::Fresh
-    } else if dir.join("summary.json").is_file() {
+    } else if FolderState::of(dir) == FolderState::Finished {
         Earlier::Finished
     } else {
         RunFolder::load_checkpoint(dir).map_or(Earlier::Fresh, |cp| Earlier::Stopped(Box::new(cp)))
@@ -403,7 +403,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
                 }
             }
         }
-        write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
+        write(&out, files::SWEEP_STEM, &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
         out!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
         errln!(
             "{total} run(s) trained at once on the population engine; table and validation curves in {}",
@@ -451,7 +451,8 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
                     row.settings = grid_settings;
                 }
                 // Stopped by Ctrl-C: its folder says so (and that it resumes); else it failed.
-                let stopped = interrupted() && dir.join("checkpoint.json").is_file();
+                let stopped =
+                    interrupted() && matches!(FolderState::of(&dir), FolderState::Stopped { .. });
                 if !stopped {
                     progress::line(&bar, &format!("[{}/{total}] {name}: failed: {why}", i + 1));
                     row.outcome = Err(format!("failed: {why}"));
@@ -461,7 +462,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
         }
     }
     bar.finish_and_clear();
-    write(&out, "sweep", &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
+    write(&out, files::SWEEP_STEM, &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
     out!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
     let failed = rows.iter().filter(|r| r.outcome.is_err()).count();
     errln!(
@@ -491,23 +492,23 @@ fn refuse_other_work(dir: &Path, sweep: &plan::SweepPlan) -> Result<(), UsageErr
         )))
     };
     super::output_folder(dir)?;
-    if dir.join("plan.json").is_file() {
-        let same = plan::SweepPlan::load(dir)
-            .is_ok_and(|old| old.variants == sweep.variants && old.config == sweep.config);
-        return if same {
-            Ok(())
-        } else {
-            refuse("another plan (plan.json)")
-        };
+    match FolderState::of(dir) {
+        FolderState::Other(Work::PlannedSweep) => {
+            let same = plan::SweepPlan::load(dir)
+                .is_ok_and(|old| old.variants == sweep.variants && old.config == sweep.config);
+            return if same {
+                Ok(())
+            } else {
+                refuse(&format!("another plan ({})", files::PLAN))
+            };
+        }
+        FolderState::Other(work) => {
+            return refuse(&format!("{} ({})", work.describe(), work.marker()));
+        }
+        state if state.is_run() => return refuse(&format!("a run ({})", files::CONFIG)),
+        _ => {}
     }
-    if let Some((file, what)) = super::work_in(dir) {
-        return refuse(&format!("{what} ({file})"));
-    }
-    let runs = std::fs::read_dir(dir).into_iter().flatten().flatten();
-    if runs
-        .into_iter()
-        .any(|e| e.path().join("config.toml").is_file())
-    {
+    if !FolderState::runs_in(dir).is_empty() {
         return refuse("run folders");
     }
     Ok(())
@@ -560,7 +561,7 @@ fn write_plan(
         args.config.display(),
         dir.display()
     );
-    outln!("  on Slurm:  sbatch {}", dir.join("sweep.sbatch").display());
+    outln!("  on Slurm:  sbatch {}", dir.join(files::SBATCH).display());
     outln!(
         "  by hand:   zoepnet sweep --task N {} (N from 0 to {})",
         dir.display(),
@@ -578,7 +579,7 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         data_dir: options.data_dir.clone().or_else(|| sweep.data_dir.clone()),
         offline: options.offline,
     };
-    let base = dir.join("base.toml");
+    let base = dir.join(files::PLAN_BASE);
     let bar = progress::count_bar(variants.len(), "run");
     // Several variants that can train at once, and would otherwise each train on the tensor
     // engine (a GPU): at once, as a sweep does.

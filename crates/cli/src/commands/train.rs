@@ -7,7 +7,7 @@ use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment::{self, ExperimentError};
-use zoepnet_learner::run::{RunFolder, Summary};
+use zoepnet_learner::run::{FolderState, RunFolder, Summary, files};
 
 use super::fetch::locate_logs;
 use super::progress::{Progress, Report};
@@ -50,21 +50,20 @@ pub struct TrainArgs {
 fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
     let refuse = |what: String| Err(super::UsageError(format!("{}: {what}", out.display())));
     super::output_folder(out)?;
-    let has = |name: &str| out.join(name).is_file();
-    if has("checkpoint.json") && !has("summary.json") {
-        return refuse(format!(
+    match FolderState::of(out) {
+        FolderState::Stopped { epoch } => refuse(format!(
             "holds a run stopped{}; continue it with `zoepnet train --resume {}`, or give \
              another --out (or remove the folder) to start over",
-            super::after_epoch(out),
+            super::after_epoch(epoch),
             out.display()
-        ));
-    }
-    match super::work_in(out) {
-        // A finished run is trained again in place.
-        Some(("config.toml", _)) | None => Ok(()),
-        Some((file, what)) => refuse(format!(
-            "holds {what} ({file}), not a run: give --out a folder of its own"
         )),
+        FolderState::Other(work) => refuse(format!(
+            "holds {} ({}), not a run: give --out a folder of its own",
+            work.describe(),
+            work.marker()
+        )),
+        // A finished run is trained again in place.
+        _ => Ok(()),
     }
 }
 
@@ -72,11 +71,12 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
         (Some(dir), _) => {
             let config = super::run_folder_config(dir)?;
-            if !dir.join("checkpoint.json").is_file() {
+            if FolderState::of(dir) == FolderState::Started {
                 return Err(super::UsageError(format!(
-                    "{}: no checkpoint.json: the run stopped before its first epoch ended; \
+                    "{}: no {}: the run stopped before its first epoch ended; \
                      start it again with `zoepnet train {} --out {}`",
                     dir.display(),
+                    files::CHECKPOINT,
                     config.display(),
                     dir.display()
                 ))
