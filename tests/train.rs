@@ -759,6 +759,14 @@ fn a_finished_run_goes_on_to_more_epochs_as_a_longer_run_would() {
         }
         let config = fs::read_to_string(short.join("config.toml")).unwrap();
         assert!(config.contains("epochs = 5"), "{config}");
+        // Resumed as it is, a finished run says that it has no epoch to train.
+        let (status, _, stderr) = resume(&short, &[]);
+        assert!(status.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("is finished (after epoch 5): no epoch to train"),
+            "{stderr}"
+        );
+        assert_eq!(metrics(&short).len(), 5);
 
         // Refused, the folder as it was: fewer epochs than trained, another setting.
         for (sets, says) in [
@@ -780,9 +788,11 @@ fn a_finished_run_goes_on_to_more_epochs_as_a_longer_run_would() {
             &["train.schedule=cosine"][..],
             "train.schedule = \"cosine\" spreads",
         ),
+        // Its target is met in epoch 5 of 20, within the second between two checkpoints: the
+        // checkpoint is written at the run's last epoch all the same.
         (
-            &["train.target_val_mse=1"][..],
-            "the run ended at epoch 1 of its 3 (its stopping rule",
+            &["train.epochs=20", "train.target_val_mse=5.1e-3"][..],
+            "the run ended at epoch 5 of its 20 (its stopping rule",
         ),
     ] {
         let dir = temp_dir("train-not-extended");
@@ -790,7 +800,7 @@ fn a_finished_run_goes_on_to_more_epochs_as_a_longer_run_would() {
         all.extend(sets.iter().flat_map(|kv| ["--set", *kv]));
         let (code, stdout, stderr) = train(&dir, &all);
         assert_eq!(code, Some(0), "{stdout}{stderr}");
-        let (status, _, stderr) = resume(&dir, &["train.epochs=6"]);
+        let (status, _, stderr) = resume(&dir, &["train.epochs=60"]);
         assert_eq!(status.status.code(), Some(2), "{sets:?}: {stderr}");
         assert!(stderr.contains(says), "{stderr}");
         assert!(

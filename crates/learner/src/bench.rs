@@ -288,7 +288,7 @@ pub fn measure(
         BenchEngine::Fused => {
             let start = Instant::now();
             plans.par_iter().try_for_each(|plan: &Plan| {
-                train(plan, prepared, &device, None, &mut |_, _| {
+                train(plan, prepared, &device, None, &mut |_, _, _| {
                     ControlFlow::Continue(())
                 })
                 .map(|_| ())

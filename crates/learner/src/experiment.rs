@@ -31,6 +31,9 @@ pub struct RunStart<'a> {
     pub out: &'a Path,
     /// The epoch it continues after, when resumed.
     pub resumed_after: Option<usize>,
+    /// Whether, resumed, it had finished already (and goes on to no further epoch): it is then
+    /// only scored and drawn again.
+    pub finished: bool,
     /// Whether, resumed, it first replays those epochs ([`crate::plan::Procedure::replays_on_resume`]).
     pub replays: bool,
     /// Training interfaces.
@@ -163,6 +166,7 @@ pub fn run(
     observer.started(&RunStart {
         out,
         resumed_after: resume.as_ref().map(|cp| cp.epoch),
+        finished: resume.is_some() && folder.is_finished(),
         replays: plan.procedure.replays_on_resume(),
         train: prepared.train.len(),
         validation: prepared.validation.len(),
@@ -171,14 +175,20 @@ pub fn run(
         precision: plan.config.backend.precision(),
         engine: plan.procedure.engine(),
     });
-    let mut writer = ProgressWriter::new(&folder, resume.as_ref(), plan.epochs);
-    let outcome = train(plan, &prepared, &device, resume, &mut |row, checkpoint| {
-        // A stop asked for in the last epoch comes too late to stop anything: the run finishes.
-        let stop = observer.stop_requested(row.epoch) && row.epoch < plan.epochs;
-        let flow = writer.epoch(row, checkpoint, stop);
-        observer.epoch(row, plan.epochs);
-        flow
-    });
+    let mut writer = ProgressWriter::new(&folder, resume.as_ref());
+    let outcome = train(
+        plan,
+        &prepared,
+        &device,
+        resume,
+        &mut |row, last, checkpoint| {
+            // A stop asked for in the last epoch comes too late to stop anything: the run finishes.
+            let stop = observer.stop_requested(row.epoch) && !last;
+            let flow = writer.epoch(row, checkpoint, stop || last, stop);
+            observer.epoch(row, plan.epochs);
+            flow
+        },
+    );
     observer.finished();
     let trained = writer.settle(outcome, out)?;
     observer.stage("scoring the trained network (validation and blind sets, baselines)");
@@ -299,6 +309,7 @@ pub fn run_population(
     observer.started(&RunStart {
         out: &outs[0],
         resumed_after: None,
+        finished: false,
         replays: false,
         train: prepared.train.len(),
         validation: prepared.validation.len(),
@@ -431,32 +442,31 @@ impl WriteClock {
 struct ProgressWriter<'a> {
     folder: &'a RunFolder,
     rows: Vec<EpochMetrics>,
-    epochs: usize,
     clock: WriteClock,
     error: Option<ExperimentError>,
 }
 
 impl<'a> ProgressWriter<'a> {
-    fn new(folder: &'a RunFolder, resume: Option<&Checkpoint>, epochs: usize) -> Self {
+    fn new(folder: &'a RunFolder, resume: Option<&Checkpoint>) -> Self {
         Self {
             folder,
             rows: resume.map(|cp| cp.metrics.clone()).unwrap_or_default(),
-            epochs,
             clock: WriteClock::default(),
             error: None,
         }
     }
 
-    /// Records an epoch; writes the files when a second has passed, at the last epoch or on a
-    /// stop. Breaks the run on a stop or a write error.
+    /// Records an epoch; writes the files when a second has passed or they `must` be (the last
+    /// epoch, a stop). Breaks the run on a `stop` or a write error.
     fn epoch(
         &mut self,
         row: &EpochMetrics,
         checkpoint: &dyn Fn() -> Result<Checkpoint, TrainError>,
+        must: bool,
         stop: bool,
     ) -> ControlFlow<()> {
         self.rows.push(*row);
-        if self.clock.due(stop || row.epoch == self.epochs) {
+        if self.clock.due(must) {
             let written = checkpoint()
                 .map_err(ExperimentError::from)
                 .and_then(|cp| Ok(self.write(Some(&cp))?));

@@ -156,7 +156,7 @@ pub fn study(
                 return Ok(None);
             }
             // Stopped in the first epoch past the bound: diverged there.
-            let trained = match train(plan, prepared, device, None, &mut |row, _| {
+            let trained = match train(plan, prepared, device, None, &mut |row, _, _| {
                 if past(row.train_mse) {
                     ControlFlow::Break(())
                 } else {

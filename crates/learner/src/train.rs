@@ -134,10 +134,11 @@ impl TargetTransform {
     }
 }
 
-/// What [`train`] calls after each epoch: its metrics, and a way to build its checkpoint (only
+/// What [`train`] calls after each epoch: its metrics, whether it is the run's last (the
+/// epochs asked for, early stopping or convergence), and a way to build its checkpoint (only
 /// when needed: it holds every epoch's metrics).
-pub type OnEpoch<'a> =
-    dyn FnMut(&EpochMetrics, &dyn Fn() -> Result<Checkpoint, TrainError>) -> ControlFlow<()> + 'a;
+pub type OnEpoch<'a> = dyn FnMut(&EpochMetrics, bool, &dyn Fn() -> Result<Checkpoint, TrainError>) -> ControlFlow<()>
+    + 'a;
 
 /// What one epoch of the loop gave.
 #[derive(Debug, Clone, Copy)]
@@ -228,11 +229,12 @@ fn run_epochs(
         let outcome = state.epoch(plan, engine, epoch)?;
         let val_mse = outcome.row.val_mse;
         state.stopping.record(val_mse);
+        let last = epoch == plan.epochs || state.stopping.should_stop(val_mse) || outcome.converged;
         let checkpoint = || state.checkpoint(epoch, &*engine);
-        if on_epoch(&outcome.row, &checkpoint).is_break() {
+        if on_epoch(&outcome.row, last, &checkpoint).is_break() {
             return Err(TrainError::Stopped { epoch });
         }
-        if state.stopping.should_stop(val_mse) || outcome.converged {
+        if last {
             break;
         }
     }

@@ -258,10 +258,15 @@ impl Observer for Progress {
             });
         }
         if let Some(epoch) = run.resumed_after {
-            self.header(&format!(
-                "resuming {} after epoch {epoch}",
-                run.out.display()
-            ));
+            self.header(&if run.finished {
+                format!(
+                    "{} is finished (after epoch {epoch}): no epoch to train; scoring it and \
+                     drawing its plots again",
+                    run.out.display()
+                )
+            } else {
+                format!("resuming {} after epoch {epoch}", run.out.display())
+            });
             if run.replays {
                 self.header(&format!(
                     "replaying its {epoch} completed epochs first (this method's optimizer state \
