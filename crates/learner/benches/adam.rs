@@ -73,7 +73,7 @@ fn main() {
             }
         };
         let plan = c.check().expect("a valid config");
-        let trained = train(&plan, &prepared, &device, None, &mut |_, _| {
+        let trained = train(&plan, &prepared, &device, None, &mut |_, _, _| {
             ControlFlow::Continue(())
         })
         .expect("training runs");

@@ -116,7 +116,7 @@ fn main() {
                 .expect("a thread pool");
             let trained = pool
                 .install(|| {
-                    train(&plan, &prepared, &device, None, &mut |_, _| {
+                    train(&plan, &prepared, &device, None, &mut |_, _, _| {
                         ControlFlow::Continue(())
                     })
                 })

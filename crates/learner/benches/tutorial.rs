@@ -24,7 +24,7 @@ fn main() {
     let (device, info) = config.backend.select().expect("the config's device");
     let run = |config: &ExperimentConfig| -> Trained {
         let plan = config.check().expect("a valid config");
-        train(&plan, &prepared, &device, None, &mut |_, _| {
+        train(&plan, &prepared, &device, None, &mut |_, _, _| {
             ControlFlow::Continue(())
         })
         .expect("training runs")

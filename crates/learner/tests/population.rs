@@ -58,7 +58,7 @@ fn one_by_one(plans: &[Plan], prepared: &Prepared, device: &Device) -> Vec<Train
     plans
         .iter()
         .map(|plan| {
-            train(plan, prepared, device, None, &mut |_, _| {
+            train(plan, prepared, device, None, &mut |_, _, _| {
                 std::ops::ControlFlow::Continue(())
             })
         })
