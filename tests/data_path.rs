@@ -323,4 +323,15 @@ fn a_missing_curve_names_the_set_line_and_the_candidates() {
         ),
         "{stderr}"
     );
+    // Every curve missing is named in one try.
+    let (out, stderr) = own_well(&dir, &las, &["data.curves.vp=DTCO", "data.curves.rho=DEN"]);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "no curve \"DTCO\" for P slowness; name the file's curve with `--set \
+             data.curves.vp=NAME` (candidates: DT4P); also no curve \"DEN\" for density: `--set \
+             data.curves.rho=NAME` (candidates: RHOB)"
+        ),
+        "{stderr}"
+    );
 }

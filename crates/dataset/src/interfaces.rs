@@ -211,12 +211,8 @@ pub enum DatasetError {
     /// None of a quantity's mnemonics (aliases) is in the file.
     #[error(
         "{path}: no curve {tried} for {quantity}; name the file's curve with `--set {key}=NAME` \
-         ({}); the file has {available}",
-        if candidates.is_empty() {
-            "none of its curves has a name or unit of that kind".to_owned()
-        } else {
-            format!("candidates: {}", candidates.join(", "))
-        }
+         ({}){also}; the file has {available}",
+        candidates_said(candidates)
     )]
     NoCurve {
         /// The file.
@@ -230,6 +226,9 @@ pub enum DatasetError {
         candidates: Box<[String]>,
         /// The mnemonics tried, in order, quoted.
         tried: String,
+        /// The other quantities the file has no curve for, said the same way after "; also",
+        /// so that one try names them all (or empty).
+        also: String,
         /// The file's curves.
         available: String,
     },
@@ -327,41 +326,61 @@ struct Well {
     warnings: Vec<String>,
 }
 
+/// "candidates: DT, DT_LOG", or that there are none.
+fn candidates_said(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        "none of its curves has a name or unit of that kind".to_owned()
+    } else {
+        format!("candidates: {}", candidates.join(", "))
+    }
+}
+
 /// The mnemonics of the P-slowness, S-slowness and density curves `log` has: for each, the
-/// first of its aliases in `curves` that the file holds.
+/// first of its aliases in `curves` that the file holds. A file without some of them is
+/// refused naming each one missing.
 fn curve_names(
     log: &zoepnet_las::LasFile,
     path: &Path,
     curves: &crate::config::Curves,
 ) -> Result<[String; 3], DatasetError> {
-    let pick = |quantity: Quantity, aliases: &[String]| {
-        aliases
-            .iter()
-            .find(|a| log.curve(a).is_some())
-            .cloned()
-            .ok_or_else(|| DatasetError::NoCurve {
-                path: path.to_owned(),
-                quantity: quantity.name(),
-                key: quantity.key(),
-                candidates: quantity.candidates(log).into(),
-                tried: aliases
-                    .iter()
-                    .map(|a| format!("{a:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                available: log
-                    .curves
-                    .iter()
-                    .map(|c| c.mnemonic())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+    let quantities = [
+        (Quantity::PSlowness, &curves.vp),
+        (Quantity::SSlowness, &curves.vs),
+        (Quantity::Density, &curves.rho),
+    ];
+    let found = quantities.map(|(_, aliases)| aliases.iter().find(|a| log.curve(a).is_some()));
+    let tried = |aliases: &[String]| {
+        let quoted: Vec<String> = aliases.iter().map(|a| format!("{a:?}")).collect();
+        quoted.join(", ")
     };
-    Ok([
-        pick(Quantity::PSlowness, &curves.vp)?,
-        pick(Quantity::SSlowness, &curves.vs)?,
-        pick(Quantity::Density, &curves.rho)?,
-    ])
+    let mut missing = quantities
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| f.is_none())
+        .map(|((q, aliases), _)| (*q, tried(aliases)));
+    let Some((first, first_tried)) = missing.next() else {
+        return Ok(found.map(|f| f.cloned().unwrap_or_default()));
+    };
+    let also: String = missing
+        .map(|(q, tried)| {
+            let candidates = candidates_said(&q.candidates(log));
+            format!(
+                "; also no curve {tried} for {}: `--set {}=NAME` ({candidates})",
+                q.name(),
+                q.key()
+            )
+        })
+        .collect();
+    let available: Vec<&str> = log.curves.iter().map(|c| c.mnemonic()).collect();
+    Err(DatasetError::NoCurve {
+        path: path.to_owned(),
+        quantity: first.name(),
+        key: first.key(),
+        candidates: first.candidates(log).into(),
+        tried: first_tried,
+        also,
+        available: available.join(", "),
+    })
 }
 
 /// A log a config names curves for.
