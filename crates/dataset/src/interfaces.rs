@@ -225,12 +225,12 @@ pub enum DatasetError {
         /// ([`crate::config::P_SLOWNESS`] and the others), or else with a unit of its kind.
         candidates: Box<[String]>,
         /// The mnemonics tried, in order, quoted.
-        tried: String,
+        tried: Box<str>,
         /// The other quantities the file has no curve for, said the same way after "; also",
         /// so that one try names them all (or empty).
-        also: String,
+        also: Box<str>,
         /// The file's curves.
-        available: String,
+        available: Box<str>,
     },
     /// A row with fewer values than curves (a file cut off, say) where `data.missing =
     /// "error"`: its last value may be cut short, so none of its values is used.
@@ -377,9 +377,9 @@ fn curve_names(
         quantity: first.name(),
         key: first.key(),
         candidates: first.candidates(log).into(),
-        tried: first_tried,
-        also,
-        available: available.join(", "),
+        tried: first_tried.into(),
+        also: also.into(),
+        available: available.join(", ").into(),
     })
 }
 
