@@ -27,15 +27,18 @@ pub mod evaluate;
 pub mod experiment;
 pub mod extend;
 pub mod gradcheck;
+pub mod interrupt;
 pub mod plan;
 pub mod plots;
 pub mod population;
 pub mod run;
+pub mod seed_study;
 pub mod seeds;
 pub mod train;
 
 pub use config::{ExperimentConfig, LoadError};
 pub use device::{Backend, DeviceError, DeviceInfo, Precision};
+pub use interrupt::Interrupter;
 pub use plan::Plan;
 /// The fused CPU engine (its own burn-free crate), for its SIMD report.
 pub use zoepnet_fused as fused;

@@ -7,12 +7,24 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use zoepnet_learner::Interrupter;
 use zoepnet_learner::experiment::{Observer, RunStart};
 use zoepnet_learner::plan::EngineKind;
 use zoepnet_learner::train::EpochMetrics;
 
-/// Set by Ctrl-C or SIGTERM: stop after the current epoch.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set by the first Ctrl-C or SIGTERM (a second one quits at once).
+static PRESSED: AtomicBool = AtomicBool::new(false);
+
+/// The process's [`Interrupter`]: Ctrl-C (or SIGTERM) stops it; the library's work polls it.
+fn process_interrupter() -> &'static Interrupter {
+    static INTERRUPTER: std::sync::OnceLock<Interrupter> = std::sync::OnceLock::new();
+    INTERRUPTER.get_or_init(Interrupter::new)
+}
+
+/// A handle on the process's interrupter, for a library call to poll.
+pub fn interrupter() -> Interrupter {
+    process_interrupter().clone()
+}
 
 /// Set while a training's epochs are over and its run folder is being finished (scoring,
 /// plots): Ctrl-C then says so instead of "stopping after this epoch".
@@ -20,7 +32,7 @@ static FINISHING: AtomicBool = AtomicBool::new(false);
 
 /// Whether Ctrl-C (or SIGTERM) was pressed in this process.
 pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+    process_interrupter().should_stop()
 }
 
 /// What a second Ctrl-C says about continuing: the run folder being trained, or a
@@ -51,7 +63,8 @@ fn catch_interrupts() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let _ = ctrlc::set_handler(|| {
-            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            process_interrupter().stop();
+            if PRESSED.swap(true, Ordering::SeqCst) {
                 if let Some(hint) = QUIT_HINT.lock().ok().and_then(|d| d.clone()) {
                     errln!("\nquit: {hint}");
                 }
@@ -327,7 +340,7 @@ impl Observer for Progress {
         if self.stop_after == Some(epoch) {
             // The test aid stands for a Ctrl-C in this epoch: what follows sees one too (a
             // sweep starts no further variant).
-            INTERRUPTED.store(true, Ordering::SeqCst);
+            process_interrupter().stop();
         }
         interrupted()
     }
