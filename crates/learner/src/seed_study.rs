@@ -20,7 +20,7 @@ use crate::interrupt::Interrupter;
 use crate::plan::{EngineKind, Plan};
 use crate::plots::write_figure;
 use crate::run::{RunError, RunFolder, files, write_atomically};
-use crate::seeds::{Distribution, SeedOutcome, histograms, percentile_rank, study};
+use crate::seeds::{Distribution, SeedOutcome, histograms, percentile_rank};
 
 /// A seed study asked for: `plan` trained once per seed of `seeds`, and with its own seed
 /// (marked in the report and on the plots; counted only where it is in the range).
@@ -172,13 +172,11 @@ pub fn run(
     let kept = previous_outcomes(out, plan)?;
     let csv = out.join(files::SEEDS);
     refuse_outside(&kept, &study.seeds, &csv)?;
-    let folder = RunFolder::create(out)?;
-    folder.start(&plan.config, &prepared.scaler)?;
-    let own = plan.seed;
-    let own_in_range = study.seeds.contains(&own);
+    RunFolder::create(out)?.start(&plan.config, &prepared.scaler)?;
+    let own_in_range = study.seeds.contains(&plan.seed);
     let mut seeds: Vec<u32> = study.seeds.clone().collect();
     if !own_in_range {
-        seeds.push(own);
+        seeds.push(plan.seed);
     }
     let to_train: Vec<u32> = seeds
         .iter()
@@ -196,29 +194,34 @@ pub fn run(
         to_train: to_train.len(),
         csv: &csv,
     });
-    let not_counted = (!own_in_range).then_some(own);
-    let studied_of = |outcomes: &[SeedOutcome]| studied(outcomes, not_counted);
     let start = Instant::now();
-    let writer = CsvWriter::new(&csv, kept.clone());
+    let writer = CsvWriter::new(&csv, kept.clone(), (!own_in_range).then_some(plan.seed));
     let done = AtomicUsize::new(0);
-    let trained = study_seeds(
-        &prepared,
-        &device,
-        plan,
-        &to_train,
-        &|o| {
-            writer.push(*o, &studied_of);
-            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-            observer.seed(o, n, to_train.len());
-        },
-        interrupter,
-    )?;
+    let on_seed = |o: &SeedOutcome| {
+        writer.push(*o);
+        observer.seed(o, done.fetch_add(1, Ordering::SeqCst) + 1, to_train.len());
+    };
+    let trained = crate::seeds::study(plan, &prepared, &device, &to_train, &on_seed, &|| {
+        interrupter.should_stop()
+    })?;
     writer.error()?;
-    let seconds = start.elapsed().as_secs_f64();
-    let outcomes: Vec<SeedOutcome> = kept.iter().chain(&trained).copied().collect();
+    finish(study, out, &kept, &trained, start.elapsed().as_secs_f64())
+}
+
+/// Writes the study's files once its seeds are trained (all, or until it was stopped).
+fn finish(
+    study: &SeedStudy,
+    out: &Path,
+    kept: &[SeedOutcome],
+    trained: &[SeedOutcome],
+    seconds: f64,
+) -> Result<StudyResult, StudyError> {
+    let own = study.plan.seed;
+    let outcomes: Vec<SeedOutcome> = kept.iter().chain(trained).copied().collect();
     let marked = outcomes.iter().find(|o| o.seed == own).copied();
-    let studied = studied_of(&outcomes);
-    write_csv(&csv, &studied)?;
+    let not_counted = (!study.seeds.contains(&own)).then_some(own);
+    let studied = studied(&outcomes, not_counted);
+    write_csv(&out.join(files::SEEDS), &studied)?;
     let missing = study
         .seeds
         .clone()
@@ -235,12 +238,12 @@ pub fn run(
         (seconds, earlier),
         missing,
     );
-    write_atomically(&out.join(files::SEEDS_SUMMARY), |f| {
-        std::io::Write::write_all(f, report.as_bytes())
-    })
-    .map_err(|e| RunError {
-        path: out.join(files::SEEDS_SUMMARY),
-        message: e.to_string(),
+    let md = out.join(files::SEEDS_SUMMARY);
+    write_atomically(&md, |f| std::io::Write::write_all(f, report.as_bytes())).map_err(|e| {
+        RunError {
+            path: md.clone(),
+            message: e.to_string(),
+        }
     })?;
     write_figure(out, "seeds", &histograms(&studied, marked.as_ref(), 40))?;
     Ok(StudyResult {
@@ -251,20 +254,6 @@ pub fn run(
         seconds,
         report,
     })
-}
-
-/// [`study`] of `seeds`, stopped by `interrupter`.
-fn study_seeds(
-    prepared: &zoepnet_dataset::Prepared,
-    device: &burn::tensor::Device,
-    plan: &Plan,
-    seeds: &[u32],
-    done: &(dyn Fn(&SeedOutcome) + Sync),
-    interrupter: &Interrupter,
-) -> Result<Vec<SeedOutcome>, StudyError> {
-    Ok(study(plan, prepared, device, seeds, done, &|| {
-        interrupter.should_stop()
-    })?)
 }
 
 /// The outcomes a study reports, in seed order: the config's own seed `not_counted` (outside
@@ -282,29 +271,31 @@ fn studied(outcomes: &[SeedOutcome], not_counted: Option<u32>) -> Vec<SeedOutcom
 /// Keeps `seeds.csv` at most a second behind the seeds trained (called from many threads).
 struct CsvWriter<'a> {
     path: &'a Path,
+    /// The config's own seed where it is outside the range (not written).
+    not_counted: Option<u32>,
     so_far: Mutex<(Vec<SeedOutcome>, Instant)>,
     error: Mutex<Option<RunError>>,
 }
 
 impl<'a> CsvWriter<'a> {
-    fn new(path: &'a Path, kept: Vec<SeedOutcome>) -> Self {
+    fn new(path: &'a Path, kept: Vec<SeedOutcome>, not_counted: Option<u32>) -> Self {
         Self {
             path,
+            not_counted,
             so_far: Mutex::new((kept, Instant::now())),
             error: Mutex::new(None),
         }
     }
 
-    /// Records `outcome`; rewrites the file (as `studied_of` picks the rows) when a second has
-    /// passed since the last write.
-    fn push(&self, outcome: SeedOutcome, studied_of: &dyn Fn(&[SeedOutcome]) -> Vec<SeedOutcome>) {
+    /// Records `outcome`; rewrites the file when a second has passed since the last write.
+    fn push(&self, outcome: SeedOutcome) {
         let Ok(mut so_far) = self.so_far.lock() else {
             return;
         };
         so_far.0.push(outcome);
         if so_far.1.elapsed().as_secs_f64() >= 1.0 {
             if let (Err(e), Ok(mut slot)) = (
-                write_csv(self.path, &studied_of(&so_far.0)),
+                write_csv(self.path, &studied(&so_far.0, self.not_counted)),
                 self.error.lock(),
             ) {
                 slot.get_or_insert(e);
