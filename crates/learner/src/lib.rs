@@ -34,6 +34,7 @@ pub mod population;
 pub mod run;
 pub mod seed_study;
 pub mod seeds;
+pub mod sweep;
 pub mod train;
 
 pub use config::{ExperimentConfig, LoadError};

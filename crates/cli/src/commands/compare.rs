@@ -7,7 +7,7 @@ use zoepnet_learner::compare::{markdown, read_run, varied_keys, write};
 use zoepnet_learner::run::{FolderState, files};
 
 use super::UsageError;
-use super::plan::SweepPlan;
+use zoepnet_learner::sweep::SweepPlan;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {

@@ -9,7 +9,6 @@ pub mod fetch;
 pub mod gradcheck;
 pub mod info;
 pub mod las;
-pub mod plan;
 pub mod plot;
 pub mod predict;
 pub mod progress;

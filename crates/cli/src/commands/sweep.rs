@@ -15,9 +15,10 @@ use zoepnet_learner::run::{FolderState, RunFolder, Summary, Work, files};
 
 use super::UsageError;
 use super::fetch::locate_logs;
-use super::plan;
 use super::progress::{self, Progress, Report, interrupted};
 use super::train::experiment_error;
+use zoepnet_learner::sweep::slurm::{self as plan, PlanError};
+use zoepnet_learner::sweep::{grid, run_name};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -62,102 +63,6 @@ pub struct SweepArgs {
     task: Option<usize>,
     #[command(flatten)]
     pub data: super::DataOptions,
-}
-
-/// `values` split at the commas outside brackets and quotes.
-pub fn split_values(values: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let (mut depth, mut quote) = (0i32, None::<char>);
-    for c in values.chars() {
-        match (c, quote) {
-            ('"' | '\'', None) => quote = Some(c),
-            (c, Some(q)) if c == q => quote = None,
-            ('[' | '{', None) => depth += 1,
-            (']' | '}', None) => depth -= 1,
-            (',', None) if depth == 0 => {
-                parts.push(current.trim().to_owned());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    parts.push(current.trim().to_owned());
-    parts
-}
-
-/// Every combination of the `--set` values, as lists of `key=value` overrides; and the keys
-/// that take more than one value.
-pub fn grid(sets: &[String]) -> Result<(Vec<Vec<String>>, Vec<String>), UsageError> {
-    let mut axes: Vec<(String, Vec<String>)> = Vec::new();
-    for given in sets {
-        let (key, values) = given.split_once('=').ok_or_else(|| {
-            UsageError(format!(
-                "--set {given:?}: expected KEY=V1,V2,..., e.g. model.activation=sigmoid,tanh"
-            ))
-        })?;
-        let values = split_values(values);
-        if values.iter().any(String::is_empty) {
-            return Err(UsageError(format!("--set {given:?}: an empty value")));
-        }
-        let key = key.trim().to_owned();
-        if axes.iter().any(|(k, _)| *k == key) {
-            return Err(UsageError(format!(
-                "--set {key}: given twice; give all its values in one --set {key}=V1,V2,..."
-            )));
-        }
-        axes.push((key, values));
-    }
-    let mut combos: Vec<Vec<String>> = vec![Vec::new()];
-    for (key, values) in &axes {
-        combos = combos
-            .into_iter()
-            .flat_map(|combo| {
-                values.iter().map(move |v| {
-                    let mut next = combo.clone();
-                    next.push(format!("{key}={v}"));
-                    next
-                })
-            })
-            .collect();
-    }
-    let varied = axes
-        .iter()
-        .filter(|(_, values)| values.len() > 1)
-        .map(|(key, _)| key.clone())
-        .collect();
-    Ok((combos, varied))
-}
-
-/// A run folder's name: the varied `key=value` pairs joined by `+`, or `run` when nothing
-/// varies.
-fn run_name(combo: &[String], varied: &[String]) -> String {
-    let parts: Vec<String> = combo
-        .iter()
-        .filter(|kv| {
-            varied
-                .iter()
-                .any(|k| kv.split_once('=').is_some_and(|(key, _)| key == k))
-        })
-        .map(|kv| {
-            kv.chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || "._=-".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    if parts.is_empty() {
-        "run".into()
-    } else {
-        parts.join("+")
-    }
 }
 
 /// The line a finished variant gets: `label: val MSE .., blind MSE .., .. s`.
@@ -337,7 +242,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(n) = args.task {
         return run_task(&args.config, n, options);
     }
-    let (combos, varied) = grid(&args.set)?;
+    let (combos, varied) = grid(&args.set).map_err(|e| UsageError(format!("--set {e}")))?;
     if let Some(dir) = &args.plan {
         return write_plan(args, dir, &combos, &varied, options);
     }
@@ -553,7 +458,8 @@ fn write_plan(
         per_task,
     };
     refuse_other_work(&dir, &sweep)?;
-    plan::write(&dir, &args.config, &sweep, gpu)?;
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zoepnet"));
+    plan::write(&dir, &args.config, &sweep, gpu, &exe)?;
     let tasks = sweep.tasks();
     outln!(
         "planned {} variant(s) of {} in {tasks} task(s) in {}",
@@ -573,8 +479,8 @@ fn write_plan(
 
 /// `--task N DIR`: the task's variants, each into its run folder under DIR.
 fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> {
-    let sweep = plan::SweepPlan::load(dir)?;
-    let variants = sweep.task(n)?;
+    let sweep = plan::SweepPlan::load(dir).map_err(|e| plan_error(e, dir))?;
+    let variants = sweep.task(n).map_err(|e| plan_error(e, dir))?;
     let options = FetchOptions {
         data_dir: options.data_dir.clone().or_else(|| sweep.data_dir.clone()),
         offline: options.offline,
@@ -644,41 +550,13 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_split_outside_brackets_and_quotes() {
-        assert_eq!(split_values("0.001,0.01"), ["0.001", "0.01"]);
-        assert_eq!(split_values("[0, 1],[2]"), ["[0, 1]", "[2]"]);
-        assert_eq!(split_values("\"a,b\",c"), ["\"a,b\"", "c"]);
-        assert_eq!(split_values("tanh"), ["tanh"]);
-    }
-
-    #[test]
-    fn the_grid_is_every_combination_last_key_fastest() {
-        let (combos, varied) = grid(&[
-            "model.activation=sigmoid,tanh".into(),
-            "train.epochs=5".into(),
-            "train.learning_rate=0.001,0.01".into(),
-        ])
-        .unwrap();
-        assert_eq!(varied, ["model.activation", "train.learning_rate"]);
-        assert_eq!(combos.len(), 4);
-        assert_eq!(
-            combos[1],
-            [
-                "model.activation=sigmoid",
-                "train.epochs=5",
-                "train.learning_rate=0.01"
-            ]
-        );
-        assert_eq!(
-            run_name(&combos[2], &varied),
-            "model.activation=tanh+train.learning_rate=0.001"
-        );
-        assert!(grid(&["model.activation".into()]).is_err());
-        assert!(grid(&["train.epochs=1,,2".into()]).is_err());
+/// A plan's refusal for the command line (exit 2), with what to do.
+pub fn plan_error(err: PlanError, dir: &Path) -> UsageError {
+    match err {
+        PlanError::NotAPlan { .. } => UsageError(format!(
+            "{err}; make one with `zoepnet sweep CONFIG --set ... --plan {}`",
+            dir.display()
+        )),
+        PlanError::NoTask { .. } => UsageError(format!("--{err}")),
     }
 }

@@ -12,12 +12,34 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use zoepnet_learner::run::files;
+use crate::run::{RunError, files};
 
-use super::UsageError;
+/// Why a plan could not be read or a task found in it.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// No `plan.json` that reads in the folder.
+    #[error("{}: not a sweep plan ({message})", path.display())]
+    NotAPlan {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// A task the plan does not have.
+    #[error("task {task}: the plan has tasks 0 to {} ({variants} variants, {per_task} a task)", tasks.saturating_sub(1))]
+    NoTask {
+        /// The task asked for.
+        task: usize,
+        /// The plan's tasks.
+        tasks: usize,
+        /// Its variants.
+        variants: usize,
+        /// Variants per task.
+        per_task: usize,
+    },
+}
 
 /// What `plan.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,58 +79,67 @@ impl SweepPlan {
     }
 
     /// The variants of task `n` (from 0).
-    pub fn task(&self, n: usize) -> Result<&[Variant], UsageError> {
+    pub fn task(&self, n: usize) -> Result<&[Variant], PlanError> {
         let per = self.per_task.max(1);
         let start = n.checked_mul(per).filter(|&s| s < self.variants.len());
-        let start = start.ok_or_else(|| {
-            UsageError(format!(
-                "--task {n}: the plan has tasks 0 to {} ({} variants, {per} a task)",
-                self.tasks().saturating_sub(1),
-                self.variants.len()
-            ))
+        let start = start.ok_or(PlanError::NoTask {
+            task: n,
+            tasks: self.tasks(),
+            variants: self.variants.len(),
+            per_task: per,
         })?;
         Ok(&self.variants[start..(start + per).min(self.variants.len())])
     }
 
     /// Reads `dir/plan.json`.
-    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+    pub fn load(dir: &Path) -> Result<Self, PlanError> {
         let path = dir.join(files::PLAN);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            UsageError(format!(
-                "{}: not a sweep plan ({e}); make one with `zoepnet sweep CONFIG --set ... --plan {}`",
-                path.display(),
-                dir.display()
-            ))
-        })?;
-        serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))
+        let not_a_plan = |message: String| PlanError::NotAPlan {
+            path: path.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| not_a_plan(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| not_a_plan(e.to_string()))
     }
 }
 
-/// Writes the plan into `dir`: plan.json, base.toml (a copy of the config) and sweep.sbatch.
-pub fn write(dir: &Path, config: &Path, plan: &SweepPlan, gpu: bool) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir.join(files::SLURM_LOGS))
-        .with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::copy(config, dir.join(files::PLAN_BASE))
-        .with_context(|| format!("copying {} into {}", config.display(), dir.display()))?;
-    let json = serde_json::to_string_pretty(plan)? + "\n";
-    std::fs::write(dir.join(files::PLAN), json)
-        .with_context(|| format!("writing {}", dir.join(files::PLAN).display()))?;
-    std::fs::write(dir.join(files::SBATCH), sbatch(dir, plan, gpu))
-        .with_context(|| format!("writing {}", dir.join(files::SBATCH).display()))?;
-    Ok(())
+/// Writes the plan into `dir`: plan.json, base.toml (a copy of the config) and sweep.sbatch,
+/// whose tasks run `exe sweep --task N DIR` (the zoepnet command line).
+pub fn write(
+    dir: &Path,
+    config: &Path,
+    plan: &SweepPlan,
+    gpu: bool,
+    exe: &Path,
+) -> Result<(), RunError> {
+    let err = |path: PathBuf| {
+        move |e: std::io::Error| RunError {
+            path,
+            message: e.to_string(),
+        }
+    };
+    let logs = dir.join(files::SLURM_LOGS);
+    std::fs::create_dir_all(&logs).map_err(err(logs))?;
+    let base = dir.join(files::PLAN_BASE);
+    std::fs::copy(config, &base).map_err(err(base))?;
+    let json = dir.join(files::PLAN);
+    let text = serde_json::to_string_pretty(plan).map_err(std::io::Error::from);
+    text.and_then(|t| std::fs::write(&json, t + "\n"))
+        .map_err(err(json))?;
+    let script = dir.join(files::SBATCH);
+    std::fs::write(&script, sbatch(dir, plan, gpu, exe)).map_err(err(script))
 }
 
-/// The Slurm job-array script: one array element per task, each `zoepnet sweep --task N DIR`
-/// with this very binary, in the folder the plan was made in; a GPU per task where the plan
+/// The Slurm job-array script: one array element per task, each `exe sweep --task N DIR` (the
+/// zoepnet command line), in the folder the plan was made in; a GPU per task where the plan
 /// runs on wgpu (`gpu`).
-fn sbatch(dir: &Path, plan: &SweepPlan, gpu: bool) -> String {
+fn sbatch(dir: &Path, plan: &SweepPlan, gpu: bool, exe: &Path) -> String {
     let gres = if gpu {
         "# wgpu: one GPU per task (drop the next line for a software adapter such as lavapipe)\n\
          #SBATCH --gres=gpu:1\n"
     } else {
         ""
     };
-    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zoepnet"));
     let quote = |p: &Path| shell_quote(&p.display().to_string());
     let data = plan.data_dir.as_deref().map_or_else(String::new, |d| {
         format!("export ZOEPNET_DATA_DIR={}\n", quote(d))
@@ -133,7 +164,7 @@ fn sbatch(dir: &Path, plan: &SweepPlan, gpu: bool) -> String {
         last = plan.tasks().saturating_sub(1),
         workdir = quote(&plan.workdir),
         logs = quote(&dir.join(files::SLURM_LOGS)),
-        exe = quote(&exe),
+        exe = quote(exe),
     )
 }
 
@@ -184,16 +215,16 @@ mod tests {
         assert_eq!(names(0), ["v0", "v1"]);
         assert_eq!(names(2), ["v4"]);
         let err = p.task(3).unwrap_err().to_string();
-        assert!(err.contains("tasks 0 to 2"), "{err}");
+        assert!(err.contains("the plan has tasks 0 to 2"), "{err}");
         assert_eq!(plan(4, 1).tasks(), 4);
     }
 
     #[test]
     fn the_script_is_an_array_over_the_tasks() {
         let p = plan(5, 2);
-        let script = sbatch(Path::new("/runs/my sweep"), &p, false);
+        let script = sbatch(Path::new("/runs/my sweep"), &p, false, Path::new("zoepnet"));
         assert!(!script.contains("--gres"), "{script}");
-        let gpu = sbatch(Path::new("/runs/my sweep"), &p, true);
+        let gpu = sbatch(Path::new("/runs/my sweep"), &p, true, Path::new("zoepnet"));
         assert!(
             gpu.contains("\n#SBATCH --gres=gpu:1\n#SBATCH --chdir="),
             "{gpu}"
