@@ -18,5 +18,5 @@ pub use interfaces::{
     prepare_blind,
 };
 pub use rng::{NumpyRandomState, RngState};
-pub use source::{DataFile, FetchOptions, Located, Progress, SourceError};
+pub use source::{DataFile, FetchOptions, Found, Located, Progress, SourceError, locate_logs};
 pub use zoepnet_network::{Baseline, FEATURES, Feature, FeatureVector, Features, contrast_gate};

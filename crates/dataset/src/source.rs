@@ -68,6 +68,8 @@ pub struct Located {
     pub sha256: String,
     /// Whether this call downloaded it.
     pub fetched: bool,
+    /// Whether its sha256 was checked (the config gives one).
+    pub checked: bool,
 }
 
 /// Why a data file could not be provided. Each message says where the file should be put.
@@ -159,6 +161,45 @@ fn published(url: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// A well log of a `[data]` section, found by [`locate_logs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A `*.las` file of a folder the section names (no sha256 to verify).
+    InFolder(PathBuf),
+    /// A file the section names, present or fetched, its sha256 checked where one is given.
+    File(Located),
+}
+
+impl Found {
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        match self {
+            Found::InFolder(path) => path,
+            Found::File(located) => &located.path,
+        }
+    }
+}
+
+/// Finds (fetching when `options` allow) each well log of `data`, checking its sha256; a
+/// folder stands for its `*.las` files. `progress` hears of each download.
+///
+/// # Errors
+/// The first file's [`SourceError`].
+pub fn locate_logs(
+    data: &crate::DataConfig,
+    options: &FetchOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Vec<Found>, SourceError> {
+    let mut found = Vec::new();
+    for file in data.las_files() {
+        match file.folder(options.data_dir.as_deref())? {
+            Some(files) => found.extend(files.into_iter().map(Found::InFolder)),
+            None => found.push(Found::File(file.locate(options, progress)?)),
+        }
+    }
+    Ok(found)
+}
+
 impl DataFile {
     /// Where this file is expected: the path as the config gives it when something is there;
     /// otherwise, for a relative path, its file name in `data_dir` when one is given (where it
@@ -218,6 +259,7 @@ impl DataFile {
                 path,
                 sha256: actual,
                 fetched: false,
+                checked: self.sha256.is_some(),
             });
         }
         let missing = |reason: &str| SourceError::Missing {
@@ -246,6 +288,7 @@ impl DataFile {
             path,
             sha256: actual,
             fetched: true,
+            checked: self.sha256.is_some(),
         })
     }
 

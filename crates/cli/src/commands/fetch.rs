@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use zoepnet_dataset::{DataConfig, FetchOptions, Progress};
+use zoepnet_dataset::{DataConfig, FetchOptions, Found, Progress};
 use zoepnet_learner::ExperimentConfig;
 
 pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
@@ -14,48 +14,46 @@ pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Finds (fetching when allowed) each well log of a `[data]` section, checking its sha256; a
-/// folder stands for its `*.las` files.
-/// With `report`, prints one line per file on stdout.
+/// Finds (fetching when allowed) each well log of a `[data]` section, checking its sha256
+/// ([`zoepnet_dataset::locate_logs`]), downloads drawn on stderr. With `report`, prints one line
+/// per file on stdout.
 pub fn locate_logs(
     data: &DataConfig,
     config: &Path,
     options: &FetchOptions,
     report: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut paths = Vec::new();
-    for file in data.las_files() {
-        let folder = file
-            .folder(options.data_dir.as_deref())
-            .with_context(|| format!("the well logs named in {}", config.display()))?;
-        if let Some(files) = folder {
-            if report {
-                for path in &files {
-                    outln!(
-                        "{}: present (in a folder: no sha256 to verify)",
-                        path.display()
-                    );
-                }
-            }
-            paths.extend(files);
-            continue;
-        }
-        let located = file
-            .locate(options, &mut report_progress())
-            .with_context(|| format!("the well log named in {}", config.display()))?;
-        if report {
-            let how = match (located.fetched, file.sha256.is_some()) {
-                (true, true) => "downloaded, sha256 verified",
-                (true, false) => "downloaded, no sha256 in the config to verify",
-                (false, true) => "present, sha256 verified",
-                (false, false) => "present, no sha256 in the config to verify",
-            };
-            outln!("{}: {how}", located.path.display());
-            outln!("sha256 {}", located.sha256);
-        }
-        paths.push(located.path);
+    let found =
+        zoepnet_dataset::locate_logs(data, options, &mut report_progress()).with_context(|| {
+            let s = if data.las.len() == 1 { "" } else { "s" };
+            format!("the well log{s} named in {}", config.display())
+        })?;
+    if report {
+        found.iter().for_each(say);
     }
-    Ok(paths)
+    Ok(found.iter().map(|f| f.path().to_owned()).collect())
+}
+
+/// `fetch`'s line(s) about a file found.
+fn say(found: &Found) {
+    let located = match found {
+        Found::InFolder(path) => {
+            outln!(
+                "{}: present (in a folder: no sha256 to verify)",
+                path.display()
+            );
+            return;
+        }
+        Found::File(located) => located,
+    };
+    let how = match (located.fetched, located.checked) {
+        (true, true) => "downloaded, sha256 verified",
+        (true, false) => "downloaded, no sha256 in the config to verify",
+        (false, true) => "present, sha256 verified",
+        (false, false) => "present, no sha256 in the config to verify",
+    };
+    outln!("{}: {how}", located.path.display());
+    outln!("sha256 {}", located.sha256);
 }
 
 /// Progress on stderr: a bar of bytes on a terminal (indicatif), a start line otherwise.
