@@ -120,24 +120,33 @@ pub const MAX_THREADS: usize = 1024;
 /// The most networks in one population: one workgroup each, at most 65 535 in a dimension.
 pub const MAX_NETWORKS: usize = 65_535;
 
+/// A population beyond what the kernel trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Limit {
+    /// More networks than workgroups.
+    #[error("{0} networks: the population kernel trains at most {MAX_NETWORKS} at once")]
+    Networks(usize),
+    /// More hidden units than a workgroup's registers hold.
+    #[error(
+        "{0} hidden units: the population kernel trains at most {max} ({MAX_UNITS} per unit of a \
+         workgroup of {MAX_THREADS})",
+        max = MAX_UNITS * MAX_THREADS
+    )]
+    HiddenUnits(usize),
+}
+
 /// Whether the kernel can train `count` networks of `hidden` hidden units, or why not: at most
 /// [`MAX_NETWORKS`] networks and [`MAX_UNITS`] × [`MAX_THREADS`] = 16 384 hidden units (each
 /// unit keeps its hidden units' weights in registers). A check on the host, before any device.
 ///
 /// # Errors
-/// The reason, in words.
-pub fn fits(count: usize, hidden: usize) -> Result<(), String> {
+/// The [`Limit`] passed.
+pub fn fits(count: usize, hidden: usize) -> Result<(), Limit> {
     if count > MAX_NETWORKS {
-        return Err(format!(
-            "{count} networks: the population kernel trains at most {MAX_NETWORKS} at once"
-        ));
+        return Err(Limit::Networks(count));
     }
     if hidden > MAX_UNITS * MAX_THREADS {
-        return Err(format!(
-            "{hidden} hidden units: the population kernel trains at most {} ({MAX_UNITS} per \
-             unit of a workgroup of {MAX_THREADS})",
-            MAX_UNITS * MAX_THREADS
-        ));
+        return Err(Limit::HiddenUnits(hidden));
     }
     Ok(())
 }
@@ -207,7 +216,7 @@ impl PopulationKernel {
             .ok_or_else(|| KernelError::Shape("no network".into()))?;
         let hidden = first.hidden();
         let inputs = first.w1.len() / hidden.max(1);
-        fits(networks.len(), hidden).map_err(KernelError::Shape)?;
+        fits(networks.len(), hidden).map_err(|e| KernelError::Shape(e.to_string()))?;
         if !threads.is_power_of_two() || threads > 1024 || hidden.div_ceil(threads) > MAX_UNITS {
             return Err(KernelError::Shape(format!(
                 "{threads} units per workgroup: expected a power of two up to 1024, at least \
@@ -693,9 +702,14 @@ mod tests {
         ));
         assert!(matches!(new(&[], 8), Err(KernelError::Shape(_))));
         assert!(fits(MAX_NETWORKS, MAX_UNITS * MAX_THREADS).is_ok());
-        let err = fits(2, 16_385).unwrap_err();
+        let err = fits(2, 16_385).unwrap_err().to_string();
         assert!(err.contains("at most 16384"), "{err}");
-        assert!(fits(65_536, 300).unwrap_err().contains("at most 65535"));
+        assert!(
+            fits(65_536, 300)
+                .unwrap_err()
+                .to_string()
+                .contains("at most 65535")
+        );
         let wide = (network(&mut rng, 16_385), UpdateOrder::Tutorial);
         let err = new(&[wide], 1024).unwrap_err().to_string();
         assert!(err.contains("16385 hidden units"), "{err}");

@@ -17,7 +17,7 @@ use crate::config::{Engine, ExperimentConfig};
 use crate::device::{Backend, DeviceError, DeviceInfo};
 use crate::plan::{EngineKind, Plan};
 use crate::population::{PopulationEngine, train_population};
-use crate::train::{TrainError, train};
+use crate::train::{PopulationError, TrainError, train};
 
 /// What [`measure`] trains on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +238,7 @@ pub fn check(config: &ExperimentConfig, engine: BenchEngine) -> Result<(), Bench
     crate::population::check(&[plan]).map_err(|e| BenchError::Unsupported {
         engine: engine.describe(),
         why: match e {
-            TrainError::Population(why) => why.trim_start_matches("variant 0: ").to_string(),
+            TrainError::Population(PopulationError::Variant { why, .. }) => why,
             other => other.to_string(),
         },
     })?;

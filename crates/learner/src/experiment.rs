@@ -247,14 +247,17 @@ pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
     if let Some(p) = plans.iter().position(|p| {
         p.config.data != first.config.data || p.config.backend != first.config.backend
     }) {
-        return Err(TrainError::Population(format!(
-            "variant {p}: its [data] or [backend] section differs from variant 0's"
-        )));
+        return Err(crate::train::PopulationError::Variant {
+            variant: p,
+            why: "its [data] or [backend] section differs from variant 0's".into(),
+        }
+        .into());
     }
     // On wgpu the population trains on the kernel: its limits, before any folder or device.
     #[cfg(feature = "wgpu")]
     if first.config.backend.kind == crate::device::Backend::Wgpu {
-        zoepnet_kernel::fits(plans.len(), first.model.hidden).map_err(TrainError::Population)?;
+        zoepnet_kernel::fits(plans.len(), first.model.hidden)
+            .map_err(|e| crate::train::PopulationError::KernelLimit(e.to_string()))?;
     }
     Ok(())
 }

@@ -28,11 +28,14 @@ use crate::checkpoint::{Checkpoint, RunState, initial_parameters};
 #[cfg(feature = "wgpu")]
 use crate::engine::kernel::{kernel_error, kernel_on};
 use crate::plan::{EngineKind, FusedMethod, Plan, Procedure};
-use crate::train::{EpochMetrics, TrainError, Trained};
+use crate::train::{EpochMetrics, PopulationError, TrainError, Trained};
 
 /// Why a set of plans cannot train as one population.
 fn unsupported(p: usize, why: impl std::fmt::Display) -> TrainError {
-    TrainError::Population(format!("variant {p}: {why}"))
+    TrainError::Population(PopulationError::Variant {
+        variant: p,
+        why: why.to_string(),
+    })
 }
 
 /// The update order of a plan the population engine can train, or why it cannot.
@@ -119,10 +122,7 @@ impl PopulationEngine {
             PopulationEngine::Auto if wgpu => Ok(EngineKind::PopulationKernel),
             PopulationEngine::Auto | PopulationEngine::Tensor => Ok(EngineKind::Population),
             PopulationEngine::Kernel if wgpu => Ok(EngineKind::PopulationKernel),
-            PopulationEngine::Kernel => Err(TrainError::Population(
-                "the population kernel runs on the wgpu backend only (backend.kind = \"wgpu\")"
-                    .into(),
-            )),
+            PopulationEngine::Kernel => Err(PopulationError::KernelOffWgpu.into()),
         }
     }
 }

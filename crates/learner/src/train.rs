@@ -56,13 +56,35 @@ pub enum TrainError {
     NoLoss,
     /// Variants that the population engine cannot train together.
     #[error("population: {0}")]
-    Population(String),
+    Population(#[from] PopulationError),
     /// The network could not be built from its weights, or its values read.
     #[error(transparent)]
     Model(#[from] zoepnet_model::ModelError),
     /// The network could not be evaluated.
     #[error(transparent)]
     Evaluate(#[from] EvaluateError),
+}
+
+/// Why the population engine cannot train a set of variants together.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PopulationError {
+    /// A variant it cannot train, or not with the first.
+    #[error("variant {variant}: {why}")]
+    Variant {
+        /// Its index.
+        variant: usize,
+        /// Why, in words.
+        why: String,
+    },
+    /// Beyond what the wgpu population kernel trains (its message).
+    #[error("{0}")]
+    KernelLimit(String),
+    /// The kernel asked for off wgpu.
+    #[error("the population kernel runs on the wgpu backend only (backend.kind = \"wgpu\")")]
+    KernelOffWgpu,
+    /// The kernel failed (its message).
+    #[error("{0}")]
+    Kernel(String),
 }
 
 /// What training produced.

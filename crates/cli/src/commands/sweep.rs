@@ -12,6 +12,7 @@ use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment;
 use zoepnet_learner::run::{FolderState, RunFolder, Summary, Work, files};
+use zoepnet_learner::train::{PopulationError, TrainError};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -171,9 +172,10 @@ fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<
     match experiment::population_fits(&plans) {
         Ok(()) => Ok(Some(plans)),
         Err(why) => {
-            let why = population_reason(why);
             // What the engine trains, unless the refusal is one of the kernel's limits.
-            let what = if why.contains("population kernel") {
+            let limit = matches!(why, TrainError::Population(PopulationError::KernelLimit(_)));
+            let why = population_reason(why);
+            let what = if limit {
                 ""
             } else {
                 "; the population engine trains per-sample manual SGD of plain networks that \
@@ -231,9 +233,9 @@ fn train_at_once(
 }
 
 /// The reason a population was refused, without the error's prefix.
-fn population_reason(e: zoepnet_learner::train::TrainError) -> String {
+fn population_reason(e: TrainError) -> String {
     match e {
-        zoepnet_learner::train::TrainError::Population(why) => why,
+        TrainError::Population(why) => why.to_string(),
         other => other.to_string(),
     }
 }

@@ -22,7 +22,7 @@ pub struct KernelEngine {
 
 /// A kernel error as a training error.
 pub(crate) fn kernel_error(e: zoepnet_kernel::KernelError) -> TrainError {
-    TrainError::Population(e.to_string())
+    TrainError::Population(crate::train::PopulationError::Kernel(e.to_string()))
 }
 
 /// `networks` (each with its update order) on the kernel on `device`, with `prepared`'s
