@@ -57,7 +57,7 @@ fn say(found: &Found) {
 }
 
 /// Progress on stderr: a bar of bytes on a terminal (indicatif), a start line otherwise.
-fn report_progress() -> impl FnMut(Progress<'_>) {
+pub fn report_progress() -> impl FnMut(Progress<'_>) + 'static {
     let mut bar: Option<ProgressBar> = None;
     move |event| match event {
         Progress::Started { url, dest, total } => {

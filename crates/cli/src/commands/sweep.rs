@@ -1,25 +1,24 @@
 //! `zoepnet sweep`: train every combination of some config values, then compare the runs.
 
 use anyhow::Context;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::ProgressBar;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
-use zoepnet_learner::compare::{RunRow, read_run, write};
 use zoepnet_learner::device::Backend;
-use zoepnet_learner::experiment;
-use zoepnet_learner::run::{FolderState, RunFolder, Summary, Work, files};
-use zoepnet_learner::train::{PopulationError, TrainError};
+use zoepnet_learner::experiment::Observer;
+use zoepnet_learner::run::{FolderState, Summary, Work, files};
+use zoepnet_learner::sweep::slurm::{self as plan, PlanError};
+use zoepnet_learner::sweep::{
+    Population, SweepError, SweepObserver, Variant, VariantOutcome, Variants, grid, run_name,
+    sweep, train_variants,
+};
 
 use super::UsageError;
-use super::fetch::locate_logs;
-use super::progress::{self, Progress, Report, interrupted};
+use super::progress::{self, Progress, Report};
 use super::train::experiment_error;
-use zoepnet_learner::sweep::slurm::{self as plan, PlanError};
-use zoepnet_learner::sweep::{grid, run_name};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -74,169 +73,102 @@ fn finished(label: &str, s: &Summary) -> String {
     )
 }
 
-/// What a variant's folder holds of an earlier run of the same variant (the same resolved
-/// config): a sweep run again after an interruption keeps what it finished and resumes what
-/// it stopped.
-enum Earlier {
-    /// Nothing of it (or a run of another config, trained over).
-    Fresh,
-    /// A finished run: kept.
-    Finished,
-    /// A stopped run: resumed from its checkpoint.
-    Stopped(Box<zoepnet_learner::checkpoint::Checkpoint>),
+/// The line said before the variants train at once, given their count and the first plan.
+type Heading = Box<dyn Fn(usize, &Plan) -> String>;
+
+/// A sweep's progress on stderr: a bar over the variants (plain lines when piped), a line per
+/// variant, and each training's header.
+struct Watch {
+    bar: ProgressBar,
+    training: Progress,
+    /// What precedes each variant's `[i/total] name` (`task 3 `), and the total.
+    label: (String, usize),
+    heading: Heading,
+    /// Whether they trained at once.
+    at_once: bool,
+    download: Box<dyn FnMut(zoepnet_dataset::Progress<'_>)>,
 }
 
-fn earlier(dir: &Path, plan: &Plan) -> Earlier {
-    if !RunFolder::holds_config(dir, &plan.config) {
-        Earlier::Fresh
-    } else if FolderState::of(dir) == FolderState::Finished {
-        Earlier::Finished
-    } else {
-        RunFolder::load_checkpoint(dir).map_or(Earlier::Fresh, |cp| Earlier::Stopped(Box::new(cp)))
-    }
-}
-
-/// What became of a variant.
-enum Done {
-    /// Finished by an earlier run of the sweep, and kept.
-    Kept,
-    /// Trained (or resumed) now.
-    Trained(Box<Summary>),
-}
-
-impl Done {
-    /// The variant's line: `label: val MSE ..` or `label: finished earlier, kept`.
-    fn line(&self, label: &str) -> String {
-        match self {
-            Done::Kept => format!("{label}: finished by an earlier run of this sweep, kept"),
-            Done::Trained(s) => finished(label, s),
+impl Watch {
+    fn new(total: usize, prefix: String, heading: Heading) -> Self {
+        let bar = progress::count_bar(total, "run");
+        Self {
+            training: Progress::new(Report::Within(bar.clone())),
+            bar,
+            label: (prefix, total),
+            heading,
+            at_once: false,
+            download: Box::new(super::fetch::report_progress()),
         }
     }
-}
 
-/// Trains one variant of the config into `dir` (printing its header only), resumes it where
-/// an earlier run of the sweep stopped it, or keeps it where one finished it.
-fn run_variant(
-    config: &Path,
-    overrides: &[String],
-    dir: &Path,
-    options: &FetchOptions,
-    bar: &ProgressBar,
-) -> anyhow::Result<Done> {
-    let plan = Plan::load(config, overrides)?;
-    let resume = match earlier(dir, &plan) {
-        Earlier::Finished => return Ok(Done::Kept),
-        Earlier::Stopped(cp) => Some(*cp),
-        Earlier::Fresh => None,
-    };
-    let logs = locate_logs(&plan.config.data, config, options, false)?;
-    let mut report = Progress::new(Report::Within(bar.clone()));
-    experiment::run(&plan, &logs, dir, resume, &mut report)
-        .map(|s| Done::Trained(Box::new(s)))
-        .map_err(|e| experiment_error(e, config))
-}
-
-/// Whether every variant is to be trained afresh (none finished or stopped by an earlier run
-/// of the sweep): only then do they train at once; an interrupted sweep continues one by one.
-fn all_fresh(plans: &[Plan], dirs: &[PathBuf]) -> bool {
-    plans
-        .iter()
-        .zip(dirs)
-        .all(|(p, d)| matches!(earlier(d, p), Earlier::Fresh))
-}
-
-/// The variants' plans when the sweep trains them at once on the population engine: with
-/// `--population` (refused, with the reason, when they cannot), or by default when they can,
-/// are more than one, and would otherwise each train on the tensor engine; `None` with
-/// `--no-population`.
-fn population_plans(args: &SweepArgs, combos: &[Vec<String>]) -> anyhow::Result<Option<Vec<Plan>>> {
-    if args.no_population || (combos.len() < 2 && !args.population) {
-        return Ok(None);
+    fn label(&self, index: usize, name: &str) -> String {
+        let (prefix, total) = &self.label;
+        format!("{prefix}[{}/{total}] {name}", index + 1)
     }
-    let plans: Vec<Plan> = match combos
-        .iter()
-        .map(|c| Plan::load(&args.config, &super::with_backend(c, args.backend)))
-        .collect::<Result<_, _>>()
-    {
-        Ok(plans) => plans,
-        // A variant that does not load is reported by the one-by-one sweep, row by row.
-        Err(e) if !args.population => {
-            let _ = e;
-            return Ok(None);
+}
+
+impl SweepObserver for Watch {
+    fn note(&mut self, what: &str) {
+        progress::line(&self.bar, what);
+    }
+
+    fn at_once(&mut self, count: usize, first: &Plan) {
+        self.at_once = true;
+        progress::line(&self.bar, &(self.heading)(count, first));
+    }
+
+    fn variant(&mut self, index: usize, name: &str) {
+        progress::line(&self.bar, &self.label(index, name));
+        self.bar.set_message(name.to_owned());
+    }
+
+    fn done(&mut self, index: usize, name: &str, outcome: &VariantOutcome) {
+        if self.at_once && index == 0 {
+            self.bar.finish_and_clear();
         }
-        Err(e) => return Err(e.into()),
-    };
-    if !args.population {
-        return Ok(by_default(plans));
+        self.bar.inc(1);
+        let label = self.label(index, name);
+        let line = match outcome {
+            VariantOutcome::Trained(s) => finished(&label, s),
+            VariantOutcome::Kept => {
+                format!("{label}: finished by an earlier run of this sweep, kept")
+            }
+            VariantOutcome::Failed(why) => format!("{label}: failed: {why}"),
+            VariantOutcome::Stopped | VariantOutcome::NotRun => return,
+        };
+        progress::line(&self.bar, &line);
     }
-    match experiment::population_fits(&plans) {
-        Ok(()) => Ok(Some(plans)),
-        Err(why) => {
+
+    fn download(&mut self, event: zoepnet_dataset::Progress<'_>) {
+        (self.download)(event);
+    }
+
+    fn training(&mut self) -> &mut dyn Observer {
+        &mut self.training
+    }
+}
+
+/// A sweep's failure for the command line: `--population` refused with what the engine
+/// trains, training errors naming the config.
+fn sweep_error(err: SweepError, config: &Path) -> anyhow::Error {
+    match err {
+        SweepError::Population(_) => {
             // What the engine trains, unless the refusal is one of the kernel's limits.
-            let limit = matches!(why, TrainError::Population(PopulationError::KernelLimit(_)));
-            let why = population_reason(why);
-            let what = if limit {
+            let what = if err.is_kernel_limit() {
                 ""
             } else {
                 "; the population engine trains per-sample manual SGD of plain networks that \
                  differ only in train.seed, train.learning_rate and its schedule, \
                  model.init_std and train.update_order"
             };
-            Err(UsageError(format!(
-                "--population: the variants cannot train together ({why}){what}: drop \
-                 --population to train them one by one"
+            UsageError(format!(
+                "--population: {err}{what}: drop --population to train them one by one"
             ))
-            .into())
+            .into()
         }
-    }
-}
-
-/// `plans`, when a sweep (or a task of a plan) trains them at once by default
-/// ([`experiment::population_by_default`]); says why not where the population would have been
-/// the default.
-fn by_default(plans: Vec<Plan>) -> Option<Vec<Plan>> {
-    match experiment::population_by_default(&plans) {
-        Ok(true) => Some(plans),
-        Ok(false) => None,
-        Err(why) => {
-            errln!(
-                "sweep: the variants cannot train at once on the population engine ({}): one by one",
-                population_reason(why)
-            );
-            None
-        }
-    }
-}
-
-/// Trains `plans` at once on the population engine, each into its folder of `dirs` (their data
-/// found as for `config`), under `bar` after the line `heading`. Each run's summary, or why it
-/// failed on its own (a network that diverged).
-fn train_at_once(
-    plans: &[Plan],
-    config: &Path,
-    dirs: &[PathBuf],
-    options: &FetchOptions,
-    bar: &ProgressBar,
-    heading: &str,
-) -> anyhow::Result<Vec<Result<Summary, String>>> {
-    let logs = locate_logs(&plans[0].config.data, config, options, false)?;
-    progress::line(bar, heading);
-    let mut report = Progress::new(Report::Within(bar.clone()));
-    let outcomes = experiment::run_population(plans, &logs, dirs, &mut report)
-        .map_err(|e| experiment_error(e, config))?;
-    drop(report);
-    bar.finish_and_clear();
-    Ok(outcomes
-        .into_iter()
-        .map(|o| o.map_err(|e| format!("{:#}", experiment_error(e, config))))
-        .collect())
-}
-
-/// The reason a population was refused, without the error's prefix.
-fn population_reason(e: TrainError) -> String {
-    match e {
-        TrainError::Population(why) => why.to_string(),
-        other => other.to_string(),
+        SweepError::Experiment(e) => experiment_error(e, config),
+        other => other.into(),
     }
 }
 
@@ -248,136 +180,66 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     if let Some(dir) = &args.plan {
         return write_plan(args, dir, &combos, &varied, options);
     }
-    // Before the folder is made: a --population that cannot be leaves nothing behind, nor
-    // does a population whose device does not come up.
-    let population = population_plans(args, &combos)?;
-    if let Some(plans) = &population {
-        plans[0]
-            .config
-            .backend
-            .select()
-            .with_context(|| format!("sweep {}", args.config.display()))?;
-    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| super::default_out(&args.config, "-sweep"));
     super::output_folder(&out)?;
-    std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
-    let total = combos.len();
+    let variants: Vec<Variant> = combos
+        .iter()
+        .map(|combo| Variant {
+            name: run_name(combo, &varied),
+            overrides: super::with_backend(combo, args.backend),
+        })
+        .collect();
+    let total = variants.len();
     errln!(
         "sweep: {total} run(s) of {} into {}",
         args.config.display(),
         out.display()
     );
-    let bar = progress::count_bar(total, "run");
-    let names: Vec<String> = combos.iter().map(|c| run_name(c, &varied)).collect();
-    let dirs: Vec<PathBuf> = names.iter().map(|n| out.join(n)).collect();
-    let population = population.filter(|plans| {
-        let fresh = all_fresh(plans, &dirs);
-        if !fresh {
-            progress::line(
-                &bar,
-                "continuing an interrupted sweep: one variant at a time, finished ones kept",
-            );
-        }
-        fresh
+    let heading = Box::new(move |count: usize, first: &Plan| {
+        format!(
+            "training the {count} variant{} at once on the population engine ({}, {})",
+            if count == 1 { "" } else { "s" },
+            first.config.backend.kind,
+            first.config.backend.precision()
+        )
     });
-    if let Some(plans) = population {
-        let heading = format!(
-            "training the {total} variant{} at once on the population engine ({}, {})",
-            if total == 1 { "" } else { "s" },
-            plans[0].config.backend.kind,
-            plans[0].config.backend.precision()
-        );
-        let outcomes = train_at_once(&plans, &args.config, &dirs, options, &bar, &heading)?;
-        let mut rows: Vec<RunRow> = dirs.iter().map(|d| read_run(d)).collect();
-        let mut failed = 0;
-        for (i, (row, outcome)) in rows.iter_mut().zip(outcomes).enumerate() {
-            match outcome {
-                Ok(s) => errln!(
-                    "[{}/{total}] {}: val MSE {:.3e}, blind MSE {:.3e}",
-                    i + 1,
-                    row.name,
-                    s.final_val_mse,
-                    s.blind_mse
-                ),
-                // A diverged network fails its row alone, as one by one.
-                Err(why) => {
-                    failed += 1;
-                    errln!("[{}/{total}] {}: failed: {why}", i + 1, row.name);
-                    row.outcome = Err(format!("failed: {why}"));
-                }
-            }
-        }
-        write(&out, files::SWEEP_STEM, &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
-        out!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
+    let mut watch = Watch::new(total, String::new(), heading);
+    let population = match (args.population, args.no_population) {
+        (true, _) => Population::Always,
+        (_, true) => Population::Never,
+        _ => Population::Auto,
+    };
+    let v = Variants {
+        config: &args.config,
+        variants: &variants,
+        out: &out,
+        population,
+        options,
+    };
+    let result = sweep(&v, &varied, &mut watch, &progress::interrupter())
+        .map_err(|e| sweep_error(e, &args.config))?;
+    watch.bar.finish_and_clear();
+    out!(
+        "{}",
+        zoepnet_learner::compare::markdown(&result.rows, &varied)
+    );
+    let failed = result.unfinished();
+    if watch.at_once {
         errln!(
             "{total} run(s) trained at once on the population engine; table and validation curves in {}",
             out.display()
         );
-        if failed > 0 {
-            anyhow::bail!("{failed} of {total} run(s) failed (see the table)");
-        }
-        return Ok(());
+    } else {
+        errln!(
+            "{} of {total} run(s) succeeded; table and validation curves in {}",
+            total - failed,
+            out.display()
+        );
     }
-    let mut rows: Vec<RunRow> = Vec::with_capacity(total);
-    for (i, combo) in combos.iter().enumerate() {
-        let name = run_name(combo, &varied);
-        let dir = out.join(&name);
-        // The grid's own values, for runs that fail before writing their config.
-        let grid_settings: BTreeMap<String, String> = combo
-            .iter()
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
-            .collect();
-        if interrupted() {
-            rows.push(RunRow {
-                name,
-                dir,
-                settings: grid_settings,
-                outcome: Err("not run (interrupted)".into()),
-                val_curve: Vec::new(),
-            });
-            continue;
-        }
-        progress::line(&bar, &format!("[{}/{total}] {name}", i + 1));
-        bar.set_message(name.clone());
-        let overrides = super::with_backend(combo, args.backend);
-        let outcome = run_variant(&args.config, &overrides, &dir, options, &bar);
-        bar.inc(1);
-        match outcome {
-            Ok(done) => {
-                progress::line(&bar, &done.line(&format!("[{}/{total}] {name}", i + 1)));
-                rows.push(read_run(&dir));
-            }
-            Err(e) => {
-                let why = format!("{e:#}");
-                let mut row = read_run(&dir);
-                if row.settings.is_empty() {
-                    row.settings = grid_settings;
-                }
-                // Stopped by Ctrl-C: its folder says so (and that it resumes); else it failed.
-                let stopped =
-                    interrupted() && matches!(FolderState::of(&dir), FolderState::Stopped { .. });
-                if !stopped {
-                    progress::line(&bar, &format!("[{}/{total}] {name}: failed: {why}", i + 1));
-                    row.outcome = Err(format!("failed: {why}"));
-                }
-                rows.push(row);
-            }
-        }
-    }
-    bar.finish_and_clear();
-    write(&out, files::SWEEP_STEM, &rows, &varied).map_err(|e| anyhow::anyhow!(e))?;
-    out!("{}", zoepnet_learner::compare::markdown(&rows, &varied));
-    let failed = rows.iter().filter(|r| r.outcome.is_err()).count();
-    errln!(
-        "{} of {total} run(s) succeeded; table and validation curves in {}",
-        total - failed,
-        out.display()
-    );
-    if interrupted() {
+    if result.interrupted() {
         anyhow::bail!(
             "interrupted with {failed} of {total} run(s) not finished: run the same command again \
              to finish them (the finished runs are kept, a stopped one resumes)"
@@ -488,61 +350,24 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         offline: options.offline,
     };
     let base = dir.join(files::PLAN_BASE);
-    let bar = progress::count_bar(variants.len(), "run");
-    // Several variants that can train at once, and would otherwise each train on the tensor
-    // engine (a GPU): at once, as a sweep does.
-    let plans: Result<Vec<Plan>, _> = variants
+    let heading = Box::new(move |count: usize, _: &Plan| {
+        format!("task {n}: training its {count} variants at once on the population engine")
+    });
+    let mut watch = Watch::new(variants.len(), format!("task {n} "), heading);
+    let v = Variants {
+        config: &base,
+        variants,
+        out: dir,
+        population: Population::Auto,
+        options: &options,
+    };
+    let outcomes = train_variants(&v, &mut watch, &progress::interrupter())
+        .map_err(|e| sweep_error(e, &base))?;
+    watch.bar.finish_and_clear();
+    let failed = outcomes
         .iter()
-        .map(|v| Plan::load(&base, &v.overrides))
-        .collect();
-    let dirs: Vec<PathBuf> = variants.iter().map(|v| dir.join(&v.name)).collect();
-    let plans = plans.ok().and_then(by_default);
-    if let Some(plans) = plans.filter(|plans| all_fresh(plans, &dirs)) {
-        let heading = format!(
-            "task {n}: training its {} variants at once on the population engine",
-            plans.len()
-        );
-        let outcomes = train_at_once(&plans, &base, &dirs, &options, &bar, &heading)?;
-        let mut failed = 0;
-        for (i, (variant, outcome)) in variants.iter().zip(outcomes).enumerate() {
-            let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
-            match outcome {
-                Ok(s) => errln!("{}", finished(&label, &s)),
-                Err(why) => {
-                    failed += 1;
-                    errln!("{label}: failed: {why}");
-                }
-            }
-        }
-        if failed > 0 {
-            anyhow::bail!(
-                "{failed} of {} variant(s) of task {n} failed",
-                variants.len()
-            );
-        }
-        return Ok(());
-    }
-    let mut failed = 0;
-    for (i, variant) in variants.iter().enumerate() {
-        let label = format!("task {n} [{}/{}] {}", i + 1, variants.len(), variant.name);
-        progress::line(&bar, &label);
-        let outcome = run_variant(
-            &base,
-            &variant.overrides,
-            &dir.join(&variant.name),
-            &options,
-            &bar,
-        );
-        bar.inc(1);
-        match outcome {
-            Ok(done) => progress::line(&bar, &done.line(&label)),
-            Err(e) => {
-                failed += 1;
-                progress::line(&bar, &format!("{label}: failed: {e:#}"));
-            }
-        }
-    }
-    bar.finish_and_clear();
+        .filter(|o| matches!(o, VariantOutcome::Failed(_)))
+        .count();
     if failed > 0 {
         anyhow::bail!(
             "{failed} of {} variant(s) of task {n} failed",
