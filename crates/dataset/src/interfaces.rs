@@ -296,6 +296,131 @@ pub enum DatasetError {
     },
 }
 
+impl Columns {
+    /// Vp and Vs from the slowness curves `names[0]` and `names[1]`, rho from `names[2]`, and
+    /// the index curve's depths.
+    fn read(
+        log: &zoepnet_las::LasFile,
+        path: &Path,
+        names: &[String; 3],
+    ) -> Result<Self, DatasetError> {
+        let unit = |error| DatasetError::Unit {
+            path: path.to_owned(),
+            error,
+        };
+        Ok(Self {
+            values: [
+                log.velocity_from_slowness(&names[0]).map_err(unit)?,
+                log.velocity_from_slowness(&names[1]).map_err(unit)?,
+                log.density_kg_m3(&names[2]).map_err(unit)?,
+            ],
+            depth: log
+                .numeric(log.index().mnemonic())
+                .map_err(unit)?
+                .1
+                .to_vec(),
+        })
+    }
+
+    /// Keeps the first `keep` rows.
+    fn truncate(&mut self, keep: usize) {
+        self.values.iter_mut().for_each(|c| c.truncate(keep));
+        self.depth.truncate(keep);
+    }
+
+    /// A short row's values are not trusted (its last may be cut short): each of the first
+    /// `keep` rows that is short is missing, refused where `missing` says so, else left out
+    /// with a warning.
+    fn drop_short_rows(
+        &mut self,
+        log: &zoepnet_las::LasFile,
+        path: &Path,
+        missing: Missing,
+        keep: usize,
+    ) -> Result<Option<String>, DatasetError> {
+        let short: Vec<&ShortRow> = log.short_rows.iter().filter(|r| r.row < keep).collect();
+        let Some(first) = short.first() else {
+            return Ok(None);
+        };
+        if missing == Missing::Error {
+            return Err(DatasetError::ShortRow {
+                path: path.to_owned(),
+                line: first.line,
+                values: first.values,
+                curves: log.curves.len(),
+            });
+        }
+        for r in &short {
+            self.values.iter_mut().for_each(|c| c[r.row] = f64::NAN);
+        }
+        let rows = match short.len() {
+            1 => "1 short row".to_owned(),
+            n => format!("{n} short rows"),
+        };
+        Ok(Some(format!(
+            "{}: line {}: {rows} left out of the interfaces (data.missing = \"drop\"): a short \
+             row's last value may be cut short",
+            path.display(),
+            first.line
+        )))
+    }
+
+    /// `data.vs_repair = "mean"`: each missing or negative Vs becomes the mean of the valid.
+    fn repair_vs(&mut self) {
+        let vs = &mut self.values[1];
+        let valid: Vec<f64> = vs.iter().copied().filter(|v| v.is_finite()).collect();
+        let mean = valid.iter().sum::<f64>() / valid.len() as f64;
+        for v in vs.iter_mut() {
+            if !v.is_finite() || *v < 0.0 {
+                *v = mean;
+            }
+        }
+    }
+
+    /// A warning for each quantity with values outside what rocks have ([`PLAUSIBLE`]).
+    fn implausible(&self, path: &Path, unit_of_depth: &str) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for ((quantity, unit, low, high), values) in PLAUSIBLE.iter().zip(&self.values) {
+            let outside = |v: &f64| v.is_finite() && !(*low..=*high).contains(v);
+            let count = values.iter().filter(|v| outside(v)).count();
+            if let Some(row) = values.iter().position(outside) {
+                warnings.push(format!(
+                    "{}: {count} {quantity} value{} outside {low} to {high} {unit}, the first {} \
+                     {unit} at depth {}{}: not a rock's (a wrong unit in ~C, or a damaged value?)",
+                    path.display(),
+                    if count == 1 { " is" } else { "s are" },
+                    values[row],
+                    self.depth[row],
+                    unit_of_depth,
+                ));
+            }
+        }
+        warnings
+    }
+
+    /// Each row's (Vp, Vs, rho) and depth; a row with a missing value is left out, or refused
+    /// with `null(column, row, depth)` where `missing` says so.
+    fn samples(
+        &self,
+        missing: Missing,
+        null: impl Fn(usize, usize, f64) -> DatasetError,
+    ) -> Result<Vec<([f64; 3], f64)>, DatasetError> {
+        let [vp, vs, rho] = &self.values;
+        let mut samples = Vec::with_capacity(vp.len());
+        for (row, &depth) in self.depth.iter().enumerate() {
+            let sample = [vp[row], vs[row], rho[row]];
+            if let Some(bad) = sample.iter().position(|v| !v.is_finite()) {
+                match missing {
+                    Missing::Drop => continue,
+                    Missing::Error => return Err(null(bad, row, depth)),
+                }
+            }
+            samples.push((sample, depth));
+        }
+        Ok(samples)
+    }
+}
+
 /// The index's unit from `log`'s header in parentheses with a leading space (" (M)"), or empty.
 fn depth_unit(log: &zoepnet_las::LasFile) -> String {
     match log.index().unit() {
@@ -447,6 +572,13 @@ impl Quantity {
     }
 }
 
+/// A well log's three columns (Vp, Vs, rho) and its depths, row by row.
+struct Columns {
+    /// Vp, Vs (m/s) and rho (kg/m3).
+    values: [Vec<f64>; 3],
+    depth: Vec<f64>,
+}
+
 impl Well {
     fn read(path: &Path, config: &DataConfig) -> Result<Self, DatasetError> {
         let options = ReadOptions {
@@ -456,23 +588,10 @@ impl Well {
             path: path.to_owned(),
             error,
         })?;
-        let unit = |error| DatasetError::Unit {
-            path: path.to_owned(),
-            error,
-        };
         let names = curve_names(&log, path, &config.curves)?;
-        let mut vp = log.velocity_from_slowness(&names[0]).map_err(unit)?;
-        let mut vs = log.velocity_from_slowness(&names[1]).map_err(unit)?;
-        let mut rho = log.density_kg_m3(&names[2]).map_err(unit)?;
-        let mut depth = log
-            .numeric(log.index().mnemonic())
-            .map_err(unit)?
-            .1
-            .to_vec();
+        let mut columns = Columns::read(&log, path, &names)?;
         let keep = log.rows().saturating_sub(config.drop_last);
-        for column in [&mut vp, &mut vs, &mut rho, &mut depth] {
-            column.truncate(keep);
-        }
+        columns.truncate(keep);
         // The reader's warnings about the values (not header oddities such as a repeated ~P item).
         let mut warnings: Vec<String> = log
             .warnings
@@ -480,34 +599,8 @@ impl Well {
             .filter(|w| w.about_values)
             .map(|w| format!("{}: {w}", path.display()))
             .collect();
-        // A short row's values are not trusted (its last may be cut short): it is missing.
-        let short: Vec<&ShortRow> = log.short_rows.iter().filter(|r| r.row < keep).collect();
-        if let Some(first) = short.first() {
-            if config.missing == Missing::Error {
-                return Err(DatasetError::ShortRow {
-                    path: path.to_owned(),
-                    line: first.line,
-                    values: first.values,
-                    curves: log.curves.len(),
-                });
-            }
-            for r in &short {
-                for column in [&mut vp, &mut vs, &mut rho] {
-                    column[r.row] = f64::NAN;
-                }
-            }
-            let rows = match short.len() {
-                1 => "1 short row".to_owned(),
-                n => format!("{n} short rows"),
-            };
-            warnings.push(format!(
-                "{}: line {}: {rows} left out of the interfaces (data.missing = \"drop\"): a \
-                 short row's last value may be cut short",
-                path.display(),
-                first.line
-            ));
-        }
-        for (curve, values) in names.iter().zip([&vp, &vs, &rho]) {
+        warnings.extend(columns.drop_short_rows(&log, path, config.missing, keep)?);
+        for (curve, values) in names.iter().zip(&columns.values) {
             if !values.iter().any(|v| v.is_finite()) {
                 return Err(DatasetError::NoValidSamples {
                     path: path.to_owned(),
@@ -517,50 +610,17 @@ impl Well {
             }
         }
         if config.vs_repair == VsRepair::Mean {
-            let valid: Vec<f64> = vs.iter().copied().filter(|v| v.is_finite()).collect();
-            let mean = valid.iter().sum::<f64>() / valid.len() as f64;
-            for v in &mut vs {
-                if !v.is_finite() || *v < 0.0 {
-                    *v = mean;
-                }
-            }
+            columns.repair_vs();
         }
         let unit_of_depth = depth_unit(&log);
-        for ((quantity, unit, low, high), values) in PLAUSIBLE.iter().zip([&vp, &vs, &rho]) {
-            let outside = |v: &f64| v.is_finite() && !(*low..=*high).contains(v);
-            let count = values.iter().filter(|v| outside(v)).count();
-            if let Some(row) = values.iter().position(outside) {
-                warnings.push(format!(
-                    "{}: {count} {quantity} value{} outside {low} to {high} {unit}, the first {} \
-                     {unit} at depth {}{}: not a rock's (a wrong unit in ~C, or a damaged value?)",
-                    path.display(),
-                    if count == 1 { " is" } else { "s are" },
-                    values[row],
-                    depth[row],
-                    unit_of_depth,
-                ));
-            }
-        }
-        let mut samples = Vec::with_capacity(keep);
-        for row in 0..keep {
-            let sample = [vp[row], vs[row], rho[row]];
-            if let Some(bad) = sample.iter().position(|v| !v.is_finite()) {
-                match config.missing {
-                    Missing::Drop => continue,
-                    Missing::Error => {
-                        let curve = names[bad].clone();
-                        return Err(DatasetError::Null {
-                            path: path.to_owned(),
-                            curve,
-                            depth: depth[row],
-                            depth_unit: unit_of_depth.clone(),
-                            row: row + 1,
-                        });
-                    }
-                }
-            }
-            samples.push((sample, depth[row]));
-        }
+        warnings.extend(columns.implausible(path, &unit_of_depth));
+        let samples = columns.samples(config.missing, |bad, row, depth| DatasetError::Null {
+            path: path.to_owned(),
+            curve: names[bad].clone(),
+            depth,
+            depth_unit: unit_of_depth.clone(),
+            row: row + 1,
+        })?;
         let (samples, depths) = samples.into_iter().step_by(config.decimate).unzip();
         Ok(Self {
             path: path.to_owned(),
