@@ -323,93 +323,25 @@ pub fn train_population_until(
 ) -> Result<Vec<Result<Trained, TrainError>>, TrainError> {
     let orders = check(plans)?;
     let kind = engine.resolve(device)?;
-    let first = &plans[0];
-    let count = plans.len();
     let sizes = (prepared.train.len(), prepared.validation.len());
     // Each network's start and stream, as its own run draws them.
-    let mut states = Vec::with_capacity(count);
-    let mut starts = Vec::with_capacity(count);
-    for plan in plans {
-        let mut rng = NumpyRandomState::seed(plan.seed);
-        starts.push(initial_parameters(plan, &mut rng, device)?);
-        states.push(RunState::new(plan, rng, sizes));
-    }
-    let mut epochs: Box<dyn Epochs> = match kind {
-        #[cfg(feature = "wgpu")]
-        EngineKind::PopulationKernel => Box::new(Kernel::new(
-            starts,
-            &orders,
-            first.model.activation,
-            prepared,
-            device,
-        )?),
-        _ => {
-            let networks = starts
-                .iter()
-                .zip(plans)
-                .map(|(w, plan)| plan.model.from_parameters(w, device))
-                .collect::<Result<Vec<_>, _>>()?;
-            Box::new(Tensors::new(&networks, &orders, prepared, device)?)
-        }
-    };
+    let (starts, mut states): (Vec<Parameters>, Vec<RunState>) = plans
+        .iter()
+        .map(|plan| {
+            let mut rng = NumpyRandomState::seed(plan.seed);
+            let start = initial_parameters(plan, &mut rng, device)?;
+            Ok((start, RunState::new(plan, rng, sizes)))
+        })
+        .collect::<Result<Vec<_>, TrainError>>()?
+        .into_iter()
+        .unzip();
+    let mut epochs = build(kind, starts, &orders, plans, prepared, device)?;
     let start = Instant::now();
-    // Where a network's loss became NaN or infinite, or passed `diverge_above`: (epoch, value).
-    let mut diverged: Vec<Option<(usize, f64)>> = vec![None; count];
-    for epoch in 1..=first.epochs {
-        let lr: Vec<f64> = plans.iter().map(|p| p.learning_rate.at(epoch)).collect();
-        for state in &mut states {
-            if first.shuffle {
-                state.rng.shuffle(&mut state.val_order);
-                state.rng.shuffle(&mut state.train_order);
-            }
-        }
-        let train_orders: Vec<&[usize]> = states.iter().map(|s| s.train_order.as_slice()).collect();
-        let errors = epochs.epoch(&train_orders, &lr)?;
-        let seconds = start.elapsed().as_secs_f64();
-        for (((state, (val_mse, train_mse)), lr), gone) in
-            states.iter_mut().zip(errors).zip(&lr).zip(&mut diverged)
-        {
-            if gone.is_some() {
-                continue;
-            }
-            if !train_mse.is_finite() || train_mse > diverge_above {
-                *gone = Some((epoch, train_mse));
-                continue;
-            }
-            state.stopping.record(val_mse);
-            state.metrics.push(EpochMetrics {
-                epoch,
-                train_mse,
-                val_mse,
-                learning_rate: *lr,
-                seconds,
-            });
-        }
-        if diverged.iter().all(Option::is_some) {
-            break;
-        }
-        let checkpoints = || -> Result<Vec<Option<Checkpoint>>, TrainError> {
-            let weights = epochs.parameters()?;
-            Ok(states
-                .iter()
-                .zip(weights)
-                .zip(&diverged)
-                .map(|((state, weights), gone)| {
-                    gone.is_none().then(|| checkpoint_of(state, weights))
-                })
-                .collect())
-        };
-        if on_epoch(epoch, &checkpoints).is_break() {
-            return Err(TrainError::Stopped { epoch });
-        }
-    }
+    let diverged = run_epochs(plans, &mut *epochs, &mut states, diverge_above, on_epoch)?;
     let train_seconds = start.elapsed().as_secs_f64();
     let weights = epochs.parameters()?;
-    states
-        .into_iter()
-        .zip(weights)
-        .zip(plans)
-        .zip(diverged)
+    let trained = states.into_iter().zip(weights).zip(plans).zip(diverged);
+    trained
         .map(|(((state, weights), plan), gone)| {
             if let Some((epoch, value)) = gone {
                 return Ok(Err(TrainError::Diverged { epoch, value }));
@@ -423,6 +355,91 @@ pub fn train_population_until(
             }))
         })
         .collect()
+}
+
+/// The population's epochs, each network's recorded in its state; where each diverged (its
+/// loss NaN or infinite, or past `diverge_above`): (epoch, value).
+fn run_epochs(
+    plans: &[Plan],
+    epochs: &mut dyn Epochs,
+    states: &mut [RunState],
+    diverge_above: f64,
+    on_epoch: &mut OnPopulationEpoch<'_>,
+) -> Result<Vec<Option<(usize, f64)>>, TrainError> {
+    let first = &plans[0];
+    let start = Instant::now();
+    let mut diverged: Vec<Option<(usize, f64)>> = vec![None; plans.len()];
+    for epoch in 1..=first.epochs {
+        let lr: Vec<f64> = plans.iter().map(|p| p.learning_rate.at(epoch)).collect();
+        for state in states.iter_mut().filter(|_| first.shuffle) {
+            state.rng.shuffle(&mut state.val_order);
+            state.rng.shuffle(&mut state.train_order);
+        }
+        let train_orders: Vec<&[usize]> = states.iter().map(|s| s.train_order.as_slice()).collect();
+        let errors = epochs.epoch(&train_orders, &lr)?;
+        let seconds = start.elapsed().as_secs_f64();
+        for (((state, (val_mse, train_mse)), lr), gone) in
+            states.iter_mut().zip(errors).zip(&lr).zip(&mut diverged)
+        {
+            if gone.is_none() && (!train_mse.is_finite() || train_mse > diverge_above) {
+                *gone = Some((epoch, train_mse));
+            } else if gone.is_none() {
+                state.stopping.record(val_mse);
+                state.metrics.push(EpochMetrics {
+                    epoch,
+                    train_mse,
+                    val_mse,
+                    learning_rate: *lr,
+                    seconds,
+                });
+            }
+        }
+        if diverged.iter().all(Option::is_some) {
+            break;
+        }
+        let checkpoints = || -> Result<Vec<Option<Checkpoint>>, TrainError> {
+            let weights = epochs.parameters()?;
+            let each = states.iter().zip(weights).zip(&diverged);
+            Ok(each
+                .map(|((state, weights), gone)| {
+                    gone.is_none().then(|| checkpoint_of(state, weights))
+                })
+                .collect())
+        };
+        if on_epoch(epoch, &checkpoints).is_break() {
+            return Err(TrainError::Stopped { epoch });
+        }
+    }
+    Ok(diverged)
+}
+
+/// The engine of `kind` with the networks `starts` of `plans`, each with its update order.
+fn build(
+    kind: EngineKind,
+    starts: Vec<Parameters>,
+    orders: &[UpdateOrder],
+    plans: &[Plan],
+    prepared: &Prepared,
+    device: &Device,
+) -> Result<Box<dyn Epochs>, TrainError> {
+    Ok(match kind {
+        #[cfg(feature = "wgpu")]
+        EngineKind::PopulationKernel => Box::new(Kernel::new(
+            starts,
+            orders,
+            plans[0].model.activation,
+            prepared,
+            device,
+        )?),
+        _ => {
+            let networks = starts
+                .iter()
+                .zip(plans)
+                .map(|(w, plan)| plan.model.from_parameters(w, device))
+                .collect::<Result<Vec<_>, _>>()?;
+            Box::new(Tensors::new(&networks, orders, prepared, device)?)
+        }
+    })
 }
 
 /// What [`train_population`] calls after each epoch: the epoch, and a way to build every
