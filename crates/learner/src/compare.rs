@@ -89,6 +89,79 @@ pub fn read_run(dir: &Path) -> RunRow {
     }
 }
 
+/// What [`gather`] found.
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    /// One row per run folder, each once; runs of one name from different folders (two
+    /// sweeps of one grid) named with their folder's parent: `sweep-a/train.seed=1`.
+    pub rows: Vec<RunRow>,
+    /// The planned sweeps among the folders given.
+    pub plans: Vec<PlannedRuns>,
+}
+
+/// A planned sweep's folder, and its variants without a finished run.
+#[derive(Debug, Clone)]
+pub struct PlannedRuns {
+    /// The plan's folder.
+    pub dir: PathBuf,
+    /// Its variants.
+    pub variants: usize,
+    /// The names of those not finished.
+    pub missing: Vec<String>,
+}
+
+/// A folder that is neither a run folder nor a folder of them.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: not a run folder (no {}), nor a folder of them", .0.display(), files::CONFIG)]
+pub struct NotRuns(pub PathBuf);
+
+/// The run folders `paths` name: each a run folder, or a folder of them (a sweep's, a plan's);
+/// files among them (a shell glob over a sweep folder) are passed over.
+///
+/// # Errors
+/// [`NotRuns`] for a folder that holds no run (a plan none of whose tasks has started is a
+/// plan of missing runs, not an error).
+pub fn gather(paths: &[PathBuf]) -> Result<Gathered, NotRuns> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut plans = Vec::new();
+    for dir in paths.iter().filter(|p| !p.is_file()) {
+        if FolderState::of(dir).is_run() {
+            dirs.push(dir.clone());
+            continue;
+        }
+        let inner = FolderState::runs_in(dir);
+        match crate::sweep::SweepPlan::load(dir) {
+            Ok(plan) => plans.push(PlannedRuns {
+                dir: dir.clone(),
+                variants: plan.variants.len(),
+                missing: plan
+                    .variants
+                    .into_iter()
+                    .filter(|v| FolderState::of(&dir.join(&v.name)) != FolderState::Finished)
+                    .map(|v| v.name)
+                    .collect(),
+            }),
+            Err(_) if inner.is_empty() => return Err(NotRuns(dir.clone())),
+            Err(_) => {}
+        }
+        dirs.extend(inner);
+    }
+    // A folder given twice (or also through its sweep's folder) is one run.
+    let mut seen = std::collections::HashSet::new();
+    dirs.retain(|d| seen.insert(std::fs::canonicalize(d).unwrap_or_else(|_| d.clone())));
+    let mut rows: Vec<RunRow> = dirs.iter().map(|d| read_run(d)).collect();
+    let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    for row in &mut rows {
+        if names.iter().filter(|n| **n == row.name).count() > 1 {
+            let parent = row.dir.parent().and_then(|p| p.file_name());
+            if let Some(parent) = parent {
+                row.name = format!("{}/{}", parent.to_string_lossy(), row.name);
+            }
+        }
+    }
+    Ok(Gathered { rows, plans })
+}
+
 /// The keys whose values are not the same in every row (the data file paths aside).
 pub fn varied_keys(rows: &[RunRow]) -> Vec<String> {
     let mut keys: Vec<String> = rows

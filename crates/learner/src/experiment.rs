@@ -330,20 +330,50 @@ pub fn run_population(
     for (folder, plan) in folders.iter().zip(plans) {
         folder.start(&plan.config, &prepared.scaler)?;
     }
+    let trained = train_writing(plans, &prepared, &device, &folders, observer)?;
+    let mut summaries = Vec::with_capacity(plans.len());
+    for (((plan, out), folder), trained) in plans.iter().zip(outs).zip(&folders).zip(trained) {
+        let trained = match trained {
+            Ok(trained) => trained,
+            // A diverged network fails its run alone, as one by one.
+            Err(e) => {
+                summaries.push(Err(e.into()));
+                continue;
+            }
+        };
+        observer.stage(&format!("scoring and drawing {}", out.display()));
+        let scores = score(&trained.model, &prepared, &device)?;
+        // The plots first, as for one run: summary.json marks the folder complete.
+        draw(plan, &prepared, folder, &trained, &device)?;
+        summaries.push(Ok(folder.finish(&plan.config, &trained, &scores, &info)?));
+    }
+    Ok(summaries)
+}
+
+/// Trains `plans` at once, each run's metrics and checkpoint in its folder of `folders` at
+/// most a second behind; each network's training, or why it failed alone.
+fn train_writing(
+    plans: &[Plan],
+    prepared: &Prepared,
+    device: &burn::tensor::Device,
+    folders: &[RunFolder],
+    observer: &mut dyn Observer,
+) -> Result<Vec<Result<crate::train::Trained, TrainError>>, ExperimentError> {
+    let epochs = plans[0].epochs;
     let mut clock = WriteClock::default();
     let mut write_error: Option<RunError> = None;
     let outcome = crate::population::train_population(
         plans,
-        &prepared,
-        &device,
+        prepared,
+        device,
         PopulationEngine::Auto,
         &mut |epoch, checkpoints| {
-            let stop = observer.stop_requested(epoch) && epoch < first.epochs;
+            let stop = observer.stop_requested(epoch) && epoch < epochs;
             // The last epoch's files are the finished runs' metrics.csv and checkpoint.json.
-            if clock.due(stop || epoch == first.epochs) {
+            if clock.due(stop || epoch == epochs) {
                 let written = checkpoints()
                     .map_err(|e| RunError {
-                        path: outs[0].clone(),
+                        path: folders[0].dir().to_owned(),
                         message: e.to_string(),
                     })
                     .and_then(|cps| {
@@ -371,32 +401,13 @@ pub fn run_population(
     if let Some(e) = write_error {
         return Err(e.into());
     }
-    let trained = match outcome {
-        Err(TrainError::Stopped { epoch }) => {
-            return Err(ExperimentError::PopulationStopped {
-                epoch,
-                runs: outs.len(),
-            });
-        }
-        other => other?,
-    };
-    let mut summaries = Vec::with_capacity(plans.len());
-    for (((plan, out), folder), trained) in plans.iter().zip(outs).zip(&folders).zip(trained) {
-        let trained = match trained {
-            Ok(trained) => trained,
-            // A diverged network fails its run alone, as one by one.
-            Err(e) => {
-                summaries.push(Err(e.into()));
-                continue;
-            }
-        };
-        observer.stage(&format!("scoring and drawing {}", out.display()));
-        let scores = score(&trained.model, &prepared, &device)?;
-        // The plots first, as for one run: summary.json marks the folder complete.
-        draw(plan, &prepared, folder, &trained, &device)?;
-        summaries.push(Ok(folder.finish(&plan.config, &trained, &scores, &info)?));
+    match outcome {
+        Err(TrainError::Stopped { epoch }) => Err(ExperimentError::PopulationStopped {
+            epoch,
+            runs: folders.len(),
+        }),
+        other => Ok(other?),
     }
-    Ok(summaries)
 }
 
 /// Writes a run's plots.

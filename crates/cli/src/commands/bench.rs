@@ -103,38 +103,7 @@ fn usable_backends(named: &[Backend]) -> anyhow::Result<Vec<Backend>> {
 pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let mut config = ExperimentConfig::load_with(&args.config, &args.set)?;
     let backends = usable_backends(&args.backend)?;
-    let mut engines: Vec<BenchEngine> = if args.engine.is_empty() {
-        // Each engine that runs on one of the backends.
-        BenchEngine::ALL
-            .into_iter()
-            .filter(|e| backends.iter().any(|&b| e.runs_on(b)))
-            .collect()
-    } else {
-        unique(&args.engine).into_iter().map(Into::into).collect()
-    };
-    if engines
-        .iter()
-        .any(|e| !backends.iter().any(|&b| e.runs_on(b)))
-    {
-        return Err(UsageError(
-            "--engine kernel runs on wgpu only: add --backend wgpu (or leave --backend out)".into(),
-        )
-        .into());
-    }
-    // What the config cannot train on: refused when asked for, left out by default.
-    let mut left_out = Vec::new();
-    for &engine in &engines {
-        if let Err(e) = check(&config, engine) {
-            if !args.engine.is_empty() || !matches!(e, BenchError::Unsupported { .. }) {
-                return Err(e).with_context(|| args.config.display().to_string());
-            }
-            left_out.push((engine, e));
-        }
-    }
-    engines.retain(|e| !left_out.iter().any(|(l, _)| l == e));
-    for (_, e) in &left_out {
-        errln!("left out: {e}");
-    }
+    let engines = engines(args, &config, &backends)?;
     let logs = locate_logs(&config.data, &args.config, options, false)?;
     config.data.las.clone_from(&logs);
     let prepared = super::prepare(&config.data, &logs)?;
@@ -166,42 +135,88 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
         args.repeat as usize,
         &engines,
         &backends,
-        &mut |progress| match progress {
-            Progress::WarmingUp { engine, on } => {
-                errln!("warming up {} on {on} ...", engine.describe());
-            }
-            Progress::Timing {
-                engine,
-                on,
-                networks,
-            } => errln!(
-                "timing {} on {on}, P = {networks}{} ...",
-                engine.describe(),
-                match args.repeat {
-                    1 => String::new(),
-                    n => format!(" ({n} times)"),
-                }
-            ),
-            Progress::Row(row) => outln!("{}", row.markdown()),
-            Progress::Failed {
-                engine,
-                on,
-                networks,
-                error,
-            } => {
-                let p = networks.map_or_else(|| "warm-up".into(), |p| format!("P = {p}"));
-                errln!("{} on {on}, {p}: {error}", engine.describe());
-                // A sign in the table too: its row (or, for the warm-up, every row) is missing.
-                let p = networks.map_or_else(|| "all".into(), |p| p.to_string());
-                outln!(
-                    "| {} | {on} | | {p} | {epochs} | | failed (see stderr) |",
-                    engine.name()
-                );
-            }
-        },
+        &mut |progress| say(&progress, args.repeat, epochs),
     );
     if failed > 0 {
         anyhow::bail!("{failed} measurement(s) failed (above)");
     }
     Ok(())
+}
+
+/// The engines to time: those asked for (each refused, with the reason, where the config
+/// cannot train on it), or by default each that runs on one of `backends` and can train it
+/// (the others left out, saying why).
+fn engines(
+    args: &BenchArgs,
+    config: &ExperimentConfig,
+    backends: &[Backend],
+) -> anyhow::Result<Vec<BenchEngine>> {
+    let mut engines: Vec<BenchEngine> = if args.engine.is_empty() {
+        BenchEngine::ALL
+            .into_iter()
+            .filter(|e| backends.iter().any(|&b| e.runs_on(b)))
+            .collect()
+    } else {
+        unique(&args.engine).into_iter().map(Into::into).collect()
+    };
+    if engines
+        .iter()
+        .any(|e| !backends.iter().any(|&b| e.runs_on(b)))
+    {
+        return Err(UsageError(
+            "--engine kernel runs on wgpu only: add --backend wgpu (or leave --backend out)".into(),
+        )
+        .into());
+    }
+    let mut left_out = Vec::new();
+    for &engine in &engines {
+        if let Err(e) = check(config, engine) {
+            if !args.engine.is_empty() || !matches!(e, BenchError::Unsupported { .. }) {
+                return Err(e).with_context(|| args.config.display().to_string());
+            }
+            left_out.push((engine, e));
+        }
+    }
+    engines.retain(|e| !left_out.iter().any(|(l, _)| l == e));
+    for (_, e) in &left_out {
+        errln!("left out: {e}");
+    }
+    Ok(engines)
+}
+
+/// A bench's progress: what it times on stderr, its rows on stdout.
+fn say(progress: &Progress<'_>, repeat: u32, epochs: usize) {
+    match progress {
+        Progress::WarmingUp { engine, on } => {
+            errln!("warming up {} on {on} ...", engine.describe());
+        }
+        Progress::Timing {
+            engine,
+            on,
+            networks,
+        } => errln!(
+            "timing {} on {on}, P = {networks}{} ...",
+            engine.describe(),
+            match repeat {
+                1 => String::new(),
+                n => format!(" ({n} times)"),
+            }
+        ),
+        Progress::Row(row) => outln!("{}", row.markdown()),
+        Progress::Failed {
+            engine,
+            on,
+            networks,
+            error,
+        } => {
+            let p = networks.map_or_else(|| "warm-up".into(), |p| format!("P = {p}"));
+            errln!("{} on {on}, {p}: {error}", engine.describe());
+            // A sign in the table too: its row (or, for the warm-up, every row) is missing.
+            let p = networks.map_or_else(|| "all".into(), |p| p.to_string());
+            outln!(
+                "| {} | {on} | | {p} | {epochs} | | failed (see stderr) |",
+                engine.name()
+            );
+        }
+    }
 }

@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use zoepnet_learner::compare::{markdown, read_run, varied_keys, write};
-use zoepnet_learner::run::{FolderState, files};
+use zoepnet_learner::compare::{gather, markdown, varied_keys, write};
+use zoepnet_learner::run::files;
 
 use super::UsageError;
-use zoepnet_learner::sweep::SweepPlan;
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -35,60 +34,19 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     if let Some(out) = &args.out {
         super::output_folder(out)?;
     }
-    // Files among the arguments (a shell glob over a sweep folder) are passed over; a folder of
-    // run folders (a sweep's, a plan's) stands for them.
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for dir in args.runs.iter().filter(|p| !p.is_file()) {
-        if FolderState::of(dir).is_run() {
-            dirs.push(dir.clone());
-            continue;
-        }
-        let inner = FolderState::runs_in(dir);
-        let plan = SweepPlan::load(dir);
-        // A plan none of whose tasks has started yet is a plan of missing runs, not an error.
-        if inner.is_empty() && plan.is_err() {
-            return Err(UsageError(format!(
-                "{}: not a run folder (no {}), nor a folder of them",
-                dir.display(),
-                files::CONFIG
-            ))
-            .into());
-        }
-        if let Ok(plan) = plan {
-            let missing: Vec<&str> = plan
-                .variants
-                .iter()
-                .filter(|v| FolderState::of(&dir.join(&v.name)) != FolderState::Finished)
-                .map(|v| v.name.as_str())
-                .collect();
-            if !missing.is_empty() {
-                errln!(
-                    "{}: {} of the plan's {} variant(s) have no finished run yet: {}",
-                    dir.display(),
-                    missing.len(),
-                    plan.variants.len(),
-                    missing.join(", ")
-                );
-            }
-        }
-        dirs.extend(inner);
-    }
-    // A folder given twice (or also through its sweep's folder) is one run.
-    let mut seen = std::collections::HashSet::new();
-    dirs.retain(|d| seen.insert(std::fs::canonicalize(d).unwrap_or_else(|_| d.clone())));
-    let mut rows: Vec<_> = dirs.iter().map(|d| read_run(d)).collect();
-    // Runs of one name from different folders (two sweeps of one grid) are told apart by
-    // their folder's parent: `sweep-a/train.seed=1`.
-    let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
-    for row in &mut rows {
-        if names.iter().filter(|n| **n == row.name).count() > 1 {
-            let parent = row.dir.parent().and_then(|p| p.file_name());
-            if let Some(parent) = parent {
-                row.name = format!("{}/{}", parent.to_string_lossy(), row.name);
-            }
+    let gathered = gather(&args.runs).map_err(|e| UsageError(e.to_string()))?;
+    for plan in &gathered.plans {
+        if !plan.missing.is_empty() {
+            errln!(
+                "{}: {} of the plan's {} variant(s) have no finished run yet: {}",
+                plan.dir.display(),
+                plan.missing.len(),
+                plan.variants,
+                plan.missing.join(", ")
+            );
         }
     }
-
+    let rows = gathered.rows;
     let keys = varied_keys(&rows);
     let shown: Vec<String> = if !args.keys.is_empty() {
         let unknown: Vec<&str> = args
