@@ -19,22 +19,7 @@ use crate::device::DeviceInfo;
 use crate::evaluate::{BaselineScores, Scores};
 use crate::train::{EpochMetrics, Trained};
 
-/// Writes `path` through a temporary file beside it, renamed into place once complete.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    let mut file = File::create(&tmp)?;
-    let written = write(&mut file).and_then(|()| file.sync_all());
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    Ok(())
-}
+pub use zoepnet_dataset::write_atomically;
 
 /// The names of the files zoepnet writes in a folder: a run's, and the marker files of the
 /// other work a folder can hold (a sweep, a planned sweep, a seed study). Every caller names

@@ -87,6 +87,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             || e.is::<UnitError>()
             || e.is::<UsageError>()
             || e.is::<DatasetError>()
+            || e.downcast_ref::<zoepnet_dataset::table::TableError>()
+                .is_some_and(zoepnet_dataset::table::TableError::is_bad_input)
             || e.downcast_ref::<DeviceError>()
                 .is_some_and(DeviceError::is_bad_input)
             || e.downcast_ref::<ExperimentError>()
