@@ -262,21 +262,9 @@ pub fn measure(
 ) -> Result<BenchRow, BenchError> {
     let epochs = epochs.max(1);
     check(config, engine)?;
-    let mut plans = Vec::with_capacity(networks);
-    for seed in 0..networks as u32 {
-        let mut c = config.clone();
-        c.train.epochs = epochs;
-        c.train.seed = seed;
-        c.train.engine = match engine {
-            BenchEngine::Fused => Engine::Fused,
-            BenchEngine::Population | BenchEngine::Kernel => Engine::Tensor,
-        };
-        if c.backend.kind != backend {
-            c.backend.kind = backend;
-            c.backend.precision = None;
-        }
-        plans.push(c.check()?);
-    }
+    let plans = (0..networks as u32)
+        .map(|seed| variant(config, seed, epochs, engine, backend))
+        .collect::<Result<Vec<Plan>, _>>()?;
     let Some(first) = plans.first() else {
         return Err(BenchError::NoNetwork);
     };
@@ -333,6 +321,28 @@ pub fn measure(
         seconds,
         networks_per_second: per_second(seconds),
     })
+}
+
+/// `config` with `seed`, `epochs`, on `engine` and `backend`.
+fn variant(
+    config: &ExperimentConfig,
+    seed: u32,
+    epochs: usize,
+    engine: BenchEngine,
+    backend: Backend,
+) -> Result<Plan, BenchError> {
+    let mut c = config.clone();
+    c.train.epochs = epochs;
+    c.train.seed = seed;
+    c.train.engine = match engine {
+        BenchEngine::Fused => Engine::Fused,
+        BenchEngine::Population | BenchEngine::Kernel => Engine::Tensor,
+    };
+    if c.backend.kind != backend {
+        c.backend.kind = backend;
+        c.backend.precision = None;
+    }
+    Ok(c.check()?)
 }
 
 /// The row of the median timing of `rows` (of an even count, the faster of the two middle

@@ -12,8 +12,8 @@ use zoepnet_learner::experiment::Observer;
 use zoepnet_learner::run::{FolderState, Summary, Work, files};
 use zoepnet_learner::sweep::slurm::{self as plan, PlanError};
 use zoepnet_learner::sweep::{
-    Population, SweepError, SweepObserver, Variant, VariantOutcome, Variants, grid, run_name,
-    sweep, train_variants,
+    Population, SweepError, SweepObserver, SweepResult, Variant, VariantOutcome, Variants, grid,
+    run_name, sweep, train_variants,
 };
 
 use super::UsageError;
@@ -222,12 +222,24 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let result = sweep(&v, &varied, &mut watch, &progress::interrupter())
         .map_err(|e| sweep_error(e, &args.config))?;
     watch.bar.finish_and_clear();
+    present(&result, &varied, watch.at_once, &out)
+}
+
+/// The sweep's table on stdout and how it ended on stderr; an error where a variant failed
+/// or the sweep was stopped.
+fn present(
+    result: &SweepResult,
+    varied: &[String],
+    at_once: bool,
+    out: &Path,
+) -> anyhow::Result<()> {
     out!(
         "{}",
-        zoepnet_learner::compare::markdown(&result.rows, &varied)
+        zoepnet_learner::compare::markdown(&result.rows, varied)
     );
+    let total = result.rows.len();
     let failed = result.unfinished();
-    if watch.at_once {
+    if at_once {
         errln!(
             "{total} run(s) trained at once on the population engine; table and validation curves in {}",
             out.display()
