@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
 
-use crate::{FEATURES, Feature, FeatureVector};
+use crate::{FEATURES, Feature, FeatureVector, Features as _};
 
 /// The input columns, by header name: the upper and lower layers and the angle.
 pub const COLUMNS: [&str; FEATURES] = Feature::NAMES;
@@ -63,6 +63,19 @@ pub enum TableError {
         /// twenty, then how many more.
         report: String,
     },
+    /// A label that is not a number.
+    #[error("{}: line {line}: column rpp: expected a number, found {field:?}", path.display())]
+    BadLabel {
+        /// The file.
+        path: PathBuf,
+        /// Its line.
+        line: u64,
+        /// What it holds.
+        field: String,
+    },
+    /// A table without a data row.
+    #[error("{}: no rows", .0.display())]
+    NoRows(PathBuf),
     /// An input column named as one the output adds.
     #[error(
         "the input already has a column named `{0}`, which this command adds: rename or drop it \
@@ -130,6 +143,52 @@ pub fn read_rows<T>(
         return Err(bad_rows(input, &bad));
     }
     Ok((headers, rows))
+}
+
+/// A table of labelled interfaces ([`read_labelled`]).
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    /// The interfaces, with their labels.
+    pub items: Vec<crate::InterfaceItem>,
+    /// Each one's line in the file.
+    pub lines: Vec<u64>,
+    /// Whether the labels come from the table's `rpp` column (else exact Zoeppritz, computed).
+    pub from_column: bool,
+}
+
+/// The interfaces of the table at `input` with their Rpp: its `rpp` column where it has one
+/// (as `zoepnet data` writes), else the exact Zoeppritz coefficient.
+///
+/// # Errors
+/// As [`read_rows`]; a label that is not a number; a table without rows.
+pub fn read_labelled(input: &Path) -> Result<Labelled, TableError> {
+    let (headers, rows) = read_rows(input, |v| {
+        let interface = zoepnet_physics::Interface::from_properties(v.properties());
+        crate::InterfaceItem::labelled(&interface, v.theta()).map_err(|e| e.to_string())
+    })?;
+    let label = headers.iter().position(|h| h.eq_ignore_ascii_case("rpp"));
+    let mut labelled = Labelled {
+        items: Vec::with_capacity(rows.len()),
+        lines: Vec::with_capacity(rows.len()),
+        from_column: label.is_some(),
+    };
+    for (record, mut item) in rows {
+        let line = record.position().map_or(0, csv::Position::line);
+        if let Some(col) = label {
+            let field = record.get(col).unwrap_or_default();
+            item.rpp = field.parse().map_err(|_| TableError::BadLabel {
+                path: input.to_owned(),
+                line,
+                field: field.to_owned(),
+            })?;
+        }
+        labelled.items.push(item);
+        labelled.lines.push(line);
+    }
+    if labelled.items.is_empty() {
+        return Err(TableError::NoRows(input.to_owned()));
+    }
+    Ok(labelled)
 }
 
 /// Where each of [`COLUMNS`] is in `headers`.

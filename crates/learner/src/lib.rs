@@ -36,6 +36,7 @@ pub mod seed_study;
 pub mod seeds;
 pub mod sweep;
 pub mod train;
+pub mod trained;
 
 pub use config::{ExperimentConfig, LoadError};
 pub use device::{Backend, DeviceError, DeviceInfo, Precision};

@@ -4,18 +4,17 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use zoepnet_batcher::InterfaceBatcher;
-use zoepnet_dataset::{Features, FetchOptions, InterfaceItem, prepare_blind};
+use zoepnet_dataset::FetchOptions;
+use zoepnet_dataset::table::read_labelled;
 use zoepnet_learner::ExperimentConfig;
-use zoepnet_learner::evaluate::{against_baselines, mse, predict, sweep_errors};
+use zoepnet_learner::evaluate::BaselineComparison;
 use zoepnet_learner::run::files;
-use zoepnet_physics::Interface;
+use zoepnet_learner::trained::{BlindError, TrainedRun};
 
 use super::UsageError;
 use super::fetch::locate_logs;
-use super::predict::{Run, load_run, warn_of_extrapolation};
+use super::predict::{load_run, warn_of_extrapolation};
 use super::progress::{Step, warn};
-use super::table::read_rows;
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -63,22 +62,20 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     }
     let logs = locate_logs(&data, &args.run_dir.join(files::CONFIG), options, false)?;
     let step = Step::start("reading the well logs and scoring the network on their blind sets");
-    let blind = prepare_blind(&data, &logs)?;
-    let (blind_rocks, new_angles) = (blind.rocks, blind.new_angles);
-    let batcher = InterfaceBatcher::new(run.scaler.clone());
-    let predicted = predict(&run.model, &batcher, &blind_rocks, &run.device)?;
-    let sweeps = sweep_errors(&run.model, &batcher, &new_angles, &run.device)?;
+    let scores = run.blind(&data, &logs).map_err(|e| match e {
+        BlindError::Data(e) => anyhow::Error::from(e),
+        BlindError::Evaluate(e) => e.into(),
+    })?;
     drop(step);
-    blind.warnings.iter().for_each(|w| warn(w));
+    scores.warnings.iter().for_each(|w| warn(w));
     let names: Vec<String> = logs.iter().map(|p| p.display().to_string()).collect();
     outln!("well log(s): {}", names.join(", "));
+    let (rocks, rocks_mse) = scores.rocks;
     outln!(
-        "new rocks: {} interfaces at {} degrees, MSE {:.4e}",
-        blind_rocks.len(),
+        "new rocks: {rocks} interfaces at {} degrees, MSE {rocks_mse:.4e}",
         data.blind_rocks.theta,
-        mse(&predicted, &blind_rocks)?
     );
-    for e in sweeps {
+    for e in scores.sweeps {
         outln!(
             "new angles: interface {} over {}-{} degrees, max |error| {:.4e}, MSE {:.4e}",
             e.interface,
@@ -92,46 +89,21 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
 }
 
 /// The run's MSE on the labelled interfaces of `input`, beside the baselines'.
-fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
+fn on_table(run: &TrainedRun, input: &Path) -> anyhow::Result<()> {
     let step = Step::start(&format!(
         "reading, labelling and scoring {}",
         input.display()
     ));
-    let (headers, rows) = read_rows(input, |v| {
-        let interface = Interface::from_properties(v.properties());
-        InterfaceItem::labelled(&interface, v.theta()).map_err(|e| e.to_string())
-    })?;
-    let label = headers.iter().position(|h| h.eq_ignore_ascii_case("rpp"));
-    let mut items = Vec::with_capacity(rows.len());
-    let lines: Vec<u64> = rows
-        .iter()
-        .map(|(record, _)| record.position().map_or(0, csv::Position::line))
-        .collect();
-    for (record, mut item) in rows {
-        if let Some(col) = label {
-            let field = record.get(col).unwrap_or_default();
-            item.rpp = field.parse().map_err(|_| {
-                UsageError(format!(
-                    "{}: line {}: column rpp: expected a number, found {field:?}",
-                    input.display(),
-                    record.position().map_or(0, csv::Position::line)
-                ))
-            })?;
-        }
-        items.push(item);
-    }
-    if items.is_empty() {
-        return Err(UsageError(format!("{}: no rows", input.display())).into());
-    }
-    let batcher = InterfaceBatcher::new(run.scaler.clone());
-    let predicted = predict(&run.model, &batcher, &items, &run.device)?;
+    let table = read_labelled(input)?;
+    let scores = run.score(&table.items)?;
     drop(step);
+    let rows = table.lines.iter().copied();
     warn_of_extrapolation(
         &run.scaler,
         input,
-        lines.iter().copied().zip(items.iter().map(|i| &i.features)),
+        rows.zip(table.items.iter().map(|i| &i.features)),
     );
-    let source = if label.is_some() {
+    let source = if table.from_column {
         "its rpp column"
     } else {
         "exact Zoeppritz, computed here"
@@ -139,37 +111,26 @@ fn on_table(run: &Run, input: &Path) -> anyhow::Result<()> {
     outln!(
         "{}: {} interfaces (labels: {source})",
         input.display(),
-        items.len()
+        table.items.len()
     );
-    outln!("network       MSE {:.4e}", mse(&predicted, &items)?);
-    print_comparisons(&predicted, &items)?;
+    outln!("network       MSE {:.4e}", scores.network_mse);
+    print_comparisons(&scores.baselines);
     // Log errors that no rock can have: scored above like every row, and again without them.
-    let stable: Vec<(f64, InterfaceItem)> = predicted
-        .iter()
-        .zip(&items)
-        .filter(|(_, it)| {
-            let i = it.interface();
-            i.upper.is_stable() && i.lower.is_stable()
-        })
-        .map(|(&p, &it)| (p, it))
-        .collect();
-    let unstable = items.len() - stable.len();
-    if unstable > 0 && !stable.is_empty() {
+    if let Some((unstable, network_mse, baselines)) = &scores.stable {
         outln!(
             "{unstable} row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3), a negative bulk \
              modulus: a log error such as a cycle-skipped shear log); without them:"
         );
-        let (p, it): (Vec<f64>, Vec<InterfaceItem>) = stable.into_iter().unzip();
-        outln!("network       MSE {:.4e}", mse(&p, &it)?);
-        print_comparisons(&p, &it)?;
+        outln!("network       MSE {network_mse:.4e}");
+        print_comparisons(baselines);
     }
     Ok(())
 }
 
 /// One line per approximation: its MSE and the network's on the rows inside its domain.
-fn print_comparisons(predicted: &[f64], items: &[InterfaceItem]) -> anyhow::Result<()> {
+fn print_comparisons(comparisons: &[BaselineComparison]) {
     let figure = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.4e}"));
-    for c in against_baselines(predicted, items)? {
+    for c in comparisons {
         let ratio = match (c.network_mse, c.baseline_mse) {
             (Some(n), Some(b)) if b > 0.0 => format!(", network / baseline {}", ratio(n / b)),
             _ => String::new(),
@@ -183,7 +144,6 @@ fn print_comparisons(predicted: &[f64], items: &[InterfaceItem]) -> anyhow::Resu
             figure(c.network_mse),
         );
     }
-    Ok(())
 }
 
 /// A ratio with three significant digits: 0.069, 1.13, 2.5e-4.

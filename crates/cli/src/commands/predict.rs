@@ -3,11 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{FeatureVector, Features, InterfaceItem, Scaler};
-use zoepnet_learner::ExperimentConfig;
-use zoepnet_learner::run::{FolderState, files};
-use zoepnet_model::Mlp;
+use zoepnet_learner::trained::{OpenError, TrainedRun};
 use zoepnet_physics::Interface;
 
 use super::UsageError;
@@ -26,64 +23,20 @@ pub struct PredictArgs {
     output: Option<PathBuf>,
 }
 
-/// A trained run: its config, network (on its backend) and scaler.
-pub struct Run {
-    /// The resolved config.
-    pub config: ExperimentConfig,
-    /// The trained network.
-    pub model: Mlp,
-    /// The feature scaler.
-    pub scaler: Scaler,
-    /// The device it runs on.
-    pub device: burn::tensor::Device,
-}
-
-/// Loads the run folder `dir`.
-pub fn load_run(dir: &Path) -> anyhow::Result<Run> {
-    let missing = |what: &str, e: &dyn std::fmt::Display| {
-        UsageError(format!(
-            "{}: not a complete run folder ({what}: {e})",
+/// The trained run in `dir`, its refusals as usage errors (exit 2), a stopped run's saying how
+/// to finish it.
+pub fn load_run(dir: &Path) -> anyhow::Result<TrainedRun> {
+    TrainedRun::open(dir).map_err(|e| match e {
+        OpenError::Stopped { .. } => UsageError(format!(
+            "{e}: finish it with `zoepnet train --resume {}` (`zoepnet plot` draws it from its \
+             checkpoint as it is)",
             dir.display()
         ))
-    };
-    let config = ExperimentConfig::load(&super::run_folder_config(dir)?)?;
-    if let FolderState::Stopped { epoch } = FolderState::of(dir)
-        && !dir.join(files::MODEL_CONFIG).is_file()
-    {
-        return Err(UsageError(format!(
-            "{}: a run stopped{}, with no trained network yet: finish it with `zoepnet train \
-             --resume {}` (`zoepnet plot` draws it from its checkpoint as it is)",
-            dir.display(),
-            super::after_epoch(epoch),
-            dir.display()
-        ))
-        .into());
-    }
-    let (device, _) = config.backend.select()?;
-    let (model, _) =
-        Mlp::load(&dir.join(files::MODEL), &device).map_err(|e| missing(files::MODEL, &e))?;
-    let scaler_path = dir.join(files::SCALER);
-    let text = std::fs::read_to_string(&scaler_path).map_err(|e| missing(files::SCALER, &e))?;
-    let scaler: Scaler = serde_json::from_str(&text).map_err(|e| missing(files::SCALER, &e))?;
-    Ok(Run {
-        config,
-        model,
-        scaler,
-        device,
+        .into(),
+        OpenError::NotARun(_) | OpenError::Incomplete { .. } => UsageError(e.to_string()).into(),
+        OpenError::Config(e) => e.into(),
+        OpenError::Device(e) => e.into(),
     })
-}
-
-impl Run {
-    /// The network's outputs for unscaled items.
-    pub fn predict(&self, items: &[InterfaceItem]) -> anyhow::Result<Vec<f64>> {
-        let batcher = InterfaceBatcher::new(self.scaler.clone());
-        Ok(zoepnet_learner::evaluate::predict(
-            &self.model,
-            &batcher,
-            items,
-            &self.device,
-        )?)
-    }
 }
 
 /// Warns, once for the table, of rows (1-based line, features) with an input outside the data

@@ -1,0 +1,209 @@
+//! A finished run, opened from its folder to use its network: predictions for any interfaces,
+//! its blind tests on its own well or another, and its error on a table of labelled
+//! interfaces beside the classical approximations'.
+
+use std::path::{Path, PathBuf};
+
+use zoepnet_batcher::InterfaceBatcher;
+use zoepnet_dataset::{DataConfig, DatasetError, InterfaceItem, Scaler, prepare_blind};
+use zoepnet_model::Mlp;
+
+use crate::config::{ExperimentConfig, LoadError};
+use crate::device::DeviceError;
+use crate::evaluate::{
+    BaselineComparison, EvaluateError, SweepError, against_baselines, mse, predict, sweep_errors,
+};
+use crate::run::{FolderState, files};
+
+/// A trained run: its config, network (on its backend) and scaler.
+#[derive(Debug)]
+pub struct TrainedRun {
+    /// The resolved config.
+    pub config: ExperimentConfig,
+    /// The trained network.
+    pub model: Mlp,
+    /// The feature scaler.
+    pub scaler: Scaler,
+    /// The device it runs on.
+    pub device: burn::tensor::Device,
+}
+
+/// Why a run folder does not open as a trained run.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// No config: not a run folder.
+    #[error("{}: not a run folder (no {})", .0.display(), files::CONFIG)]
+    NotARun(PathBuf),
+    /// A run stopped before it finished: no trained network yet.
+    #[error(
+        "{}: a run stopped{}, with no trained network yet",
+        dir.display(),
+        epoch.map(|e| format!(" after epoch {e}")).unwrap_or_default()
+    )]
+    Stopped {
+        /// The folder.
+        dir: PathBuf,
+        /// The last epoch its checkpoint holds, if it reads.
+        epoch: Option<usize>,
+    },
+    /// A file of the network or its scaler missing or unreadable.
+    #[error("{}: not a complete run folder ({what}: {message})", dir.display())]
+    Incomplete {
+        /// The folder.
+        dir: PathBuf,
+        /// The file.
+        what: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// Its config does not load.
+    #[error(transparent)]
+    Config(#[from] LoadError),
+    /// Its device cannot be brought up.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+}
+
+impl OpenError {
+    /// Whether it comes from what the user gave (the folder), rather than the machine.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            OpenError::Device(e) => e.is_bad_input(),
+            _ => true,
+        }
+    }
+}
+
+/// The network's figures on a run's blind sets ([`TrainedRun::blind`]).
+#[derive(Debug, Clone)]
+pub struct BlindScores {
+    /// "New rocks": its interfaces and the network's MSE on them.
+    pub rocks: (usize, f64),
+    /// "New angles": the errors over each sweep.
+    pub sweeps: Vec<SweepError>,
+    /// What reading the logs got past.
+    pub warnings: Vec<String>,
+}
+
+/// The network's figures on labelled interfaces ([`TrainedRun::score`]).
+#[derive(Debug, Clone)]
+pub struct TableScores {
+    /// The network's MSE.
+    pub network_mse: f64,
+    /// Each approximation's and the network's on the rows inside the approximation's domain.
+    pub baselines: Vec<BaselineComparison>,
+    /// The same without the rows with a layer no rock can have (Vp/Vs <= sqrt(4/3), a log
+    /// error), where there are such rows and others: (rows left out, network MSE, baselines).
+    pub stable: Option<(usize, f64, Vec<BaselineComparison>)>,
+}
+
+impl TrainedRun {
+    /// The trained run in the folder `dir`.
+    ///
+    /// # Errors
+    /// [`OpenError`]: no run, a stopped one, a missing or broken file, its config, its device.
+    pub fn open(dir: &Path) -> Result<Self, OpenError> {
+        let config_path = dir.join(files::CONFIG);
+        if !config_path.is_file() {
+            return Err(OpenError::NotARun(dir.to_owned()));
+        }
+        let config = ExperimentConfig::load(&config_path)?;
+        if let FolderState::Stopped { epoch } = FolderState::of(dir)
+            && !dir.join(files::MODEL_CONFIG).is_file()
+        {
+            return Err(OpenError::Stopped {
+                dir: dir.to_owned(),
+                epoch,
+            });
+        }
+        let incomplete = |what: &'static str, message: String| OpenError::Incomplete {
+            dir: dir.to_owned(),
+            what,
+            message,
+        };
+        let (device, _) = config.backend.select()?;
+        let (model, _) = Mlp::load(&dir.join(files::MODEL), &device)
+            .map_err(|e| incomplete(files::MODEL, e.to_string()))?;
+        let text = std::fs::read_to_string(dir.join(files::SCALER))
+            .map_err(|e| incomplete(files::SCALER, e.to_string()))?;
+        let scaler: Scaler =
+            serde_json::from_str(&text).map_err(|e| incomplete(files::SCALER, e.to_string()))?;
+        Ok(Self {
+            config,
+            model,
+            scaler,
+            device,
+        })
+    }
+
+    fn batcher(&self) -> InterfaceBatcher {
+        InterfaceBatcher::new(self.scaler.clone())
+    }
+
+    /// The network's outputs for unscaled items.
+    ///
+    /// # Errors
+    /// Its outputs not read back.
+    pub fn predict(&self, items: &[InterfaceItem]) -> Result<Vec<f64>, EvaluateError> {
+        Ok(predict(&self.model, &self.batcher(), items, &self.device)?)
+    }
+
+    /// The network on the blind sets that `data` makes from the well logs at `logs`.
+    ///
+    /// # Errors
+    /// The data not made; the outputs not read back.
+    pub fn blind(&self, data: &DataConfig, logs: &[PathBuf]) -> Result<BlindScores, BlindError> {
+        let blind = prepare_blind(data, logs)?;
+        let predicted = self.predict(&blind.rocks)?;
+        let sweeps = sweep_errors(
+            &self.model,
+            &self.batcher(),
+            &blind.new_angles,
+            &self.device,
+        )?;
+        Ok(BlindScores {
+            rocks: (blind.rocks.len(), mse(&predicted, &blind.rocks)?),
+            sweeps,
+            warnings: blind.warnings,
+        })
+    }
+
+    /// The network's MSE on the labelled `items`, beside the approximations'.
+    ///
+    /// # Errors
+    /// The outputs not read back.
+    pub fn score(&self, items: &[InterfaceItem]) -> Result<TableScores, EvaluateError> {
+        let predicted = self.predict(items)?;
+        let (p, it): (Vec<f64>, Vec<InterfaceItem>) = predicted
+            .iter()
+            .zip(items)
+            .filter(|(_, it)| {
+                let i = it.interface();
+                i.upper.is_stable() && i.lower.is_stable()
+            })
+            .map(|(&p, &it)| (p, it))
+            .unzip();
+        let unstable = items.len() - it.len();
+        let stable = if unstable > 0 && !it.is_empty() {
+            Some((unstable, mse(&p, &it)?, against_baselines(&p, &it)?))
+        } else {
+            None
+        };
+        Ok(TableScores {
+            network_mse: mse(&predicted, items)?,
+            baselines: against_baselines(&predicted, items)?,
+            stable,
+        })
+    }
+}
+
+/// Why a run's blind tests could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum BlindError {
+    /// The blind sets could not be made from the logs.
+    #[error(transparent)]
+    Data(#[from] DatasetError),
+    /// The network could not be scored.
+    #[error(transparent)]
+    Evaluate(#[from] EvaluateError),
+}
