@@ -1,4 +1,4 @@
-//! End-to-end: `zoepnet bench`, networks trained per second on each engine (issue 15).
+//! End-to-end: `zoepnet bench`, networks trained per second on each engine.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! End-to-end: `zoepnet seeds`, a config trained with many seeds (issue 15, item 4).
+//! End-to-end: `zoepnet seeds`, a config trained with many seeds.
 
 mod common;
 

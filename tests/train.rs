@@ -1039,7 +1039,7 @@ fn a_closed_terminal_pipe_does_not_stop_a_run() {
 }
 
 /// On wgpu a single run's per-sample SGD trains on the population kernel with a population of
-/// one (issue 15): the tutorial in f32 within 1e-4 of its f64 run every epoch, and a stopped
+/// one: the tutorial in f32 within 1e-4 of its f64 run every epoch, and a stopped
 /// run resumes to the same figures, bit for bit.
 #[test]
 fn a_wgpu_run_trains_on_the_kernel_and_resumes_exactly() {

@@ -1,5 +1,4 @@
-//! A population's per-sample SGD as one CubeCL kernel on Burn's wgpu backend (issue 15,
-//! item 3).
+//! A population's per-sample SGD as one CubeCL kernel on Burn's wgpu backend.
 //!
 //! Trained per sample, one 7-300-1 network is a few microseconds of arithmetic per step: as
 //! tensor operations every step is a dozen launches, and a GPU waits on them. Here one

@@ -1,4 +1,4 @@
-//! Tutorial networks trained per second (issue 15): P variants of configs/tutorial.toml (seeds
+//! Tutorial networks trained per second: P variants of configs/tutorial.toml (seeds
 //! 0..P), one by one on the fused engine on every core, and at once on the population engine on
 //! each compiled backend (each at its default precision: f64 on the CPU backends, f32 on wgpu).
 //!

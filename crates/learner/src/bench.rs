@@ -1,4 +1,4 @@
-//! How many networks a machine trains per second on each engine (issue 15): P variants of one
+//! How many networks a machine trains per second on each engine: P variants of one
 //! config (seeds 0..P, everything else kept), one by one on the fused engine on every core, or
 //! at once on the population engine, with Burn tensor operations or the population kernel.
 //! `cargo bench --bench population` and `zoepnet bench` both measure through [`measure`].

@@ -106,10 +106,7 @@ pub enum ExperimentError {
     #[error(transparent)]
     Evaluate(#[from] EvaluateError),
     /// A population run was asked to stop after this epoch; every run folder has its checkpoint.
-    #[error(
-        "stopped after epoch {epoch}: each of the {runs} run folders has its checkpoint; continue \
-         any of them with `zoepnet train --resume RUN_DIR` (one by one)"
-    )]
+    #[error("stopped after epoch {epoch}: each of the {runs} run folders has its checkpoint")]
     PopulationStopped {
         /// The last epoch completed.
         epoch: usize,
@@ -117,7 +114,7 @@ pub enum ExperimentError {
         runs: usize,
     },
     /// The observer asked to stop after this epoch; the checkpoint is written.
-    #[error("stopped after epoch {epoch}; continue with `zoepnet train --resume {}`", out.display())]
+    #[error("{}: stopped after epoch {epoch}, its checkpoint written", out.display())]
     Stopped {
         /// The last epoch completed.
         epoch: usize,

@@ -1,5 +1,5 @@
 //! The population engine: P variants of a plan trained at once, as one
-//! [`zoepnet_model::Population`] module on the run's device (issue 15, item 2).
+//! [`zoepnet_model::Population`] module on the run's device.
 //!
 //! Each network keeps everything its own run has: its seed (initial weights and the NumPy
 //! stream its shuffles come from, `RunState`), its learning rate and schedule, its initial

@@ -1,6 +1,6 @@
 //! A seed study: one experiment trained with many seeds of its initial weights and shuffles
 //! (`train.seed`; the data, its split and its scaler kept), the distribution of its final
-//! figures, and where one seed's figures fall in it (issue 15: is the tutorial's published
+//! figures, and where one seed's figures fall in it (is the tutorial's published
 //! result typical of its network, or a lucky draw?).
 //!
 //! [`study`] trains the seeds on every core (one training per thread; each is the run

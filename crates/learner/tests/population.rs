@@ -1,4 +1,4 @@
-//! The population engine (issue 15, item 2): P variants of the tutorial trained at once as one
+//! The population engine: P variants of the tutorial trained at once as one
 //! module give each network what its own run gives, to 1e-12: the tensor engine's (the same Burn
 //! operations, batched) and the fused engine's (plain f64 loops with their own exp), epoch by
 //! epoch and weight by weight.
@@ -177,7 +177,7 @@ fn variants_it_cannot_train_together_are_refused() {
     assert!(err.contains("wgpu backend only"), "{err}");
 }
 
-/// The population kernel (issue 15, item 3) on wgpu (lavapipe in CI): each network follows its
+/// The population kernel on wgpu (lavapipe in CI): each network follows its
 /// own f64 run on the fused engine to f32 rounding, epoch by epoch and weight by weight.
 #[cfg(feature = "wgpu")]
 #[test]

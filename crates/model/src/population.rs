@@ -1,4 +1,4 @@
-//! P networks of one shape as one Burn module: the population dimension of issue 15.
+//! P networks of one shape as one Burn module: a population dimension.
 //!
 //! One 7-H-1 network is a few microseconds of arithmetic per step, so every tensor backend is
 //! bound by per-operation overhead; P of them in the same tensors do P times the arithmetic for

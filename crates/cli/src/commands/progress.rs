@@ -167,11 +167,22 @@ impl Drop for Step {
     }
 }
 
+/// A test aid, in debug builds only (the end-to-end tests'; a release binary reads no such
+/// variable): the count after which `var` asks to stop as a Ctrl-C would, where the tests
+/// need a stop at an exact epoch or seed.
+pub fn test_stop_after(var: &str) -> Option<usize> {
+    if cfg!(debug_assertions) {
+        std::env::var(var).ok().and_then(|v| v.parse().ok())
+    } else {
+        None
+    }
+}
+
 /// How often a bar is redrawn while nothing else moves it (its clock and spinner).
 const TICK: Duration = Duration::from_millis(200);
 
-/// Progress on stderr, and stop requests from Ctrl-C (or, as a test aid,
-/// `ZOEPNET_STOP_AFTER_EPOCH`).
+/// Progress on stderr, and stop requests from Ctrl-C (or, in debug builds, the test aid
+/// `ZOEPNET_STOP_AFTER_EPOCH`: [`test_stop_after`]).
 ///
 /// On a terminal: a spinner for each long step, and a bar over the epochs with the last epoch's
 /// figures and the time left, redrawn in place (indicatif). Piped or redirected: plain lines, the
@@ -191,9 +202,7 @@ impl Progress {
         Self {
             report,
             tty: std::io::stderr().is_terminal(),
-            stop_after: std::env::var("ZOEPNET_STOP_AFTER_EPOCH")
-                .ok()
-                .and_then(|v| v.parse().ok()),
+            stop_after: test_stop_after("ZOEPNET_STOP_AFTER_EPOCH"),
             bar: None,
         }
     }

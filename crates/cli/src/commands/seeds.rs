@@ -135,7 +135,8 @@ fn study_error(err: StudyError, config: &Path) -> anyhow::Error {
 }
 
 /// The study's progress: its header, a bar over the seeds (plain lines when piped), Ctrl-C's
-/// message, and (a test aid) a stop once `ZOEPNET_STOP_AFTER_SEEDS` seeds are trained.
+/// message, and (a test aid in debug builds) a stop once `ZOEPNET_STOP_AFTER_SEEDS` seeds are
+/// trained.
 struct Watch {
     /// The bar over the seeds, once the study knows them.
     bar: std::sync::OnceLock<indicatif::ProgressBar>,
@@ -148,9 +149,7 @@ impl Watch {
         Self {
             bar: std::sync::OnceLock::new(),
             start: Instant::now(),
-            stop_after: std::env::var("ZOEPNET_STOP_AFTER_SEEDS")
-                .ok()
-                .and_then(|v| v.parse().ok()),
+            stop_after: progress::test_stop_after("ZOEPNET_STOP_AFTER_SEEDS"),
         }
     }
 }

@@ -114,12 +114,20 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An experiment's failure for the command line: training errors name the config.
+/// An experiment's failure for the command line: training errors name the config; a stopped
+/// run says how to continue it.
 pub fn experiment_error(err: ExperimentError, config: &Path) -> anyhow::Error {
     match err {
         ExperimentError::Train(e) => {
             anyhow::Error::from(e).context(format!("training {}", config.display()))
         }
+        ExperimentError::Stopped { epoch, out } => anyhow::anyhow!(
+            "stopped after epoch {epoch}; continue with `zoepnet train --resume {}`",
+            out.display()
+        ),
+        e @ ExperimentError::PopulationStopped { .. } => anyhow::anyhow!(
+            "{e}; continue any of them with `zoepnet train --resume RUN_DIR` (one by one)"
+        ),
         other => other.into(),
     }
 }
