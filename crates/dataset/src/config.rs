@@ -386,11 +386,37 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl ConfigError {
+    /// A refusal of `key` saying what is wrong and what was expected: the one constructor of
+    /// the checks of every config section (`[data]`, its prior, `[model]`, `[train]`).
+    pub fn refuse<T>(key: impl Into<String>, message: impl Into<String>) -> Result<T, Self> {
+        Err(Self {
+            key: key.into(),
+            message: message.into(),
+        })
+    }
+
+    /// Refuses `v` for `key` unless it is a positive, finite number.
+    pub fn positive(key: impl Into<String>, v: f64) -> Result<(), Self> {
+        if v.is_finite() && v > 0.0 {
+            Ok(())
+        } else {
+            Self::refuse(key, format!("expected a positive number, found {v}"))
+        }
+    }
+
+    /// Refuses `v` for `key` unless it is a finite number >= 0.
+    pub fn non_negative(key: impl Into<String>, v: f64) -> Result<(), Self> {
+        if v.is_finite() && v >= 0.0 {
+            Ok(())
+        } else {
+            Self::refuse(key, format!("expected a number >= 0, found {v}"))
+        }
+    }
+}
+
 fn bad(key: &str, message: impl Into<String>) -> Result<(), ConfigError> {
-    Err(ConfigError {
-        key: key.into(),
-        message: message.into(),
-    })
+    ConfigError::refuse(key, message)
 }
 
 /// Checks that `v` is an angle in [0, 90) degrees (or [0, 90] with `max_included`).
@@ -567,6 +593,43 @@ impl DataConfig {
     }
 }
 
+/// The rows of a `| key | default | range |` table in rustdoc text (`/// | ...` lines of a
+/// source file, from the line holding `after` on, until the table ends): (key, default) with
+/// their backticks and quotes taken off. For tests that hold each documented default to the
+/// one written in code.
+#[doc(hidden)]
+pub fn documented_defaults(source: &str, after: &str) -> Vec<(String, String)> {
+    let clean = |cell: &str| cell.trim().trim_matches('`').trim_matches('"').to_owned();
+    source
+        .lines()
+        .skip_while(|l| !l.contains(after))
+        .skip_while(|l| !l.starts_with("/// | key |"))
+        .skip(2)
+        .take_while(|l| l.starts_with("/// |"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_start_matches("/// ").split('|').collect();
+            (cells.len() > 3).then(|| (clean(cells[1]), clean(cells[2])))
+        })
+        .collect()
+}
+
+/// Whether a documented default `doc` says `value`: the same string, number or boolean; `none`
+/// for a value left out. Defaults described in words (`learning_rate / 100`) are not checked.
+#[doc(hidden)]
+pub fn says(doc: &str, value: Option<&toml::Value>) -> Option<bool> {
+    Some(match (doc, value) {
+        // Described, not a value: "(required)", "(its defaults)".
+        (d, _) if d.starts_with('(') => return None,
+        // Left out, or the variant named "none".
+        ("none", v) => v.is_none_or(|v| v.as_str() == Some("none")),
+        (_, Some(toml::Value::String(s))) => doc == s,
+        (_, Some(toml::Value::Integer(n))) => doc.parse::<f64>().ok()? == *n as f64,
+        (_, Some(toml::Value::Float(x))) => doc.parse::<f64>().ok()? == *x,
+        (_, Some(toml::Value::Boolean(b))) => doc.parse::<bool>().ok()? == *b,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,5 +739,22 @@ mod tests {
             toml::from_str::<DataConfig>("las = \"a.las\"\n[curves]\nvp = \"DT\"\ndt = \"DT\"")
                 .unwrap_err();
         assert!(err.to_string().contains("unknown field `dt`"), "{err}");
+    }
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let config: DataConfig = toml::from_str("las = \"x.las\"").unwrap();
+        let value = toml::Value::try_from(&config).unwrap();
+        let rows = documented_defaults(include_str!("config.rs"), "/// The `[data]` section");
+        assert!(rows.len() > 20, "{rows:?}");
+        let mut checked = 0;
+        for (key, doc) in rows {
+            let found = key.split('.').try_fold(&value, |v, k| v.get(k));
+            if let Some(same) = says(&doc, found) {
+                assert!(same, "data.{key}: documented {doc}, is {found:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "{checked}");
     }
 }

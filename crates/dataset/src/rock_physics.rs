@@ -291,11 +291,9 @@ mod defaults {
     }
 }
 
+/// A refusal of `key` of the prior's section.
 fn bad(key: &str, message: impl Into<String>) -> Result<(), ConfigError> {
-    Err(ConfigError {
-        key: format!("{KEY_PREFIX}.{key}"),
-        message: message.into(),
-    })
+    ConfigError::refuse(format!("{KEY_PREFIX}.{key}"), message)
 }
 
 /// The lower-triangular Cholesky factor `L` of a symmetric 3x3 matrix (`L Lᵀ = a`), or `None`
@@ -319,22 +317,14 @@ fn cholesky3(a: &[[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
     Some(l)
 }
 
-/// `key` must be a positive, finite number.
+/// `key` of the prior's section must be a positive, finite number.
 fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        bad(key, format!("expected a positive number, found {v}"))
-    }
+    ConfigError::positive(format!("{KEY_PREFIX}.{key}"), v)
 }
 
-/// `key` must be a finite number >= 0.
+/// `key` of the prior's section must be a finite number >= 0.
 fn non_negative(key: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(())
-    } else {
-        bad(key, format!("expected a number >= 0, found {v}"))
-    }
+    ConfigError::non_negative(format!("{KEY_PREFIX}.{key}"), v)
 }
 
 impl RockPhysicsConfig {

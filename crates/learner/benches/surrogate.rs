@@ -10,7 +10,6 @@
 
 use std::ops::ControlFlow;
 
-use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::{Engine, Mode, OptimizerName};
 use zoepnet_learner::train::train;
 use zoepnet_model::UpdateOrder;
@@ -21,7 +20,9 @@ fn main() {
     let (mut config, _) = common::tutorial();
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/surrogate.toml");
-    let surrogate = ExperimentConfig::load(&path).expect("configs/surrogate.toml loads");
+    let surrogate = zoepnet_learner::Plan::load(&path, &[])
+        .map(|p| p.config)
+        .expect("configs/surrogate.toml loads");
     let samples: usize = std::env::var("ZOEPNET_BENCH_SAMPLES")
         .ok()
         .and_then(|v| v.parse().ok())

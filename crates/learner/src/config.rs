@@ -10,7 +10,6 @@ use zoepnet_dataset::{ConfigError, DataConfig};
 use zoepnet_model::{Activation, Baseline, Correction, Init, MlpConfig, UpdateOrder};
 
 use crate::device::{Backend, DeviceChoice, Precision};
-use crate::plan::{LearningRate, Plan};
 
 /// One experiment, as a config file under `configs/` describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,13 +147,6 @@ impl Default for TrainSection {
             loss_weights: LossWeights::default(),
             lbfgs_history: defaults::lbfgs_history(),
         }
-    }
-}
-
-impl TrainSection {
-    /// The learning rate of `epoch` (1-based) under the schedule.
-    pub fn learning_rate_at(&self, epoch: usize) -> f64 {
-        LearningRate::of(self).at(epoch)
     }
 }
 
@@ -459,18 +451,9 @@ pub enum LoadError {
 }
 
 impl ExperimentConfig {
-    /// Reads and checks the config file at `path`.
-    pub fn load(path: &Path) -> Result<Self, LoadError> {
-        Self::load_with(path, &[])
-    }
-
-    /// Reads the config file at `path`, applies `overrides` (`key=value`, the value in TOML
-    /// syntax or a bare word taken as a string), and checks the result.
-    pub fn load_with(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
-        Plan::load(path, overrides).map(|plan| plan.config)
-    }
-
-    /// Reads the config file at `path` and applies `overrides`, without checking values.
+    /// Reads the config file at `path` and applies `overrides` (`key=value`, the value in TOML
+    /// syntax or a bare word taken as a string), without checking values: the first half of
+    /// [`crate::Plan::load`], the one way from a file to a checked config.
     pub(crate) fn read(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.to_owned(),
@@ -692,24 +675,6 @@ mod tests {
     }
 
     #[test]
-    fn learning_rate_schedules() {
-        let mut t = TrainSection {
-            learning_rate: 0.01,
-            epochs: 11,
-            ..TrainSection::default()
-        };
-        assert_eq!(t.learning_rate_at(7), 0.01);
-        t.schedule = Schedule::Cosine;
-        t.final_learning_rate = Some(0.001);
-        assert!((t.learning_rate_at(1) - 0.01).abs() < 1e-15);
-        assert!((t.learning_rate_at(6) - 0.0055).abs() < 1e-15);
-        assert!((t.learning_rate_at(11) - 0.001).abs() < 1e-15);
-        t.schedule = Schedule::Exponential;
-        t.gamma = 0.5;
-        assert_eq!(t.learning_rate_at(3), 0.0025);
-    }
-
-    #[test]
     fn another_well_log_drops_the_address_and_checksum_of_the_configs() {
         let dir = std::env::temp_dir().join(format!("zoepnet-forget-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -784,5 +749,38 @@ mod tests {
             apply_override(&mut toml::Table::new(), "model..x=1"),
             Err(LoadError::Override { .. })
         ));
+    }
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        use zoepnet_dataset::config::{documented_defaults, says};
+        let source = include_str!("config.rs");
+        let mut checked = 0;
+        for (section, marker, value) in [
+            (
+                "train",
+                "/// The `[train]` section.",
+                toml::Value::try_from(TrainSection::default()).unwrap(),
+            ),
+            (
+                "model",
+                "/// The `[model]` section",
+                toml::Value::try_from(ModelSection::default()).unwrap(),
+            ),
+        ] {
+            let rows = documented_defaults(source, marker);
+            assert!(rows.len() >= 6, "{section}: {rows:?}");
+            for (key, doc) in rows {
+                if let Some(same) = says(&doc, value.get(key.as_str())) {
+                    assert!(
+                        same,
+                        "{section}.{key}: documented {doc}, is {:?}",
+                        value.get(&key)
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 20, "{checked}");
     }
 }

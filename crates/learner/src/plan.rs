@@ -238,7 +238,9 @@ impl Plan {
         )
     }
 
-    /// Reads the config file at `path`, applies `overrides` (`key=value`), and checks it.
+    /// Reads the config file at `path`, applies `overrides` (`key=value`, the value in TOML
+    /// syntax or a bare word taken as a string), and checks it: the one way from a config file
+    /// to what it means (its resolved config is [`Plan::config`]).
     pub fn load(path: &Path, overrides: &[String]) -> Result<Self, LoadError> {
         let config = ExperimentConfig::read(path, overrides)?;
         config.check().map_err(|source| LoadError::Value {
@@ -249,21 +251,14 @@ impl Plan {
     }
 }
 
-/// A refusal of `key`.
+/// A refusal of `key` ([`ConfigError::refuse`], shared by every section's checks).
 fn bad<T>(key: &str, message: impl Into<String>) -> Result<T, ConfigError> {
-    Err(ConfigError {
-        key: key.into(),
-        message: message.into(),
-    })
+    ConfigError::refuse(key, message)
 }
 
 /// Refuses a number that is not finite and positive.
 fn positive(key: &str, value: f64) -> Result<(), ConfigError> {
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        bad(key, format!("expected a positive number, found {value}"))
-    }
+    ConfigError::positive(key, value)
 }
 
 impl ExperimentConfig {
@@ -695,6 +690,19 @@ mod tests {
             ..TrainSection::default()
         };
         assert_eq!(LearningRate::of(&t).at(3), 0.0025);
-        assert_eq!(t.learning_rate_at(3), 0.0025);
+        let cosine = TrainSection {
+            schedule: Schedule::Cosine,
+            final_learning_rate: Some(0.001),
+            ..t.clone()
+        };
+        let at = |e| LearningRate::of(&cosine).at(e);
+        assert!((at(1) - 0.01).abs() < 1e-15);
+        assert!((at(6) - 0.0055).abs() < 1e-15);
+        assert!((at(11) - 0.001).abs() < 1e-15);
+        let constant = TrainSection {
+            schedule: Schedule::Constant,
+            ..t
+        };
+        assert_eq!(LearningRate::of(&constant).at(7), 0.01);
     }
 }

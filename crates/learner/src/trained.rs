@@ -107,7 +107,7 @@ impl TrainedRun {
         if !config_path.is_file() {
             return Err(OpenError::NotARun(dir.to_owned()));
         }
-        let config = ExperimentConfig::load(&config_path)?;
+        let config = crate::Plan::load(&config_path, &[])?.config;
         if let FolderState::Stopped { epoch } = FolderState::of(dir)
             && !dir.join(files::MODEL_CONFIG).is_file()
         {

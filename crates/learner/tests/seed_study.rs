@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use zoepnet_learner::Interrupter;
 use zoepnet_learner::seed_study::{self, SeedStudy, StudyObserver};
 use zoepnet_learner::seeds::SeedOutcome;
-use zoepnet_learner::{ExperimentConfig, Interrupter};
 
 #[path = "../../../tests/common/well_log.rs"]
 mod well_log;
@@ -29,7 +29,9 @@ impl StudyObserver for StopAfter {
 fn study() -> (SeedStudy, Vec<PathBuf>) {
     let las = well_log::find_r39().unwrap_or_else(|message| panic!("{message}"));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/tutorial.toml");
-    let mut config = ExperimentConfig::load(&path).expect("configs/tutorial.toml loads");
+    let mut config = zoepnet_learner::Plan::load(&path, &[])
+        .map(|p| p.config)
+        .expect("configs/tutorial.toml loads");
     config.data.las = vec![las.clone()];
     config.model.hidden = 8;
     config.train.epochs = 2;

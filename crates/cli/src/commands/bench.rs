@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use zoepnet_dataset::FetchOptions;
-use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::bench::{BenchEngine, BenchError, Progress, check, markdown_header, table};
 use zoepnet_learner::device::{self, Backend};
+use zoepnet_learner::{ExperimentConfig, Plan};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -101,7 +101,7 @@ fn usable_backends(named: &[Backend]) -> anyhow::Result<Vec<Backend>> {
 }
 
 pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
-    let mut config = ExperimentConfig::load_with(&args.config, &args.set)?;
+    let mut config = Plan::load(&args.config, &args.set)?.config;
     let backends = usable_backends(&args.backend)?;
     let engines = engines(args, &config, &backends)?;
     let logs = locate_logs(&config.data, &args.config, options, false)?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use zoepnet_dataset::{Feature, FeatureVector, FetchOptions, InterfaceItem};
-use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::Plan;
 use zoepnet_learner::run::files;
 
 use super::fetch::locate_logs;
@@ -28,7 +28,7 @@ pub struct DataArgs {
 }
 
 pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
-    let experiment = ExperimentConfig::load_with(&args.config, &args.set)?;
+    let experiment = Plan::load(&args.config, &args.set)?.config;
     let paths = locate_logs(&experiment.data, &args.config, options, false)?;
     let prepared = super::prepare(&experiment.data, &paths)?;
     super::output_folder(&args.out)?;

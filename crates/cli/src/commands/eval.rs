@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_dataset::table::read_labelled;
-use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::Plan;
 use zoepnet_learner::evaluate::BaselineComparison;
 use zoepnet_learner::run::files;
 use zoepnet_learner::trained::{BlindError, TrainedRun};
@@ -53,7 +53,9 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
             ))
             .into());
         }
-        ExperimentConfig::load_with(&args.run_dir.join(files::CONFIG), &args.set)?.data
+        Plan::load(&args.run_dir.join(files::CONFIG), &args.set)?
+            .config
+            .data
     };
     if !args.las.is_empty() {
         data.las = args.las.clone();

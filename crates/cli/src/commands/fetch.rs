@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use zoepnet_dataset::{DataConfig, FetchOptions, Found, Progress};
-use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::Plan;
 
 pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
-    let experiment = ExperimentConfig::load(config)?;
+    let experiment = Plan::load(config, &[])?.config;
     locate_logs(&experiment.data, config, options, true)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
-use zoepnet_learner::ExperimentConfig;
+use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
 
 use super::fetch::locate_logs;
@@ -37,7 +37,7 @@ pub struct GradcheckArgs {
 
 pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let overrides = super::with_backend(&args.set, args.backend);
-    let config = ExperimentConfig::load_with(&args.config, &overrides)?;
+    let config = Plan::load(&args.config, &overrides)?.config;
     let logs = locate_logs(&config.data, &args.config, options, false)?;
     let population = args.population.map(|p| p as usize);
     let report = zoepnet_learner::gradcheck::run(&config, &logs, args.batch, population)?;

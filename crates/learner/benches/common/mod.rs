@@ -16,7 +16,9 @@ pub fn tutorial() -> (ExperimentConfig, Prepared) {
         std::process::exit(2);
     });
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/tutorial.toml");
-    let mut config = ExperimentConfig::load(&path).expect("configs/tutorial.toml loads");
+    let mut config = zoepnet_learner::Plan::load(&path, &[])
+        .map(|p| p.config)
+        .expect("configs/tutorial.toml loads");
     config.data.las = vec![las.clone()];
     let prepared = zoepnet_dataset::prepare(&config.data, &[las]).expect("R-39 prepares");
     (config, prepared)
