@@ -209,7 +209,7 @@ impl RunState {
 /// notebook's `initialize_params`); with `Init::Burn`, Burn's initialiser seeded on `device`.
 /// A physics-residual network (`model.baseline`) starts with a zero output layer (W2, b2), so
 /// that it starts as its baseline and learns only the correction.
-pub fn initial_parameters(
+pub(crate) fn initial_parameters(
     plan: &Plan,
     rng: &mut NumpyRandomState,
     device: &Device,

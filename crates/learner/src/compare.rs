@@ -47,7 +47,7 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, String>
 }
 
 /// The settings written in a config file's text, dotted.
-pub fn settings_of(config_text: &str) -> Result<BTreeMap<String, String>, String> {
+pub(crate) fn settings_of(config_text: &str) -> Result<BTreeMap<String, String>, String> {
     let table: toml::Table = toml::from_str(config_text).map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
     flatten("", &table, &mut out);
@@ -56,7 +56,7 @@ pub fn settings_of(config_text: &str) -> Result<BTreeMap<String, String>, String
 
 /// Reads a run folder: `config.toml`, `summary.json` and `metrics.csv`. A folder without a
 /// summary (a run that failed or was stopped) is a row with the reason.
-pub fn read_run(dir: &Path) -> RunRow {
+pub(crate) fn read_run(dir: &Path) -> RunRow {
     let name = dir.file_name().map_or_else(
         || dir.display().to_string(),
         |n| n.to_string_lossy().into_owned(),

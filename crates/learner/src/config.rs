@@ -1,6 +1,6 @@
 //! An experiment's TOML config, read into typed sections that refuse unknown keys, with
 //! `--set key=value` overrides applied on top. [`ExperimentConfig::check`] (in [`crate::plan`])
-//! turns a config into a [`Plan`]: every range and every combination is checked there, and
+//! turns a config into a [`crate::Plan`]: every range and every combination is checked there, and
 //! nothing else refuses a config.
 
 use std::path::{Path, PathBuf};
@@ -281,7 +281,7 @@ pub enum InitName {
 
 impl ModelSection {
     /// The Burn config of the network this section describes (7 inputs).
-    pub fn mlp_config(&self) -> MlpConfig {
+    pub(crate) fn mlp_config(&self) -> MlpConfig {
         let activation = self.activation;
         let init = match self.init {
             InitName::Normal => Init::Normal { std: self.init_std },
@@ -484,7 +484,7 @@ impl ExperimentConfig {
 
     /// The config as TOML, every default filled in (for a run folder's `config.toml`), the
     /// backend's default precision included.
-    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+    pub(crate) fn to_toml(&self) -> Result<String, toml::ser::Error> {
         let mut resolved = self.clone();
         resolved.backend.precision = Some(self.backend.precision());
         toml::to_string(&resolved)

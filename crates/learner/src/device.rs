@@ -262,7 +262,8 @@ impl DeviceError {
 ///
 /// A device's float type can be set once per process: asking again for the same one is fine,
 /// asking for the other is an error.
-pub fn select_with(
+#[cfg(test)]
+fn select_with(
     backend: Backend,
     precision: Precision,
 ) -> Result<(Device, DeviceInfo), DeviceError> {
@@ -288,8 +289,8 @@ pub fn refuse_precision(backend: Backend, precision: Precision) -> Result<(), De
     Ok(())
 }
 
-/// Brings up `device` of `backend` with its float type set to `precision` (see [`select_with`]).
-pub fn select_on(
+/// Brings up `device` of `backend` with its float type set to `precision` .
+pub(crate) fn select_on(
     backend: Backend,
     device: DeviceChoice,
     precision: Precision,
@@ -328,7 +329,7 @@ pub fn select(backend: Backend) -> Result<(Device, DeviceInfo), DeviceError> {
 }
 
 /// Brings `choice` of `backend` up (see [`select`]).
-pub fn select_device(
+pub(crate) fn select_device(
     backend: Backend,
     choice: DeviceChoice,
 ) -> Result<(Device, DeviceInfo), DeviceError> {

@@ -21,7 +21,7 @@ impl EarlyStopping {
     }
 
     /// Where a checkpoint left it.
-    pub fn restore(&mut self, best: Option<f64>, since_best: usize) {
+    pub(crate) fn restore(&mut self, best: Option<f64>, since_best: usize) {
         self.best = best.unwrap_or(f64::INFINITY);
         self.since_best = since_best;
     }
@@ -49,7 +49,7 @@ impl EarlyStopping {
     }
 
     /// Epochs since the best.
-    pub fn since_best(&self) -> usize {
+    pub(crate) fn since_best(&self) -> usize {
         self.since_best
     }
 }

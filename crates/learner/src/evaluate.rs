@@ -26,7 +26,7 @@ pub enum EvaluateError {
 
 /// The model's inputs for unscaled items: their features scaled by `batcher`, the values of the
 /// model's baseline when it has one, and the contrast gates when its correction is scaled.
-pub fn model_inputs(
+pub(crate) fn model_inputs(
     model: &Mlp,
     batcher: &InterfaceBatcher,
     items: &[InterfaceItem],
@@ -99,7 +99,7 @@ pub struct SweepError {
 }
 
 /// The errors of each sweep.
-pub fn sweep_errors(
+pub(crate) fn sweep_errors(
     model: &Mlp,
     batcher: &InterfaceBatcher,
     sweeps: &[Sweep],
@@ -235,7 +235,7 @@ pub struct BaselineComparison {
 
 /// Each baseline against the network's `predicted` values for `items`, on the rows inside the
 /// baseline's domain.
-pub fn against_baselines(
+pub(crate) fn against_baselines(
     predicted: &[f64],
     items: &[InterfaceItem],
 ) -> Result<Vec<BaselineComparison>, EvaluateError> {

@@ -141,7 +141,7 @@ fn ended_by(plan: &Plan, checkpoint: &Checkpoint) -> &'static str {
 }
 
 /// The dotted keys (`train.learning_rate`) whose values differ between `a` and `b`, in order.
-pub fn differing_keys(a: &ExperimentConfig, b: &ExperimentConfig) -> Vec<String> {
+pub(crate) fn differing_keys(a: &ExperimentConfig, b: &ExperimentConfig) -> Vec<String> {
     let (a, b) = (flat(a), flat(b));
     let mut keys: Vec<String> = a
         .iter()

@@ -228,7 +228,7 @@ pub struct StoppingRule {
 
 impl Plan {
     /// Whether the network trains on standardised targets.
-    pub fn normalizes_targets(&self) -> bool {
+    pub(crate) fn normalizes_targets(&self) -> bool {
         matches!(
             self.procedure,
             Procedure::Fused {

@@ -116,7 +116,7 @@ impl PopulationEngine {
     ///
     /// # Errors
     /// [`TrainError::Population`] for the kernel on a device that is not wgpu.
-    pub fn resolve(self, device: &Device) -> Result<EngineKind, TrainError> {
+    pub(crate) fn resolve(self, device: &Device) -> Result<EngineKind, TrainError> {
         let wgpu = on_wgpu(device);
         match self {
             PopulationEngine::Auto if wgpu => Ok(EngineKind::PopulationKernel),
@@ -313,7 +313,7 @@ pub fn train_population(
 ///
 /// # Errors
 /// As [`train_population`].
-pub fn train_population_until(
+pub(crate) fn train_population_until(
     plans: &[Plan],
     prepared: &Prepared,
     device: &Device,

@@ -339,7 +339,7 @@ impl RunFolder {
 
     /// Whether `dir/config.toml` is `config` as [`RunFolder::start`] writes it: a run (or
     /// study) of the same resolved config.
-    pub fn holds_config(dir: &Path, config: &ExperimentConfig) -> bool {
+    pub(crate) fn holds_config(dir: &Path, config: &ExperimentConfig) -> bool {
         match (
             std::fs::read_to_string(dir.join(files::CONFIG)),
             config.to_toml(),
@@ -363,7 +363,7 @@ impl RunFolder {
     }
 
     /// Whether the run is finished: its `summary.json` is written (the last file a run writes).
-    pub fn is_finished(&self) -> bool {
+    pub(crate) fn is_finished(&self) -> bool {
         self.dir.join(SUMMARY).is_file()
     }
 

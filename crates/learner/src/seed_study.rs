@@ -339,7 +339,7 @@ fn refuse_outside(
 /// # Errors
 /// [`StudyError::OtherConfig`] when `out` holds a study or a run of another config,
 /// [`StudyError::Csv`] for a `seeds.csv` that does not read (naming its line).
-pub fn previous_outcomes(out: &Path, plan: &Plan) -> Result<Vec<SeedOutcome>, StudyError> {
+pub(crate) fn previous_outcomes(out: &Path, plan: &Plan) -> Result<Vec<SeedOutcome>, StudyError> {
     let csv_path = out.join(files::SEEDS);
     let config_path = out.join(files::CONFIG);
     // A folder with another config (a study, or a run folder) is never written over.
@@ -405,7 +405,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<SeedOutcome>, StudyError> {
 
 /// Writes `seeds.csv`: seed, then every figure of [`SeedOutcome::all_figures`] (full
 /// precision), then the epoch a seed diverged in, in the order given.
-pub fn write_csv(path: &Path, outcomes: &[SeedOutcome]) -> Result<(), RunError> {
+pub(crate) fn write_csv(path: &Path, outcomes: &[SeedOutcome]) -> Result<(), RunError> {
     write_atomically(path, |f| {
         let mut w = csv::Writer::from_writer(f);
         let mut head = vec!["seed"];

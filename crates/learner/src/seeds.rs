@@ -307,7 +307,7 @@ impl Distribution {
 
 /// The share of the finite `values` at or below `x`, in percent: where `x` falls among them
 /// (0: below all, 100: at or above all).
-pub fn percentile_rank(values: &[f64], x: f64) -> f64 {
+pub(crate) fn percentile_rank(values: &[f64], x: f64) -> f64 {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     if finite.is_empty() {
         return f64::NAN;

@@ -16,7 +16,7 @@ pub enum GridError {
 }
 
 /// `values` split at the commas outside brackets and quotes.
-pub fn split_values(values: &str) -> Vec<String> {
+pub(crate) fn split_values(values: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let (mut depth, mut quote) = (0i32, None::<char>);

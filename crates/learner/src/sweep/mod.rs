@@ -1,11 +1,11 @@
-//! Sweeps: a config trained over a grid of values ([`grid`]), here ([`run`]) or as a planned
+//! Sweeps: a config trained over a grid of values ([`mod@grid`]), here ([`mod@run`]) or as a planned
 //! job array beyond one machine ([`slurm`]).
 
 pub mod grid;
 pub mod run;
 pub mod slurm;
 
-pub use grid::{GridError, grid, run_name, split_values};
+pub use grid::{GridError, grid, run_name};
 pub use run::{
     Earlier, Population, SweepError, SweepObserver, SweepResult, VariantOutcome, Variants, sweep,
     train_variants,
