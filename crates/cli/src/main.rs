@@ -30,6 +30,7 @@ macro_rules! errln {
 }
 
 mod commands;
+mod failure;
 mod runtime_dir;
 
 use std::path::PathBuf;
@@ -153,10 +154,10 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+        Err(failure) => {
             // The context chain on one line: "FILE: line N: what was expected".
-            errln!("error: {err:#}");
-            ExitCode::from(commands::exit_code(&err))
+            errln!("error: {}", failure.message());
+            ExitCode::from(failure.exit_code())
         }
     }
 }

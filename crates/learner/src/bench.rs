@@ -204,6 +204,17 @@ pub enum BenchError {
     Train(#[from] TrainError),
 }
 
+impl BenchError {
+    /// Whether it comes from what the user gave (the config, the engines or device asked for).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            BenchError::Config(_) | BenchError::NoNetwork | BenchError::Unsupported { .. } => true,
+            BenchError::Device(d) => d.is_bad_input(),
+            _ => false,
+        }
+    }
+}
+
 /// One measurement.
 #[derive(Debug, Clone)]
 pub struct BenchRow {

@@ -34,6 +34,19 @@ pub enum GradCheckError {
     },
 }
 
+impl GradCheckError {
+    /// Whether it comes from what the user gave: the data, the batch, the device asked for, or
+    /// networks that do not stack (the config's, not the check's, fault).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            GradCheckError::Data(_) | GradCheckError::Batch { .. } => true,
+            GradCheckError::Device(d) => d.is_bad_input(),
+            GradCheckError::Model(zoepnet_model::ModelError::Population(_)) => true,
+            _ => false,
+        }
+    }
+}
+
 /// What was checked, and the outcome.
 #[derive(Debug, Clone)]
 pub struct Report {

@@ -269,7 +269,11 @@ pub fn write(dir: &Path, inputs: &PlotInputs<'_>) -> Result<Vec<PathBuf>, RunErr
 
 /// Draws `figure` as `dir/plots/STEM.png` and `.svg` (the folder created if missing), each
 /// written whole or not at all; returns the two paths.
-pub(crate) fn write_figure(dir: &Path, stem: &str, figure: &Figure) -> Result<[PathBuf; 2], RunError> {
+pub(crate) fn write_figure(
+    dir: &Path,
+    stem: &str,
+    figure: &Figure,
+) -> Result<[PathBuf; 2], RunError> {
     let plots = dir.join(crate::run::files::PLOTS);
     let err = |path: &Path, message: String| RunError {
         path: path.to_owned(),

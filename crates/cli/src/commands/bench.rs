@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use crate::failure::Context;
 use clap::{Args, ValueEnum};
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::bench::{BenchEngine, BenchError, Progress, check, markdown_header, table};
@@ -11,6 +11,7 @@ use zoepnet_learner::{ExperimentConfig, Plan};
 
 use super::UsageError;
 use super::fetch::locate_logs;
+use crate::failure::{Outcome, fail};
 
 /// An engine to time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,7 +83,7 @@ fn unique<T: PartialEq + Copy>(values: &[T]) -> Vec<T> {
 /// The backends to time: those named, each brought up first (one that is not compiled in, or
 /// finds no usable device, is refused before any data is made); without names, every one
 /// compiled in that finds a device here, those that do not left out with a note.
-fn usable_backends(named: &[Backend]) -> anyhow::Result<Vec<Backend>> {
+fn usable_backends(named: &[Backend]) -> Outcome<Vec<Backend>> {
     if !named.is_empty() {
         let named = unique(named);
         for &backend in &named {
@@ -100,7 +101,7 @@ fn usable_backends(named: &[Backend]) -> anyhow::Result<Vec<Backend>> {
     Ok(usable)
 }
 
-pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &BenchArgs, options: &FetchOptions) -> Outcome<()> {
     let mut config = Plan::load(&args.config, &args.set)?.config;
     let backends = usable_backends(&args.backend)?;
     let engines = engines(args, &config, &backends)?;
@@ -138,7 +139,7 @@ pub fn run(args: &BenchArgs, options: &FetchOptions) -> anyhow::Result<()> {
         &mut |progress| say(&progress, args.repeat, epochs),
     );
     if failed > 0 {
-        anyhow::bail!("{failed} measurement(s) failed (above)");
+        fail!("{failed} measurement(s) failed (above)");
     }
     Ok(())
 }
@@ -150,7 +151,7 @@ fn engines(
     args: &BenchArgs,
     config: &ExperimentConfig,
     backends: &[Backend],
-) -> anyhow::Result<Vec<BenchEngine>> {
+) -> Outcome<Vec<BenchEngine>> {
     let mut engines: Vec<BenchEngine> = if args.engine.is_empty() {
         BenchEngine::ALL
             .into_iter()

@@ -7,6 +7,7 @@ use zoepnet_learner::compare::{gather, markdown, varied_keys, write};
 use zoepnet_learner::run::files;
 
 use super::UsageError;
+use crate::failure::{Failure, Outcome};
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -30,7 +31,7 @@ pub struct CompareArgs {
 /// More differing keys than this make the printed table too wide to read in a terminal.
 const MAX_SHOWN_KEYS: usize = 8;
 
-pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
+pub fn run(args: &CompareArgs) -> Outcome<()> {
     if let Some(out) = &args.out {
         super::output_folder(out)?;
     }
@@ -76,10 +77,12 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     };
     out!("{}", markdown(&rows, &shown));
     if let Some(out) = &args.out {
-        std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+        std::fs::create_dir_all(out)
+            .map_err(|e| Failure::fault(anyhow::anyhow!("{}: {e}", out.display())))?;
         // The files keep every differing key, unless --keys picks some.
         let keys = if args.keys.is_empty() { &keys } else { &shown };
-        write(out, files::COMPARE_STEM, &rows, keys).map_err(|e| anyhow::anyhow!(e))?;
+        write(out, files::COMPARE_STEM, &rows, keys)
+            .map_err(|e| Failure::fault(anyhow::anyhow!(e)))?;
     }
     Ok(())
 }

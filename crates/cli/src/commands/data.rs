@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use crate::failure::Context;
 use clap::Args;
 use zoepnet_dataset::{Feature, FeatureVector, FetchOptions, InterfaceItem};
 use zoepnet_learner::Plan;
@@ -11,6 +11,7 @@ use zoepnet_learner::run::files;
 
 use super::fetch::locate_logs;
 use super::write_atomically;
+use crate::failure::Outcome;
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
@@ -27,7 +28,7 @@ pub struct DataArgs {
     pub data: super::DataOptions,
 }
 
-pub fn run(args: &DataArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &DataArgs, options: &FetchOptions) -> Outcome<()> {
     let experiment = Plan::load(&args.config, &args.set)?.config;
     let paths = locate_logs(&experiment.data, &args.config, options, false)?;
     let prepared = super::prepare(&experiment.data, &paths)?;
@@ -75,11 +76,7 @@ fn join(values: &FeatureVector) -> String {
 
 /// Items as CSV: `vp1,...,theta,rpp` (SI units, degrees), with a leading `interface` column when
 /// `index` is given.
-fn write_items(
-    path: &Path,
-    items: &[InterfaceItem],
-    index: Option<&[usize]>,
-) -> anyhow::Result<()> {
+fn write_items(path: &Path, items: &[InterfaceItem], index: Option<&[usize]>) -> Outcome<()> {
     write_atomically(path, |file| {
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let mut header: Vec<&str> = index.map(|_| "interface").into_iter().collect();

@@ -15,6 +15,7 @@ use super::UsageError;
 use super::fetch::locate_logs;
 use super::predict::{load_run, warn_of_extrapolation};
 use super::progress::{Step, warn};
+use crate::failure::{Failure, Outcome};
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -38,7 +39,7 @@ pub struct EvalArgs {
     pub data: super::DataOptions,
 }
 
-pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
     let run = load_run(&args.run_dir)?;
     if let Some(input) = &args.input {
         return on_table(&run, input);
@@ -65,7 +66,7 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
     let logs = locate_logs(&data, &args.run_dir.join(files::CONFIG), options, false)?;
     let step = Step::start("reading the well logs and scoring the network on their blind sets");
     let scores = run.blind(&data, &logs).map_err(|e| match e {
-        BlindError::Data(e) => anyhow::Error::from(e),
+        BlindError::Data(e) => Failure::from(e),
         BlindError::Evaluate(e) => e.into(),
     })?;
     drop(step);
@@ -91,7 +92,7 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> anyhow::Result<()> {
 }
 
 /// The run's MSE on the labelled interfaces of `input`, beside the baselines'.
-fn on_table(run: &TrainedRun, input: &Path) -> anyhow::Result<()> {
+fn on_table(run: &TrainedRun, input: &Path) -> Outcome<()> {
     let step = Step::start(&format!(
         "reading, labelling and scoring {}",
         input.display()

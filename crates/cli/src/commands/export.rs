@@ -6,6 +6,7 @@ use clap::Args;
 use zoepnet_learner::run::{SAFETENSORS, export_safetensors};
 
 use super::predict::load_run;
+use crate::failure::Outcome;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -16,7 +17,7 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
 }
 
-pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+pub fn run(args: &ExportArgs) -> Outcome<()> {
     let run = load_run(&args.run_dir)?;
     let out = args
         .output

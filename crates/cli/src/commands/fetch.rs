@@ -3,12 +3,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use crate::failure::Context;
+use crate::failure::Outcome;
 use indicatif::{ProgressBar, ProgressStyle};
 use zoepnet_dataset::{DataConfig, FetchOptions, Found, Progress};
 use zoepnet_learner::Plan;
 
-pub fn run(config: &Path, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(config: &Path, options: &FetchOptions) -> Outcome<()> {
     let experiment = Plan::load(config, &[])?.config;
     locate_logs(&experiment.data, config, options, true)?;
     Ok(())
@@ -22,7 +23,7 @@ pub fn locate_logs(
     config: &Path,
     options: &FetchOptions,
     report: bool,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> Outcome<Vec<PathBuf>> {
     let found =
         zoepnet_dataset::locate_logs(data, options, &mut report_progress()).with_context(|| {
             let s = if data.las.len() == 1 { "" } else { "s" };

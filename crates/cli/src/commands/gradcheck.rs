@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
 
 use super::fetch::locate_logs;
+use crate::failure::{Outcome, fail};
 
 #[derive(Debug, Args)]
 pub struct GradcheckArgs {
@@ -35,7 +35,7 @@ pub struct GradcheckArgs {
     pub data: super::DataOptions,
 }
 
-pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> Outcome<()> {
     let overrides = super::with_backend(&args.set, args.backend);
     let config = Plan::load(&args.config, &overrides)?.config;
     let logs = locate_logs(&config.data, &args.config, options, false)?;
@@ -70,7 +70,7 @@ pub fn run(args: &GradcheckArgs, options: &FetchOptions) -> anyhow::Result<()> {
     }
     out!("{}", report.check.table());
     if !report.check.passed() {
-        bail!("gradient check failed: an error is over its tolerance");
+        fail!("gradient check failed: an error is over its tolerance");
     }
     outln!("passed");
     Ok(())

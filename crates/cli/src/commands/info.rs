@@ -1,10 +1,11 @@
 //! `zoepnet info`: version, backends and devices.
 
+use crate::failure::Outcome;
 use zoepnet_learner::device::{self, Backend, DeviceError};
 
 /// `info` takes no data options: it reports the data folder and downloads as the environment
 /// sets them for the commands that read well logs.
-pub fn run() -> anyhow::Result<()> {
+pub fn run() -> Outcome<()> {
     let zoepnet_dataset::FetchOptions { data_dir, offline } = super::DataOptions::from_env()
         .map_err(|e| super::UsageError(e.to_string().trim_end().to_owned()))?
         .fetch();

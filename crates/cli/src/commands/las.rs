@@ -3,12 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use crate::failure::Context;
 use clap::{Args, Subcommand};
 use zoepnet_dataset::DataFile;
 use zoepnet_las::{COMMON_SENTINELS, Curve, LasFile, NullPolicy, ReadOptions, Values};
 
 use super::UsageError;
+use crate::failure::Outcome;
 
 #[derive(Debug, Subcommand)]
 pub enum LasCommand {
@@ -47,7 +48,7 @@ pub struct FileArgs {
 impl FileArgs {
     /// The file, and the log read from it: the path as given, or where nothing is there, its
     /// name in the data folder (as for the files configs name).
-    fn read(&self) -> anyhow::Result<(PathBuf, LasFile)> {
+    fn read(&self) -> Outcome<(PathBuf, LasFile)> {
         let options = self.data.fetch();
         let null_policy = NullPolicy::from_name(&self.null_policy)
             .ok_or_else(|| UsageError(format!("unknown null policy {:?}", self.null_policy)))?;
@@ -66,7 +67,7 @@ impl FileArgs {
     }
 }
 
-pub fn run(command: &LasCommand) -> anyhow::Result<()> {
+pub fn run(command: &LasCommand) -> Outcome<()> {
     match command {
         LasCommand::Info { file } => {
             let (path, log) = file.read()?;
@@ -104,7 +105,7 @@ fn hint_undeclared_nulls(log: &LasFile) {
     }
 }
 
-fn info(path: &Path, log: &LasFile) -> anyhow::Result<()> {
+fn info(path: &Path, log: &LasFile) -> Outcome<()> {
     let mut out = String::new();
     let version = log.version.value("VERS").unwrap_or("(no VERS)").to_owned();
     let wrap = if log.wrapped() {
@@ -205,7 +206,7 @@ fn number(v: f64) -> String {
     format!("{v}")
 }
 
-fn csv(log: &LasFile, wanted: &[String]) -> anyhow::Result<()> {
+fn csv(log: &LasFile, wanted: &[String]) -> Outcome<()> {
     let mut columns: Vec<&Curve> = vec![log.index()];
     for name in wanted {
         let curve = log.curve(name).ok_or_else(|| {
@@ -250,7 +251,7 @@ fn is_broken_pipe(e: &csv::Error) -> bool {
 }
 
 /// Writes to stdout, taking a closed pipe (`| head`) as the reader's choice, not an error.
-fn print_all(text: &str) -> anyhow::Result<()> {
+fn print_all(text: &str) -> Outcome<()> {
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to stdout"),

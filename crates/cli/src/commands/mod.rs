@@ -19,14 +19,9 @@ pub mod table;
 pub mod train;
 
 use clap::builder::TypedValueParser as _;
+use zoepnet_dataset::DatasetError;
 
-use zoepnet_dataset::{ConfigError, DatasetError, SourceError};
-use zoepnet_las::{LasError, UnitError};
-use zoepnet_learner::bench::BenchError;
-use zoepnet_learner::experiment::ExperimentError;
-use zoepnet_learner::gradcheck::GradCheckError;
 use zoepnet_learner::run::files;
-use zoepnet_learner::{DeviceError, LoadError};
 
 /// Where the well logs are and whether they may be downloaded: the options of the commands
 /// that read well logs (and no others).
@@ -76,40 +71,6 @@ impl DataOptions {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
-
-/// 2 for errors in what the user gave (config, data file, backend choice), 1 for the rest.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    let bad_input = err.chain().any(|e| {
-        e.is::<SourceError>()
-            || e.is::<LoadError>()
-            || e.is::<ConfigError>()
-            || e.is::<LasError>()
-            || e.is::<UnitError>()
-            || e.is::<UsageError>()
-            || e.is::<DatasetError>()
-            || e.downcast_ref::<zoepnet_dataset::table::TableError>()
-                .is_some_and(zoepnet_dataset::table::TableError::is_bad_input)
-            || e.downcast_ref::<DeviceError>()
-                .is_some_and(DeviceError::is_bad_input)
-            || e.downcast_ref::<ExperimentError>()
-                .is_some_and(ExperimentError::is_bad_input)
-            || match e.downcast_ref::<BenchError>() {
-                Some(
-                    BenchError::Config(_) | BenchError::NoNetwork | BenchError::Unsupported { .. },
-                ) => true,
-                Some(BenchError::Device(d)) => d.is_bad_input(),
-                _ => false,
-            }
-            || match e.downcast_ref::<GradCheckError>() {
-                Some(GradCheckError::Data(_) | GradCheckError::Batch { .. }) => true,
-                Some(GradCheckError::Device(d)) => d.is_bad_input(),
-                // Networks that do not stack: the config's, not the check's, fault.
-                Some(GradCheckError::Model(zoepnet_model::ModelError::Population(_))) => true,
-                _ => false,
-            }
-    });
-    if bad_input { 2 } else { 1 }
-}
 
 pub use zoepnet_learner::run::write_atomically;
 

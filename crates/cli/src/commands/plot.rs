@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
+use crate::failure::Context;
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
@@ -13,6 +13,7 @@ use zoepnet_learner::run::files;
 use zoepnet_model::Mlp;
 
 use super::fetch::locate_logs;
+use crate::failure::Outcome;
 
 #[derive(Debug, Args)]
 pub struct PlotArgs {
@@ -23,7 +24,7 @@ pub struct PlotArgs {
     pub data: super::DataOptions,
 }
 
-pub fn run(args: &PlotArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &PlotArgs, options: &FetchOptions) -> Outcome<()> {
     let dir = &args.run_dir;
     let config_path = super::run_folder_config(dir)?;
     let plan = Plan::load(&config_path, &[])?;

@@ -9,6 +9,7 @@ use zoepnet_physics::Interface;
 
 use super::UsageError;
 use super::table::{read_rows, write_rows};
+use crate::failure::Outcome;
 
 #[derive(Debug, Args)]
 pub struct PredictArgs {
@@ -25,7 +26,7 @@ pub struct PredictArgs {
 
 /// The trained run in `dir`, its refusals as usage errors (exit 2), a stopped run's saying how
 /// to finish it.
-pub fn load_run(dir: &Path) -> anyhow::Result<TrainedRun> {
+pub fn load_run(dir: &Path) -> Outcome<TrainedRun> {
     TrainedRun::open(dir).map_err(|e| match e {
         OpenError::Stopped { .. } => UsageError(format!(
             "{e}: finish it with `zoepnet train --resume {}` (`zoepnet plot` draws it from its \
@@ -96,7 +97,7 @@ fn significant(x: f64) -> String {
     }
 }
 
-pub fn run(args: &PredictArgs) -> anyhow::Result<()> {
+pub fn run(args: &PredictArgs) -> Outcome<()> {
     let run = load_run(&args.run_dir)?;
     // Rows the physics would refuse (a negative velocity, an angle past 90) are refused here
     // too, with their line, as `reflectivity` and `eval` do: a network answers anything.

@@ -109,7 +109,7 @@ fn outside_message(error: &PhysicsError) -> String {
     }
 }
 
-pub fn run(args: &ReflectivityArgs) -> anyhow::Result<()> {
+pub fn run(args: &ReflectivityArgs) -> crate::failure::Outcome {
     let tolerate = args.outside_domain == OutsideDomain::Empty;
     let (headers, rows) = read_rows(&args.input, |v| -> Result<Outcome, String> {
         let interface = Interface::from_properties([v[0], v[1], v[2], v[3], v[4], v[5]]);

@@ -19,6 +19,7 @@ use super::UsageError;
 use super::fetch::locate_logs;
 use super::progress;
 use super::train::experiment_error;
+use crate::failure::{Failure, Outcome, fail};
 
 #[derive(Debug, Args)]
 pub struct SeedsArgs {
@@ -47,7 +48,7 @@ pub struct SeedsArgs {
     pub data: super::DataOptions,
 }
 
-pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &SeedsArgs, options: &FetchOptions) -> Outcome<()> {
     if args.count == 0 {
         return Err(UsageError("--count: at least one seed".into()).into());
     }
@@ -79,7 +80,7 @@ pub fn run(args: &SeedsArgs, options: &FetchOptions) -> anyhow::Result<()> {
 }
 
 /// The study's report on stdout and how it ended on stderr; an error where it was stopped.
-fn present(result: &StudyResult, count: u32, out: &Path) -> anyhow::Result<()> {
+fn present(result: &StudyResult, count: u32, out: &Path) -> Outcome<()> {
     out!("{}", result.report);
     let studied = &result.studied;
     let diverged = studied.iter().filter(|o| o.diverged.is_some()).count();
@@ -98,13 +99,13 @@ fn present(result: &StudyResult, count: u32, out: &Path) -> anyhow::Result<()> {
         files::PLOTS
     );
     if result.missing > 0 {
-        return Err(anyhow::anyhow!(
+        fail!(
             "stopped with {} of {count} seeds trained ({written} in {} show them); run the same \
              command again to train the other {}",
             studied.len(),
             out.display(),
             result.missing
-        ));
+        );
     }
     errln!(
         "{} seed{} trained in {:.1} s; {written} in {}",
@@ -118,7 +119,7 @@ fn present(result: &StudyResult, count: u32, out: &Path) -> anyhow::Result<()> {
 
 /// A study's failure for the command line: the folder's refusals as usage errors (exit 2) with
 /// what to do; training errors naming the config.
-fn study_error(err: StudyError, config: &Path) -> anyhow::Error {
+fn study_error(err: StudyError, config: &Path) -> Failure {
     match err {
         StudyError::OtherConfig { .. } => UsageError(format!(
             "{err}: give another --out, or remove the folder to start over"

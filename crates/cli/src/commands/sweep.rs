@@ -1,6 +1,5 @@
 //! `zoepnet sweep`: train every combination of some config values, then compare the runs.
 
-use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -19,6 +18,7 @@ use zoepnet_learner::sweep::{
 use super::UsageError;
 use super::progress::{self, Progress, Report};
 use super::train::experiment_error;
+use crate::failure::{Context, Failure, Outcome, fail};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -151,7 +151,7 @@ impl SweepObserver for Watch {
 
 /// A sweep's failure for the command line: `--population` refused with what the engine
 /// trains, training errors naming the config.
-fn sweep_error(err: SweepError, config: &Path) -> anyhow::Error {
+fn sweep_error(err: SweepError, config: &Path) -> Failure {
     match err {
         SweepError::Population(_) => {
             // What the engine trains, unless the refusal is one of the kernel's limits.
@@ -172,7 +172,7 @@ fn sweep_error(err: SweepError, config: &Path) -> anyhow::Error {
     }
 }
 
-pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &SweepArgs, options: &FetchOptions) -> Outcome<()> {
     if let Some(n) = args.task {
         return run_task(&args.config, n, options);
     }
@@ -227,12 +227,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> anyhow::Result<()> {
 
 /// The sweep's table on stdout and how it ended on stderr; an error where a variant failed
 /// or the sweep was stopped.
-fn present(
-    result: &SweepResult,
-    varied: &[String],
-    at_once: bool,
-    out: &Path,
-) -> anyhow::Result<()> {
+fn present(result: &SweepResult, varied: &[String], at_once: bool, out: &Path) -> Outcome<()> {
     out!(
         "{}",
         zoepnet_learner::compare::markdown(&result.rows, varied)
@@ -252,13 +247,13 @@ fn present(
         );
     }
     if result.interrupted() {
-        anyhow::bail!(
+        fail!(
             "interrupted with {failed} of {total} run(s) not finished: run the same command again \
              to finish them (the finished runs are kept, a stopped one resumes)"
         );
     }
     if failed > 0 {
-        anyhow::bail!("{failed} of {total} run(s) failed (see the table)");
+        fail!("{failed} of {total} run(s) failed (see the table)");
     }
     Ok(())
 }
@@ -302,7 +297,7 @@ fn write_plan(
     combos: &[Vec<String>],
     varied: &[String],
     options: &FetchOptions,
-) -> anyhow::Result<()> {
+) -> Outcome<()> {
     let per_task = args.per_task.unwrap_or(1);
     if per_task == 0 {
         return Err(UsageError("--per-task: at least one variant a task".into()).into());
@@ -354,7 +349,7 @@ fn write_plan(
 }
 
 /// `--task N DIR`: the task's variants, each into its run folder under DIR.
-fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> {
+fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> Outcome<()> {
     let sweep = plan::SweepPlan::load(dir).map_err(|e| plan_error(e, dir))?;
     let variants = sweep.task(n).map_err(|e| plan_error(e, dir))?;
     let options = FetchOptions {
@@ -381,7 +376,7 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> anyhow::Result<()> 
         .filter(|o| matches!(o, VariantOutcome::Failed(_)))
         .count();
     if failed > 0 {
-        anyhow::bail!(
+        fail!(
             "{failed} of {} variant(s) of task {n} failed",
             variants.len()
         );

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use anyhow::Context;
+use crate::failure::Context;
+use crate::failure::Outcome;
 use csv::StringRecord;
 use zoepnet_dataset::table::{self, TableError};
 
@@ -39,7 +40,7 @@ pub fn write_rows(
     added: &[&str],
     rows: &[(StringRecord, Vec<String>)],
     output: Option<&Path>,
-) -> anyhow::Result<()> {
+) -> Outcome<()> {
     let Some(path) = output else {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let written = table::write_rows(headers, added, rows, &mut stdout).and_then(|()| {

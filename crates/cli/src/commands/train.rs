@@ -11,6 +11,7 @@ use zoepnet_learner::run::{FolderState, RunFolder, Summary, files};
 
 use super::fetch::locate_logs;
 use super::progress::{Progress, Report};
+use crate::failure::{Failure, Outcome};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -67,7 +68,7 @@ fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
     }
 }
 
-pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
+pub fn run(args: &TrainArgs, options: &FetchOptions) -> Outcome<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
         (Some(dir), _) => {
             let config = super::run_folder_config(dir)?;
@@ -116,18 +117,18 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> anyhow::Result<()> {
 
 /// An experiment's failure for the command line: training errors name the config; a stopped
 /// run says how to continue it.
-pub fn experiment_error(err: ExperimentError, config: &Path) -> anyhow::Error {
+pub fn experiment_error(err: ExperimentError, config: &Path) -> Failure {
     match err {
         ExperimentError::Train(e) => {
-            anyhow::Error::from(e).context(format!("training {}", config.display()))
+            Failure::from(e).context(format!("training {}", config.display()))
         }
-        ExperimentError::Stopped { epoch, out } => anyhow::anyhow!(
+        ExperimentError::Stopped { epoch, out } => Failure::fault(anyhow::anyhow!(
             "stopped after epoch {epoch}; continue with `zoepnet train --resume {}`",
             out.display()
-        ),
-        e @ ExperimentError::PopulationStopped { .. } => anyhow::anyhow!(
+        )),
+        e @ ExperimentError::PopulationStopped { .. } => Failure::fault(anyhow::anyhow!(
             "{e}; continue any of them with `zoepnet train --resume RUN_DIR` (one by one)"
-        ),
+        )),
         other => other.into(),
     }
 }
