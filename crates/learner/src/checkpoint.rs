@@ -17,7 +17,7 @@ use zoepnet_model::{Baseline, Init, Mlp, Parameters};
 use crate::early_stopping::EarlyStopping;
 use crate::engine::Engine;
 use crate::plan::Plan;
-use crate::train::{EpochMetrics, TargetTransform, TrainError, learnt_target};
+use crate::train::{CheckpointError, EpochMetrics, TargetTransform, TrainError, learnt_target};
 
 /// Everything needed to continue a run after an epoch as if it had not stopped: the weights, the
 /// random generator, the current order of both lists, early-stopping state and the metrics so
@@ -90,9 +90,7 @@ impl Resume {
             && w.w2.len() == initial.w2.len()
             && cp.metrics.len() == cp.epoch;
         if NumpyRandomState::from_state(&cp.rng).is_none() || !fits {
-            return Err(TrainError::Checkpoint(
-                "its sizes differ from the config's".into(),
-            ));
+            return Err(CheckpointError::Sizes.into());
         }
         Ok(if exact {
             Resume::Continue(cp)
@@ -119,8 +117,7 @@ pub(crate) struct RunState {
 impl RunState {
     /// Takes over a checkpoint's lists, generator, early stopping and metrics.
     fn restore(&mut self, cp: &Checkpoint) -> Result<(), TrainError> {
-        self.rng = NumpyRandomState::from_state(&cp.rng)
-            .ok_or_else(|| TrainError::Checkpoint("its generator state is not valid".into()))?;
+        self.rng = NumpyRandomState::from_state(&cp.rng).ok_or(CheckpointError::Generator)?;
         self.train_order.clone_from(&cp.train_order);
         self.val_order.clone_from(&cp.val_order);
         self.stopping.restore(cp.best_val, cp.since_best);
@@ -192,10 +189,7 @@ impl RunState {
                     self.epoch(plan, engine, epoch)?;
                 }
                 if !self.reached(&cp, engine)? {
-                    return Err(TrainError::Checkpoint(format!(
-                        "replaying its {} epochs did not reproduce its weights",
-                        cp.epoch
-                    )));
+                    return Err(CheckpointError::Replay(cp.epoch).into());
                 }
                 self.restore(&cp)?;
                 Ok(cp.epoch + 1)

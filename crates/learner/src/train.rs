@@ -50,7 +50,7 @@ pub enum TrainError {
     },
     /// A checkpoint that does not fit this run.
     #[error("the checkpoint does not fit this run: {0}")]
-    Checkpoint(String),
+    Checkpoint(#[from] CheckpointError),
     /// A training step gave no loss value.
     #[error("a training step gave no loss value")]
     NoLoss,
@@ -63,6 +63,26 @@ pub enum TrainError {
     /// The network could not be evaluated.
     #[error(transparent)]
     Evaluate(#[from] EvaluateError),
+}
+
+/// How a checkpoint does not fit the run it is to continue.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointError {
+    /// Its lists, weights or metrics have other sizes than the config's.
+    #[error("its sizes differ from the config's")]
+    Sizes,
+    /// Its random generator state is not one NumPy's generator can have.
+    #[error("its generator state is not valid")]
+    Generator,
+    /// It holds no Adam state, where the run trains with the fused engine's Adam.
+    #[error("it has no Adam state")]
+    NoAdam,
+    /// Its Adam state has the wrong size.
+    #[error("its Adam state has the wrong size")]
+    AdamSize,
+    /// Replaying its epochs did not reach its weights.
+    #[error("replaying its {0} epochs did not reproduce its weights")]
+    Replay(usize),
 }
 
 /// Why the population engine cannot train a set of variants together.

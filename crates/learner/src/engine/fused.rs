@@ -9,7 +9,7 @@ use zoepnet_network::contrast_gate;
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
 use crate::plan::{EngineKind, FusedMethod, FusedOptimizer, Plan};
-use crate::train::{TargetTransform, TrainError, learnt_target, scaled};
+use crate::train::{CheckpointError, TargetTransform, TrainError, learnt_target, scaled};
 
 /// A [`FusedMethod`] with its optimizer's state.
 #[derive(Debug)]
@@ -218,10 +218,9 @@ impl Engine for FusedEngine {
     ) -> Result<(), TrainError> {
         self.weights = Weights::new(self.weights.activation, weights);
         if let Method::Batches(_, Optimizer::Adam(state)) = &mut self.method {
-            let saved =
-                adam.ok_or_else(|| TrainError::Checkpoint("it has no Adam state".into()))?;
+            let saved = adam.ok_or(TrainError::Checkpoint(CheckpointError::NoAdam))?;
             let like = Params::zeros_like(&self.weights);
-            let wrong = || TrainError::Checkpoint("its Adam state has the wrong size".into());
+            let wrong = || TrainError::Checkpoint(CheckpointError::AdamSize);
             state.time = saved.time;
             state.m = Params::from_flat(&saved.m, &like).ok_or_else(wrong)?;
             state.v = Params::from_flat(&saved.v, &like).ok_or_else(wrong)?;
