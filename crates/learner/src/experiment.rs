@@ -15,6 +15,7 @@ use zoepnet_dataset::{DatasetError, Prepared};
 use crate::checkpoint::{Checkpoint, initial_model};
 use crate::device::{DeviceError, DeviceInfo, Precision};
 use crate::evaluate::{EvaluateError, score};
+use crate::interrupt::Interrupter;
 use crate::plan::{EngineKind, Plan};
 use crate::plots::{self, PlotInputs};
 use crate::population::PopulationEngine;
@@ -138,7 +139,8 @@ impl ExperimentError {
 }
 
 /// Runs `plan` on the well logs at `logs` into the run folder `out`, or continues it from
-/// `resume`; returns the summary it wrote.
+/// `resume`; returns the summary it wrote. It stops after an epoch (its checkpoint written)
+/// once `interrupter` is stopped or the observer asks to.
 ///
 /// Continued, `plan` is the folder's `config.toml` but, where asked, `train.epochs`: a finished
 /// or stopped run goes on to another number of epochs where that gives the run that many epochs
@@ -150,6 +152,7 @@ pub fn run(
     out: &Path,
     resume: Option<Checkpoint>,
     observer: &mut dyn Observer,
+    interrupter: &Interrupter,
 ) -> Result<Summary, ExperimentError> {
     observer.stage(&data_stage(&plan.config.data));
     let prepared = zoepnet_dataset::prepare(&plan.config.data, logs)?;
@@ -179,11 +182,11 @@ pub fn run(
         &device,
         resume,
         &mut |row, last, checkpoint| {
-            // A stop asked for in the last epoch comes too late to stop anything: the run finishes.
-            let stop = observer.stop_requested(row.epoch) && !last;
-            let flow = writer.epoch(row, checkpoint, stop || last, stop);
             observer.epoch(row, plan.epochs);
-            flow
+            // A stop asked for in the last epoch comes too late to stop anything: the run finishes.
+            let asked = observer.stop_requested(row.epoch) || interrupter.should_stop();
+            let stop = asked && !last;
+            writer.epoch(row, checkpoint, stop || last, stop)
         },
     );
     observer.finished();
@@ -291,6 +294,7 @@ pub fn run_population(
     logs: &[PathBuf],
     outs: &[PathBuf],
     observer: &mut dyn Observer,
+    interrupter: &Interrupter,
 ) -> Result<Vec<Result<Summary, ExperimentError>>, ExperimentError> {
     population_fits(plans)?;
     let first = &plans[0];
@@ -327,7 +331,7 @@ pub fn run_population(
     for (folder, plan) in folders.iter().zip(plans) {
         folder.start(&plan.config, &prepared.scaler)?;
     }
-    let trained = train_writing(plans, &prepared, &device, &folders, observer)?;
+    let trained = train_writing(plans, &prepared, &device, &folders, observer, interrupter)?;
     let mut summaries = Vec::with_capacity(plans.len());
     for (((plan, out), folder), trained) in plans.iter().zip(outs).zip(&folders).zip(trained) {
         let trained = match trained {
@@ -355,6 +359,7 @@ fn train_writing(
     device: &burn::tensor::Device,
     folders: &[RunFolder],
     observer: &mut dyn Observer,
+    interrupter: &Interrupter,
 ) -> Result<Vec<Result<crate::train::Trained, TrainError>>, ExperimentError> {
     let epochs = plans[0].epochs;
     let mut clock = WriteClock::default();
@@ -365,7 +370,8 @@ fn train_writing(
         device,
         PopulationEngine::Auto,
         &mut |epoch, checkpoints| {
-            let stop = observer.stop_requested(epoch) && epoch < epochs;
+            let asked = observer.stop_requested(epoch) || interrupter.should_stop();
+            let stop = asked && epoch < epochs;
             // The last epoch's files are the finished runs' metrics.csv and checkpoint.json.
             if clock.due(stop || epoch == epochs) {
                 let written = checkpoints()

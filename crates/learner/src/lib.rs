@@ -16,7 +16,8 @@
 //! let logs: Vec<_> = locate_logs(&plan.config.data, &options, &mut |_| {})?
 //!     .iter().map(|found| found.path().to_owned()).collect();
 //! let out = std::env::temp_dir().join(format!("zoepnet-doc-{}", std::process::id()));
-//! let summary = experiment::run(&plan, &logs, &out, None, &mut experiment::Quiet)?;
+//! let stop = zoepnet_learner::Interrupter::new();
+//! let summary = experiment::run(&plan, &logs, &out, None, &mut experiment::Quiet, &stop)?;
 //! assert_eq!(format!("{:.4e}", summary.last_epoch_train_mse), "1.2845e-4");
 //! assert_eq!(format!("{:.4e}", summary.last_epoch_val_mse), "1.3307e-4");
 //! assert_eq!(format!("{:.4e}", summary.blind_mse), "3.3116e-4");

@@ -109,7 +109,9 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> Outcome<()> {
         if names.len() == 1 { "" } else { "s" },
         names.join(", ")
     );
-    let summary = experiment::run(&plan, &logs, &out, resume, &mut Progress::new(Report::Full))
+    let mut progress = Progress::new(Report::Full);
+    let stop = super::progress::interrupter();
+    let summary = experiment::run(&plan, &logs, &out, resume, &mut progress, &stop)
         .map_err(|e| experiment_error(e, &config_path))?;
     print_summary(&out, &summary);
     Ok(())

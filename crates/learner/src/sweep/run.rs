@@ -203,7 +203,7 @@ pub fn train_variants(
             .zip(&dirs)
             .all(|(p, d)| matches!(Earlier::of(d, p), Earlier::Fresh));
         if fresh {
-            return train_at_once(v, &plans, &dirs, observer);
+            return train_at_once(v, &plans, &dirs, observer, interrupter);
         }
         observer.note("continuing an interrupted sweep: one variant at a time, finished ones kept");
     }
@@ -214,7 +214,7 @@ pub fn train_variants(
             continue;
         }
         observer.variant(i, &variant.name);
-        let outcome = match train_one(v, variant, dir, observer) {
+        let outcome = match train_one(v, variant, dir, observer, interrupter) {
             Ok(outcome) => outcome,
             // Stopped: its folder says so (and that it resumes); else it failed.
             Err(_) if interrupter.should_stop() && is_stopped(dir) => VariantOutcome::Stopped,
@@ -237,6 +237,7 @@ fn train_one(
     variant: &Variant,
     dir: &Path,
     observer: &mut dyn SweepObserver,
+    interrupter: &Interrupter,
 ) -> Result<VariantOutcome, String> {
     let plan = Plan::load(v.config, &variant.overrides).map_err(|e| chain(&e))?;
     let resume = match Earlier::of(dir, &plan) {
@@ -251,7 +252,7 @@ fn train_one(
             chain(&e)
         )
     })?;
-    experiment::run(&plan, &logs, dir, resume, observer.training())
+    experiment::run(&plan, &logs, dir, resume, observer.training(), interrupter)
         .map(|s| VariantOutcome::Trained(Box::new(s)))
         .map_err(|e| describe(&e, Some(v.config)))
 }
@@ -319,13 +320,14 @@ fn train_at_once(
     plans: &[Plan],
     dirs: &[PathBuf],
     observer: &mut dyn SweepObserver,
+    interrupter: &Interrupter,
 ) -> Result<Vec<VariantOutcome>, SweepError> {
     let logs = locate(v, &plans[0], observer).map_err(|source| SweepError::Logs {
         config: v.config.to_owned(),
         source,
     })?;
     observer.at_once(plans.len(), &plans[0]);
-    let outcomes = experiment::run_population(plans, &logs, dirs, observer.training())
+    let outcomes = experiment::run_population(plans, &logs, dirs, observer.training(), interrupter)
         .map_err(SweepError::Experiment)?;
     let outcomes: Vec<VariantOutcome> = outcomes
         .into_iter()
