@@ -8,7 +8,7 @@ use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment::Observer;
-use zoepnet_learner::run::{FolderState, Summary, Work, files};
+use zoepnet_learner::run::{Summary, files};
 use zoepnet_learner::sweep::slurm::{self as plan, PlanError};
 use zoepnet_learner::sweep::{
     Population, SweepError, SweepObserver, SweepResult, Variant, VariantOutcome, Variants, grid,
@@ -18,7 +18,7 @@ use zoepnet_learner::sweep::{
 use super::UsageError;
 use super::progress::{self, Progress, Report};
 use super::train::experiment_error;
-use crate::failure::{Context, Failure, Outcome, fail};
+use crate::failure::{Failure, Outcome, fail};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -258,38 +258,6 @@ fn present(result: &SweepResult, varied: &[String], at_once: bool, out: &Path) -
     Ok(())
 }
 
-/// A usage error (exit 2) where planning into `dir` would mix with or hide other work: another
-/// plan (the same plan again is written again), a sweep's table, a run, or run folders.
-fn refuse_other_work(dir: &Path, sweep: &plan::SweepPlan) -> Result<(), UsageError> {
-    let refuse = |what: &str| {
-        Err(UsageError(format!(
-            "--plan {}: the folder holds {what}: give a folder of its own (or remove it)",
-            dir.display()
-        )))
-    };
-    super::output_folder(dir)?;
-    match FolderState::of(dir) {
-        FolderState::Other(Work::PlannedSweep) => {
-            let same = plan::SweepPlan::load(dir)
-                .is_ok_and(|old| old.variants == sweep.variants && old.config == sweep.config);
-            return if same {
-                Ok(())
-            } else {
-                refuse(&format!("another plan ({})", files::PLAN))
-            };
-        }
-        FolderState::Other(work) => {
-            return refuse(&format!("{} ({})", work.describe(), work.marker()));
-        }
-        state if state.is_run() => return refuse(&format!("a run ({})", files::CONFIG)),
-        _ => {}
-    }
-    if !FolderState::runs_in(dir).is_empty() {
-        return refuse("run folders");
-    }
-    Ok(())
-}
-
 /// `--plan DIR`: every variant checked (its config loads), then the plan written.
 fn write_plan(
     args: &SweepArgs,
@@ -302,33 +270,19 @@ fn write_plan(
     if per_task == 0 {
         return Err(UsageError("--per-task: at least one variant a task".into()).into());
     }
-    let mut variants = Vec::with_capacity(combos.len());
-    let mut gpu = false;
-    for combo in combos {
-        let overrides = super::with_backend(combo, args.backend);
-        let plan = Plan::load(&args.config, &overrides)?;
-        gpu |= plan.config.backend.kind == zoepnet_learner::device::Backend::Wgpu;
-        // What no device of the backend computes in fails every task: refused here.
-        let backend = &plan.config.backend;
-        zoepnet_learner::device::refuse_precision(backend.kind, backend.precision())
-            .with_context(|| format!("--plan: variant {}", run_name(combo, varied)))?;
-        variants.push(plan::Variant {
+    super::output_folder(dir)?;
+    let variants: Vec<Variant> = combos
+        .iter()
+        .map(|combo| Variant {
             name: run_name(combo, varied),
-            overrides,
-        });
-    }
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
-    let dir = absolute(dir);
-    let sweep = plan::SweepPlan {
-        zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
-        config: args.config.clone(),
-        workdir: absolute(Path::new(".")),
-        data_dir: options.data_dir.as_deref().map(absolute),
-        variants,
-        varied: varied.to_vec(),
-        per_task,
-    };
-    refuse_other_work(&dir, &sweep)?;
+            overrides: super::with_backend(combo, args.backend),
+        })
+        .collect();
+    let data_dir = options.data_dir.as_deref();
+    let (sweep, gpu) = plan::make(&args.config, variants, varied, per_task, data_dir)
+        .map_err(|e| plan_error(e, dir))?;
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned());
+    plan::check_folder(&dir, &sweep).map_err(|e| plan_error(e, &dir))?;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("zoepnet"));
     plan::write(&dir, &args.config, &sweep, gpu, &exe)?;
     let tasks = sweep.tasks();
@@ -385,12 +339,19 @@ fn run_task(dir: &Path, n: usize, options: &FetchOptions) -> Outcome<()> {
 }
 
 /// A plan's refusal for the command line (exit 2), with what to do.
-pub fn plan_error(err: PlanError, dir: &Path) -> UsageError {
+pub fn plan_error(err: PlanError, dir: &Path) -> Failure {
     match err {
         PlanError::NotAPlan { .. } => UsageError(format!(
             "{err}; make one with `zoepnet sweep CONFIG --set ... --plan {}`",
             dir.display()
-        )),
-        PlanError::NoTask { .. } => UsageError(format!("--{err}")),
+        ))
+        .into(),
+        PlanError::NoTask { .. } => UsageError(format!("--{err}")).into(),
+        PlanError::OtherWork { .. } => UsageError(format!(
+            "--plan {err}: give a folder of its own (or remove it)"
+        ))
+        .into(),
+        PlanError::Load { source, .. } => source.into(),
+        e @ PlanError::Device { .. } => Failure::from(e).context("--plan"),
     }
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::run::{RunError, files};
+use crate::run::{FolderState, RunError, Work, files};
 
 /// Why a plan could not be read or a task found in it.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +26,30 @@ pub enum PlanError {
         path: PathBuf,
         /// Why.
         message: String,
+    },
+    /// A variant whose config does not load.
+    #[error("variant {variant}")]
+    Load {
+        /// Its name.
+        variant: String,
+        /// Why.
+        source: crate::config::LoadError,
+    },
+    /// A variant that no device of its backend computes (it would fail every task).
+    #[error("variant {variant}")]
+    Device {
+        /// Its name.
+        variant: String,
+        /// Why.
+        source: crate::device::DeviceError,
+    },
+    /// A folder that holds other work: the plan would mix with it or hide it.
+    #[error("{}: the folder holds {what}", dir.display())]
+    OtherWork {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        what: String,
     },
     /// A task the plan does not have.
     #[error("task {task}: the plan has tasks 0 to {} ({variants} variants, {per_task} a task)", tasks.saturating_sub(1))]
@@ -100,6 +124,76 @@ impl SweepPlan {
         };
         let text = std::fs::read_to_string(&path).map_err(|e| not_a_plan(e.to_string()))?;
         serde_json::from_str(&text).map_err(|e| not_a_plan(e.to_string()))
+    }
+}
+
+/// The plan of `variants` of the config at `config`, `per_task` (at least 1) a task, with the
+/// data folder `data_dir`, every path made absolute; and whether it runs on wgpu (a GPU per
+/// task). Each variant is checked: its config loads, and its backend computes its precision.
+///
+/// # Errors
+/// [`PlanError::Load`] or [`PlanError::Device`], naming the variant.
+pub fn make(
+    config: &Path,
+    variants: Vec<Variant>,
+    varied: &[String],
+    per_task: usize,
+    data_dir: Option<&Path>,
+) -> Result<(SweepPlan, bool), PlanError> {
+    let mut gpu = false;
+    for v in &variants {
+        let plan = crate::Plan::load(config, &v.overrides).map_err(|source| PlanError::Load {
+            variant: v.name.clone(),
+            source,
+        })?;
+        let backend = &plan.config.backend;
+        gpu |= backend.kind == crate::device::Backend::Wgpu;
+        crate::device::refuse_precision(backend.kind, backend.precision()).map_err(|source| {
+            PlanError::Device {
+                variant: v.name.clone(),
+                source,
+            }
+        })?;
+    }
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let plan = SweepPlan {
+        zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
+        config: config.to_owned(),
+        workdir: absolute(Path::new(".")),
+        data_dir: data_dir.map(absolute),
+        variants,
+        varied: varied.to_vec(),
+        per_task: per_task.max(1),
+    };
+    Ok((plan, gpu))
+}
+
+/// Whether `plan` may be written into `dir`: not where it would mix with or hide other work
+/// (another plan; the same plan again is written again; a sweep's table, a run, run folders).
+///
+/// # Errors
+/// [`PlanError::OtherWork`] saying what the folder holds.
+pub fn check_folder(dir: &Path, plan: &SweepPlan) -> Result<(), PlanError> {
+    let refuse = |what: String| {
+        Err(PlanError::OtherWork {
+            dir: dir.to_owned(),
+            what,
+        })
+    };
+    match FolderState::of(dir) {
+        FolderState::Other(Work::PlannedSweep) => {
+            let same = SweepPlan::load(dir)
+                .is_ok_and(|old| old.variants == plan.variants && old.config == plan.config);
+            if same {
+                Ok(())
+            } else {
+                refuse(format!("another plan ({})", files::PLAN))
+            }
+        }
+        FolderState::Other(work) => refuse(format!("{} ({})", work.describe(), work.marker())),
+        state if state.is_run() => refuse(format!("a run ({})", files::CONFIG)),
+        _ if !FolderState::runs_in(dir).is_empty() => refuse("run folders".into()),
+        _ => Ok(()),
     }
 }
 
