@@ -346,6 +346,67 @@ pub fn write_file(
     )
 }
 
+/// The files of a dataset's folder ([`write_dataset`]).
+pub const DATASET_FILES: [&str; 5] = [
+    "train.csv",
+    "val.csv",
+    "blind_rocks.csv",
+    "new_angles.csv",
+    "scaler.json",
+];
+
+/// Writes `prepared` into the folder `out` (created if missing), each file whole or not at
+/// all: the training, validation and "new rocks" interfaces as `vp1,...,theta,rpp` tables (SI
+/// units, degrees), the "new angles" sweeps with a leading `interface` column, and the scaler.
+///
+/// # Errors
+/// [`TableError::Write`] naming the file.
+pub fn write_dataset(prepared: &crate::Prepared, out: &Path) -> Result<(), TableError> {
+    let write_err = |path: PathBuf| move |source| TableError::Write { path, source };
+    std::fs::create_dir_all(out).map_err(write_err(out.to_owned()))?;
+    let [train, val, rocks, angles, scaler] = DATASET_FILES.map(|f| out.join(f));
+    write_items(&train, &prepared.train, None)?;
+    write_items(&val, &prepared.validation, None)?;
+    write_items(&rocks, &prepared.blind_rocks, None)?;
+    let sweeps = prepared.new_angles.iter();
+    let (index, items): (Vec<usize>, Vec<crate::InterfaceItem>) = sweeps
+        .flat_map(|s| s.items.iter().map(move |item| (s.interface, *item)))
+        .unzip();
+    write_items(&angles, &items, Some(&index))?;
+    crate::write_atomically(&scaler, |file| {
+        serde_json::to_writer_pretty(&mut *file, &prepared.scaler)?;
+        std::io::Write::write_all(file, b"\n")
+    })
+    .map_err(write_err(scaler))
+}
+
+/// Items as CSV: `vp1,...,theta,rpp`, with a leading `interface` column when `index` is given.
+fn write_items(
+    path: &Path,
+    items: &[crate::InterfaceItem],
+    index: Option<&[usize]>,
+) -> Result<(), TableError> {
+    crate::write_atomically(path, |file| {
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        let mut header: Vec<&str> = index.map(|_| "interface").into_iter().collect();
+        header.extend(Feature::NAMES);
+        header.push("rpp");
+        writer.write_record(&header)?;
+        for (row, item) in items.iter().enumerate() {
+            let mut record: Vec<String> = index.map(|ix| ix[row].to_string()).into_iter().collect();
+            record.extend(item.features.iter().map(|v| format!("{v}")));
+            record.push(format!("{}", item.rpp));
+            writer.write_record(&record)?;
+        }
+        writer.flush()?;
+        Ok(())
+    })
+    .map_err(|source| TableError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::grouped;

@@ -72,8 +72,6 @@ impl DataOptions {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-pub use zoepnet_learner::run::write_atomically;
-
 /// The data `config` describes, from the well logs at `logs`, with what reading them got past
 /// shown on stderr (once per process).
 pub fn prepare(
