@@ -63,6 +63,8 @@ pub mod files {
     pub const SEEDS: &str = "seeds.csv";
     /// A seed study's summary.
     pub const SEEDS_SUMMARY: &str = "seeds.md";
+    /// The stem of a seed study's histograms under [`PLOTS`] (`.png` and `.svg`).
+    pub const SEEDS_PLOT: &str = "seeds";
 }
 
 pub use files::{SAFETENSORS, SUMMARY};

@@ -245,7 +245,11 @@ fn finish(
             message: e.to_string(),
         }
     })?;
-    write_figure(out, "seeds", &histograms(&studied, marked.as_ref(), 40))?;
+    write_figure(
+        out,
+        files::SEEDS_PLOT,
+        &histograms(&studied, marked.as_ref(), 40),
+    )?;
     Ok(StudyResult {
         studied,
         marked,

@@ -67,9 +67,10 @@ pub fn run(args: &CompareArgs) -> Outcome<()> {
     } else if keys.len() > MAX_SHOWN_KEYS {
         errln!(
             "the runs differ in {} config keys ({}, ...): too many columns to print; choose some \
-             with --keys, or see them all in compare.csv with --out",
+             with --keys, or see them all in {}.csv with --out",
             keys.len(),
-            keys[..3].join(", ")
+            keys[..3].join(", "),
+            files::COMPARE_STEM
         );
         Vec::new()
     } else {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use zoepnet_learner::run::{SAFETENSORS, export_safetensors};
+use zoepnet_learner::run::{SAFETENSORS, export_safetensors, files};
 
 use super::predict::load_run;
 use crate::failure::Outcome;
@@ -27,9 +27,11 @@ pub fn run(args: &ExportArgs) -> Outcome<()> {
     export_safetensors(&args.run_dir, &run.model, &out)?;
     errln!(
         "wrote {}: fc1.weight [{h}, 7], fc1.bias [{h}], fc2.weight [1, {h}], fc2.bias [1] \
-         (PyTorch's nn.Linear layout), with model.json and scaler.json as metadata \
+         (PyTorch's nn.Linear layout), with {} and {} as metadata \
          (zoepnet.model, zoepnet.scaler)",
         out.display(),
+        files::MODEL_CONFIG,
+        files::SCALER,
         h = run.config.model.hidden,
     );
     Ok(())

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use zoepnet_learner::Interrupter;
 use zoepnet_learner::experiment::{Observer, RunStart};
 use zoepnet_learner::plan::EngineKind;
+use zoepnet_learner::run::files;
 use zoepnet_learner::train::EpochMetrics;
 
 /// Set by the first Ctrl-C or SIGTERM (a second one quits at once).
@@ -268,9 +269,10 @@ impl Observer for Progress {
         if let Ok(mut hint) = QUIT_HINT.lock() {
             *hint = Some(match run.engine {
                 EngineKind::Population | EngineKind::PopulationKernel => format!(
-                    "each run folder in {} without a summary.json keeps its last checkpoint (at \
-                     most a second old); continue any with 'zoepnet train --resume RUN_DIR'",
-                    run.out.parent().unwrap_or(run.out).display()
+                    "each run folder in {} without a {} keeps its last checkpoint (at most a \
+                     second old); continue any with 'zoepnet train --resume RUN_DIR'",
+                    run.out.parent().unwrap_or(run.out).display(),
+                    files::SUMMARY
                 ),
                 _ => format!(
                     "the last checkpoint (at most a second old) is kept; continue with \

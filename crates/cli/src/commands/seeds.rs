@@ -93,10 +93,11 @@ fn present(result: &StudyResult, count: u32, out: &Path) -> Outcome<()> {
         );
     }
     let written = format!(
-        "{}, {} and {}/seeds.png",
+        "{}, {} and {}/{}.png",
         files::SEEDS,
         files::SEEDS_SUMMARY,
-        files::PLOTS
+        files::PLOTS,
+        files::SEEDS_PLOT
     );
     if result.missing > 0 {
         fail!(
@@ -166,16 +167,21 @@ impl StudyObserver for Watch {
             s.engine,
             EngineKind::Population | EngineKind::PopulationKernel
         );
+        let csv = files::SEEDS;
         progress::stop_on_interrupt(
-            if at_once {
-                "stopping: a population in training is dropped after its epoch (its seeds start \
-                 over next time), one being scored is finished first; seeds.csv keeps every \
-                 seed scored"
+            &if at_once {
+                format!(
+                    "stopping: a population in training is dropped after its epoch (its seeds \
+                     start over next time), one being scored is finished first; {csv} keeps \
+                     every seed scored"
+                )
             } else {
-                "stopping once the seeds in training finish; seeds.csv keeps every seed trained"
+                format!(
+                    "stopping once the seeds in training finish; {csv} keeps every seed trained"
+                )
             },
             &format!(
-                "seeds.csv in {} keeps the seeds trained until its last write (at most a second \
+                "{csv} in {} keeps the seeds trained until its last write (at most a second \
                  old); the same command trains the rest",
                 s.csv.parent().unwrap_or(Path::new(".")).display()
             ),
