@@ -2,18 +2,14 @@
 //! (2 where the user's input is at fault: a config, a data file, an argument; 1 otherwise).
 //!
 //! A command returns [`Outcome`]. Every error it passes on with `?` is a [`Fault`]: each error
-//! type answers "is this the user's input?" itself (the library's through their own
-//! `is_bad_input`), so a new error type cannot reach the user without an answer: it does not
-//! compile until it has one. Context added on the way ([`Context`]) keeps the answer.
+//! type answers "is this the user's input?" itself, in the library (`zoepnet_learner::fault`,
+//! the answers every front end shares), so a new error type cannot reach the user without an
+//! answer: it does not compile until it has one. Context added on the way ([`Context`]) keeps
+//! the answer.
 
 use std::fmt::Display;
 
-/// An error that knows whether the user's input is at fault.
-pub trait Fault: std::error::Error + Send + Sync + 'static {
-    /// Whether it comes from what the user gave (exit 2), rather than the machine or a bug
-    /// (exit 1).
-    fn is_bad_input(&self) -> bool;
-}
+pub use zoepnet_learner::Fault;
 
 /// A command's failure: its error chain, and whether the user's input is at fault.
 #[derive(Debug)]
@@ -88,70 +84,11 @@ impl<T, E: Into<Failure>> Context<T> for Result<T, E> {
     }
 }
 
-/// Each error type's answer: the user's input, or not.
-mod answers {
-    use super::Fault;
-
-    /// Errors that are always the user's input.
-    macro_rules! input {
-        ($($t:ty),* $(,)?) => {$(
-            impl Fault for $t {
-                fn is_bad_input(&self) -> bool {
-                    true
-                }
-            }
-        )*};
+/// The command line's own refusals are the user's input.
+impl Fault for crate::commands::UsageError {
+    fn is_bad_input(&self) -> bool {
+        true
     }
-    /// Errors that are never the user's input (the machine, a file that could not be written).
-    macro_rules! machine {
-        ($($t:ty),* $(,)?) => {$(
-            impl Fault for $t {
-                fn is_bad_input(&self) -> bool {
-                    false
-                }
-            }
-        )*};
-    }
-    /// Errors that say themselves.
-    macro_rules! own {
-        ($($t:ty),* $(,)?) => {$(
-            impl Fault for $t {
-                fn is_bad_input(&self) -> bool {
-                    <$t>::is_bad_input(self)
-                }
-            }
-        )*};
-    }
-
-    input!(
-        crate::commands::UsageError,
-        zoepnet_dataset::SourceError,
-        zoepnet_dataset::ConfigError,
-        zoepnet_dataset::DatasetError,
-        zoepnet_learner::LoadError,
-        zoepnet_las::LasError,
-        zoepnet_las::UnitError,
-        zoepnet_learner::sweep::PlanError,
-        zoepnet_learner::compare::NotRuns,
-    );
-    machine!(
-        std::io::Error,
-        csv::Error,
-        zoepnet_learner::run::RunError,
-        zoepnet_learner::evaluate::EvaluateError,
-        zoepnet_learner::train::TrainError,
-        zoepnet_model::ModelError,
-    );
-    own!(
-        zoepnet_learner::DeviceError,
-        zoepnet_learner::experiment::ExperimentError,
-        zoepnet_learner::bench::BenchError,
-        zoepnet_learner::gradcheck::GradCheckError,
-        zoepnet_learner::seed_study::StudyError,
-        zoepnet_learner::sweep::SweepError,
-        zoepnet_learner::trained::OpenError,
-        zoepnet_dataset::table::TableError,
-    );
 }
 
 #[cfg(test)]

@@ -56,6 +56,7 @@ pub mod engine;
 pub mod evaluate;
 pub mod experiment;
 pub mod extend;
+pub mod fault;
 pub mod gradcheck;
 pub mod interrupt;
 pub mod plan;
@@ -70,6 +71,7 @@ pub mod trained;
 
 pub use config::{ExperimentConfig, LoadError};
 pub use device::{Backend, DeviceError, DeviceInfo, Precision};
+pub use fault::Fault;
 pub use interrupt::Interrupter;
 pub use plan::Plan;
 /// The fused CPU engine (its own burn-free crate), for its SIMD report.

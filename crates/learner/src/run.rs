@@ -219,6 +219,16 @@ pub struct RunError {
     pub message: String,
 }
 
+/// A run folder's file that does not read: the user's folder is not as zoepnet left it.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ReadError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub message: String,
+}
+
 /// The columns of `metrics.csv`, in order (the fields of [`EpochMetrics`]).
 pub const METRICS_COLUMNS: [&str; 5] =
     ["epoch", "train_mse", "val_mse", "learning_rate", "seconds"];
@@ -412,9 +422,9 @@ impl RunFolder {
     }
 
     /// The rows of the run folder `dir`'s `metrics.csv`.
-    pub fn load_metrics(dir: &Path) -> Result<Vec<EpochMetrics>, RunError> {
+    pub fn load_metrics(dir: &Path) -> Result<Vec<EpochMetrics>, ReadError> {
         let path = dir.join(files::METRICS);
-        let err = |message: String| RunError {
+        let err = |message: String| ReadError {
             path: path.clone(),
             message,
         };
@@ -441,9 +451,9 @@ impl RunFolder {
     }
 
     /// The checkpoint of the run folder `dir`.
-    pub fn load_checkpoint(dir: &Path) -> Result<Checkpoint, RunError> {
+    pub fn load_checkpoint(dir: &Path) -> Result<Checkpoint, ReadError> {
         let path = dir.join(files::CHECKPOINT);
-        let err = |message: String| RunError {
+        let err = |message: String| ReadError {
             path: path.clone(),
             message,
         };

@@ -197,6 +197,13 @@ impl TrainedRun {
     }
 }
 
+impl BlindError {
+    /// Whether it comes from what the user gave (the logs), not the scoring.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, BlindError::Data(_))
+    }
+}
+
 /// Why a run's blind tests could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum BlindError {

@@ -35,7 +35,7 @@ pub fn run(args: &CompareArgs) -> Outcome<()> {
     if let Some(out) = &args.out {
         super::output_folder(out)?;
     }
-    let gathered = gather(&args.runs).map_err(|e| UsageError(e.to_string()))?;
+    let gathered = gather(&args.runs)?;
     for plan in &gathered.plans {
         if !plan.missing.is_empty() {
             errln!(

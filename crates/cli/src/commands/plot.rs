@@ -32,14 +32,13 @@ pub fn run(args: &PlotArgs, options: &FetchOptions) -> Outcome<()> {
     let prepared = super::prepare(&plan.config.data, &logs)?;
     let (device, _) = plan.config.backend.select()?;
     // A run folder's file that does not read is bad input (exit 2), as a bad config is.
-    let metrics = RunFolder::load_metrics(dir).map_err(|e| super::UsageError(e.to_string()))?;
+    let metrics = RunFolder::load_metrics(dir)?;
     let (trained, source) = if dir.join(files::MODEL_RECORD).is_file() {
         let (model, _) = Mlp::load(&dir.join(files::MODEL), &device)
             .with_context(|| format!("{}: the trained network", dir.display()))?;
         (model, "the trained network".to_owned())
     } else {
-        let checkpoint =
-            RunFolder::load_checkpoint(dir).map_err(|e| super::UsageError(e.to_string()))?;
+        let checkpoint = RunFolder::load_checkpoint(dir)?;
         let model = checkpoint_model(&plan, &prepared, &checkpoint, &device)?;
         (
             model,

@@ -34,9 +34,7 @@ pub fn load_run(dir: &Path) -> Outcome<TrainedRun> {
             dir.display()
         ))
         .into(),
-        OpenError::NotARun(_) | OpenError::Incomplete { .. } => UsageError(e.to_string()).into(),
-        OpenError::Config(e) => e.into(),
-        OpenError::Device(e) => e.into(),
+        other => other.into(),
     })
 }
 

@@ -130,9 +130,8 @@ fn study_error(err: StudyError, config: &Path) -> Failure {
             "{err}: give --first and --count that include them, or another --out"
         ))
         .into(),
-        StudyError::Csv { .. } => UsageError(err.to_string()).into(),
         StudyError::Experiment(e) => experiment_error(e, config),
-        StudyError::Run(e) => e.into(),
+        other => other.into(),
     }
 }
 

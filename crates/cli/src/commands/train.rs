@@ -84,8 +84,7 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> Outcome<()> {
                 .into());
             }
             // A checkpoint that does not read is bad input (exit 2), as a bad config is.
-            let checkpoint =
-                RunFolder::load_checkpoint(dir).map_err(|e| super::UsageError(e.to_string()))?;
+            let checkpoint = RunFolder::load_checkpoint(dir)?;
             (config, dir.clone(), Some(checkpoint))
         }
         (None, Some(config)) => {
