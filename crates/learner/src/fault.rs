@@ -50,6 +50,7 @@ input!(
     zoepnet_las::UnitError,
     crate::LoadError,
     crate::run::ReadError,
+    crate::run::FolderError,
     crate::sweep::PlanError,
     crate::sweep::GridError,
     crate::compare::NotRuns,

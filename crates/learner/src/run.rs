@@ -69,6 +69,80 @@ pub mod files {
 
 pub use files::{SAFETENSORS, SUMMARY};
 
+/// Why a folder is not one to train a run into, or to continue one from.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    /// A file, not a folder.
+    #[error("{}: a file, not a folder", .0.display())]
+    File(PathBuf),
+    /// It holds a run stopped after an epoch: training afresh would throw its checkpoint away.
+    #[error(
+        "{}: holds a run stopped{}",
+        dir.display(),
+        epoch.map(|e| format!(" after epoch {e}")).unwrap_or_default()
+    )]
+    Stopped {
+        /// The folder.
+        dir: PathBuf,
+        /// Its checkpoint's epoch, when it reads.
+        epoch: Option<usize>,
+    },
+    /// It holds another command's work.
+    #[error("{}: holds {} ({}), not a run", dir.display(), work.describe(), work.marker())]
+    Other {
+        /// The folder.
+        dir: PathBuf,
+        /// What it holds.
+        work: Work,
+    },
+    /// No run in it (no config) to continue.
+    #[error("{}: not a run folder (no {})", .0.display(), files::CONFIG)]
+    NotARun(PathBuf),
+    /// Its run stopped before its first epoch ended: nothing to continue from.
+    #[error("{}: no {}: the run stopped before its first epoch ended", .0.display(), files::CHECKPOINT)]
+    NotStarted(PathBuf),
+    /// Its checkpoint does not read.
+    #[error(transparent)]
+    Unreadable(#[from] ReadError),
+}
+
+impl RunFolder {
+    /// Whether a run may be trained into `dir` afresh: not where that would lose work (a
+    /// stopped run's checkpoint, another command's files). A finished run is trained again in
+    /// place.
+    ///
+    /// # Errors
+    /// [`FolderError::File`], [`FolderError::Stopped`] or [`FolderError::Other`].
+    pub fn check_fresh(dir: &Path) -> Result<(), FolderError> {
+        match FolderState::of(dir) {
+            FolderState::File => Err(FolderError::File(dir.to_owned())),
+            FolderState::Stopped { epoch } => Err(FolderError::Stopped {
+                dir: dir.to_owned(),
+                epoch,
+            }),
+            FolderState::Other(work) => Err(FolderError::Other {
+                dir: dir.to_owned(),
+                work,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The run in `dir` to continue ([`crate::experiment::run`] with it as `resume`): its
+    /// config file and its checkpoint.
+    ///
+    /// # Errors
+    /// [`FolderError::NotARun`], [`FolderError::NotStarted`], [`FolderError::Unreadable`].
+    pub fn resumable(dir: &Path) -> Result<(PathBuf, Checkpoint), FolderError> {
+        let config = dir.join(files::CONFIG);
+        match FolderState::of(dir) {
+            state if !state.is_run() => Err(FolderError::NotARun(dir.to_owned())),
+            FolderState::Started => Err(FolderError::NotStarted(dir.to_owned())),
+            _ => Ok((config, Self::load_checkpoint(dir)?)),
+        }
+    }
+}
+
 /// What a folder holds, as zoepnet's commands see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FolderState {

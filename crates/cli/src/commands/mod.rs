@@ -117,12 +117,6 @@ pub fn output_folder(path: &std::path::Path) -> Result<(), UsageError> {
     }
 }
 
-/// " after epoch N" for a run stopped after epoch N, or empty (its checkpoint does not read):
-/// for messages about a stopped run.
-pub fn after_epoch(epoch: Option<usize>) -> String {
-    epoch.map_or_else(String::new, |epoch| format!(" after epoch {epoch}"))
-}
-
 /// The config of the run folder `dir`, or a usage error (exit 2) saying `dir` is not a run
 /// folder.
 pub fn run_folder_config(dir: &std::path::Path) -> Result<std::path::PathBuf, UsageError> {

@@ -7,8 +7,9 @@ use zoepnet_dataset::FetchOptions;
 use zoepnet_learner::Plan;
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::experiment::{self, ExperimentError};
-use zoepnet_learner::run::{FolderState, RunFolder, Summary, files};
+use zoepnet_learner::run::{FolderError, RunFolder, Summary, files};
 
+use super::UsageError;
 use super::fetch::locate_logs;
 use super::progress::{Progress, Report};
 use crate::failure::{Failure, Outcome};
@@ -45,46 +46,35 @@ pub struct TrainArgs {
     pub data: super::DataOptions,
 }
 
-/// A usage error (exit 2) where training into `out` would lose work: a stopped run (its
-/// checkpoint, to be resumed), or what another command wrote (a sweep, a seed study, a plan).
-/// A finished run is trained again in place; a file is no folder.
-fn refuse_to_overwrite(out: &std::path::Path) -> Result<(), super::UsageError> {
-    let refuse = |what: String| Err(super::UsageError(format!("{}: {what}", out.display())));
-    super::output_folder(out)?;
-    match FolderState::of(out) {
-        FolderState::Stopped { epoch } => refuse(format!(
-            "holds a run stopped{}; continue it with `zoepnet train --resume {}`, or give \
-             another --out (or remove the folder) to start over",
-            super::after_epoch(epoch),
-            out.display()
-        )),
-        FolderState::Other(work) => refuse(format!(
-            "holds {} ({}), not a run: give --out a folder of its own",
-            work.describe(),
-            work.marker()
-        )),
-        // A finished run is trained again in place.
-        _ => Ok(()),
-    }
+/// A run folder's refusal for the command line (exit 2), with what to do.
+fn folder_error(err: FolderError, config: Option<&Path>) -> Failure {
+    let dir = match &err {
+        FolderError::Stopped { dir, .. } | FolderError::Other { dir, .. } => dir.clone(),
+        FolderError::NotStarted(dir) => dir.clone(),
+        _ => return err.into(),
+    };
+    let advice = match (&err, config) {
+        (FolderError::Stopped { .. }, _) => format!(
+            "continue it with `zoepnet train --resume {}`, or give another --out (or remove the \
+             folder) to start over",
+            dir.display()
+        ),
+        (FolderError::NotStarted(_), Some(config)) => format!(
+            "start it again with `zoepnet train {} --out {}`",
+            config.display(),
+            dir.display()
+        ),
+        _ => return UsageError(format!("{err}: give --out a folder of its own")).into(),
+    };
+    UsageError(format!("{err}; {advice}")).into()
 }
 
 pub fn run(args: &TrainArgs, options: &FetchOptions) -> Outcome<()> {
     let (config_path, out, resume) = match (&args.resume, &args.config) {
         (Some(dir), _) => {
-            let config = super::run_folder_config(dir)?;
-            if FolderState::of(dir) == FolderState::Started {
-                return Err(super::UsageError(format!(
-                    "{}: no {}: the run stopped before its first epoch ended; \
-                     start it again with `zoepnet train {} --out {}`",
-                    dir.display(),
-                    files::CHECKPOINT,
-                    config.display(),
-                    dir.display()
-                ))
-                .into());
-            }
-            // A checkpoint that does not read is bad input (exit 2), as a bad config is.
-            let checkpoint = RunFolder::load_checkpoint(dir)?;
+            let config = dir.join(files::CONFIG);
+            let (config, checkpoint) =
+                RunFolder::resumable(dir).map_err(|e| folder_error(e, Some(&config)))?;
             (config, dir.clone(), Some(checkpoint))
         }
         (None, Some(config)) => {
@@ -92,7 +82,8 @@ pub fn run(args: &TrainArgs, options: &FetchOptions) -> Outcome<()> {
                 .out
                 .clone()
                 .unwrap_or_else(|| super::default_out(config, ""));
-            refuse_to_overwrite(&out)?;
+            super::output_folder(&out)?;
+            RunFolder::check_fresh(&out).map_err(|e| folder_error(e, None))?;
             (config.clone(), out, None)
         }
         (None, None) => {
