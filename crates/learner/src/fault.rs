@@ -73,6 +73,7 @@ own!(
     crate::sweep::SweepError,
     crate::trained::OpenError,
     crate::trained::BlindError,
+    crate::plots::RedrawError,
     zoepnet_dataset::table::TableError,
 );
 

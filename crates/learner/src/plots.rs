@@ -267,6 +267,106 @@ pub fn write(dir: &Path, inputs: &PlotInputs<'_>) -> Result<Vec<PathBuf>, RunErr
     Ok(written)
 }
 
+/// What [`redraw`] drew a run's plots from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    /// The trained network of a finished run.
+    Trained,
+    /// The checkpoint of a stopped run, after this epoch.
+    Checkpoint(usize),
+}
+
+/// A run's plots drawn again ([`redraw`]).
+#[derive(Debug, Clone)]
+pub struct Redrawn {
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// What they were drawn from.
+    pub drawn: Drawn,
+    /// The epochs of metrics drawn.
+    pub epochs: usize,
+    /// What reading the data got past.
+    pub warnings: Vec<String>,
+}
+
+/// Why a run's plots could not be drawn again.
+#[derive(Debug, thiserror::Error)]
+pub enum RedrawError {
+    /// The data could not be made.
+    #[error(transparent)]
+    Data(#[from] zoepnet_dataset::DatasetError),
+    /// The device could not be brought up.
+    #[error(transparent)]
+    Device(#[from] crate::DeviceError),
+    /// A file of the run folder does not read.
+    #[error(transparent)]
+    Read(#[from] crate::run::ReadError),
+    /// The trained network does not load.
+    #[error("{}: the trained network: {source}", dir.display())]
+    Model {
+        /// The run folder.
+        dir: PathBuf,
+        /// Why.
+        source: zoepnet_model::ModelError,
+    },
+    /// A network could not be built, or the plots written.
+    #[error(transparent)]
+    Train(#[from] crate::train::TrainError),
+    /// The plots could not be written.
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl RedrawError {
+    /// Whether it comes from what the user gave (the folder, the data, the device asked for).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            RedrawError::Data(_) | RedrawError::Read(_) => true,
+            RedrawError::Device(e) => e.is_bad_input(),
+            _ => false,
+        }
+    }
+}
+
+/// Draws the plots of the run folder `dir` (planned as `plan`, its data from the well logs at
+/// `logs`) again: from its trained network, or for a stopped run from its checkpoint.
+///
+/// # Errors
+/// [`RedrawError`]: the data, the device, the folder's files, the plots not written.
+pub fn redraw(dir: &Path, plan: &Plan, logs: &[PathBuf]) -> Result<Redrawn, RedrawError> {
+    use crate::run::{RunFolder, files};
+    let prepared = zoepnet_dataset::prepare(&plan.config.data, logs)?;
+    let (device, _) = plan.config.backend.select()?;
+    let metrics = RunFolder::load_metrics(dir)?;
+    let (trained, drawn) = if dir.join(files::MODEL_RECORD).is_file() {
+        let (model, _) =
+            Mlp::load(&dir.join(files::MODEL), &device).map_err(|source| RedrawError::Model {
+                dir: dir.to_owned(),
+                source,
+            })?;
+        (model, Drawn::Trained)
+    } else {
+        let checkpoint = RunFolder::load_checkpoint(dir)?;
+        let model = crate::checkpoint::checkpoint_model(plan, &prepared, &checkpoint, &device)?;
+        (model, Drawn::Checkpoint(checkpoint.epoch))
+    };
+    let untrained = crate::checkpoint::initial_model(plan, &device)?;
+    let inputs = PlotInputs {
+        plan,
+        prepared: &prepared,
+        metrics: &metrics,
+        untrained: &untrained,
+        trained: &trained,
+        device: &device,
+    };
+    Ok(Redrawn {
+        files: write(dir, &inputs)?,
+        drawn,
+        epochs: metrics.len(),
+        warnings: prepared.warnings.clone(),
+    })
+}
+
 /// Draws `figure` as `dir/plots/STEM.png` and `.svg` (the folder created if missing), each
 /// written whole or not at all; returns the two paths.
 pub(crate) fn write_figure(
