@@ -54,6 +54,7 @@ input!(
     crate::sweep::PlanError,
     crate::sweep::GridError,
     crate::compare::NotRuns,
+    crate::trained::BlindDataError,
     crate::extend::ExtendError,
 );
 machine!(

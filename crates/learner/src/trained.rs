@@ -148,6 +148,37 @@ impl TrainedRun {
         Ok(predict(&self.model, &self.batcher(), items, &self.device)?)
     }
 
+    /// The `[data]` section to make blind sets with: the run's own, with `overrides` of its
+    /// `data.*` keys applied (how other wells are read), and the well logs `las` in place of the
+    /// run's where given (their url and sha256 then dropped: they were the run's files').
+    ///
+    /// # Errors
+    /// [`BlindDataError::NotData`] for an override of another section (the network and its
+    /// scaler are the run's); the overrides' [`LoadError`].
+    pub fn blind_data(
+        &self,
+        dir: &Path,
+        overrides: &[String],
+        las: &[PathBuf],
+    ) -> Result<DataConfig, BlindDataError> {
+        let mut data = if overrides.is_empty() {
+            self.config.data.clone()
+        } else {
+            if let Some(key) = overrides.iter().find(|kv| !kv.starts_with("data.")) {
+                return Err(BlindDataError::NotData(key.clone()));
+            }
+            crate::Plan::load(&dir.join(files::CONFIG), overrides)?
+                .config
+                .data
+        };
+        if !las.is_empty() {
+            data.las = las.to_vec();
+            data.url = None;
+            data.sha256 = None;
+        }
+        Ok(data)
+    }
+
     /// The network on the blind sets that `data` makes from the well logs at `logs`.
     ///
     /// # Errors
@@ -202,6 +233,20 @@ impl BlindError {
     pub fn is_bad_input(&self) -> bool {
         matches!(self, BlindError::Data(_))
     }
+}
+
+/// Why the data for a run's blind tests could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum BlindDataError {
+    /// An override of another section than `[data]`.
+    #[error(
+        "{0}: only data.* keys apply (how the wells are read and the blind sets made); the \
+         network and its scaler are the run's"
+    )]
+    NotData(String),
+    /// The overrides do not load.
+    #[error(transparent)]
+    Load(#[from] LoadError),
 }
 
 /// Why a run's blind tests could not be made.

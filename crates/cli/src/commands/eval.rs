@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use zoepnet_dataset::FetchOptions;
 use zoepnet_dataset::table::read_labelled;
-use zoepnet_learner::Plan;
 use zoepnet_learner::evaluate::BaselineComparison;
 use zoepnet_learner::run::files;
-use zoepnet_learner::trained::{BlindError, TrainedRun};
+use zoepnet_learner::trained::{BlindDataError, BlindError, TrainedRun};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -44,25 +43,15 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
     if let Some(input) = &args.input {
         return on_table(&run, input);
     }
-    let mut data = if args.set.is_empty() {
-        run.config.data.clone()
-    } else {
-        if let Some(key) = args.set.iter().find(|kv| !kv.starts_with("data.")) {
-            return Err(UsageError(format!(
+    let data = run
+        .blind_data(&args.run_dir, &args.set, &args.las)
+        .map_err(|e| match e {
+            BlindDataError::NotData(key) => Failure::from(UsageError(format!(
                 "--set {key}: eval takes only data.* keys (how the wells are read and the blind \
                  sets made); the network and its scaler are the run's"
-            ))
-            .into());
-        }
-        Plan::load(&args.run_dir.join(files::CONFIG), &args.set)?
-            .config
-            .data
-    };
-    if !args.las.is_empty() {
-        data.las = args.las.clone();
-        data.url = None;
-        data.sha256 = None;
-    }
+            ))),
+            other => other.into(),
+        })?;
     let logs = locate_logs(&data, &args.run_dir.join(files::CONFIG), options, false)?;
     let step = Step::start("reading the well logs and scoring the network on their blind sets");
     let scores = run.blind(&data, &logs).map_err(|e| match e {

@@ -11,8 +11,8 @@ use zoepnet_learner::experiment::Observer;
 use zoepnet_learner::run::{Summary, files};
 use zoepnet_learner::sweep::slurm::{self as plan, PlanError};
 use zoepnet_learner::sweep::{
-    Population, SweepError, SweepObserver, SweepResult, Variant, VariantOutcome, Variants, grid,
-    run_name, sweep, train_variants,
+    Population, SweepError, SweepObserver, SweepResult, VariantOutcome, Variants, grid, sweep,
+    train_variants, variants,
 };
 
 use super::UsageError;
@@ -185,13 +185,7 @@ pub fn run(args: &SweepArgs, options: &FetchOptions) -> Outcome<()> {
         .clone()
         .unwrap_or_else(|| super::default_out(&args.config, "-sweep"));
     super::output_folder(&out)?;
-    let variants: Vec<Variant> = combos
-        .iter()
-        .map(|combo| Variant {
-            name: run_name(combo, &varied),
-            overrides: super::with_backend(combo, args.backend),
-        })
-        .collect();
+    let variants = variants(&combos, &varied, |c| super::with_backend(c, args.backend));
     let total = variants.len();
     errln!(
         "sweep: {total} run(s) of {} into {}",
@@ -271,13 +265,7 @@ fn write_plan(
         return Err(UsageError("--per-task: at least one variant a task".into()).into());
     }
     super::output_folder(dir)?;
-    let variants: Vec<Variant> = combos
-        .iter()
-        .map(|combo| Variant {
-            name: run_name(combo, varied),
-            overrides: super::with_backend(combo, args.backend),
-        })
-        .collect();
+    let variants = variants(combos, varied, |c| super::with_backend(c, args.backend));
     let data_dir = options.data_dir.as_deref();
     let (sweep, gpu) = plan::make(&args.config, variants, varied, per_task, data_dir)
         .map_err(|e| plan_error(e, dir))?;

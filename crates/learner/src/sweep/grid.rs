@@ -78,6 +78,22 @@ pub fn grid(sets: &[String]) -> Result<(Vec<Vec<String>>, Vec<String>), GridErro
     Ok((combos, varied))
 }
 
+/// The variants of a grid ([`grid`]): each combination named by [`run_name`], its overrides
+/// those `overrides_of` makes of the combination (it as it is, or with a backend's added).
+pub fn variants(
+    combos: &[Vec<String>],
+    varied: &[String],
+    overrides_of: impl Fn(&[String]) -> Vec<String>,
+) -> Vec<super::Variant> {
+    combos
+        .iter()
+        .map(|combo| super::Variant {
+            name: run_name(combo, varied),
+            overrides: overrides_of(combo),
+        })
+        .collect()
+}
+
 /// A run folder's name: the varied `key=value` pairs joined by `+`, or `run` when nothing
 /// varies.
 pub fn run_name(combo: &[String], varied: &[String]) -> String {

@@ -5,7 +5,7 @@ pub mod grid;
 pub mod run;
 pub mod slurm;
 
-pub use grid::{GridError, grid, run_name};
+pub use grid::{GridError, grid, run_name, variants};
 pub use run::{
     Earlier, Population, SweepError, SweepObserver, SweepResult, VariantOutcome, Variants, sweep,
     train_variants,

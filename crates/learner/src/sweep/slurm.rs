@@ -44,12 +44,12 @@ pub enum PlanError {
         source: crate::device::DeviceError,
     },
     /// A folder that holds other work: the plan would mix with it or hide it.
-    #[error("{}: the folder holds {what}", dir.display())]
+    #[error("{}: the folder holds {holds}", dir.display())]
     OtherWork {
         /// The folder.
         dir: PathBuf,
         /// What it holds.
-        what: String,
+        holds: Holds,
     },
     /// A task the plan does not have.
     #[error("task {task}: the plan has tasks 0 to {} ({variants} variants, {per_task} a task)", tasks.saturating_sub(1))]
@@ -168,16 +168,40 @@ pub fn make(
     Ok((plan, gpu))
 }
 
+/// What a folder holds that a plan is not written into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// Another plan.
+    AnotherPlan,
+    /// Another command's work.
+    Work(Work),
+    /// A run.
+    Run,
+    /// Run folders.
+    RunFolders,
+}
+
+impl std::fmt::Display for Holds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Holds::AnotherPlan => write!(f, "another plan ({})", files::PLAN),
+            Holds::Work(work) => write!(f, "{} ({})", work.describe(), work.marker()),
+            Holds::Run => write!(f, "a run ({})", files::CONFIG),
+            Holds::RunFolders => write!(f, "run folders"),
+        }
+    }
+}
+
 /// Whether `plan` may be written into `dir`: not where it would mix with or hide other work
 /// (another plan; the same plan again is written again; a sweep's table, a run, run folders).
 ///
 /// # Errors
 /// [`PlanError::OtherWork`] saying what the folder holds.
 pub fn check_folder(dir: &Path, plan: &SweepPlan) -> Result<(), PlanError> {
-    let refuse = |what: String| {
+    let refuse = |holds: Holds| {
         Err(PlanError::OtherWork {
             dir: dir.to_owned(),
-            what,
+            holds,
         })
     };
     match FolderState::of(dir) {
@@ -187,12 +211,12 @@ pub fn check_folder(dir: &Path, plan: &SweepPlan) -> Result<(), PlanError> {
             if same {
                 Ok(())
             } else {
-                refuse(format!("another plan ({})", files::PLAN))
+                refuse(Holds::AnotherPlan)
             }
         }
-        FolderState::Other(work) => refuse(format!("{} ({})", work.describe(), work.marker())),
-        state if state.is_run() => refuse(format!("a run ({})", files::CONFIG)),
-        _ if !FolderState::runs_in(dir).is_empty() => refuse("run folders".into()),
+        FolderState::Other(work) => refuse(Holds::Work(work)),
+        state if state.is_run() => refuse(Holds::Run),
+        _ if !FolderState::runs_in(dir).is_empty() => refuse(Holds::RunFolders),
         _ => Ok(()),
     }
 }
