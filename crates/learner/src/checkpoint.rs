@@ -1,5 +1,5 @@
 //! Checkpoints: what a run folder's `checkpoint.json` holds, how one is built from a run
-//! (`RunState::checkpoint`), restored (`RunState::restore`, [`Engine::restore`]) or
+//! (`RunState::checkpoint`), restored (`RunState::restore`, `Engine::restore`) or
 //! replayed to (`RunState::resume`), and the networks built from one (for `zoepnet plot`) or
 //! before training.
 //!

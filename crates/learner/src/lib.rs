@@ -35,8 +35,8 @@
 //! 3. [`experiment::run`]: the run folder, the device (chosen once, here at the edge, by
 //!    [`device`]; the crates below take a `&Device`), training, checkpoints at most once a
 //!    second, scoring, plots; progress and stop requests go through an [`experiment::Observer`];
-//! 4. [`train`]: the epoch loop, over one of the [`engine`]s (fused, tensor, autodiff) behind
-//!    one trait, with [`early_stopping`] and [`checkpoint`]s; [`extend`]: when a run may go on
+//! 4. [`train`]: the epoch loop, over one of the `engine`s (fused, tensor, autodiff) behind
+//!    one trait, with `early_stopping` and [`checkpoint`]s; [`extend`]: when a run may go on
 //!    to more epochs;
 //! 5. [`evaluate`]: the final scores and the baselines; [`run`]: the run folder's files and
 //!    state; [`plots`]: its pictures.
@@ -51,8 +51,8 @@ pub mod checkpoint;
 pub mod compare;
 pub mod config;
 pub mod device;
-pub mod early_stopping;
-pub mod engine;
+pub(crate) mod early_stopping;
+pub(crate) mod engine;
 pub mod evaluate;
 pub mod experiment;
 pub mod extend;

@@ -1,6 +1,6 @@
 //! The epoch loop, as the notebook ran it: each epoch shuffles the validation list, measures the
 //! validation MSE, shuffles the training list and trains on it, summing the squared errors. The
-//! engine ([`crate::engine`]) does the arithmetic; this module keeps the lists, the generator,
+//! engine (`engine`) does the arithmetic; this module keeps the lists, the generator,
 //! the metrics, early stopping and checkpoints.
 
 use std::ops::ControlFlow;

@@ -44,7 +44,7 @@
 //! is never small (Δβ/β = ±2), so at a water bottom they are rough; the exact solution handles
 //! fluid layers exactly.
 
-use crate::error::PhysicsError;
+use crate::error::{Beyond, PhysicsError};
 use crate::medium::Interface;
 use crate::zoeppritz::map_many;
 
@@ -89,7 +89,7 @@ fn check_domain(
             method,
             theta: theta_deg,
             limit,
-            reason: "grazing incidence, where the linearisation diverges (the exact value is -1 for any interface with a contrast)",
+            reason: Beyond::Grazing,
         });
     }
     if ratio > 1.0 && theta_deg.to_radians().sin() * ratio >= 1.0 {
@@ -97,8 +97,7 @@ fn check_domain(
             method,
             theta: theta_deg,
             limit,
-            reason: "past the critical angle (sin theta * Vp2/Vp1 >= 1), where the transmitted \
-                     P wave is evanescent and the exact coefficient complex",
+            reason: Beyond::CriticalAngle,
         });
     }
     Ok(())
@@ -157,7 +156,7 @@ fn bounded(
         method,
         theta: theta_deg,
         limit: lo,
-        reason: "|R| > 1, impossible for a reflected P wave (its energy share is |R|^2)",
+        reason: Beyond::UnitMagnitude,
     })
 }
 

@@ -1,5 +1,34 @@
 //! What can be wrong with the inputs of a reflectivity calculation.
 
+/// Why an approximation has no meaning at an angle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beyond {
+    /// Grazing incidence (90 degrees), where the linearisation diverges.
+    Grazing,
+    /// Past the critical angle, where the transmitted P wave is evanescent.
+    CriticalAngle,
+    /// Past the angle where the approximation's |R| exceeds 1.
+    UnitMagnitude,
+}
+
+impl std::fmt::Display for Beyond {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Beyond::Grazing => {
+                "grazing incidence, where the linearisation diverges (the exact value is -1 for \
+                 any interface with a contrast)"
+            }
+            Beyond::CriticalAngle => {
+                "past the critical angle (sin theta * Vp2/Vp1 >= 1), where the transmitted P \
+                 wave is evanescent and the exact coefficient complex"
+            }
+            Beyond::UnitMagnitude => {
+                "|R| > 1, impossible for a reflected P wave (its energy share is |R|^2)"
+            }
+        })
+    }
+}
+
 /// Why a reflection coefficient cannot be computed. Never a NaN: each case is named.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PhysicsError {
@@ -42,8 +71,8 @@ pub enum PhysicsError {
         /// The angle, degrees, below which the approximation holds for this interface: 90, or
         /// the critical angle asin(Vp1/Vp2).
         limit: f64,
-        /// Why, in words.
-        reason: &'static str,
+        /// Why.
+        reason: Beyond,
     },
     /// One element of a slice failed.
     #[error("interface {index}: {error}")]

@@ -30,7 +30,7 @@ pub mod medium;
 pub mod zoeppritz;
 
 pub use approx::{ShueyTerms, aki_richards, aki_richards_many, shuey, shuey_many};
-pub use error::PhysicsError;
+pub use error::{Beyond, PhysicsError};
 pub use medium::{Elastic, Interface};
 pub use num_complex::Complex64;
 pub use zoeppritz::{Scattering, rpp, rpp_many, scattering};

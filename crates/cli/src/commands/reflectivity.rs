@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use zoepnet_physics::{Interface, PhysicsError, ShueyTerms, aki_richards, rpp, shuey};
+use zoepnet_physics::{Beyond, Interface, PhysicsError, ShueyTerms, aki_richards, rpp, shuey};
 
 use super::table::{read_rows, write_rows};
 
@@ -78,15 +78,11 @@ impl Method {
 /// The short reason written in the `outside_domain` column.
 fn domain_note(error: &PhysicsError) -> Option<String> {
     match error {
-        PhysicsError::OutsideDomain { theta, .. } if *theta >= 90.0 => {
-            Some("grazing incidence (theta >= 90)".to_owned())
-        }
-        PhysicsError::OutsideDomain { limit, reason, .. } if reason.starts_with("past") => {
-            Some(format!("past the critical angle ({limit:.4} degrees)"))
-        }
-        PhysicsError::OutsideDomain { limit, .. } => {
-            Some(format!("|R| > 1 past {limit:.4} degrees"))
-        }
+        PhysicsError::OutsideDomain { limit, reason, .. } => Some(match reason {
+            Beyond::Grazing => "grazing incidence (theta >= 90)".to_owned(),
+            Beyond::CriticalAngle => format!("past the critical angle ({limit:.4} degrees)"),
+            Beyond::UnitMagnitude => format!("|R| > 1 past {limit:.4} degrees"),
+        }),
         _ => None,
     }
 }
