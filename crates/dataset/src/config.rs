@@ -613,19 +613,37 @@ pub fn documented_defaults(source: &str, after: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Whether a documented default `doc` says `value`: the same string, number or boolean; `none`
-/// for a value left out. Defaults described in words (`learning_rate / 100`) are not checked.
+/// Whether a documented default `doc` says `value`: the same string, number (digits grouped
+/// by spaces, a − for a minus), boolean or list of numbers; `none` (and words after it) for a
+/// value left out. Defaults described in words (`learning_rate / 100`, `see below`) are not
+/// checked: `None`.
 #[doc(hidden)]
 pub fn says(doc: &str, value: Option<&toml::Value>) -> Option<bool> {
+    let number = |text: &str| {
+        text.replace([' ', '\u{2009}'], "")
+            .replace('−', "-")
+            .parse::<f64>()
+    };
+    let as_f64 = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|n| n as f64));
     Some(match (doc, value) {
         // Described, not a value: "(required)", "(its defaults)".
         (d, _) if d.starts_with('(') => return None,
         // Left out, or the variant named "none".
-        ("none", v) => v.is_none_or(|v| v.as_str() == Some("none")),
+        (d, v) if d == "none" || d.starts_with("none (") => {
+            v.is_none_or(|v| v.as_str() == Some("none"))
+        }
         (_, Some(toml::Value::String(s))) => doc == s,
-        (_, Some(toml::Value::Integer(n))) => doc.parse::<f64>().ok()? == *n as f64,
-        (_, Some(toml::Value::Float(x))) => doc.parse::<f64>().ok()? == *x,
         (_, Some(toml::Value::Boolean(b))) => doc.parse::<bool>().ok()? == *b,
+        (_, Some(toml::Value::Array(items))) => {
+            let listed = doc.strip_prefix('[')?.strip_suffix(']')?;
+            let listed: Vec<f64> = listed
+                .split(',')
+                .map(|x| number(x.trim()).ok())
+                .collect::<Option<_>>()?;
+            let values: Vec<f64> = items.iter().map(as_f64).collect::<Option<_>>()?;
+            listed == values
+        }
+        (_, Some(v)) => number(doc).ok()? == as_f64(v)?,
         _ => return None,
     })
 }

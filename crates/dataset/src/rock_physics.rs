@@ -1003,4 +1003,23 @@ mod tests {
         );
         assert_eq!(out.len(), n);
     }
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        use crate::config::{documented_defaults, says};
+        let value = toml::Value::try_from(RockPhysicsConfig::default()).unwrap();
+        let rows = documented_defaults(
+            include_str!("rock_physics.rs"),
+            "/// The rock-physics prior.",
+        );
+        assert!(rows.len() >= 20, "{rows:?}");
+        let mut checked = 0;
+        for (key, doc) in rows {
+            if let Some(same) = says(&doc, value.get(key.as_str())) {
+                assert!(same, "{key}: documented {doc}, is {:?}", value.get(&key));
+                checked += 1;
+            }
+        }
+        assert!(checked >= 19, "{checked}");
+    }
 }
