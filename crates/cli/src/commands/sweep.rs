@@ -134,7 +134,7 @@ impl SweepObserver for Watch {
             VariantOutcome::Kept => {
                 format!("{label}: finished by an earlier run of this sweep, kept")
             }
-            VariantOutcome::Failed(why) => format!("{label}: failed: {why}"),
+            VariantOutcome::Failed(why) => format!("{label}: failed: {}", why.describe()),
             VariantOutcome::Stopped | VariantOutcome::NotRun => return,
         };
         progress::line(&self.bar, &line);

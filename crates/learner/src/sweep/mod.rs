@@ -7,7 +7,7 @@ pub mod slurm;
 
 pub use grid::{GridError, grid, run_name, variants};
 pub use run::{
-    Earlier, Population, SweepError, SweepObserver, SweepResult, VariantOutcome, Variants, sweep,
-    train_variants,
+    Earlier, Population, SweepError, SweepObserver, SweepResult, VariantError, VariantOutcome,
+    Variants, sweep, train_variants,
 };
 pub use slurm::{PlanError, SweepPlan, Variant};

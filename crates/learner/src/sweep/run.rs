@@ -49,15 +49,59 @@ pub struct Variants<'a> {
     pub options: &'a FetchOptions,
 }
 
+/// Why a variant failed on its own (the sweep went on).
+#[derive(Debug, thiserror::Error)]
+pub enum VariantError {
+    /// Its config does not load.
+    #[error(transparent)]
+    Load(LoadError),
+    /// Its well logs could not be found or fetched.
+    #[error("the well log named in {}", config.display())]
+    Logs {
+        /// The config.
+        config: PathBuf,
+        /// Why.
+        source: Box<SourceError>,
+    },
+    /// Its training failed (it diverged, say).
+    #[error("training {}", config.display())]
+    Train {
+        /// The config.
+        config: PathBuf,
+        /// Why.
+        source: TrainError,
+    },
+    /// Its data, device, scoring or files failed.
+    #[error(transparent)]
+    Experiment(Box<ExperimentError>),
+}
+
+impl VariantError {
+    fn of(e: ExperimentError, config: &Path) -> Self {
+        match e {
+            ExperimentError::Train(source) => VariantError::Train {
+                config: config.to_owned(),
+                source,
+            },
+            other => VariantError::Experiment(Box::new(other)),
+        }
+    }
+
+    /// The error and its sources on one line, joined by ": ".
+    pub fn describe(&self) -> String {
+        chain(self)
+    }
+}
+
 /// What became of a variant.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum VariantOutcome {
     /// Finished by an earlier run of the sweep, and kept.
     Kept,
     /// Trained (or resumed) now.
     Trained(Box<Summary>),
-    /// Failed on its own, why in words (the errors' chain).
-    Failed(String),
+    /// Failed on its own.
+    Failed(Box<VariantError>),
     /// Stopped by the interrupter, its checkpoint written (resumable).
     Stopped,
     /// Not started: the interrupter had stopped the sweep.
@@ -218,7 +262,7 @@ pub fn train_variants(
             Ok(outcome) => outcome,
             // Stopped: its folder says so (and that it resumes); else it failed.
             Err(_) if interrupter.should_stop() && is_stopped(dir) => VariantOutcome::Stopped,
-            Err(why) => VariantOutcome::Failed(why),
+            Err(why) => VariantOutcome::Failed(Box::new(why)),
         };
         observer.done(i, &variant.name, &outcome);
         outcomes.push(outcome);
@@ -238,23 +282,20 @@ fn train_one(
     dir: &Path,
     observer: &mut dyn SweepObserver,
     interrupter: &Interrupter,
-) -> Result<VariantOutcome, String> {
-    let plan = Plan::load(v.config, &variant.overrides).map_err(|e| chain(&e))?;
+) -> Result<VariantOutcome, VariantError> {
+    let plan = Plan::load(v.config, &variant.overrides).map_err(VariantError::Load)?;
     let resume = match Earlier::of(dir, &plan) {
         Earlier::Finished => return Ok(VariantOutcome::Kept),
         Earlier::Stopped(cp) => Some(*cp),
         Earlier::Fresh => None,
     };
-    let logs = locate(v, &plan, observer).map_err(|e| {
-        format!(
-            "the well log named in {}: {}",
-            v.config.display(),
-            chain(&e)
-        )
+    let logs = locate(v, &plan, observer).map_err(|source| VariantError::Logs {
+        config: v.config.to_owned(),
+        source,
     })?;
     experiment::run(&plan, &logs, dir, resume, observer.training(), interrupter)
         .map(|s| VariantOutcome::Trained(Box::new(s)))
-        .map_err(|e| describe(&e, Some(v.config)))
+        .map_err(|e| VariantError::of(e, v.config))
 }
 
 /// The well logs of `plan`, found (or fetched) as its config names them.
@@ -334,7 +375,7 @@ fn train_at_once(
         .map(|o| match o {
             Ok(s) => VariantOutcome::Trained(Box::new(s)),
             // A diverged network fails its run alone, as one by one.
-            Err(e) => VariantOutcome::Failed(describe(&e, Some(v.config))),
+            Err(e) => VariantOutcome::Failed(Box::new(VariantError::of(e, v.config))),
         })
         .collect();
     for (i, (variant, outcome)) in v.variants.iter().zip(&outcomes).enumerate() {
@@ -344,7 +385,7 @@ fn train_at_once(
 }
 
 /// A sweep's runs and its table.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SweepResult {
     /// One row per variant, in grid order.
     pub rows: Vec<RunRow>,
@@ -409,7 +450,7 @@ fn row(out: &Path, variant: &Variant, outcome: &VariantOutcome) -> RunRow {
             .collect::<BTreeMap<_, _>>();
     }
     match outcome {
-        VariantOutcome::Failed(why) => row.outcome = Err(format!("failed: {why}")),
+        VariantOutcome::Failed(why) => row.outcome = Err(format!("failed: {}", why.describe())),
         VariantOutcome::NotRun => row.outcome = Err("not run (interrupted)".into()),
         _ => {}
     }
