@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use zoepnet_plot::{Figure, Panel, Series, Style};
 
-use crate::run::{FolderState, RunFolder, Summary, files};
+use crate::run::{FolderState, RunError, RunFolder, Summary, files};
 
 /// One run: its settings and its outcome.
 #[derive(Debug, Clone)]
@@ -356,10 +356,17 @@ pub fn overlay(rows: &[RunRow], keys: &[String]) -> Figure {
 }
 
 /// Writes `<stem>.csv`, `<stem>.md` and `<stem>-val.png` / `.svg` into `dir`.
-pub fn write(dir: &Path, stem: &str, rows: &[RunRow], keys: &[String]) -> Result<(), String> {
+///
+/// # Errors
+/// [`RunError`] naming the file that could not be drawn or written.
+pub fn write(dir: &Path, stem: &str, rows: &[RunRow], keys: &[String]) -> Result<(), RunError> {
     let figure = overlay(rows, keys);
-    let png = zoepnet_plot::png(&figure).map_err(|e| e.to_string())?;
-    let svg = zoepnet_plot::svg(&figure).map_err(|e| e.to_string())?;
+    let drawn = |ext: &str, e: String| RunError {
+        path: dir.join(format!("{stem}-val.{ext}")),
+        message: e,
+    };
+    let png = zoepnet_plot::png(&figure).map_err(|e| drawn("png", e.to_string()))?;
+    let svg = zoepnet_plot::svg(&figure).map_err(|e| drawn("svg", e.to_string()))?;
     let files: [(String, Vec<u8>); 4] = [
         (format!("{stem}.csv"), csv(rows, keys).into_bytes()),
         (format!("{stem}.md"), markdown(rows, keys).into_bytes()),
@@ -368,8 +375,12 @@ pub fn write(dir: &Path, stem: &str, rows: &[RunRow], keys: &[String]) -> Result
     ];
     for (name, bytes) in files {
         let path = dir.join(&name);
-        crate::run::write_atomically(&path, |f| std::io::Write::write_all(f, &bytes))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::run::write_atomically(&path, |f| std::io::Write::write_all(f, &bytes)).map_err(
+            |e| RunError {
+                path: path.clone(),
+                message: e.to_string(),
+            },
+        )?;
     }
     Ok(())
 }

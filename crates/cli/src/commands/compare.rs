@@ -82,8 +82,7 @@ pub fn run(args: &CompareArgs) -> Outcome<()> {
             .map_err(|e| Failure::fault(anyhow::anyhow!("{}: {e}", out.display())))?;
         // The files keep every differing key, unless --keys picks some.
         let keys = if args.keys.is_empty() { &keys } else { &shown };
-        write(out, files::COMPARE_STEM, &rows, keys)
-            .map_err(|e| Failure::fault(anyhow::anyhow!(e)))?;
+        write(out, files::COMPARE_STEM, &rows, keys)?;
     }
     Ok(())
 }

@@ -429,10 +429,7 @@ pub fn sweep(
         .zip(&outcomes)
         .map(|(variant, outcome)| row(v.out, variant, outcome))
         .collect();
-    write(v.out, files::SWEEP_STEM, &rows, varied).map_err(|message| RunError {
-        path: v.out.join(files::SWEEP),
-        message,
-    })?;
+    write(v.out, files::SWEEP_STEM, &rows, varied)?;
     Ok(SweepResult { rows, outcomes })
 }
 
