@@ -75,6 +75,7 @@ own!(
     crate::trained::OpenError,
     crate::trained::BlindError,
     crate::plots::RedrawError,
+    crate::trained::PredictError,
     zoepnet_dataset::table::TableError,
 );
 

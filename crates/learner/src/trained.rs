@@ -199,6 +199,37 @@ impl TrainedRun {
         })
     }
 
+    /// The network's Rpp for each row of the table at `input` (interfaces the physics accepts:
+    /// a network answers anything, so a row with a negative velocity or an angle past 90 is
+    /// refused with its line), and where it extrapolates.
+    ///
+    /// # Errors
+    /// [`PredictError`]: the table, or the outputs not read back.
+    pub fn predict_table(&self, input: &Path) -> Result<PredictedTable, PredictError> {
+        use zoepnet_dataset::Features as _;
+        let (headers, rows) = zoepnet_dataset::table::read_rows(input, |v| {
+            zoepnet_physics::Interface::from_properties(v.properties())
+                .check(v.theta())
+                .map(|()| *v)
+                .map_err(|e| e.to_string())
+        })?;
+        let items: Vec<InterfaceItem> = rows
+            .iter()
+            .map(|(_, v)| InterfaceItem {
+                features: *v,
+                rpp: f64::NAN,
+            })
+            .collect();
+        let line = |record: &csv::StringRecord| record.position().map_or(0, csv::Position::line);
+        let extrapolation = extrapolation(&self.scaler, rows.iter().map(|(r, v)| (line(r), v)));
+        let predicted = self.predict(&items)?;
+        Ok(PredictedTable {
+            headers,
+            rows: rows.into_iter().map(|(r, _)| r).zip(predicted).collect(),
+            extrapolation,
+        })
+    }
+
     /// The network's MSE on the labelled `items`, beside the approximations'.
     ///
     /// # Errors
@@ -233,6 +264,78 @@ impl BlindError {
     pub fn is_bad_input(&self) -> bool {
         matches!(self, BlindError::Data(_))
     }
+}
+
+/// Rows of a table with an input outside the data a run's scaler was fitted on
+/// ([`Scaler::outside`]): there the network extrapolates (other angles, rocks, or units than it
+/// learned from).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extrapolation {
+    /// Rows outside.
+    pub outside: usize,
+    /// Rows in all.
+    pub total: usize,
+    /// The first one's line.
+    pub line: u64,
+    /// Its input outside ("theta").
+    pub name: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// The span of the training data for that input.
+    pub span: [f64; 2],
+}
+
+/// A table's predictions ([`TrainedRun::predict_table`]).
+#[derive(Debug, Clone)]
+pub struct PredictedTable {
+    /// The header row.
+    pub headers: csv::StringRecord,
+    /// Each row as read, with the network's Rpp.
+    pub rows: Vec<(csv::StringRecord, f64)>,
+    /// Rows where the network extrapolates, if any.
+    pub extrapolation: Option<Extrapolation>,
+}
+
+/// Why a table could not be predicted.
+#[derive(Debug, thiserror::Error)]
+pub enum PredictError {
+    /// The table does not read, or a row is no interface the physics accepts.
+    #[error(transparent)]
+    Table(#[from] zoepnet_dataset::table::TableError),
+    /// The network's outputs could not be read.
+    #[error(transparent)]
+    Evaluate(#[from] EvaluateError),
+}
+
+impl PredictError {
+    /// Whether it comes from what the user gave (the table).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, PredictError::Table(e) if e.is_bad_input())
+    }
+}
+
+/// Where the rows (line, features) lie outside the data `scaler` was fitted on, if any do.
+pub fn extrapolation<'a>(
+    scaler: &Scaler,
+    rows: impl Iterator<Item = (u64, &'a zoepnet_dataset::FeatureVector)>,
+) -> Option<Extrapolation> {
+    let (mut total, mut outside, mut first) = (0, 0, None);
+    for (line, features) in rows {
+        total += 1;
+        if let Some(found) = scaler.outside(features) {
+            outside += 1;
+            first.get_or_insert((line, found));
+        }
+    }
+    let (line, (name, value, span)) = first?;
+    Some(Extrapolation {
+        outside,
+        total,
+        line,
+        name,
+        value,
+        span,
+    })
 }
 
 /// Why the data for a run's blind tests could not be made.

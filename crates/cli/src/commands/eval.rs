@@ -8,7 +8,7 @@ use zoepnet_dataset::FetchOptions;
 use zoepnet_dataset::table::read_labelled;
 use zoepnet_learner::evaluate::BaselineComparison;
 use zoepnet_learner::run::files;
-use zoepnet_learner::trained::{BlindDataError, BlindError, TrainedRun};
+use zoepnet_learner::trained::{BlindDataError, BlindError, TrainedRun, extrapolation};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -90,11 +90,11 @@ fn on_table(run: &TrainedRun, input: &Path) -> Outcome<()> {
     let scores = run.score(&table.items)?;
     drop(step);
     let rows = table.lines.iter().copied();
-    warn_of_extrapolation(
+    let found = extrapolation(
         &run.scaler,
-        input,
         rows.zip(table.items.iter().map(|i| &i.features)),
     );
+    warn_of_extrapolation(input, found.as_ref());
     let source = if table.from_column {
         "its rpp column"
     } else {

@@ -3,12 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use zoepnet_dataset::{FeatureVector, Features, InterfaceItem, Scaler};
-use zoepnet_learner::trained::{OpenError, TrainedRun};
-use zoepnet_physics::Interface;
+use zoepnet_learner::trained::{Extrapolation, OpenError, TrainedRun};
 
 use super::UsageError;
-use super::table::{read_rows, write_rows};
+use super::table::write_rows;
 use crate::failure::Outcome;
 
 #[derive(Debug, Args)]
@@ -38,30 +36,21 @@ pub fn load_run(dir: &Path) -> Outcome<TrainedRun> {
     })
 }
 
-/// Warns, once for the table, of rows (1-based line, features) with an input outside the data
-/// the run's scaler was fitted on ([`Scaler::outside`]): there the network extrapolates (other
-/// angles, rocks, or units than it learned from).
-pub fn warn_of_extrapolation<'a>(
-    scaler: &Scaler,
-    input: &Path,
-    rows: impl Iterator<Item = (u64, &'a FeatureVector)>,
-) {
-    let (mut total, mut outside, mut first) = (0, 0, None);
-    for (line, features) in rows {
-        total += 1;
-        if let Some(found) = scaler.outside(features) {
-            outside += 1;
-            first.get_or_insert((line, found));
-        }
-    }
-    if let Some((line, (name, value, [low, high]))) = first {
+/// Warns, once for the table `input`, of its rows where the network extrapolates.
+pub fn warn_of_extrapolation(input: &Path, found: Option<&Extrapolation>) {
+    if let Some(e) = found {
+        let [low, high] = e.span;
         errln!(
-            "warning: {}: {outside} of {total} rows lie outside the network's training data (the \
-             first, line {line}: {name} = {}, where the training data span {} to {}): \
-             the network extrapolates there, and its Rpp is not to be trusted (other angles or \
-             rocks than it learned, or other units: m/s, kg/m3, degrees)",
+            "warning: {}: {} of {} rows lie outside the network's training data (the first, \
+             line {}: {} = {}, where the training data span {} to {}): the network \
+             extrapolates there, and its Rpp is not to be trusted (other angles or rocks than \
+             it learned, or other units: m/s, kg/m3, degrees)",
             input.display(),
-            significant(value),
+            e.outside,
+            e.total,
+            e.line,
+            e.name,
+            significant(e.value),
             significant(low),
             significant(high),
         );
@@ -97,34 +86,14 @@ fn significant(x: f64) -> String {
 
 pub fn run(args: &PredictArgs) -> Outcome<()> {
     let run = load_run(&args.run_dir)?;
-    // Rows the physics would refuse (a negative velocity, an angle past 90) are refused here
-    // too, with their line, as `reflectivity` and `eval` do: a network answers anything.
-    let (headers, rows) = read_rows(&args.input, |v| {
-        Interface::from_properties(v.properties())
-            .check(v.theta())
-            .map(|()| *v)
-            .map_err(|e| e.to_string())
-    })?;
-    let items: Vec<InterfaceItem> = rows
-        .iter()
-        .map(|(_, v)| InterfaceItem {
-            features: *v,
-            rpp: f64::NAN,
-        })
-        .collect();
-    warn_of_extrapolation(
-        &run.scaler,
-        &args.input,
-        rows.iter()
-            .map(|(record, v)| (record.position().map_or(0, csv::Position::line), v)),
-    );
-    let predictions = run.predict(&items)?;
-    let rows: Vec<_> = rows
+    let table = run.predict_table(&args.input)?;
+    warn_of_extrapolation(&args.input, table.extrapolation.as_ref());
+    let rows: Vec<_> = table
+        .rows
         .into_iter()
-        .zip(predictions)
-        .map(|((record, _), p)| (record, vec![format!("{p}")]))
+        .map(|(record, p)| (record, vec![format!("{p}")]))
         .collect();
-    write_rows(&headers, &["rpp_pred"], &rows, args.output.as_deref())
+    write_rows(&table.headers, &["rpp_pred"], &rows, args.output.as_deref())
 }
 
 #[cfg(test)]
