@@ -154,30 +154,14 @@ pub(crate) fn differing_keys(a: &ExperimentConfig, b: &ExperimentConfig) -> Vec<
     keys
 }
 
-/// A config's values by dotted key (tables flattened; arrays kept whole).
-fn flat(config: &ExperimentConfig) -> BTreeMap<String, toml::Value> {
-    fn walk(prefix: &str, value: toml::Value, out: &mut BTreeMap<String, toml::Value>) {
-        match value {
-            toml::Value::Table(table) => {
-                for (k, v) in table {
-                    let key = if prefix.is_empty() {
-                        k
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&key, v, out);
-                }
-            }
-            other => {
-                out.insert(prefix.to_owned(), other);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if let Ok(value) = toml::Value::try_from(config) {
-        walk("", value, &mut out);
-    }
-    out
+/// A config's values by dotted key, as a run folder's `config.toml` writes them
+/// ([`crate::compare::settings_of`], the same flattening `zoepnet compare` shows).
+fn flat(config: &ExperimentConfig) -> BTreeMap<String, String> {
+    config
+        .to_toml()
+        .ok()
+        .and_then(|text| crate::compare::settings_of(&text).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -437,11 +437,7 @@ impl RunFolder {
 
     /// Writes `config.toml` and `scaler.json`.
     pub fn start(&self, config: &ExperimentConfig, scaler: &Scaler) -> Result<(), RunError> {
-        let toml = config.to_toml().map_err(|e| RunError {
-            path: self.dir.join(files::CONFIG),
-            message: e.to_string(),
-        })?;
-        self.write(files::CONFIG, |f| f.write_all(toml.as_bytes()))?;
+        self.write_config(config)?;
         self.write(files::SCALER, |f| {
             serde_json::to_writer_pretty(&mut *f, scaler)?;
             writeln!(f)
@@ -467,6 +463,11 @@ impl RunFolder {
             }
             _ => {}
         }
+        self.write_config(config)
+    }
+
+    /// Writes `config.toml`: the resolved config.
+    fn write_config(&self, config: &ExperimentConfig) -> Result<(), RunError> {
         let toml = config.to_toml().map_err(|e| RunError {
             path: self.dir.join(files::CONFIG),
             message: e.to_string(),
