@@ -249,7 +249,7 @@ pub fn check(config: &ExperimentConfig, engine: BenchEngine) -> Result<(), Bench
     crate::population::check(&[plan]).map_err(|e| BenchError::Unsupported {
         engine: engine.describe(),
         why: match e {
-            TrainError::Population(PopulationError::Variant { why, .. }) => why,
+            TrainError::Population(PopulationError::Variant { why, .. }) => why.to_string(),
             other => other.to_string(),
         },
     })?;

@@ -19,11 +19,41 @@ pub struct RunRow {
     pub dir: PathBuf,
     /// Every config key, dotted (`train.learning_rate`), with its value as TOML writes it.
     pub settings: BTreeMap<String, String>,
-    /// The summary, or the run's status without one: `failed: why`, `stopped after epoch N: …`
-    /// (a checkpoint and no summary: an interrupted run, resumable), `not run (…)`.
-    pub outcome: Result<Summary, String>,
+    /// The summary, or why the run has none.
+    pub outcome: Result<Summary, Unfinished>,
     /// (epoch, validation MSE) per epoch, from `metrics.csv`.
     pub val_curve: Vec<(f64, f64)>,
+}
+
+/// Why a run has no summary. Its `Display` is the table's status cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unfinished {
+    /// A checkpoint and no summary: an interrupted run, resumable from `dir`.
+    Stopped {
+        /// The last epoch trained.
+        epoch: usize,
+        /// The run folder.
+        dir: PathBuf,
+    },
+    /// The run failed, or its files could not be read.
+    Failed(String),
+    /// A sweep's variant never started (the sweep was interrupted first).
+    NotRun,
+}
+
+impl std::fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            // The report's advice (compare.md is zoepnet's report, the same from every front end).
+            Self::Stopped { epoch, dir } => write!(
+                f,
+                "stopped after epoch {epoch}: resume with `zoepnet train --resume {}`",
+                dir.display()
+            ),
+            Self::Failed(why) => write!(f, "failed: {why}"),
+            Self::NotRun => f.write_str("not run (interrupted)"),
+        }
+    }
 }
 
 /// Flattens a TOML table into dotted keys; strings lose their quotes.
@@ -71,11 +101,11 @@ pub(crate) fn read_run(dir: &Path) -> RunRow {
             serde_json::from_str::<Summary>(&t).map_err(|e| format!("{}: {e}", files::SUMMARY))
         })
         .map_err(|why| match FolderState::of(dir) {
-            FolderState::Stopped { epoch: Some(epoch) } => format!(
-                "stopped after epoch {epoch}: resume with `zoepnet train --resume {}`",
-                dir.display()
-            ),
-            _ => format!("failed: {why}"),
+            FolderState::Stopped { epoch: Some(epoch) } => Unfinished::Stopped {
+                epoch,
+                dir: dir.to_owned(),
+            },
+            _ => Unfinished::Failed(why),
         });
     let val_curve = RunFolder::load_metrics(dir)
         .map(|rows| rows.iter().map(|m| (m.epoch as f64, m.val_mse)).collect())
@@ -206,7 +236,7 @@ fn figures(row: &RunRow, avo_ranges: bool) -> [String; 7] {
             format!("{:.2}", s.train_seconds),
         ],
         Err(status) => [
-            status.clone(),
+            status.to_string(),
             "-".into(),
             "-".into(),
             "-".into(),
@@ -311,7 +341,7 @@ pub fn csv(rows: &[RunRow], keys: &[String]) -> String {
                 s.train_seconds.to_string(),
             ]),
             Err(status) => {
-                cells.push(status.clone());
+                cells.push(status.to_string());
                 cells.extend(std::iter::repeat_n(String::new(), 6));
             }
         }
@@ -389,7 +419,7 @@ pub fn write(dir: &Path, stem: &str, rows: &[RunRow], keys: &[String]) -> Result
 mod tests {
     use super::*;
 
-    fn row(name: &str, config: &str, outcome: Result<Summary, String>) -> RunRow {
+    fn row(name: &str, config: &str, outcome: Result<Summary, Unfinished>) -> RunRow {
         RunRow {
             name: name.into(),
             dir: PathBuf::from(name),
@@ -440,7 +470,7 @@ mod tests {
             row(
                 "b",
                 "[model]\nactivation = \"relu\"\nhidden = 300\n[data]\nlas = [\"y.las\"]",
-                Err("failed: the training loss became NaN".into()),
+                Err(Unfinished::Failed("the training loss became NaN".into())),
             ),
         ];
         let keys = varied_keys(&rows);

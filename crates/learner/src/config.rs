@@ -423,22 +423,22 @@ pub enum LoadError {
     },
     /// The file is not valid TOML, or has an unknown key, a missing key or a value of the wrong
     /// type. The message carries the line and column (or, after `--set`, the key).
-    #[error("invalid config {path}{sets}: {message}")]
+    #[error("invalid config {path}{}: {message}", with_sets(overrides))]
     Parse {
         /// The config file.
         path: PathBuf,
-        /// The `--set` values applied to it, as ` (with --set k=v ...)`, or empty.
-        sets: String,
+        /// The overrides applied to it (`key=value`), said as ` (with --set k=v ...)`.
+        overrides: Vec<String>,
         /// What the TOML reader found, with line, column and key.
         message: String,
     },
     /// A value is out of range.
-    #[error("invalid config {path}{sets}")]
+    #[error("invalid config {path}{}", with_sets(overrides))]
     Value {
         /// The config file.
         path: PathBuf,
-        /// The `--set` values applied to it, as ` (with --set k=v ...)`, or empty.
-        sets: String,
+        /// The overrides applied to it (`key=value`), said as ` (with --set k=v ...)`.
+        overrides: Vec<String>,
         /// The key and what was expected.
         source: ConfigError,
     },
@@ -462,7 +462,7 @@ impl ExperimentConfig {
         // toml's messages end with a newline; the command line adds its own.
         let parse = |message: String| LoadError::Parse {
             path: path.to_owned(),
-            sets: with_sets(overrides),
+            overrides: overrides.to_vec(),
             message: plain(message.trim_end()),
         };
         let config: Self = if overrides.is_empty() {
@@ -531,7 +531,7 @@ fn plain(message: &str) -> String {
 }
 
 /// ` (with --set a=1 --set b=2)` for messages, or empty without overrides.
-pub(crate) fn with_sets(overrides: &[String]) -> String {
+fn with_sets(overrides: &[String]) -> String {
     if overrides.is_empty() {
         String::new()
     } else {

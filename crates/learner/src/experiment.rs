@@ -249,7 +249,7 @@ pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
     }) {
         return Err(crate::train::PopulationError::Variant {
             variant: p,
-            why: "its [data] or [backend] section differs from variant 0's".into(),
+            why: crate::train::Unlike::DataOrBackend,
         }
         .into());
     }
@@ -257,7 +257,7 @@ pub fn population_fits(plans: &[Plan]) -> Result<(), TrainError> {
     #[cfg(feature = "wgpu")]
     if first.config.backend.kind == crate::device::Backend::Wgpu {
         zoepnet_kernel::fits(plans.len(), first.model.hidden)
-            .map_err(|e| crate::train::PopulationError::KernelLimit(e.to_string()))?;
+            .map_err(crate::train::PopulationError::KernelLimit)?;
     }
     Ok(())
 }

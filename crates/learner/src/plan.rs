@@ -245,7 +245,7 @@ impl Plan {
         let config = ExperimentConfig::read(path, overrides)?;
         config.check().map_err(|source| LoadError::Value {
             path: path.to_owned(),
-            sets: crate::config::with_sets(overrides),
+            overrides: overrides.to_vec(),
             source,
         })
     }

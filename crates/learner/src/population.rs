@@ -28,18 +28,15 @@ use crate::checkpoint::{Checkpoint, RunState, initial_parameters};
 #[cfg(feature = "wgpu")]
 use crate::engine::kernel::{kernel_error, kernel_on};
 use crate::plan::{EngineKind, FusedMethod, Plan, Procedure};
-use crate::train::{EpochMetrics, PopulationError, TrainError, Trained};
+use crate::train::{EpochMetrics, PopulationError, TrainError, Trained, Unlike};
 
 /// Why a set of plans cannot train as one population.
-fn unsupported(p: usize, why: impl std::fmt::Display) -> TrainError {
-    TrainError::Population(PopulationError::Variant {
-        variant: p,
-        why: why.to_string(),
-    })
+fn unsupported(p: usize, why: Unlike) -> TrainError {
+    TrainError::Population(PopulationError::Variant { variant: p, why })
 }
 
 /// The update order of a plan the population engine can train, or why it cannot.
-fn per_sample_order(plan: &Plan) -> Result<UpdateOrder, String> {
+fn per_sample_order(plan: &Plan) -> Result<UpdateOrder, Unlike> {
     match plan.procedure {
         Procedure::Fused {
             method: FusedMethod::PerSample { order },
@@ -50,11 +47,7 @@ fn per_sample_order(plan: &Plan) -> Result<UpdateOrder, String> {
             order,
         }
         | Procedure::Kernel { order } => Ok(order),
-        _ => Err(
-            "the population engine trains per-sample manual SGD only (train.mode = \"manual\", \
-             train.optimizer = \"sgd\", train.batch_size = 1, train.normalize_targets = false)"
-                .into(),
-        ),
+        _ => Err(Unlike::NotPerSampleSgd),
     }
 }
 
@@ -64,34 +57,24 @@ fn per_sample_order(plan: &Plan) -> Result<UpdateOrder, String> {
 /// # Errors
 /// [`TrainError::Population`] naming the variant and why.
 pub fn check(plans: &[Plan]) -> Result<Vec<UpdateOrder>, TrainError> {
-    let first = plans.first().ok_or_else(|| unsupported(0, "no variant"))?;
+    let first = plans
+        .first()
+        .ok_or_else(|| unsupported(0, Unlike::NoVariant))?;
     let mut orders = Vec::with_capacity(plans.len());
     for (p, plan) in plans.iter().enumerate() {
         orders.push(per_sample_order(plan).map_err(|why| unsupported(p, why))?);
         let (m, f) = (&plan.model, &first.model);
         if (m.hidden, m.activation, m.inputs) != (f.hidden, f.activation, f.inputs) {
-            return Err(unsupported(
-                p,
-                "its network's shape or activation differs from variant 0's",
-            ));
+            return Err(unsupported(p, Unlike::Network));
         }
         if m.baseline != Baseline::None || m.correction != Correction::Additive {
-            return Err(unsupported(
-                p,
-                "a physics-residual network (model.baseline)",
-            ));
+            return Err(unsupported(p, Unlike::PhysicsResidual));
         }
         if plan.epochs != first.epochs || plan.shuffle != first.shuffle {
-            return Err(unsupported(
-                p,
-                "its epochs or shuffling differ from variant 0's",
-            ));
+            return Err(unsupported(p, Unlike::Schedule));
         }
         if plan.stopping.target_val_mse.is_some() || plan.stopping.patience.is_some() {
-            return Err(unsupported(
-                p,
-                "early stopping (train.target_val_mse, train.patience)",
-            ));
+            return Err(unsupported(p, Unlike::EarlyStopping));
         }
     }
     Ok(orders)

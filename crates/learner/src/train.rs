@@ -93,18 +93,48 @@ pub enum PopulationError {
     Variant {
         /// Its index.
         variant: usize,
-        /// Why, in words.
-        why: String,
+        /// Why.
+        why: Unlike,
     },
-    /// Beyond what the wgpu population kernel trains (its message).
+    /// Beyond what the wgpu population kernel trains.
+    #[cfg(feature = "wgpu")]
     #[error("{0}")]
-    KernelLimit(String),
+    KernelLimit(zoepnet_kernel::Limit),
     /// The kernel asked for off wgpu.
     #[error("the population kernel runs on the wgpu backend only (backend.kind = \"wgpu\")")]
     KernelOffWgpu,
     /// The kernel failed (its message).
     #[error("{0}")]
     Kernel(String),
+}
+
+/// Why the population engine cannot train a variant, or not beside the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unlike {
+    /// No variant at all.
+    #[error("no variant")]
+    NoVariant,
+    /// Not per-sample manual SGD.
+    #[error(
+        "the population engine trains per-sample manual SGD only (train.mode = \"manual\", \
+         train.optimizer = \"sgd\", train.batch_size = 1, train.normalize_targets = false)"
+    )]
+    NotPerSampleSgd,
+    /// Its network differs from the first's.
+    #[error("its network's shape or activation differs from variant 0's")]
+    Network,
+    /// A physics-residual network.
+    #[error("a physics-residual network (model.baseline)")]
+    PhysicsResidual,
+    /// Its epochs or shuffling differ from the first's.
+    #[error("its epochs or shuffling differ from variant 0's")]
+    Schedule,
+    /// It stops early.
+    #[error("early stopping (train.target_val_mse, train.patience)")]
+    EarlyStopping,
+    /// Its data or backend differ from the first's.
+    #[error("its [data] or [backend] section differs from variant 0's")]
+    DataOrBackend,
 }
 
 /// What training produced.

@@ -12,7 +12,7 @@ use zoepnet_dataset::{FetchOptions, Progress, SourceError};
 
 use super::slurm::Variant;
 use crate::checkpoint::Checkpoint;
-use crate::compare::{RunRow, read_run, write};
+use crate::compare::{RunRow, Unfinished, read_run, write};
 use crate::config::LoadError;
 use crate::experiment::{self, ExperimentError, Observer};
 use crate::interrupt::Interrupter;
@@ -162,12 +162,15 @@ impl SweepError {
     /// Whether it is [`SweepError::Population`] refused for one of the population kernel's
     /// limits (not for what the variants are).
     pub fn is_kernel_limit(&self) -> bool {
-        matches!(
+        #[cfg(feature = "wgpu")]
+        return matches!(
             self,
             SweepError::Population(TrainError::Population(
                 crate::train::PopulationError::KernelLimit(_)
             ))
-        )
+        );
+        #[cfg(not(feature = "wgpu"))]
+        false
     }
 }
 
@@ -447,8 +450,8 @@ fn row(out: &Path, variant: &Variant, outcome: &VariantOutcome) -> RunRow {
             .collect::<BTreeMap<_, _>>();
     }
     match outcome {
-        VariantOutcome::Failed(why) => row.outcome = Err(format!("failed: {}", why.describe())),
-        VariantOutcome::NotRun => row.outcome = Err("not run (interrupted)".into()),
+        VariantOutcome::Failed(why) => row.outcome = Err(Unfinished::Failed(why.describe())),
+        VariantOutcome::NotRun => row.outcome = Err(Unfinished::NotRun),
         _ => {}
     }
     row
