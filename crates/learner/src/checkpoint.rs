@@ -89,8 +89,24 @@ impl Resume {
             && w.b1.len() == initial.b1.len()
             && w.w2.len() == initial.w2.len()
             && cp.metrics.len() == cp.epoch;
-        if NumpyRandomState::from_state(&cp.rng).is_none() || !fits {
+        if !fits {
             return Err(CheckpointError::Sizes.into());
+        }
+        if NumpyRandomState::from_state(&cp.rng).is_none() {
+            return Err(CheckpointError::Generator.into());
+        }
+        for (list, order) in [("training", &cp.train_order), ("validation", &cp.val_order)] {
+            if !is_permutation(order) {
+                return Err(CheckpointError::Order(list).into());
+            }
+        }
+        if let Some((i, _)) = cp
+            .metrics
+            .iter()
+            .enumerate()
+            .find(|(i, m)| m.epoch != i + 1)
+        {
+            return Err(CheckpointError::Epochs(i + 1).into());
         }
         Ok(if exact {
             Resume::Continue(cp)
@@ -98,6 +114,14 @@ impl Resume {
             Resume::Replay(cp)
         })
     }
+}
+
+/// Whether `order` holds each of 0..len once.
+fn is_permutation(order: &[usize]) -> bool {
+    let mut seen = vec![false; order.len()];
+    order
+        .iter()
+        .all(|&i| i < seen.len() && !std::mem::replace(&mut seen[i], true))
 }
 
 /// What a checkpoint captures besides the engine's weights: the generator, both lists, early

@@ -39,6 +39,11 @@ pub enum Unfinished {
     Failed(String),
     /// A sweep's variant never started (the sweep was interrupted first).
     NotRun,
+    /// Another process trains it now.
+    Training {
+        /// That process's id, where its lock file says it.
+        pid: Option<u32>,
+    },
 }
 
 impl std::fmt::Display for Unfinished {
@@ -52,6 +57,8 @@ impl std::fmt::Display for Unfinished {
             ),
             Self::Failed(why) => write!(f, "failed: {why}"),
             Self::NotRun => f.write_str("not run (interrupted)"),
+            Self::Training { pid: Some(pid) } => write!(f, "training now (pid {pid})"),
+            Self::Training { pid: None } => f.write_str("training now"),
         }
     }
 }
@@ -84,6 +91,24 @@ pub(crate) fn settings_of(config_text: &str) -> Result<BTreeMap<String, String>,
     Ok(out)
 }
 
+/// A run folder's summary, checked against its manifest, or why it has none: a run another
+/// process trains now, a stopped run, or a failure.
+fn outcome_of(dir: &Path) -> Result<Summary, Unfinished> {
+    if let Some(pid) = crate::lock::FolderLock::holder(dir) {
+        return Err(Unfinished::Training { pid });
+    }
+    RunFolder::verify(dir).map_err(|e| match FolderState::of(dir) {
+        FolderState::Stopped { epoch: Some(epoch) } => Unfinished::Stopped {
+            epoch,
+            dir: dir.to_owned(),
+        },
+        _ => {
+            let file = e.path.file_name().map(|n| n.to_string_lossy().into_owned());
+            Unfinished::Failed(format!("{}: {}", file.unwrap_or_default(), e.message))
+        }
+    })
+}
+
 /// Reads a run folder: `config.toml`, `summary.json` and `metrics.csv`. A folder without a
 /// summary (a run that failed or was stopped) is a row with the reason.
 pub(crate) fn read_run(dir: &Path) -> RunRow {
@@ -96,17 +121,7 @@ pub(crate) fn read_run(dir: &Path) -> RunRow {
     let settings = read(files::CONFIG)
         .and_then(|t| settings_of(&t))
         .unwrap_or_default();
-    let outcome = read(files::SUMMARY)
-        .and_then(|t| {
-            serde_json::from_str::<Summary>(&t).map_err(|e| format!("{}: {e}", files::SUMMARY))
-        })
-        .map_err(|why| match FolderState::of(dir) {
-            FolderState::Stopped { epoch: Some(epoch) } => Unfinished::Stopped {
-                epoch,
-                dir: dir.to_owned(),
-            },
-            _ => Unfinished::Failed(why),
-        });
+    let outcome = outcome_of(dir);
     let val_curve = RunFolder::load_metrics(dir)
         .map(|rows| rows.iter().map(|m| (m.epoch as f64, m.val_mse)).collect())
         .unwrap_or_default();

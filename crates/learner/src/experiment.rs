@@ -83,6 +83,12 @@ pub enum ExperimentError {
     /// The run folder could not be written.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// The run folder is another process's, or could not be locked.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
+    /// The run folder does not hold what the run needs (a checkpoint or scaler that does not fit).
+    #[error(transparent)]
+    Folder(#[from] crate::run::FolderError),
     /// The data could not be made.
     #[error(transparent)]
     Data(#[from] DatasetError),
@@ -133,6 +139,9 @@ impl ExperimentError {
             | ExperimentError::Config(_)
             | ExperimentError::Extend { .. } => true,
             ExperimentError::Device(e) => e.is_bad_input(),
+            ExperimentError::Lock(e) => e.is_bad_input(),
+            ExperimentError::Train(e) => e.is_bad_input(),
+            ExperimentError::Folder(_) => true,
             _ => false,
         }
     }
@@ -159,6 +168,7 @@ pub fn run(
     prepared.warnings.iter().for_each(|w| observer.warning(w));
     let (device, info) = plan.config.backend.select()?;
     let folder = RunFolder::create(out)?;
+    folder.prepare(resume.as_ref(), &prepared.scaler)?;
     match &resume {
         None => folder.start(&plan.config, &prepared.scaler)?,
         Some(cp) => extend(&folder, plan, cp)?,

@@ -50,7 +50,6 @@ input!(
     zoepnet_las::UnitError,
     crate::LoadError,
     crate::run::ReadError,
-    crate::run::FolderError,
     crate::sweep::PlanError,
     crate::sweep::GridError,
     crate::compare::NotRuns,
@@ -62,7 +61,6 @@ machine!(
     csv::Error,
     crate::run::RunError,
     crate::evaluate::EvaluateError,
-    crate::train::TrainError,
     zoepnet_model::ModelError,
 );
 own!(
@@ -77,6 +75,9 @@ own!(
     crate::plots::RedrawError,
     crate::trained::PredictError,
     zoepnet_dataset::table::TableError,
+    crate::lock::LockError,
+    crate::run::FolderError,
+    crate::train::TrainError,
 );
 
 #[cfg(test)]

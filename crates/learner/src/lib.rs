@@ -59,6 +59,7 @@ pub mod extend;
 pub mod fault;
 pub mod gradcheck;
 pub mod interrupt;
+pub mod lock;
 pub mod plan;
 pub mod plots;
 pub mod population;

@@ -315,14 +315,19 @@ pub enum RedrawError {
     /// The plots could not be written.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// Another process writes the folder now, or it could not be locked.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 impl RedrawError {
     /// Whether it comes from what the user gave (the folder, the data, the device asked for).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            RedrawError::Data(_) | RedrawError::Read(_) => true,
+            RedrawError::Data(_) | RedrawError::Read(_) | RedrawError::Model { .. } => true,
             RedrawError::Device(e) => e.is_bad_input(),
+            RedrawError::Lock(e) => e.is_bad_input(),
+            RedrawError::Train(e) => e.is_bad_input(),
             _ => false,
         }
     }
@@ -335,21 +340,29 @@ impl RedrawError {
 /// [`RedrawError`]: the data, the device, the folder's files, the plots not written.
 pub fn redraw(dir: &Path, plan: &Plan, logs: &[PathBuf]) -> Result<Redrawn, RedrawError> {
     use crate::run::{RunFolder, files};
+    // Drawing writes the folder's plots: one writer at a time.
+    let _held = crate::lock::FolderLock::acquire(dir)?;
     let prepared = zoepnet_dataset::prepare(&plan.config.data, logs)?;
     let (device, _) = plan.config.backend.select()?;
     let metrics = RunFolder::load_metrics(dir)?;
-    let (trained, drawn) = if dir.join(files::MODEL_RECORD).is_file() {
+    let (trained, drawn, epochs) = if dir.join(files::SUMMARY).is_file() {
+        let summary = RunFolder::verify(dir)?;
         let (model, _) =
             Mlp::load(&dir.join(files::MODEL), &device).map_err(|source| RedrawError::Model {
                 dir: dir.to_owned(),
                 source,
             })?;
-        (model, Drawn::Trained)
+        (model, Drawn::Trained, (summary.epochs, true))
     } else {
         let checkpoint = RunFolder::load_checkpoint(dir)?;
         let model = crate::checkpoint::checkpoint_model(plan, &prepared, &checkpoint, &device)?;
-        (model, Drawn::Checkpoint(checkpoint.epoch))
+        (
+            model,
+            Drawn::Checkpoint(checkpoint.epoch),
+            (checkpoint.epoch, false),
+        )
     };
+    RunFolder::check_metrics(dir, &metrics, epochs.0, epochs.1)?;
     let untrained = crate::checkpoint::initial_model(plan, &device)?;
     let inputs = PlotInputs {
         plan,

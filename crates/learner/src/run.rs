@@ -6,9 +6,11 @@
 //! scaler.json in its metadata: [`export_safetensors`]) and `summary.json`. Every file is written to a temporary name and renamed,
 //! so an interrupted run never leaves a half-written file.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::Scaler;
@@ -17,6 +19,7 @@ use crate::checkpoint::Checkpoint;
 use crate::config::ExperimentConfig;
 use crate::device::DeviceInfo;
 use crate::evaluate::{BaselineScores, Scores};
+use crate::lock::{FolderLock, LockError};
 use crate::train::{EpochMetrics, Trained};
 
 pub use zoepnet_dataset::write_atomically;
@@ -65,6 +68,8 @@ pub mod files {
     pub const SEEDS_SUMMARY: &str = "seeds.md";
     /// The stem of a seed study's histograms under [`PLOTS`] (`.png` and `.svg`).
     pub const SEEDS_PLOT: &str = "seeds";
+    /// The lock file of a folder's writer ([`crate::lock::FolderLock`]).
+    pub const LOCK: &str = ".zoepnet.lock";
 }
 
 pub use files::{SAFETENSORS, SUMMARY};
@@ -104,6 +109,28 @@ pub enum FolderError {
     /// Its checkpoint does not read.
     #[error(transparent)]
     Unreadable(#[from] ReadError),
+    /// Another process writes there now.
+    #[error(transparent)]
+    InUse(#[from] LockError),
+    /// Its checkpoint changed between reading it and taking the folder: another process trained
+    /// it on meanwhile.
+    #[error("{}: changed while it was being read (another process trained it on); try again", .0.display())]
+    Changed(PathBuf),
+    /// A file of its last run could not be removed.
+    #[error(transparent)]
+    Unwritable(RunError),
+}
+
+impl FolderError {
+    /// Whether the user's input is at fault: the folder given is; a file that could not be
+    /// removed, or a lock that could not be taken, is the machine's.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            FolderError::InUse(e) => e.is_bad_input(),
+            FolderError::Unwritable(_) => false,
+            _ => true,
+        }
+    }
 }
 
 impl RunFolder {
@@ -112,8 +139,15 @@ impl RunFolder {
     /// place.
     ///
     /// # Errors
-    /// [`FolderError::File`], [`FolderError::Stopped`] or [`FolderError::Other`].
+    /// [`FolderError::InUse`], [`FolderError::File`], [`FolderError::Stopped`] or
+    /// [`FolderError::Other`].
     pub fn check_fresh(dir: &Path) -> Result<(), FolderError> {
+        FolderLock::check_free(dir)?;
+        Self::fresh_state(dir)
+    }
+
+    /// [`RunFolder::check_fresh`] but the lock: for the folder's holder, under its lock.
+    fn fresh_state(dir: &Path) -> Result<(), FolderError> {
         match FolderState::of(dir) {
             FolderState::File => Err(FolderError::File(dir.to_owned())),
             FolderState::Stopped { epoch } => Err(FolderError::Stopped {
@@ -128,12 +162,51 @@ impl RunFolder {
         }
     }
 
+    /// Under this folder's lock, before a run is trained into it: afresh (`resume` none), the
+    /// folder is still one to train afresh and what its last run left is withdrawn; continued,
+    /// its checkpoint is still `resume` (no other process moved it on since it was read) and its
+    /// `scaler.json` is the one the data gives.
+    ///
+    /// # Errors
+    /// [`FolderError`]: as [`RunFolder::check_fresh`], [`FolderError::Changed`],
+    /// [`FolderError::Unreadable`] for a scaler that does not read or fit; [`RunError`] inside
+    /// `Unwritable` for a file that could not be removed.
+    pub fn prepare(&self, resume: Option<&Checkpoint>, scaler: &Scaler) -> Result<(), FolderError> {
+        let Some(cp) = resume else {
+            Self::fresh_state(&self.dir)?;
+            return self
+                .withdraw(Withdraw::Everything)
+                .map_err(FolderError::Unwritable);
+        };
+        if Self::load_checkpoint(&self.dir)? != *cp {
+            return Err(FolderError::Changed(self.dir.clone()));
+        }
+        let path = self.dir.join(files::SCALER);
+        let err = |message: String| ReadError {
+            path: path.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+        let theirs: Scaler = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+        if theirs != *scaler {
+            return Err(err(
+                "not the scaler the run's data gives (the folder was edited, \
+                            or its data changed)"
+                    .into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     /// The run in `dir` to continue ([`crate::experiment::run`] with it as `resume`): its
     /// config file and its checkpoint.
     ///
     /// # Errors
-    /// [`FolderError::NotARun`], [`FolderError::NotStarted`], [`FolderError::Unreadable`].
+    /// [`FolderError::InUse`], [`FolderError::NotARun`], [`FolderError::NotStarted`],
+    /// [`FolderError::Unreadable`].
     pub fn resumable(dir: &Path) -> Result<(PathBuf, Checkpoint), FolderError> {
+        FolderLock::check_free(dir)?;
         let config = dir.join(files::CONFIG);
         match FolderState::of(dir) {
             state if !state.is_run() => Err(FolderError::NotARun(dir.to_owned())),
@@ -307,10 +380,20 @@ pub struct ReadError {
 pub const METRICS_COLUMNS: [&str; 5] =
     ["epoch", "train_mse", "val_mse", "learning_rate", "seconds"];
 
-/// A run's folder.
+/// What [`RunFolder::withdraw`] removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdraw {
+    /// What a finished run adds: its summary, model and plots.
+    Finish,
+    /// All the run's results, its checkpoint and metrics too: a run trained afresh.
+    Everything,
+}
+
+/// A run's folder, held by this process (its [`FolderLock`]) for as long as the value lives.
 #[derive(Debug, Clone)]
 pub struct RunFolder {
     dir: PathBuf,
+    _lock: Arc<FolderLock>,
 }
 
 /// `summary.json`.
@@ -354,7 +437,22 @@ pub struct Summary {
     /// before it was written.
     #[serde(default)]
     pub meanings: std::collections::BTreeMap<String, String>,
+    /// The sha256 of each file a reader takes from the folder ([`MANIFEST`]), as the run left
+    /// them: the folder is a finished run while they still match ([`RunFolder::verify`]). Empty
+    /// in runs written before it was.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
+
+/// The files of a finished run whose sha256 its `summary.json` records: what zoepnet reads
+/// back from it.
+pub const MANIFEST: [&str; 5] = [
+    files::CONFIG,
+    files::SCALER,
+    files::METRICS,
+    files::MODEL_CONFIG,
+    files::MODEL_RECORD,
+];
 
 impl Summary {
     /// The figures of `summary.json` and what each is.
@@ -395,14 +493,15 @@ impl Summary {
 }
 
 impl RunFolder {
-    /// The folder `dir`, created if missing.
-    pub fn create(dir: &Path) -> Result<Self, RunError> {
-        std::fs::create_dir_all(dir).map_err(|e| RunError {
-            path: dir.to_owned(),
-            message: e.to_string(),
-        })?;
+    /// The folder `dir`, created if missing, held for writing ([`FolderLock::acquire`]).
+    ///
+    /// # Errors
+    /// [`LockError::Busy`] where another process writes there.
+    pub fn create(dir: &Path) -> Result<Self, LockError> {
+        let lock = FolderLock::acquire(dir)?;
         Ok(Self {
             dir: dir.to_owned(),
+            _lock: Arc::new(lock),
         })
     }
 
@@ -414,7 +513,7 @@ impl RunFolder {
     fn write(
         &self,
         name: &str,
-        write: impl FnOnce(&mut File) -> io::Result<()>,
+        write: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
     ) -> Result<(), RunError> {
         let path = self.dir.join(name);
         write_atomically(&path, write).map_err(|e| RunError {
@@ -449,21 +548,51 @@ impl RunFolder {
         self.dir.join(SUMMARY).is_file()
     }
 
-    /// Sets the run going on under `config` (another `train.epochs`): withdraws `summary.json`
-    /// first, so that the folder never says "finished" beside the new config, then rewrites
-    /// `config.toml`.
+    /// Sets the run going on under `config` (another `train.epochs`): withdraws what says
+    /// "finished" first ([`RunFolder::withdraw`]), then rewrites `config.toml`.
     pub fn extend(&self, config: &ExperimentConfig) -> Result<(), RunError> {
-        let summary = self.dir.join(SUMMARY);
-        match std::fs::remove_file(&summary) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                return Err(RunError {
-                    path: summary,
-                    message: e.to_string(),
-                });
-            }
-            _ => {}
-        }
+        self.withdraw(Withdraw::Finish)?;
         self.write_config(config)
+    }
+
+    /// Removes what a run's files say, before the run is trained again: `summary.json` first
+    /// (the folder is then not finished, for every reader), then the model, its safetensors and
+    /// the plots; with [`Withdraw::Everything`], also the checkpoint and the metrics of a run
+    /// trained afresh. Files already gone are no error.
+    ///
+    /// # Errors
+    /// [`RunError`] naming a file that could not be removed.
+    pub fn withdraw(&self, what: Withdraw) -> Result<(), RunError> {
+        let finish = [
+            SUMMARY,
+            files::MODEL_RECORD,
+            files::MODEL_CONFIG,
+            SAFETENSORS,
+            files::PLOTS,
+        ];
+        let progress = [files::CHECKPOINT, files::METRICS];
+        let more: &[&str] = match what {
+            Withdraw::Finish => &[],
+            Withdraw::Everything => &progress,
+        };
+        for name in finish.iter().chain(more) {
+            let path = self.dir.join(name);
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            match removed {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(RunError {
+                        path,
+                        message: e.to_string(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Writes `config.toml`: the resolved config.
@@ -525,6 +654,39 @@ impl RunFolder {
             .collect()
     }
 
+    /// That `metrics`, read from `dir`, are the epochs 1 to `epochs` (a finished run's), or at
+    /// least those (a stopped run's: its metrics may run past its checkpoint, written with them
+    /// but after), one row each, in order.
+    ///
+    /// # Errors
+    /// [`ReadError`] naming `metrics.csv` and the first row out of place, or the count.
+    pub fn check_metrics(
+        dir: &Path,
+        metrics: &[EpochMetrics],
+        epochs: usize,
+        finished: bool,
+    ) -> Result<(), ReadError> {
+        let err = |message: String| ReadError {
+            path: dir.join(files::METRICS),
+            message,
+        };
+        if let Some((i, row)) = metrics.iter().enumerate().find(|(i, m)| m.epoch != i + 1) {
+            return Err(err(format!(
+                "line {}: epoch {} where epoch {} belongs",
+                i + 2,
+                row.epoch,
+                i + 1
+            )));
+        }
+        if metrics.len() < epochs || (finished && metrics.len() != epochs) {
+            return Err(err(format!(
+                "{} epoch(s), where the run trained {epochs}",
+                metrics.len()
+            )));
+        }
+        Ok(())
+    }
+
     /// The checkpoint of the run folder `dir`.
     pub fn load_checkpoint(dir: &Path) -> Result<Checkpoint, ReadError> {
         let path = dir.join(files::CHECKPOINT);
@@ -536,6 +698,55 @@ impl RunFolder {
         serde_json::from_str(&text).map_err(|e| err(e.to_string()))
     }
 
+    /// The sha256 of each of [`MANIFEST`]'s files as they are now.
+    fn checksums(&self) -> Result<BTreeMap<String, String>, RunError> {
+        MANIFEST
+            .iter()
+            .map(|name| {
+                let path = self.dir.join(name);
+                zoepnet_dataset::source::sha256_file(&path)
+                    .map(|sha| ((*name).to_owned(), sha))
+                    .map_err(|e| RunError {
+                        path,
+                        message: e.to_string(),
+                    })
+            })
+            .collect()
+    }
+
+    /// The summary of the finished run in `dir`, once every file its manifest
+    /// ([`Summary::files`]) names is as the run left it: the one check a reader makes before it
+    /// takes a folder for a finished run.
+    ///
+    /// # Errors
+    /// [`ReadError`] naming `summary.json` (missing: the run is not finished; or not readable)
+    /// or the first file that changed after the run finished.
+    pub fn verify(dir: &Path) -> Result<Summary, ReadError> {
+        let path = dir.join(SUMMARY);
+        let err = |path: &Path, message: String| ReadError {
+            path: path.to_owned(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| err(&path, e.to_string()))?;
+        let summary: Summary =
+            serde_json::from_str(&text).map_err(|e| err(&path, e.to_string()))?;
+        for (name, expected) in &summary.files {
+            let file = dir.join(name);
+            let found = zoepnet_dataset::source::sha256_file(&file)
+                .map_err(|e| err(&file, e.to_string()))?;
+            if found != *expected {
+                return Err(err(
+                    &file,
+                    format!(
+                        "changed after the run finished (its sha256 is not the one {SUMMARY} \
+                         records)"
+                    ),
+                ));
+            }
+        }
+        Ok(summary)
+    }
+
     /// Writes the model and `summary.json`; returns the summary.
     pub fn finish(
         &self,
@@ -545,13 +756,15 @@ impl RunFolder {
         device: &DeviceInfo,
     ) -> Result<Summary, RunError> {
         self.metrics(&trained.metrics)?;
-        trained
+        let (json, record) = trained
             .model
-            .save(&config.model.mlp_config(), &self.dir.join(files::MODEL))
+            .encode(&config.model.mlp_config())
             .map_err(|e| RunError {
                 path: self.dir.join(files::MODEL_RECORD),
                 message: e.to_string(),
             })?;
+        self.write(files::MODEL_CONFIG, |f| f.write_all(json.as_bytes()))?;
+        self.write(files::MODEL_RECORD, |f| f.write_all(&record))?;
         export_safetensors(&self.dir, &trained.model, &self.dir.join(SAFETENSORS))?;
         let last = trained.metrics.last().ok_or_else(|| RunError {
             path: self.dir.join(files::METRICS),
@@ -575,6 +788,7 @@ impl RunFolder {
             baselines: scores.baselines.clone(),
             zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
             meanings: Summary::meanings(),
+            files: self.checksums()?,
         };
         self.write(SUMMARY, |f| {
             serde_json::to_writer_pretty(&mut *f, &summary)?;

@@ -169,10 +169,12 @@ pub fn run(
         .backend
         .select()
         .map_err(ExperimentError::from)?;
+    // Held to the end: one study writes the folder at a time.
+    let folder = RunFolder::create(out).map_err(ExperimentError::from)?;
     let kept = previous_outcomes(out, plan)?;
     let csv = out.join(files::SEEDS);
     refuse_outside(&kept, &study.seeds, &csv)?;
-    RunFolder::create(out)?.start(&plan.config, &prepared.scaler)?;
+    folder.start(&plan.config, &prepared.scaler)?;
     let own_in_range = study.seeds.contains(&plan.seed);
     let mut seeds: Vec<u32> = study.seeds.clone().collect();
     if !own_in_range {

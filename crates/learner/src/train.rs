@@ -65,12 +65,30 @@ pub enum TrainError {
     Evaluate(#[from] EvaluateError),
 }
 
+impl TrainError {
+    /// Whether the user's input is at fault: a run folder's checkpoint that does not fit, or
+    /// variants the population engine cannot train (their configs); not a run that diverged or
+    /// failed.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, TrainError::Checkpoint(_) | TrainError::Population(_))
+    }
+}
+
 /// How a checkpoint does not fit the run it is to continue.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckpointError {
     /// Its lists, weights or metrics have other sizes than the config's.
     #[error("its sizes differ from the config's")]
     Sizes,
+    /// Its epoch is past the run's last (epoch, epochs).
+    #[error("it is at epoch {0}, past the run's {1} epochs")]
+    Beyond(usize, usize),
+    /// A list's order is not each of its items once.
+    #[error("its {0} order is not each of the list's items once")]
+    Order(&'static str),
+    /// Its metrics are not the epochs 1 to its epoch, in order.
+    #[error("its metrics do not hold epoch {0} in its place")]
+    Epochs(usize),
     /// Its random generator state is not one NumPy's generator can have.
     #[error("its generator state is not valid")]
     Generator,
@@ -274,6 +292,9 @@ pub fn train(
     let initial = initial_parameters(plan, &mut rng, device)?;
     let mut engine = engine::build(plan, prepared, device, &initial)?;
     let sizes = (prepared.train.len(), prepared.validation.len());
+    if let Some(cp) = resume.as_ref().filter(|cp| cp.epoch > plan.epochs) {
+        return Err(CheckpointError::Beyond(cp.epoch, plan.epochs).into());
+    }
     let resume = Resume::from(resume, sizes, &initial, engine.resumes_exactly())?;
     let mut state = RunState::new(plan, rng, sizes);
     let first = state.resume(plan, &mut *engine, resume)?;

@@ -13,6 +13,7 @@ use crate::device::DeviceError;
 use crate::evaluate::{
     BaselineComparison, EvaluateError, SweepError, against_baselines, mse, predict, sweep_errors,
 };
+use crate::lock::FolderLock;
 use crate::run::{FolderState, files};
 
 /// A trained run: its config, network (on its backend) and scaler.
@@ -56,6 +57,15 @@ pub enum OpenError {
         /// Why.
         message: String,
     },
+    /// A run that stopped before its first epoch ended.
+    #[error("{}: a run that stopped before its first epoch ended, with no trained network", .0.display())]
+    NotFinished(PathBuf),
+    /// A file changed after the run finished, or its summary does not read.
+    #[error(transparent)]
+    Changed(#[from] crate::run::ReadError),
+    /// Another process trains it now.
+    #[error(transparent)]
+    InUse(#[from] crate::lock::LockError),
     /// Its config does not load.
     #[error(transparent)]
     Config(#[from] LoadError),
@@ -69,6 +79,7 @@ impl OpenError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             OpenError::Device(e) => e.is_bad_input(),
+            OpenError::InUse(e) => e.is_bad_input(),
             _ => true,
         }
     }
@@ -107,15 +118,19 @@ impl TrainedRun {
         if !config_path.is_file() {
             return Err(OpenError::NotARun(dir.to_owned()));
         }
+        FolderLock::check_free(dir)?;
         let config = crate::Plan::load(&config_path, &[])?.config;
-        if let FolderState::Stopped { epoch } = FolderState::of(dir)
-            && !dir.join(files::MODEL_CONFIG).is_file()
-        {
-            return Err(OpenError::Stopped {
-                dir: dir.to_owned(),
-                epoch,
-            });
+        match FolderState::of(dir) {
+            FolderState::Finished => {}
+            FolderState::Stopped { epoch } => {
+                return Err(OpenError::Stopped {
+                    dir: dir.to_owned(),
+                    epoch,
+                });
+            }
+            _ => return Err(OpenError::NotFinished(dir.to_owned())),
         }
+        crate::run::RunFolder::verify(dir)?;
         let incomplete = |what: &'static str, message: String| OpenError::Incomplete {
             dir: dir.to_owned(),
             what,

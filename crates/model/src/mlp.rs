@@ -263,18 +263,28 @@ impl Mlp {
             path: path.to_owned(),
             message: e.to_string(),
         };
-        let json = stem.with_extension("json");
-        config.save(&json).map_err(|e| file_err(&json, &e))?;
-        // Burn writes the JSON without a final newline; a text file ends with one.
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&json)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, b"\n"))
-            .map_err(|e| file_err(&json, &e))?;
-        let record = stem.with_extension("bpk");
-        self.clone()
-            .save_file(&record)
-            .map_err(|e| file_err(&record, &e))
+        let (json, record) = self.encode(config)?;
+        let json_path = stem.with_extension("json");
+        std::fs::write(&json_path, json).map_err(|e| file_err(&json_path, &e))?;
+        let record_path = stem.with_extension("bpk");
+        std::fs::write(&record_path, record).map_err(|e| file_err(&record_path, &e))
+    }
+
+    /// The two files [`Mlp::save`] writes, as their bytes: `model.json` (the config, ending
+    /// with a newline) and `model.bpk` (Burn's burnpack record), for a caller that writes them
+    /// its own way (atomically, into a run folder).
+    pub fn encode(&self, config: &MlpConfig) -> Result<(String, Vec<u8>), ModelError> {
+        let mut json = burn::config::config_to_json(config);
+        json.push('\n');
+        let record = self
+            .clone()
+            .into_record()
+            .into_bytes()
+            .map_err(|e| ModelError::Read {
+                what: "the network's record",
+                message: e.to_string(),
+            })?;
+        Ok((json, record.to_vec()))
     }
 
     /// Loads a network saved by [`Mlp::save`] onto `device`.

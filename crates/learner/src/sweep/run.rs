@@ -147,6 +147,9 @@ pub enum SweepError {
     /// The sweep's folder or table could not be written.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// The sweep's folder is another process's, or could not be locked.
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 impl SweepError {
@@ -156,6 +159,7 @@ impl SweepError {
             SweepError::Load(_) | SweepError::Population(_) | SweepError::Logs { .. } => true,
             SweepError::Experiment(e) => e.is_bad_input(),
             SweepError::Run(_) => false,
+            SweepError::Lock(e) => e.is_bad_input(),
         }
     }
 
@@ -421,11 +425,16 @@ pub fn sweep(
     observer: &mut dyn SweepObserver,
     interrupter: &Interrupter,
 ) -> Result<SweepResult, SweepError> {
-    let outcomes = train_variants(v, observer, interrupter)?;
-    std::fs::create_dir_all(v.out).map_err(|e| RunError {
-        path: v.out.to_owned(),
-        message: e.to_string(),
-    })?;
+    // The sweep's folder is held to the end (its variants' folders by their runs); a Slurm
+    // task's variants share it, so `train_variants` alone takes no hold of it.
+    let held = crate::lock::FolderLock::acquire(v.out)?;
+    let outcomes = match train_variants(v, observer, interrupter) {
+        Ok(outcomes) => outcomes,
+        Err(e) => {
+            held.release_unused();
+            return Err(e);
+        }
+    };
     let rows: Vec<RunRow> = v
         .variants
         .iter()
