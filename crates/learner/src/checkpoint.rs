@@ -299,6 +299,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_list_order_holds_each_item_once() {
+        assert!(is_permutation(&[2, 0, 1]));
+        assert!(is_permutation(&[]));
+        assert!(!is_permutation(&[0, 0, 2]), "an index twice");
+        assert!(!is_permutation(&[0, 3, 1]), "an index out of range");
+    }
+
+    #[test]
     fn a_checkpoint_reads_back_bit_for_bit_with_its_weights_at_the_top_level() {
         let cp = Checkpoint {
             epoch: 1,

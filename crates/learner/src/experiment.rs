@@ -533,6 +533,14 @@ impl<'a> ProgressWriter<'a> {
                 epoch,
                 out: out.to_owned(),
             }),
+            // The folder's checkpoint, named as the file it is.
+            Err(TrainError::Checkpoint(e)) => {
+                Err(crate::run::FolderError::Unreadable(crate::run::ReadError {
+                    path: out.join(crate::run::files::CHECKPOINT),
+                    message: format!("does not fit this run: {e}"),
+                })
+                .into())
+            }
             other => Ok(other?),
         }
     }

@@ -348,12 +348,14 @@ pub fn export_safetensors(
         ("zoepnet.scaler", read(files::SCALER)?),
         ("zoepnet.version", env!("CARGO_PKG_VERSION").to_owned()),
     ];
-    model
-        .export_safetensors(out, &metadata)
-        .map_err(|e| RunError {
-            path: out.to_owned(),
-            message: e.to_string(),
-        })
+    let err = |message: String| RunError {
+        path: out.to_owned(),
+        message,
+    };
+    let bytes = model
+        .safetensors(&metadata)
+        .map_err(|e| err(e.to_string()))?;
+    write_atomically(out, |f| f.write_all(&bytes)).map_err(|e| err(e.to_string()))
 }
 
 /// What went wrong writing a run folder.
@@ -801,6 +803,36 @@ impl RunFolder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finished_folder_is_one_whose_files_match_its_summary() {
+        let dir = std::env::temp_dir().join(format!("zoepnet-verify-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let folder = RunFolder::create(&dir).unwrap();
+        std::fs::write(dir.join(files::CONFIG), "[train]\n").unwrap();
+        let sha = zoepnet_dataset::source::sha256_file(&dir.join(files::CONFIG)).unwrap();
+        let summary = serde_json::json!({
+            "final_train_mse": 1e-4, "final_val_mse": 1e-4, "last_epoch_train_mse": 1e-4,
+            "last_epoch_val_mse": 1e-4, "blind_mse": 3e-4, "avo_max_abs_error": null,
+            "avo_theta_min": null, "avo_theta_max": null, "epochs": 2, "backend": "ndarray",
+            "device": "CPU", "engine": "fused", "train_seconds": 0.5, "seed": 42,
+            "zoepnet_version": "0.1.0", "files": { "config.toml": sha }
+        });
+        std::fs::write(dir.join(SUMMARY), summary.to_string()).unwrap();
+        assert_eq!(RunFolder::verify(&dir).unwrap().epochs, 2);
+        std::fs::write(dir.join(files::CONFIG), "[train]\nseed = 1\n").unwrap();
+        let changed = RunFolder::verify(&dir).unwrap_err();
+        assert_eq!(changed.path, dir.join(files::CONFIG));
+        assert!(changed.message.contains("changed after the run finished"));
+        // Trained again: what said "finished" goes first; the progress stays for a resume.
+        std::fs::write(dir.join(files::CHECKPOINT), "{}").unwrap();
+        folder.withdraw(Withdraw::Finish).unwrap();
+        assert!(!dir.join(SUMMARY).exists() && dir.join(files::CHECKPOINT).exists());
+        folder.withdraw(Withdraw::Everything).unwrap();
+        assert!(!dir.join(files::CHECKPOINT).exists() && dir.join(files::CONFIG).exists());
+        drop(folder);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn metrics_read_back_exactly_and_bad_rows_name_their_line() {

@@ -38,6 +38,20 @@ impl Mlp {
         path: &Path,
         metadata: &[(&str, String)],
     ) -> Result<(), ModelError> {
+        let file_err = |message: String| ModelError::File {
+            path: path.to_owned(),
+            message,
+        };
+        let bytes = self.safetensors(metadata)?;
+        std::fs::write(path, bytes).map_err(|e| file_err(e.to_string()))
+    }
+
+    /// The bytes [`Mlp::export_safetensors`] writes, for a caller that writes them its own way
+    /// (atomically, into a run folder). The same network and metadata give the same bytes.
+    ///
+    /// # Errors
+    /// [`ModelError::Read`] when burn-store cannot encode them.
+    pub fn safetensors(&self, metadata: &[(&str, String)]) -> Result<Vec<u8>, ModelError> {
         let layout = TorchLayout {
             fc1: Linear {
                 weight: Param::from_tensor(self.w1.val()),
@@ -50,32 +64,32 @@ impl Mlp {
         };
         // "format": "pt", as PyTorch's own `safetensors.torch.save_file` writes (the layout is
         // PyTorch's); burn-store's default says "safetensors".
-        let mut store = SafetensorsStore::from_file(path)
+        let mut store = SafetensorsStore::from_bytes(None)
             .with_to_adapter(BurnToPyTorchAdapter)
-            .overwrite(true)
             .metadata("format", "pt");
         for (key, value) in metadata {
             store = store.metadata(*key, value.clone());
         }
-        let file_err = |message: String| ModelError::File {
-            path: path.to_owned(),
+        let encode_err = |message: String| ModelError::Read {
+            what: "the network as safetensors",
             message,
         };
         layout
             .save_into(&mut store)
-            .map_err(|e| file_err(e.to_string()))?;
-        canonical_header(path).map_err(|e| file_err(e.to_string()))
+            .map_err(|e| encode_err(e.to_string()))?;
+        let mut bytes = store.get_bytes().map_err(|e| encode_err(e.to_string()))?;
+        canonical_header(&mut bytes).map_err(|e| encode_err(e.to_string()))?;
+        Ok(bytes)
     }
 }
 
-/// Rewrites the JSON header of the safetensors file at `path` with its keys sorted, so that the
-/// same network gives the same bytes: burn-store collects the metadata in a hash map, whose
+/// Rewrites the JSON header of safetensors `bytes` with its keys sorted, so that the same
+/// network gives the same bytes: burn-store collects the metadata in a hash map, whose
 /// order changes from process to process. The header keeps its length (the same keys and
 /// values, padded with spaces as the format allows), so the tensors' offsets do not move.
-fn canonical_header(path: &Path) -> std::io::Result<()> {
+fn canonical_header(bytes: &mut [u8]) -> std::io::Result<()> {
     use std::collections::BTreeMap;
     let invalid = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_owned());
-    let mut bytes = std::fs::read(path)?;
     let size = bytes
         .get(..8)
         .and_then(|b| b.try_into().ok())
@@ -107,9 +121,7 @@ fn canonical_header(path: &Path) -> std::io::Result<()> {
     }
     json.resize(end - 8, b' ');
     bytes[8..end].copy_from_slice(&json);
-    let tmp = path.with_extension("safetensors.tmp");
-    std::fs::write(&tmp, &bytes)?;
-    std::fs::rename(&tmp, path)
+    Ok(())
 }
 
 #[cfg(test)]

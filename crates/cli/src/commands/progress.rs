@@ -196,6 +196,8 @@ pub struct Progress {
     stop_after: Option<usize>,
     /// The bar or spinner being drawn, if any.
     bar: Option<ProgressBar>,
+    /// The run's epochs, once its first epoch is reported.
+    epochs: Option<usize>,
 }
 
 impl Progress {
@@ -205,6 +207,7 @@ impl Progress {
             tty: std::io::stderr().is_terminal(),
             stop_after: test_stop_after("ZOEPNET_STOP_AFTER_EPOCH"),
             bar: None,
+            epochs: None,
         }
     }
 
@@ -321,6 +324,7 @@ impl Observer for Progress {
     }
 
     fn epoch(&mut self, row: &EpochMetrics, epochs: usize) {
+        self.epochs = Some(epochs);
         let figures = format!(
             "train MSE {:.4e}  val MSE {:.4e}",
             row.train_mse, row.val_mse
@@ -353,7 +357,13 @@ impl Observer for Progress {
             // sweep starts no further variant).
             process_interrupter().stop();
         }
-        interrupted()
+        let stop = interrupted();
+        if !stop && self.epochs.is_some_and(|n| epoch + 1 >= n) {
+            // The epoch now starting is the last: a stop asked for in it comes too late, and
+            // Ctrl-C says that the run is finishing rather than "stopping after this epoch".
+            FINISHING.store(true, Ordering::SeqCst);
+        }
+        stop
     }
 
     fn finished(&mut self) {
