@@ -437,6 +437,13 @@ fn a_running_folder_is_refused_and_a_retrained_one_is_not_taken_for_finished() {
             "{stderr}"
         );
     }
+    // Nor does a command that writes other files there (a dataset's tables and scaler).
+    let (status, _, stderr) = run(zoepnet()
+        .args(["data", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&out)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("(pid {pid})")), "{stderr}");
     let (status, stdout, _) = run(zoepnet().arg("compare").arg(&dir));
     assert!(
         status.status.success() && stdout.contains(&format!("training now (pid {pid})")),
@@ -544,6 +551,13 @@ fn edited_files_are_refused_naming_them_and_never_panic() {
     // every reader refuses it (exit 2) naming the file.
     let finished = dir.join("finished");
     let _ = reference(&finished, 6);
+    // A dataset written into a run's folder would replace its scaler: refused.
+    let (status, _, stderr) = run(zoepnet()
+        .args(["data", "configs/tutorial.toml", "--offline", "--out"])
+        .arg(&finished)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds a run (config.toml)"), "{stderr}");
     let mut refused = 0;
     for file in [
         "config.toml",
@@ -553,9 +567,10 @@ fn edited_files_are_refused_naming_them_and_never_panic() {
         "model.bpk",
         "summary.json",
     ] {
-        // summary.json records the others; a byte changed in its own text is not checked.
+        // summary.json records the others and itself: a figure changed, or a checksum left
+        // out, is found too.
         let damages: &[fn(&Path)] = if file == "summary.json" {
-            &[truncate, empty]
+            &[truncate, empty, flip_a_byte, edit_a_figure, drop_a_checksum]
         } else {
             &[truncate, empty, flip_a_byte]
         };
@@ -592,6 +607,18 @@ fn edited_files_are_refused_naming_them_and_never_panic() {
         cases.len()
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn edit_a_figure(path: &Path) {
+    edit_json(path, |v| v["blind_mse"] = 1.0.into());
+}
+
+fn drop_a_checksum(path: &Path) {
+    edit_json(path, |v| {
+        if let Some(files) = v["files"].as_object_mut() {
+            files.remove("model.bpk");
+        }
+    });
 }
 
 fn truncate(path: &Path) {

@@ -466,6 +466,11 @@ pub fn sha256_file(path: &Path) -> Result<String, SourceError> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// The sha256 of `bytes`, 64 lower-case hexadecimal digits.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

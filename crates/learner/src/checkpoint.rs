@@ -87,10 +87,12 @@ impl Resume {
             && cp.val_order.len() == n_val
             && w.w1.len() == initial.w1.len()
             && w.b1.len() == initial.b1.len()
-            && w.w2.len() == initial.w2.len()
-            && cp.metrics.len() == cp.epoch;
+            && w.w2.len() == initial.w2.len();
         if !fits {
             return Err(CheckpointError::Sizes.into());
+        }
+        if cp.metrics.len() != cp.epoch {
+            return Err(CheckpointError::Epochs(cp.metrics.len().min(cp.epoch) + 1).into());
         }
         if NumpyRandomState::from_state(&cp.rng).is_none() {
             return Err(CheckpointError::Generator.into());

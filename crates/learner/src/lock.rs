@@ -36,6 +36,13 @@ pub enum LockError {
         /// The holder's process id, where its lock file says it.
         pid: Option<u32>,
     },
+    /// Files other than a run's were to be written into a run's folder.
+    #[error(
+        "{}: holds a run ({}); give a folder of its own",
+        .0.display(),
+        files::CONFIG
+    )]
+    HoldsRun(PathBuf),
     /// The folder or its lock file could not be made or locked.
     #[error("{}: {error}", path.display())]
     Io {
@@ -50,7 +57,7 @@ impl LockError {
     /// Whether the user's input is at fault: a folder another process writes to is; a failure
     /// to make or lock the file is the machine's.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, LockError::Busy { .. })
+        matches!(self, LockError::Busy { .. } | LockError::HoldsRun(_))
     }
 }
 
@@ -108,6 +115,20 @@ impl FolderLock {
         if self.made && only_lock {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+
+    /// Takes `dir` for files that are not a run's (a dataset's tables and scaler): as
+    /// [`FolderLock::acquire`], and refused where `dir` holds a run, whose own files they would
+    /// replace.
+    ///
+    /// # Errors
+    /// [`LockError::Busy`], [`LockError::HoldsRun`], [`LockError::Io`].
+    pub fn acquire_for_files(dir: &Path) -> Result<Self, LockError> {
+        let lock = Self::acquire(dir)?;
+        if crate::run::FolderState::of(dir).is_run() {
+            return Err(LockError::HoldsRun(dir.to_owned()));
+        }
+        Ok(lock)
     }
 
     /// Whether another process holds `dir` now, and if so its process id (where its lock file

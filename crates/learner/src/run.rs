@@ -444,6 +444,10 @@ pub struct Summary {
     /// in runs written before it was.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// The sha256 of this summary's own JSON without this field (compact, as
+    /// [`Summary::own_checksum`] writes it): a figure edited by hand is found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
 }
 
 /// The files of a finished run whose sha256 its `summary.json` records: what zoepnet reads
@@ -457,6 +461,15 @@ pub const MANIFEST: [&str; 5] = [
 ];
 
 impl Summary {
+    /// The sha256 of the summary's JSON without its `checksum`.
+    pub fn own_checksum(&self) -> String {
+        let mut bare = self.clone();
+        bare.checksum = None;
+        // Serialising a struct of numbers, strings and maps cannot fail.
+        let json = serde_json::to_vec(&bare).unwrap_or_default();
+        zoepnet_dataset::source::sha256_bytes(&json)
+    }
+
     /// The figures of `summary.json` and what each is.
     pub fn meanings() -> std::collections::BTreeMap<String, String> {
         [
@@ -732,8 +745,19 @@ impl RunFolder {
         let text = std::fs::read_to_string(&path).map_err(|e| err(&path, e.to_string()))?;
         let summary: Summary =
             serde_json::from_str(&text).map_err(|e| err(&path, e.to_string()))?;
-        for (name, expected) in &summary.files {
+        if summary.checksum.as_deref() != Some(summary.own_checksum().as_str()) {
+            return Err(err(
+                &path,
+                "edited after the run finished, or written by another program (its checksum \
+                 does not match)"
+                    .into(),
+            ));
+        }
+        for name in MANIFEST {
             let file = dir.join(name);
+            let Some(expected) = summary.files.get(name) else {
+                return Err(err(&path, format!("records no sha256 for {name}")));
+            };
             let found = zoepnet_dataset::source::sha256_file(&file)
                 .map_err(|e| err(&file, e.to_string()))?;
             if found != *expected {
@@ -791,6 +815,11 @@ impl RunFolder {
             zoepnet_version: env!("CARGO_PKG_VERSION").to_owned(),
             meanings: Summary::meanings(),
             files: self.checksums()?,
+            checksum: None,
+        };
+        let summary = Summary {
+            checksum: Some(summary.own_checksum()),
+            ..summary
         };
         self.write(SUMMARY, |f| {
             serde_json::to_writer_pretty(&mut *f, &summary)?;
@@ -809,17 +838,44 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("zoepnet-verify-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let folder = RunFolder::create(&dir).unwrap();
-        std::fs::write(dir.join(files::CONFIG), "[train]\n").unwrap();
-        let sha = zoepnet_dataset::source::sha256_file(&dir.join(files::CONFIG)).unwrap();
-        let summary = serde_json::json!({
-            "final_train_mse": 1e-4, "final_val_mse": 1e-4, "last_epoch_train_mse": 1e-4,
+        for name in MANIFEST {
+            std::fs::write(dir.join(name), name).unwrap();
+        }
+        let mut summary: Summary = serde_json::from_value(serde_json::json!({
+            "final_train_mse": 1e-4, "final_val_mse": 0.1 + 0.2, "last_epoch_train_mse": 1e-4,
             "last_epoch_val_mse": 1e-4, "blind_mse": 3e-4, "avo_max_abs_error": null,
             "avo_theta_min": null, "avo_theta_max": null, "epochs": 2, "backend": "ndarray",
             "device": "CPU", "engine": "fused", "train_seconds": 0.5, "seed": 42,
-            "zoepnet_version": "0.1.0", "files": { "config.toml": sha }
-        });
-        std::fs::write(dir.join(SUMMARY), summary.to_string()).unwrap();
+            "zoepnet_version": "0.1.0"
+        }))
+        .unwrap();
+        summary.files = folder.checksums().unwrap();
+        summary.checksum = Some(summary.own_checksum());
+        let write = |s: &Summary| {
+            std::fs::write(dir.join(SUMMARY), serde_json::to_string_pretty(s).unwrap()).unwrap()
+        };
+        write(&summary);
         assert_eq!(RunFolder::verify(&dir).unwrap().epochs, 2);
+        // A figure edited, a file's checksum left out, a file changed: each is found.
+        let mut edited = summary.clone();
+        edited.blind_mse = 1.0;
+        write(&edited);
+        assert!(
+            RunFolder::verify(&dir)
+                .unwrap_err()
+                .message
+                .contains("edited")
+        );
+        let mut holed = summary.clone();
+        holed.files.remove(files::MODEL_RECORD);
+        holed.checksum = Some(holed.own_checksum());
+        write(&holed);
+        let hole = RunFolder::verify(&dir).unwrap_err();
+        assert!(
+            hole.message.contains("records no sha256 for model.bpk"),
+            "{hole}"
+        );
+        write(&summary);
         std::fs::write(dir.join(files::CONFIG), "[train]\nseed = 1\n").unwrap();
         let changed = RunFolder::verify(&dir).unwrap_err();
         assert_eq!(changed.path, dir.join(files::CONFIG));

@@ -6,6 +6,7 @@ use clap::Args;
 use zoepnet_dataset::table::write_dataset;
 use zoepnet_dataset::{Feature, FeatureVector, FetchOptions};
 use zoepnet_learner::Plan;
+use zoepnet_learner::lock::FolderLock;
 
 use super::fetch::locate_logs;
 use crate::failure::Outcome;
@@ -30,6 +31,7 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> Outcome<()> {
     let paths = locate_logs(&experiment.data, &args.config, options, false)?;
     let prepared = super::prepare(&experiment.data, &paths)?;
     super::output_folder(&args.out)?;
+    let _held = FolderLock::acquire_for_files(&args.out)?;
     write_dataset(&prepared, &args.out)?;
     let s = &prepared.scaler;
     outln!(

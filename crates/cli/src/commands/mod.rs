@@ -93,16 +93,36 @@ pub fn output_file(path: &std::path::Path, example: &str) -> Result<(), UsageErr
             path.join(example).display()
         )));
     }
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() && !parent.is_dir() => {
-            Err(UsageError(format!(
-                "{}: no folder {} to write it in",
-                path.display(),
-                parent.display()
-            )))
-        }
-        _ => Ok(()),
+    let parent = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => std::path::Path::new("."),
+        Some(p) => p,
+        None => return Ok(()),
+    };
+    if !parent.is_dir() {
+        return Err(UsageError(format!(
+            "{}: no folder {} to write it in",
+            path.display(),
+            parent.display()
+        )));
     }
+    // Never into a folder another process writes, nor over a run's own files.
+    zoepnet_learner::lock::FolderLock::check_free(parent).map_err(|e| UsageError(e.to_string()))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let owned = zoepnet_learner::run::MANIFEST
+        .iter()
+        .chain(&[files::CHECKPOINT, files::SUMMARY])
+        .any(|f| *f == name);
+    if owned && zoepnet_learner::run::FolderState::of(parent).is_run() {
+        return Err(UsageError(format!(
+            "{}: a file of the run in {}; give another path",
+            path.display(),
+            parent.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A usage error (exit 2) where `path`, given as a folder to write into, is a file.
