@@ -1,0 +1,146 @@
+//! The compiled half of the `zoepnet` Python package (`zoepnet._zoepnet`); the Python half
+//! (`python/zoepnet/`) gives it bruges' signatures. Each function takes the six columns of the
+//! interfaces (m values each: Vp, Vs, density of the upper and lower layers, any consistent
+//! units) and the incidence angles (n values, degrees), and returns the gather as an n × m
+//! array, computed with the GIL released. A coefficient the physics refuses (an invalid layer,
+//! an angle past an approximation's domain) is NaN: `zoepnet_physics` says why, per element.
+
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use zoepnet_physics::{Complex64, Interface, ShueyTerms};
+
+/// The interfaces' six columns and the angles, as slices of one length each.
+struct Gather<'a> {
+    columns: [&'a [f64]; 6],
+    theta: &'a [f64],
+}
+
+impl Gather<'_> {
+    /// The n × m values of `f` for every angle (rows) and interface (columns).
+    fn map<T: Send>(&self, f: impl Fn(&Interface, f64) -> T) -> Vec<T> {
+        let m = self.columns[0].len();
+        let interfaces: Vec<Interface> = (0..m)
+            .map(|i| Interface::from_properties(self.columns.map(|c| c[i])))
+            .collect();
+        self.theta
+            .iter()
+            .flat_map(|&t| interfaces.iter().map(move |i| (i, t)))
+            .map(|(i, t)| f(i, t))
+            .collect()
+    }
+}
+
+/// Borrows the columns as slices, checking they are contiguous and of one length.
+fn slices<'a>(
+    columns: &'a [PyReadonlyArray1<'_, f64>; 6],
+    theta: &'a PyReadonlyArray1<'_, f64>,
+) -> PyResult<Gather<'a>> {
+    let contiguous = |a: &'a PyReadonlyArray1<'_, f64>| {
+        a.as_slice()
+            .map_err(|_| PyValueError::new_err("expected contiguous float64 arrays"))
+    };
+    let mut cols: [&[f64]; 6] = [&[]; 6];
+    for (slot, column) in cols.iter_mut().zip(columns) {
+        *slot = contiguous(column)?;
+    }
+    if cols.iter().any(|c| c.len() != cols[0].len()) {
+        return Err(PyValueError::new_err(
+            "vp1, vs1, rho1, vp2, vs2 and rho2 must have one length (or be scalars)",
+        ));
+    }
+    Ok(Gather {
+        columns: cols,
+        theta: contiguous(theta)?,
+    })
+}
+
+/// `values` (n × m, row-major) as a NumPy array.
+fn array<'py, T: numpy::Element>(
+    py: Python<'py>,
+    rows: usize,
+    values: Vec<T>,
+) -> PyResult<Bound<'py, PyArray2<T>>> {
+    let cols = values.len().checked_div(rows).unwrap_or(0);
+    Array2::from_shape_vec((rows, cols), values)
+        .map(|a| a.into_pyarray(py))
+        .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// Exact Zoeppritz Rpp, complex, in bruges' convention past a critical angle (the conjugate of
+/// `zoepnet_physics::rpp`: the same real part); NaN where the physics refuses the input.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)] // bruges' own signature, column by column
+fn zoeppritz_rpp_grid<'py>(
+    py: Python<'py>,
+    vp1: PyReadonlyArray1<'py, f64>,
+    vs1: PyReadonlyArray1<'py, f64>,
+    rho1: PyReadonlyArray1<'py, f64>,
+    vp2: PyReadonlyArray1<'py, f64>,
+    vs2: PyReadonlyArray1<'py, f64>,
+    rho2: PyReadonlyArray1<'py, f64>,
+    theta: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyArray2<Complex64>>> {
+    let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
+    let gather = slices(&columns, &theta)?;
+    let nan = Complex64::new(f64::NAN, f64::NAN);
+    let values =
+        py.detach(|| gather.map(|i, t| zoepnet_physics::rpp(i, t).map_or(nan, |r| r.conj())));
+    array(py, gather.theta.len(), values)
+}
+
+/// Aki-Richards (1980) Rpp; NaN outside its domain (at or past a critical angle, at 90°).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn akirichards_grid<'py>(
+    py: Python<'py>,
+    vp1: PyReadonlyArray1<'py, f64>,
+    vs1: PyReadonlyArray1<'py, f64>,
+    rho1: PyReadonlyArray1<'py, f64>,
+    vp2: PyReadonlyArray1<'py, f64>,
+    vs2: PyReadonlyArray1<'py, f64>,
+    rho2: PyReadonlyArray1<'py, f64>,
+    theta: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
+    let gather = slices(&columns, &theta)?;
+    let values =
+        py.detach(|| gather.map(|i, t| zoepnet_physics::aki_richards(i, t).unwrap_or(f64::NAN)));
+    array(py, gather.theta.len(), values)
+}
+
+/// Shuey (1985) Rpp, three terms (or two); NaN outside its domain.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn shuey_grid<'py>(
+    py: Python<'py>,
+    vp1: PyReadonlyArray1<'py, f64>,
+    vs1: PyReadonlyArray1<'py, f64>,
+    rho1: PyReadonlyArray1<'py, f64>,
+    vp2: PyReadonlyArray1<'py, f64>,
+    vs2: PyReadonlyArray1<'py, f64>,
+    rho2: PyReadonlyArray1<'py, f64>,
+    theta: PyReadonlyArray1<'py, f64>,
+    two_terms: bool,
+) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
+    let gather = slices(&columns, &theta)?;
+    let terms = if two_terms {
+        ShueyTerms::Two
+    } else {
+        ShueyTerms::Three
+    };
+    let values =
+        py.detach(|| gather.map(|i, t| zoepnet_physics::shuey(i, t, terms).unwrap_or(f64::NAN)));
+    array(py, gather.theta.len(), values)
+}
+
+#[pymodule]
+fn _zoepnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(zoeppritz_rpp_grid, m)?)?;
+    m.add_function(wrap_pyfunction!(akirichards_grid, m)?)?;
+    m.add_function(wrap_pyfunction!(shuey_grid, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,94 @@
+"""zoepnet for Python: exact Zoeppritz reflectivity and its approximations, from zoepnet's Rust
+core, as a drop-in for ``bruges.reflection``.
+
+The functions take bruges' arguments in bruges' order and units (velocities and densities in
+any consistent units; angles in degrees) and broadcast the same way: each of ``vp1 .. rho2`` a
+float or a 1-D array of length m, ``theta1`` a float, a 1-D array of length n, or a tuple
+``(start, stop[, step])`` read as bruges reads it. The result is the n x m gather, squeezed as
+bruges squeezes it (a float for one interface at one angle).
+
+Where a coefficient is refused, the value is NaN. That is an invalid layer (a Vp or density
+that is not positive and finite, a negative Vs), an angle outside [0, 90] degrees, or, for the
+approximations, an angle at or past the critical angle (where Vp increases) or at 90 degrees.
+``numpy.isnan(result)`` is the mask of refused values. bruges returns numbers there that mean
+nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _zoepnet
+
+__all__ = ["zoeppritz_rpp", "akirichards", "shuey", "__version__"]
+__version__: str = _zoepnet.__version__
+
+
+def _columns(vp1, vs1, rho1, vp2, vs2, rho2):
+    """The six columns as contiguous float64 arrays of one length m."""
+    arrays = [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (vp1, vs1, rho1, vp2, vs2, rho2)]
+    for name, a in zip(("vp1", "vs1", "rho1", "vp2", "vs2", "rho2"), arrays):
+        if a.ndim != 1:
+            raise ValueError(f"{name}: expected a float or a 1-D array, got shape {a.shape}")
+    m = max(a.size for a in arrays)
+    out = []
+    for name, a in zip(("vp1", "vs1", "rho1", "vp2", "vs2", "rho2"), arrays):
+        if a.size == 1 and m > 1:
+            a = np.full(m, a[0])
+        elif a.size != m:
+            raise ValueError(f"{name}: length {a.size}, where the others have {m}")
+        out.append(np.ascontiguousarray(a))
+    return out
+
+
+def _angles(theta1):
+    """The angles in degrees as a contiguous float64 array (bruges' tuples as linspaces)."""
+    if isinstance(theta1, tuple):
+        if len(theta1) == 2:
+            start, stop = theta1
+            theta1 = np.linspace(start, stop, num=int(stop) + 1)
+        elif len(theta1) == 3:
+            start, stop, step = theta1
+            theta1 = np.linspace(start, stop, num=int(stop / step) + 1)
+        else:
+            raise TypeError("Expected 2 or 3 parameters for theta1 expressed as range.")
+    theta = np.atleast_1d(np.asarray(theta1, dtype=np.float64))
+    if theta.ndim != 1:
+        raise ValueError(f"theta1: expected a float or a 1-D array, got shape {theta.shape}")
+    return np.ascontiguousarray(theta)
+
+
+def _squeeze(gather):
+    out = np.squeeze(gather)
+    return out[()] if out.ndim == 0 else out
+
+
+def zoeppritz_rpp(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0, complex=False):
+    """Exact P-P reflection coefficient (Zoeppritz, solved as Aki & Richards' scattering
+    matrix), as ``bruges.reflection.zoeppritz_rpp``.
+
+    Returns the real part by default (the value bruges' results are compared on); with
+    ``complex=True`` the complex coefficient in bruges' convention past a critical angle (the
+    conjugate of zoepnet's own, which follows Aki & Richards' e^{-iwt}: the same real part).
+    NaN where the input is refused (module docstring).
+    """
+    gather = _zoepnet.zoeppritz_rpp_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1))
+    return _squeeze(gather if complex else gather.real)
+
+
+def akirichards(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0):
+    """Aki-Richards (1980) linearised P-P reflection coefficient, as
+    ``bruges.reflection.akirichards`` (without ``terms``). NaN outside its domain: at or past
+    the critical angle where Vp increases, and at 90 degrees.
+    """
+    return _squeeze(_zoepnet.akirichards_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1)))
+
+
+def shuey(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0, two_terms=False):
+    """Shuey (1985) P-P reflection coefficient, three terms (or two, ``two_terms=True``), as
+    ``bruges.reflection.shuey`` (without ``terms`` or ``return_gradient``). NaN outside its
+    domain, as :func:`akirichards`.
+    """
+    return _squeeze(
+        _zoepnet.shuey_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1), two_terms)
+    )
