@@ -18,17 +18,29 @@ struct Gather<'a> {
 }
 
 impl Gather<'_> {
-    /// The n × m values of `f` for every angle (rows) and interface (columns).
-    fn map<T: Send>(&self, f: impl Fn(&Interface, f64) -> T) -> Vec<T> {
+    /// The n × m values of `f` for every angle (rows) and interface (columns), the interfaces
+    /// shared out over the machine's cores.
+    fn map<T: Send + Copy + Default>(&self, f: impl Fn(&Interface, f64) -> T + Sync) -> Vec<T> {
         let m = self.columns[0].len();
         let interfaces: Vec<Interface> = (0..m)
             .map(|i| Interface::from_properties(self.columns.map(|c| c[i])))
             .collect();
-        self.theta
-            .iter()
-            .flat_map(|&t| interfaces.iter().map(move |i| (i, t)))
-            .map(|(i, t)| f(i, t))
-            .collect()
+        let mut out = vec![T::default(); self.theta.len() * m];
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        // Each thread takes whole rows (angles), or a share of each row when there are few.
+        let chunk = out.len().div_ceil(threads).max(1024);
+        std::thread::scope(|scope| {
+            for (c, slot) in out.chunks_mut(chunk).enumerate() {
+                let (interfaces, f) = (&interfaces, &f);
+                scope.spawn(move || {
+                    for (k, value) in slot.iter_mut().enumerate() {
+                        let at = c * chunk + k;
+                        *value = f(&interfaces[at % m], self.theta[at / m]);
+                    }
+                });
+            }
+        });
+        out
     }
 }
 
