@@ -133,6 +133,18 @@ fn finish(dir: &Path, epochs: usize, what: &str) -> usize {
     panic!("{what}: not finished after 4 runs");
 }
 
+/// Takes an interrupted folder to its end ([`finish`]) and checks it is the reference run, with
+/// no temporary file left.
+fn finished_as(dir: &Path, epochs: usize, reference: &Fingerprint, what: &str) {
+    finish(dir, epochs, what);
+    assert_eq!(&fingerprint(dir), reference, "{what}");
+    assert!(
+        temporaries(dir).is_empty(),
+        "{what}: {:?}",
+        temporaries(dir)
+    );
+}
+
 fn wait_for(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
     loop {
@@ -175,13 +187,7 @@ fn a_kill_at_any_moment_loses_nothing() {
         let what = format!("kill {trial}");
         check_interrupted(&out, &reference, &what);
         resumed += usize::from(out.join("checkpoint.json").is_file());
-        finish(&out, EPOCHS, &what);
-        assert_eq!(fingerprint(&out), reference, "{what}");
-        assert!(
-            temporaries(&out).is_empty(),
-            "{what}: {:?}",
-            temporaries(&out)
-        );
+        finished_as(&out, EPOCHS, &reference, &what);
     }
     assert!(
         resumed >= 2,
@@ -239,13 +245,7 @@ fn a_kill_at_every_rename_loses_nothing() {
             break;
         }
         check_interrupted(&out, &reference, &what);
-        finish(&out, EPOCHS, &what);
-        assert_eq!(fingerprint(&out), reference, "{what}");
-        assert!(
-            temporaries(&out).is_empty(),
-            "{what}: {:?}",
-            temporaries(&out)
-        );
+        finished_as(&out, EPOCHS, &reference, &what);
         assert!(n < 100, "a run renames files fewer than 100 times");
     }
     let trials = n - 1;

@@ -81,7 +81,9 @@ def akirichards(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0):
     ``bruges.reflection.akirichards`` (without ``terms``). NaN outside its domain: at or past
     the critical angle where Vp increases, and at 90 degrees.
     """
-    return _squeeze(_zoepnet.akirichards_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1)))
+    return _squeeze(
+        _zoepnet.approximation_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1), "aki-richards")
+    )
 
 
 def shuey(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0, two_terms=False):
@@ -89,6 +91,5 @@ def shuey(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0, two_terms=False):
     ``bruges.reflection.shuey`` (without ``terms`` or ``return_gradient``). NaN outside its
     domain, as :func:`akirichards`.
     """
-    return _squeeze(
-        _zoepnet.shuey_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1), two_terms)
-    )
+    method = "shuey2" if two_terms else "shuey"
+    return _squeeze(_zoepnet.approximation_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1), method))

@@ -102,10 +102,12 @@ fn zoeppritz_rpp_grid<'py>(
     array(py, gather.theta.len(), values)
 }
 
-/// Aki-Richards (1980) Rpp; NaN outside its domain (at or past a critical angle, at 90°).
+/// A linearised Rpp, `method` "aki-richards" (Aki & Richards 1980), "shuey" (Shuey 1985, three
+/// terms) or "shuey2" (two terms); NaN outside its domain (at or past a critical angle, at 90°,
+/// |R| > 1).
 #[pyfunction]
-#[allow(clippy::too_many_arguments)]
-fn akirichards_grid<'py>(
+#[allow(clippy::too_many_arguments)] // bruges' own signature, column by column
+fn approximation_grid<'py>(
     py: Python<'py>,
     vp1: PyReadonlyArray1<'py, f64>,
     vs1: PyReadonlyArray1<'py, f64>,
@@ -114,45 +116,28 @@ fn akirichards_grid<'py>(
     vs2: PyReadonlyArray1<'py, f64>,
     rho2: PyReadonlyArray1<'py, f64>,
     theta: PyReadonlyArray1<'py, f64>,
+    method: &str,
 ) -> PyResult<Bound<'py, PyArray2<f64>>> {
-    let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
-    let gather = slices(&columns, &theta)?;
-    let values =
-        py.detach(|| gather.map(|i, t| zoepnet_physics::aki_richards(i, t).unwrap_or(f64::NAN)));
-    array(py, gather.theta.len(), values)
-}
-
-/// Shuey (1985) Rpp, three terms (or two); NaN outside its domain.
-#[pyfunction]
-#[allow(clippy::too_many_arguments)]
-fn shuey_grid<'py>(
-    py: Python<'py>,
-    vp1: PyReadonlyArray1<'py, f64>,
-    vs1: PyReadonlyArray1<'py, f64>,
-    rho1: PyReadonlyArray1<'py, f64>,
-    vp2: PyReadonlyArray1<'py, f64>,
-    vs2: PyReadonlyArray1<'py, f64>,
-    rho2: PyReadonlyArray1<'py, f64>,
-    theta: PyReadonlyArray1<'py, f64>,
-    two_terms: bool,
-) -> PyResult<Bound<'py, PyArray2<f64>>> {
-    let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
-    let gather = slices(&columns, &theta)?;
-    let terms = if two_terms {
-        ShueyTerms::Two
-    } else {
-        ShueyTerms::Three
+    let formula: fn(&Interface, f64) -> f64 = match method {
+        "aki-richards" => |i, t| zoepnet_physics::aki_richards(i, t).unwrap_or(f64::NAN),
+        "shuey" => |i, t| zoepnet_physics::shuey(i, t, ShueyTerms::Three).unwrap_or(f64::NAN),
+        "shuey2" => |i, t| zoepnet_physics::shuey(i, t, ShueyTerms::Two).unwrap_or(f64::NAN),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "method {other:?}: expected aki-richards, shuey or shuey2"
+            )));
+        }
     };
-    let values =
-        py.detach(|| gather.map(|i, t| zoepnet_physics::shuey(i, t, terms).unwrap_or(f64::NAN)));
+    let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
+    let gather = slices(&columns, &theta)?;
+    let values = py.detach(|| gather.map(formula));
     array(py, gather.theta.len(), values)
 }
 
 #[pymodule]
 fn _zoepnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(zoeppritz_rpp_grid, m)?)?;
-    m.add_function(wrap_pyfunction!(akirichards_grid, m)?)?;
-    m.add_function(wrap_pyfunction!(shuey_grid, m)?)?;
+    m.add_function(wrap_pyfunction!(approximation_grid, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
