@@ -1,5 +1,6 @@
 """zoepnet for Python: exact Zoeppritz reflectivity and its approximations, from zoepnet's Rust
-core, as a drop-in for ``bruges.reflection``.
+core, as a drop-in for ``bruges.reflection``; and LAS well logs in lasio's shape
+(:func:`read_las`, module :mod:`zoepnet.las`).
 
 The functions take bruges' arguments in bruges' order and units (velocities and densities in
 any consistent units; angles in degrees) and broadcast the same way: each of ``vp1 .. rho2`` a
@@ -19,8 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import _zoepnet
+from .las import LASFile, LASWarning, read_las
 
-__all__ = ["zoeppritz_rpp", "akirichards", "shuey", "__version__"]
+__all__ = ["zoeppritz_rpp", "akirichards", "shuey", "read_las", "LASFile", "LASWarning", "__version__"]
 __version__: str = _zoepnet.__version__
 
 

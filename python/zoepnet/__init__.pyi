@@ -23,3 +23,5 @@ def shuey(
     vp2: ArrayLike, vs2: ArrayLike, rho2: ArrayLike,
     theta1: Angles = 0, two_terms: bool = False,
 ) -> Union[float, np.ndarray]: ...
+
+from .las import LASFile as LASFile, LASWarning as LASWarning, read_las as read_las
