@@ -141,7 +141,7 @@ impl ExperimentError {
             ExperimentError::Device(e) => e.is_bad_input(),
             ExperimentError::Lock(e) => e.is_bad_input(),
             ExperimentError::Train(e) => e.is_bad_input(),
-            ExperimentError::Folder(_) => true,
+            ExperimentError::Folder(e) => e.is_bad_input(),
             _ => false,
         }
     }
@@ -339,6 +339,7 @@ pub fn run_population(
         .map(|out| RunFolder::create(out))
         .collect::<Result<_, _>>()?;
     for (folder, plan) in folders.iter().zip(plans) {
+        folder.prepare(None, &prepared.scaler)?;
         folder.start(&plan.config, &prepared.scaler)?;
     }
     let trained = train_writing(plans, &prepared, &device, &folders, observer, interrupter)?;
