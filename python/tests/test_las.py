@@ -11,22 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _support import CI, require
 
-CI = bool(os.environ.get("CI"))
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _require(module):
-    try:
-        return __import__(module)
-    except ImportError as e:
-        if CI:
-            raise
-        pytest.skip(f"{module} is not installed: {e}")
-
-
-zoepnet = _require("zoepnet")
-lasio = _require("lasio")
+zoepnet = require("zoepnet")
+lasio = require("lasio")
 
 
 def wells():

@@ -4,25 +4,13 @@ Run by `.ci/run` after the Rust tests; where zoepnet or bruges is not installed 
 (under CI) or are skipped with the reason (elsewhere).
 """
 
-import os
-
 import numpy as np
 import pytest
-
-CI = bool(os.environ.get("CI"))
-
-
-def _require(module):
-    try:
-        return __import__(module)
-    except ImportError as e:
-        if CI:
-            raise
-        pytest.skip(f"{module} is not installed: {e}")
+from _support import require
 
 
-zoepnet = _require("zoepnet")
-bruges = _require("bruges")
+zoepnet = require("zoepnet")
+bruges = require("bruges")
 
 
 def rocks(m, seed=1):
