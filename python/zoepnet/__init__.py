@@ -1,6 +1,7 @@
 """zoepnet for Python: exact Zoeppritz reflectivity and its approximations, from zoepnet's Rust
-core, as a drop-in for ``bruges.reflection``; and LAS well logs in lasio's shape
-(:func:`read_las`, module :mod:`zoepnet.las`).
+core, as a drop-in for ``bruges.reflection``; LAS well logs in lasio's shape
+(:func:`read_las`, module :mod:`zoepnet.las`); and experiments: configs, training with progress
+and Ctrl-C, run folders, sweeps and seed studies (module :mod:`zoepnet.experiments`).
 
 The functions take bruges' arguments in bruges' order and units (velocities and densities in
 any consistent units; angles in degrees) and broadcast the same way: each of ``vp1 .. rho2`` a
@@ -20,9 +21,39 @@ from __future__ import annotations
 import numpy as np
 
 from . import _zoepnet
+from .experiments import (
+    Config,
+    DataWarning,
+    Run,
+    Table,
+    load_config,
+    open_run,
+    resume,
+    seeds,
+    sweep,
+    train,
+)
 from .las import LASFile, LASWarning, read_las
 
-__all__ = ["zoeppritz_rpp", "akirichards", "shuey", "read_las", "LASFile", "LASWarning", "__version__"]
+__all__ = [
+    "zoeppritz_rpp",
+    "akirichards",
+    "shuey",
+    "read_las",
+    "LASFile",
+    "LASWarning",
+    "load_config",
+    "train",
+    "resume",
+    "open_run",
+    "sweep",
+    "seeds",
+    "Config",
+    "Run",
+    "Table",
+    "DataWarning",
+    "__version__",
+]
 __version__: str = _zoepnet.__version__
 
 

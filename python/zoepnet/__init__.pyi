@@ -25,3 +25,15 @@ def shuey(
 ) -> Union[float, np.ndarray]: ...
 
 from .las import LASFile as LASFile, LASWarning as LASWarning, read_las as read_las
+from .experiments import (
+    Config as Config,
+    DataWarning as DataWarning,
+    Run as Run,
+    Table as Table,
+    load_config as load_config,
+    open_run as open_run,
+    resume as resume,
+    seeds as seeds,
+    sweep as sweep,
+    train as train,
+)

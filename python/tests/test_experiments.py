@@ -1,0 +1,146 @@
+"""Experiments from Python: configs with overrides, training (with its progress, Ctrl-C and
+resume), run folders opened as runs, sweeps and seed studies, and the exceptions a user
+expects. They need R-39.las where the command line's tests find it (ZOEPNET_DATA_DIR, or
+../shared/data beside the checkout)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from _support import CI, require
+
+zoepnet = require("zoepnet")
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = ROOT / "configs" / "tutorial.toml"
+
+
+def data_dir():
+    for d in (os.environ.get("ZOEPNET_DATA_DIR"), ROOT.parent / "shared" / "data"):
+        if d and (Path(d) / "R-39.las").is_file():
+            return Path(d)
+    if CI:
+        raise FileNotFoundError("R-39.las: set ZOEPNET_DATA_DIR")
+    pytest.skip("R-39.las not found (set ZOEPNET_DATA_DIR)", allow_module_level=True)
+
+
+DATA = data_dir()
+ENV = {"data_dir": DATA, "offline": True, "progress": False}
+
+
+def test_the_tutorial_trains_to_the_published_figures(tmp_path):
+    run = zoepnet.train(TUTORIAL, out=tmp_path / "tutorial", **ENV)
+    s = run.summary
+    assert f"{s['last_epoch_train_mse']:.4e}" == "1.2845e-04"
+    assert f"{s['last_epoch_val_mse']:.4e}" == "1.3307e-04"
+    assert f"{s['blind_mse']:.4e}" == "3.3116e-04"
+    m = run.metrics
+    assert m["epoch"].tolist() == list(range(1, 101))
+    assert m["val_mse"][-1] == s["last_epoch_val_mse"]
+    # Opening the folder again gives the same run.
+    again = zoepnet.open_run(tmp_path / "tutorial")
+    assert again.summary == s
+
+
+def test_predict_is_the_network_its_weights_describe(tmp_path):
+    run = zoepnet.train(TUTORIAL, out=tmp_path / "t", **{**ENV, "progress": False})
+    rng = np.random.default_rng(1)
+    X = np.column_stack(
+        [
+            rng.uniform(2000, 4000, 50), rng.uniform(800, 2000, 50), rng.uniform(2000, 2600, 50),
+            rng.uniform(2000, 4000, 50), rng.uniform(800, 2000, 50), rng.uniform(2000, 2600, 50),
+            rng.uniform(0, 30, 50),
+        ]
+    )
+    w = run.weights
+    x = (X - w["scaler.mean"]) / w["scaler.std"]
+    hidden = 1 / (1 + np.exp(-(x @ w["fc1.weight"].T + w["fc1.bias"])))
+    by_hand = (hidden @ w["fc2.weight"].T + w["fc2.bias"])[:, 0]
+    np.testing.assert_allclose(run.predict(X), by_hand, rtol=0, atol=1e-12)
+    assert run.predict(X[0]) == pytest.approx(by_hand[0], abs=1e-12)
+    with pytest.raises(ValueError, match="row 1: vs1"):
+        run.predict(np.vstack([X[0], X[0] * [1, -1, 1, 1, 1, 1, 1]]))
+    with pytest.raises(ValueError, match="7 columns"):
+        run.predict(X[:, :6])
+
+
+def test_bad_input_raises_what_a_user_expects(tmp_path):
+    with pytest.raises(ValueError, match="unknown field `epoch`"):
+        zoepnet.load_config(TUTORIAL, {"train.epoch": 10})
+    with pytest.raises(ValueError, match="train.learning_rate"):
+        zoepnet.load_config(TUTORIAL, {"train.learning_rate": -1.0})
+    with pytest.raises(FileNotFoundError, match="nothere.toml"):
+        zoepnet.load_config(tmp_path / "nothere.toml")
+    missing = zoepnet.load_config(TUTORIAL, {"data.las": "nothere.las", "data.sha256": ""})
+    with pytest.raises(FileNotFoundError, match="nothere.las"):
+        zoepnet.train(missing, out=tmp_path / "x", data_dir=tmp_path, offline=True, progress=False)
+    cfg = zoepnet.load_config(TUTORIAL, {"train.epochs": 3, "model.hidden": 20})
+    assert cfg.to_dict()["train"]["epochs"] == 3
+    assert "hidden = 20" in cfg.toml
+    with pytest.raises(ValueError, match="no finished run|not a run"):
+        zoepnet.open_run(tmp_path)
+
+
+def test_progress_shows_the_epochs(tmp_path, capsys):
+    zoepnet.train(zoepnet.load_config(TUTORIAL, {"train.epochs": 20}), out=tmp_path / "p",
+                  data_dir=DATA, offline=True)
+    err = capsys.readouterr().err
+    assert "20/20" in err
+    assert "400 training / 100 validation interfaces" in err
+
+
+STOPPED = textwrap.dedent(
+    """
+    import sys, zoepnet
+    cfg = zoepnet.load_config(sys.argv[1], {"train.epochs": 20000})
+    try:
+        zoepnet.train(cfg, out=sys.argv[2], data_dir=sys.argv[3], offline=True, progress=False)
+    except KeyboardInterrupt as e:
+        print(e)
+        sys.exit(3)
+    """
+)
+
+
+def test_ctrl_c_leaves_a_run_that_resumes_to_the_same_weights(tmp_path):
+    out = tmp_path / "stopped"
+    child = subprocess.Popen(
+        [sys.executable, "-c", STOPPED, str(TUTORIAL), str(out), str(DATA)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.time() + 120
+    while not (out / "checkpoint.json").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=120)
+    assert child.returncode == 3, stderr
+    assert "stopped after epoch" in stdout and "zoepnet.resume(" in stdout
+    assert not (out / "summary.json").exists()
+    resumed = zoepnet.resume(out, **ENV)
+    whole = zoepnet.train(zoepnet.load_config(TUTORIAL, {"train.epochs": 20000}),
+                          out=tmp_path / "whole", **ENV)
+    for key, value in whole.weights.items():
+        np.testing.assert_array_equal(resumed.weights[key], value, err_msg=key)
+    assert resumed.summary["final_val_mse"] == whole.summary["final_val_mse"]
+
+
+def test_a_sweep_and_a_seed_study_give_their_tables(tmp_path):
+    cfg = zoepnet.load_config(TUTORIAL, {"train.epochs": 5})
+    table = zoepnet.sweep(cfg, {"train.learning_rate": [0.001, 0.002]}, out=tmp_path / "sweep", **ENV)
+    assert [r["status"] for r in table.rows] == ["ok", "ok"]
+    assert [r["train.learning_rate"] for r in table.rows] == [0.001, 0.002]
+    first = zoepnet.open_run(tmp_path / "sweep" / table.rows[0]["run"])
+    assert table.rows[0]["final_val_mse"] == pytest.approx(first.summary["final_val_mse"], rel=1e-12)
+    assert "| run | train.learning_rate |" in table.markdown
+    study = zoepnet.seeds(cfg, count=3, first=40, out=tmp_path / "seeds", **ENV)
+    assert [r["seed"] for r in study.rows] == [40, 41, 42]
+    tutorial_seed = zoepnet.train(cfg, out=tmp_path / "seed42", **ENV).summary
+    assert study.rows[2]["val_mse"] == pytest.approx(tutorial_seed["final_val_mse"], rel=1e-12)
+    assert "seed" in study.markdown

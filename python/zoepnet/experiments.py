@@ -1,0 +1,370 @@
+"""Experiments from Python: the same configs, run folders and results as the ``zoepnet``
+command line, through the same Rust library.
+
+>>> cfg = zoepnet.load_config("configs/tutorial.toml", {"train.epochs": 10})
+>>> run = zoepnet.train(cfg, out="runs/tutorial-10")      # a progress bar; Ctrl-C stops it
+>>> run.summary["blind_mse"], run.metrics["val_mse"][-1]
+>>> run.predict(X)                                           # X: n x 7 (m/s, kg/m3, degrees)
+>>> run = zoepnet.resume("runs/tutorial-10")                 # after Ctrl-C: goes on from there
+>>> zoepnet.sweep(cfg, {"train.learning_rate": [1e-3, 3e-3]}, out="runs/lr")
+>>> zoepnet.seeds(cfg, count=20, out="runs/tutorial-seeds")
+
+Training shows its progress with ``tqdm.auto`` (a widget in a notebook, a bar on a terminal)
+where tqdm is installed, and with a line every tenth of the way otherwise; ``progress=False``
+keeps it quiet. Ctrl-C, or a notebook's stop button, stops a training after its epoch, with its
+checkpoint written, and raises ``KeyboardInterrupt``; :func:`resume` continues it, and ends with
+the weights an uninterrupted run would have had.
+
+The well logs a config names are looked for where the command line looks: at the path the config
+gives, then by name in ``data_dir`` (default: the ``ZOEPNET_DATA_DIR`` environment variable);
+a missing one is downloaded and verified unless ``offline`` (default: ``ZOEPNET_OFFLINE``).
+
+Errors: ``ValueError`` for a bad key or value (naming it) or a folder that holds something else,
+``FileNotFoundError`` for a missing config or well log, ``RuntimeError`` for a failure of the run
+itself (it diverged, a file could not be written); the message is zoepnet's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _zoepnet
+
+__all__ = [
+    "Config",
+    "Run",
+    "Table",
+    "DataWarning",
+    "load_config",
+    "train",
+    "resume",
+    "open_run",
+    "sweep",
+    "seeds",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class DataWarning(UserWarning):
+    """Something reading the data got past ("FILE: line N: what"), as the command line warns."""
+
+
+def _toml_value(value: Any) -> str:
+    """A Python value as a TOML value, for an override."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return repr(value.item() if isinstance(value, np.generic) else value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise ValueError(f"{value!r}: expected a bool, number, str or list as a config value")
+
+
+def _overrides(overrides: Optional[Mapping[str, Any]]) -> List[str]:
+    return [f"{key}={_toml_value(value)}" for key, value in (overrides or {}).items()]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A config file with overrides, checked (every refusal names its key): what a run folder's
+    ``config.toml`` would hold is :attr:`toml`, and :meth:`to_dict` gives it as a dict."""
+
+    path: Path
+    overrides: Dict[str, Any] = field(default_factory=dict)
+    toml: str = ""
+    _resolved: str = field(default="", repr=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The resolved config: every section and key, defaults filled in."""
+        return json.loads(self._resolved)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> "Config":
+        """The same file with more overrides (later ones win)."""
+        return load_config(self.path, {**self.overrides, **overrides})
+
+
+def load_config(path: PathLike, overrides: Optional[Mapping[str, Any]] = None) -> Config:
+    """Reads and checks the experiment config at ``path``, with ``overrides`` as a dict of
+    dotted keys (``{"train.epochs": 10, "backend.kind": "wgpu"}``), as the command line's
+    ``--set``. Raises FileNotFoundError for a missing file, ValueError for an unknown key or a
+    value out of range (naming it and the line)."""
+    resolved, toml = _zoepnet.load_config(Path(path), _overrides(overrides))
+    return Config(Path(path), dict(overrides or {}), toml, resolved)
+
+
+def _config(config: Union[Config, PathLike]) -> Config:
+    return config if isinstance(config, Config) else load_config(config)
+
+
+def _data_options(data_dir: Optional[PathLike], offline: Optional[bool]):
+    if data_dir is None:
+        data_dir = os.environ.get("ZOEPNET_DATA_DIR") or None
+    if offline is None:
+        offline = os.environ.get("ZOEPNET_OFFLINE", "").strip().lower() not in ("", "0", "false", "no", "off")
+    return (Path(data_dir) if data_dir else None), bool(offline)
+
+
+class _Progress:
+    """Shows zoepnet's events: a tqdm bar (``tqdm.auto``) per training or study where tqdm is
+    installed, lines on stderr otherwise; warnings as :class:`DataWarning` always."""
+
+    def __init__(self, show: bool):
+        self.show = show
+        self.bar = None
+        self.shown = 0
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            tqdm = None
+        self.tqdm = tqdm
+
+    def __call__(self, event: Dict[str, Any]) -> None:
+        kind = event["kind"]
+        if kind == "warning":
+            warnings.warn(event["what"], DataWarning, stacklevel=2)
+        elif not self.show:
+            return
+        elif kind == "stage":
+            self._line(event["what"])
+        elif kind == "started":
+            self._started(event)
+        elif kind == "epoch":
+            self._advance(event["epoch"], event["epochs"], f"val MSE {event['val_mse']:.3e}")
+        elif kind == "count":
+            self._advance(event["done"], event["total"], event["message"], unit=event["what"])
+        elif kind == "finished":
+            self.close()
+
+    def _started(self, e: Dict[str, Any]) -> None:
+        self.close()
+        again = f", continuing after epoch {e['resumed_after']}" if e["resumed_after"] is not None else ""
+        self._line(
+            f"training {e['out']}: {e['train']} training / {e['validation']} validation interfaces, "
+            f"{e['epochs']} epochs, {e['engine']} engine on {e['device']}{again}"
+        )
+        self.shown = e["resumed_after"] or 0
+
+    def _advance(self, n: int, total: int, message: str, unit: str = "epoch") -> None:
+        if self.tqdm is not None:
+            if self.bar is None or self.bar.total != total:
+                self.close()
+                self.bar = self.tqdm(total=total, unit=unit, initial=self.shown, file=sys.stderr)
+            self.bar.update(n - self.bar.n)
+            self.bar.set_postfix_str(message, refresh=False)
+        elif n == total or n - self.shown >= max(total // 10, 1):
+            self.shown = n
+            self._line(f"{unit} {n}/{total}: {message}")
+
+    def _line(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _watched(show: bool, call: Callable[[Callable], Any]) -> Any:
+    progress = _Progress(show)
+    try:
+        return call(progress)
+    finally:
+        progress.close()
+
+
+class Run:
+    """A finished run, from its folder (checked against the checksums in its summary.json)."""
+
+    def __init__(self, dir: PathLike):
+        self._run = _zoepnet.open_run(Path(dir))
+        self.dir: Path = Path(self._run.dir)
+        #: summary.json: the final and last-epoch MSEs, blind scores, baselines, timings.
+        self.summary: Dict[str, Any] = json.loads(self._run.summary_json())
+        #: The run's resolved config.toml.
+        self.config_toml: str = self._run.config_toml()
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"Run({str(self.dir)!r}: val MSE {s['final_val_mse']:.4e}, "
+            f"blind MSE {s['blind_mse']:.4e}, {s['epochs']} epochs)"
+        )
+
+    @property
+    def metrics(self) -> Dict[str, np.ndarray]:
+        """metrics.csv: ``epoch``, ``train_mse`` (the epoch's running loss), ``val_mse`` (at the
+        epoch's start), ``learning_rate``, ``seconds``, each a float64 array."""
+        return dict(self._run.metrics())
+
+    def metrics_df(self):
+        """:attr:`metrics` as a pandas DataFrame indexed by epoch (needs pandas)."""
+        import pandas as pd
+
+        m = self.metrics
+        return pd.DataFrame(m, index=pd.Index(m.pop("epoch").astype(int), name="epoch"))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Rpp predicted for each row of ``X`` (n x 7, or one row of 7: vp1, vs1, rho1, vp2,
+        vs2, rho2 in m/s and kg/m3, theta in degrees), with the run's scaler. A row no rock can
+        have raises ValueError naming it."""
+        X = np.asarray(X, dtype=np.float64)
+        one = X.ndim == 1
+        out = self._run.predict(np.ascontiguousarray(np.atleast_2d(X)))
+        return out[0] if one else out
+
+    @property
+    def weights(self) -> Dict[str, np.ndarray]:
+        """The trained network in PyTorch's layout, as ``zoepnet export`` writes it:
+        ``fc1.weight`` (hidden x inputs), ``fc1.bias``, ``fc2.weight`` (1 x hidden),
+        ``fc2.bias``; and ``scaler.mean``, ``scaler.std`` of the inputs."""
+        return dict(self._run.weights())
+
+
+def open_run(dir: PathLike) -> Run:
+    """The finished run in the folder ``dir``. Raises ValueError where the folder holds no
+    finished run (a stopped one: :func:`resume` it), or a file there was changed."""
+    return Run(dir)
+
+
+def train(
+    config: Union[Config, PathLike],
+    out: Optional[PathLike] = None,
+    *,
+    progress: bool = True,
+    data_dir: Optional[PathLike] = None,
+    offline: Optional[bool] = None,
+) -> Run:
+    """Trains ``config`` (a :class:`Config`, or a path) into the run folder ``out`` (default
+    ``runs/CONFIG_NAME``, as the command line), and returns the finished :class:`Run`. Ctrl-C
+    stops after the epoch and raises KeyboardInterrupt; :func:`resume` continues."""
+    config = _config(config)
+    out = Path(out) if out is not None else Path("runs") / config.path.stem
+    data_dir, offline = _data_options(data_dir, offline)
+    _watched(
+        progress,
+        lambda cb: _zoepnet.train(config.path, _overrides(config.overrides), out, False, data_dir, offline, cb),
+    )
+    return Run(out)
+
+
+def resume(
+    dir: PathLike,
+    epochs: Optional[int] = None,
+    *,
+    progress: bool = True,
+    data_dir: Optional[PathLike] = None,
+    offline: Optional[bool] = None,
+) -> Run:
+    """Continues the stopped run in ``dir`` from its checkpoint (ending with the weights an
+    uninterrupted run would have), or, with ``epochs``, takes a finished or stopped run on to
+    that many epochs where that gives the run those epochs would have given."""
+    dir = Path(dir)
+    overrides = _overrides({"train.epochs": epochs} if epochs is not None else None)
+    data_dir, offline = _data_options(data_dir, offline)
+    _watched(progress, lambda cb: _zoepnet.train(None, overrides, dir, True, data_dir, offline, cb))
+    return Run(dir)
+
+
+@dataclass
+class Table:
+    """A table of results, as zoepnet writes it: :attr:`rows` (dicts), :attr:`markdown` (shown
+    as a table in a notebook), :meth:`df` (a pandas DataFrame)."""
+
+    rows: List[Dict[str, Any]]
+    markdown: str
+    dir: Optional[Path] = None
+
+    def df(self):
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __str__(self) -> str:
+        return self.markdown
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text if text != "" else None
+
+
+def sweep(
+    config: Union[Config, PathLike],
+    grid: Mapping[str, Sequence[Any]],
+    out: Optional[PathLike] = None,
+    *,
+    population: str = "auto",
+    progress: bool = True,
+    data_dir: Optional[PathLike] = None,
+    offline: Optional[bool] = None,
+) -> Table:
+    """Trains every combination of ``grid`` (``{"train.learning_rate": [1e-3, 3e-3]}``) on
+    ``config`` (its file and its overrides), each into its run folder under ``out`` (default
+    ``runs/CONFIG_NAME-sweep``), and returns the sweep's table (also in sweep.md, sweep.csv).
+    A variant that fails is a row; the rest go on. ``population``: "auto", "always", "never"
+    (train the variants at once on the population engine). Ctrl-C stops, raising
+    KeyboardInterrupt; the same call trains the rest."""
+    config = _config(config)
+    out = Path(out) if out is not None else Path("runs") / f"{config.path.stem}-sweep"
+    sets = [f"{key}={_toml_value(value)}" for key, value in config.overrides.items()]
+    for key, values in grid.items():
+        values = list(values) if isinstance(values, (list, tuple, np.ndarray)) else [values]
+        sets.append(f"{key}=" + ",".join(_toml_value(v) for v in values))
+    data_dir, offline = _data_options(data_dir, offline)
+    markdown, table = _watched(
+        progress,
+        lambda cb: _zoepnet.sweep(config.path, sets, out, population, data_dir, offline, cb),
+    )
+    rows = [{k: _number(v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(table))]
+    return Table(rows, markdown, out)
+
+
+def seeds(
+    config: Union[Config, PathLike],
+    count: int = 100,
+    first: int = 0,
+    out: Optional[PathLike] = None,
+    *,
+    progress: bool = True,
+    data_dir: Optional[PathLike] = None,
+    offline: Optional[bool] = None,
+) -> Table:
+    """Trains ``config`` once per seed ``first .. first + count - 1`` (its data and split kept),
+    on every core, into the study folder ``out`` (default ``runs/CONFIG_NAME-seeds``), and
+    returns each seed's final MSEs, with the report (seeds.md: the distribution and where the
+    config's own seed falls) as :attr:`Table.markdown`. A folder holding a study of the same
+    config keeps its seeds, so a stopped study continues where it stopped."""
+    config = _config(config)
+    out = Path(out) if out is not None else Path("runs") / f"{config.path.stem}-seeds"
+    data_dir, offline = _data_options(data_dir, offline)
+    report, rows, _own = _watched(
+        progress,
+        lambda cb: _zoepnet.seeds(
+            config.path, _overrides(config.overrides), count, first, out, data_dir, offline, cb
+        ),
+    )
+    return Table([dict(r) for r in rows], report, out)
