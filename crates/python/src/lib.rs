@@ -3,12 +3,12 @@
 //! progress bars. It holds no domain logic: each function is a call into the workspace's
 //! libraries, its results turned into Python values and its errors into Python exceptions.
 //!
-//! - [`physics`]: reflectivity gathers (n angles × m interfaces), NaN where the physics refuses
+//! - `physics`: reflectivity gathers (n angles × m interfaces), NaN where the physics refuses
 //!   a coefficient, computed with the GIL released over the machine's cores;
-//! - [`las`]: a LAS file as plain values;
-//! - [`experiments`]: configs, training, resuming, run folders, sweeps and seed studies through
-//!   `zoepnet_learner`, on a worker thread [`watch`]ed from Python's (Ctrl-C, progress);
-//! - [`errors`]: which Python exception each library error becomes.
+//! - `las`: a LAS file as plain values;
+//! - `experiments`: configs, training, resuming, run folders, sweeps and seed studies through
+//!   `zoepnet_learner`, on a worker thread `watch`ed from Python's (Ctrl-C, progress);
+//! - `errors`: which Python exception each library error becomes.
 
 mod errors;
 mod experiments;
