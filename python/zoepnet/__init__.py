@@ -105,8 +105,9 @@ def zoeppritz_rpp(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0, complex=False):
     conjugate of zoepnet's own, which follows Aki & Richards' e^{-iwt}: the same real part).
     NaN where the input is refused (module docstring).
     """
-    gather = _zoepnet.zoeppritz_rpp_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1))
-    return _squeeze(gather if complex else gather.real)
+    return _squeeze(
+        _zoepnet.zoeppritz_rpp_grid(*_columns(vp1, vs1, rho1, vp2, vs2, rho2), _angles(theta1), complex)
+    )
 
 
 def akirichards(vp1, vs1, rho1, vp2, vs2, rho2, theta1=0):

@@ -33,4 +33,4 @@ pub use approx::{ShueyTerms, aki_richards, aki_richards_many, shuey, shuey_many}
 pub use error::{Beyond, PhysicsError};
 pub use medium::{Elastic, Interface};
 pub use num_complex::Complex64;
-pub use zoeppritz::{Scattering, rpp, rpp_many, scattering};
+pub use zoeppritz::{GatherInterface, Incidence, Scattering, rpp, rpp_at, rpp_many, scattering};

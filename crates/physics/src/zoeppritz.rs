@@ -115,6 +115,38 @@ fn sin_cos_degrees(theta_deg: f64) -> (f64, f64) {
     }
 }
 
+/// An angle of incidence, checked (0 to 90 degrees) and with its sine and cosine worked out
+/// once: for a gather, where many interfaces meet each angle ([`rpp_at`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Incidence {
+    degrees: f64,
+    sin: f64,
+    cos: f64,
+}
+
+impl Incidence {
+    /// The angle `theta_deg` in degrees.
+    ///
+    /// # Errors
+    /// [`PhysicsError::Angle`] outside [0, 90] (NaN included).
+    pub fn degrees(theta_deg: f64) -> Result<Self, PhysicsError> {
+        if !(0.0..=90.0).contains(&theta_deg) {
+            return Err(PhysicsError::Angle(theta_deg));
+        }
+        let (sin, cos) = sin_cos_degrees(theta_deg);
+        Ok(Self {
+            degrees: theta_deg,
+            sin,
+            cos,
+        })
+    }
+
+    /// The angle in degrees.
+    pub fn in_degrees(&self) -> f64 {
+        self.degrees
+    }
+}
+
 impl Scattering {
     /// The share of the incident energy flux each scattered wave carries (Rpp, Rps, Tpp, Tps),
     /// each |coefficient|² weighted by its impedance and angle cosine, relative to the incident
@@ -232,6 +264,7 @@ fn solid_over_fluid<T: Field>(interface: &Interface, p: f64, c1: T, c2: T, k1: T
 
 /// The four coefficients of `interface` for the ray parameter `p` (s/m) and c1 = cos θ1, with
 /// `cos(v)` the cosine √(1 − p²v²) of a wave of speed v: solid-solid, or a fluid on either side.
+#[inline(always)]
 fn solve<T: Field>(interface: &Interface, p: f64, c1: T, cos: impl Fn(f64) -> T) -> [Complex64; 4] {
     let Interface {
         upper: m1,
@@ -253,6 +286,24 @@ fn solve<T: Field>(interface: &Interface, p: f64, c1: T, cos: impl Fn(f64) -> T)
 /// conventions; a wave a fluid cannot carry (its S wave) has coefficient 0.
 pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, PhysicsError> {
     interface.check(theta_deg)?;
+    let [rpp, rps, tpp, tps] = unchecked(interface, &Incidence::degrees(theta_deg)?)?;
+    if ![rpp, rps, tpp, tps].iter().all(finite) {
+        return Err(PhysicsError::Singular { theta: theta_deg });
+    }
+    Ok(Scattering { rpp, rps, tpp, tps })
+}
+
+/// Whether both parts of `c` are finite.
+fn finite(c: &Complex64) -> bool {
+    c.re.is_finite() && c.im.is_finite()
+}
+
+/// (Rpp, Rps, Tpp, Tps) for a checked input, not yet checked to be finite. Inlined, so that a
+/// caller that uses only some of them (as [`rpp`] does) computes only those.
+#[inline(always)]
+fn unchecked(interface: &Interface, angle: &Incidence) -> Result<[Complex64; 4], PhysicsError> {
+    interface.upper.check(1)?;
+    interface.lower.check(2)?;
     let Interface {
         upper: m1,
         lower: m2,
@@ -260,17 +311,12 @@ pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, P
     if m1 == m2 {
         // No contrast: no reflection at any angle (the equations are 0/0 at grazing incidence).
         let zero = Complex64::new(0.0, 0.0);
-        return Ok(Scattering {
-            rpp: zero,
-            rps: zero,
-            tpp: Complex64::new(1.0, 0.0),
-            tps: zero,
-        });
+        return Ok([zero, zero, Complex64::new(1.0, 0.0), zero]);
     }
-    let (sin, cos) = sin_cos_degrees(theta_deg);
+    let (sin, cos) = (angle.sin, angle.cos);
     let p = sin / m1.vp;
     let fastest = m2.vp.max(m1.vs).max(m2.vs);
-    let [rpp, rps, tpp, tps] = if p * fastest <= 1.0 {
+    Ok(if p * fastest <= 1.0 {
         // Below every critical angle: real arithmetic.
         solve::<f64>(interface, p, cos, |v| (1.0 - p * p * v * v).sqrt())
     } else {
@@ -278,19 +324,88 @@ pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, P
         solve::<Complex64>(interface, p, cos.into(), |v| {
             Complex64::new(1.0 - p * p * v * v, 0.0).sqrt()
         })
-    };
-    if ![rpp, rps, tpp, tps]
-        .iter()
-        .all(|c| c.re.is_finite() && c.im.is_finite())
-    {
-        return Err(PhysicsError::Singular { theta: theta_deg });
-    }
-    Ok(Scattering { rpp, rps, tpp, tps })
+    })
 }
 
-/// The exact P-P reflection coefficient (complex) for a P wave incident at `theta_deg` degrees.
+/// The exact P-P reflection coefficient (complex) for a P wave incident at `theta_deg` degrees:
+/// [`scattering`]'s Rpp, computed alone.
 pub fn rpp(interface: &Interface, theta_deg: f64) -> Result<Complex64, PhysicsError> {
-    scattering(interface, theta_deg).map(|s| s.rpp)
+    interface.check(theta_deg)?;
+    rpp_at(interface, &Incidence::degrees(theta_deg)?)
+}
+
+/// [`rpp`] at an angle whose sine and cosine are worked out already (a gather's).
+pub fn rpp_at(interface: &Interface, angle: &Incidence) -> Result<Complex64, PhysicsError> {
+    let [rpp, ..] = unchecked(interface, angle)?;
+    if !finite(&rpp) {
+        return Err(PhysicsError::Singular {
+            theta: angle.degrees,
+        });
+    }
+    Ok(rpp)
+}
+
+/// An interface with what [`rpp_at`] works out of its layers alone done once, for a gather
+/// (each interface met by many angles). Between two solids below every critical angle it uses
+/// the vertical slownesses q = cos(angle)/v = √(1/v² − p²) of the module's equations, from
+/// 1/v² worked out here: three square roots and one division per angle. Elsewhere (a fluid,
+/// past a critical angle, no contrast) it is [`rpp_at`] itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GatherInterface {
+    interface: Interface,
+    /// 1/α1 (s/m).
+    slowness: f64,
+    /// 1/α2², 1/β1², 1/β2² (s²/m²), and the least of them (1/v² of the fastest wave).
+    squared: [f64; 3],
+    least: f64,
+    /// Both layers solid, and with a contrast.
+    fast: bool,
+}
+
+impl GatherInterface {
+    /// `interface`, checked.
+    ///
+    /// # Errors
+    /// As [`Interface::check`]: a velocity or density that no layer can have.
+    pub fn new(interface: Interface) -> Result<Self, PhysicsError> {
+        interface.upper.check(1)?;
+        interface.lower.check(2)?;
+        let Interface {
+            upper: m1,
+            lower: m2,
+        } = interface;
+        let fast = !m1.is_fluid() && !m2.is_fluid() && m1 != m2;
+        let squared = [m2.vp, m1.vs, m2.vs].map(|v| 1.0 / (v * v));
+        Ok(Self {
+            interface,
+            slowness: 1.0 / m1.vp,
+            squared,
+            least: squared[0].min(squared[1]).min(squared[2]),
+            fast,
+        })
+    }
+
+    /// The exact Rpp at `angle`: [`rpp_at`], to rounding.
+    ///
+    /// # Errors
+    /// As [`rpp_at`].
+    #[inline]
+    pub fn rpp(&self, angle: &Incidence) -> Result<Complex64, PhysicsError> {
+        let p = angle.sin * self.slowness;
+        let p2 = p * p;
+        if !self.fast || p2 > self.least {
+            return rpp_at(&self.interface, angle);
+        }
+        let [qi2, qj1, qj2] = self.squared.map(|s| (s - p2).max(0.0).sqrt());
+        let [rpp, ..] =
+            coefficients::<f64>(&self.interface, p, angle.cos * self.slowness, qi2, qj1, qj2);
+        if !rpp.is_finite() {
+            return Err(PhysicsError::Singular {
+                theta: angle.degrees,
+            });
+        }
+        Ok(Complex64::new(rpp, 0.0))
+    }
 }
 
 /// [`rpp`] for many interfaces, each at its own angle (degrees). An invalid element is an

@@ -1,11 +1,10 @@
 //! The reflectivity gathers: bruges' functions, column by column, computed with the GIL released
 //! over the machine's cores.
 
-use numpy::ndarray::Array2;
-use numpy::{IntoPyArray, PyArray2, PyReadonlyArray1};
+use numpy::{PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use zoepnet_physics::{Complex64, Interface, ShueyTerms};
+use zoepnet_physics::{Complex64, GatherInterface, Incidence, Interface, ShueyTerms};
 
 /// The interfaces' six columns and the angles, as slices of one length each.
 struct Gather<'a> {
@@ -14,29 +13,57 @@ struct Gather<'a> {
 }
 
 impl Gather<'_> {
-    /// The n × m values of `f` for every angle (rows) and interface (columns), the interfaces
+    /// Fills `out` (n × m, row-major) with `f` of every interface (columns) at every angle
+    /// (rows), each interface and each angle made once (by `interface`, `angle`); the values
     /// shared out over the machine's cores.
-    fn map<T: Send + Copy + Default>(&self, f: impl Fn(&Interface, f64) -> T + Sync) -> Vec<T> {
+    fn fill<I: Sync, A: Sync, T: Send>(
+        &self,
+        out: &mut [T],
+        (interface, angle): (impl Fn(Interface) -> I, impl Fn(f64) -> A),
+        f: impl Fn(&I, &A) -> T + Sync,
+    ) {
         let m = self.columns[0].len();
-        let interfaces: Vec<Interface> = (0..m)
-            .map(|i| Interface::from_properties(self.columns.map(|c| c[i])))
+        let interfaces: Vec<I> = (0..m)
+            .map(|i| interface(Interface::from_properties(self.columns.map(|c| c[i]))))
             .collect();
-        let mut out = vec![T::default(); self.theta.len() * m];
+        let angles: Vec<A> = self.theta.iter().map(|&t| angle(t)).collect();
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        // Each thread takes whole rows (angles), or a share of each row when there are few.
         let chunk = out.len().div_ceil(threads).max(1024);
         std::thread::scope(|scope| {
             for (c, slot) in out.chunks_mut(chunk).enumerate() {
-                let (interfaces, f) = (&interfaces, &f);
+                let (interfaces, angles, f) = (&interfaces, &angles, &f);
                 scope.spawn(move || {
-                    for (k, value) in slot.iter_mut().enumerate() {
-                        let at = c * chunk + k;
-                        *value = f(&interfaces[at % m], self.theta[at / m]);
+                    // The first value's angle (row) and interface (column), then on along the row.
+                    let (mut row, mut col) = ((c * chunk) / m, (c * chunk) % m);
+                    for value in slot.iter_mut() {
+                        *value = f(&interfaces[col], &angles[row]);
+                        col += 1;
+                        if col == m {
+                            (row, col) = (row + 1, 0);
+                        }
                     }
                 });
             }
         });
-        out
+    }
+
+    /// The n × m gather of `f` as a NumPy array, computed with the GIL released. NumPy
+    /// allocates it zeroed (calloc: the pages are touched first by the threads that fill them).
+    fn array<'py, I: Sync, A: Sync, T: numpy::Element + Send>(
+        &self,
+        py: Python<'py>,
+        make: (impl Fn(Interface) -> I + Send, impl Fn(f64) -> A + Send),
+        f: impl Fn(&I, &A) -> T + Sync + Send,
+    ) -> PyResult<Bound<'py, PyArray2<T>>> {
+        let array = PyArray2::<T>::zeros(py, [self.theta.len(), self.columns[0].len()], false);
+        {
+            let mut written = array.readwrite();
+            let out = written
+                .as_slice_mut()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            py.detach(|| self.fill(out, make, f));
+        }
+        Ok(array)
     }
 }
 
@@ -64,20 +91,9 @@ fn slices<'a>(
     })
 }
 
-/// `values` (n × m, row-major) as a NumPy array.
-fn array<'py, T: numpy::Element>(
-    py: Python<'py>,
-    rows: usize,
-    values: Vec<T>,
-) -> PyResult<Bound<'py, PyArray2<T>>> {
-    let cols = values.len().checked_div(rows).unwrap_or(0);
-    Array2::from_shape_vec((rows, cols), values)
-        .map(|a| a.into_pyarray(py))
-        .map_err(|e| PyValueError::new_err(e.to_string()))
-}
-
-/// Exact Zoeppritz Rpp, complex, in bruges' convention past a critical angle (the conjugate of
-/// `zoepnet_physics::rpp`: the same real part); NaN where the physics refuses the input.
+/// Exact Zoeppritz Rpp: its real part, or with `complex` the complex value in bruges'
+/// convention past a critical angle (the conjugate of `zoepnet_physics::rpp`: the same real
+/// part); NaN where the physics refuses the input.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)] // bruges' own signature, column by column
 pub fn zoeppritz_rpp_grid<'py>(
@@ -89,13 +105,26 @@ pub fn zoeppritz_rpp_grid<'py>(
     vs2: PyReadonlyArray1<'py, f64>,
     rho2: PyReadonlyArray1<'py, f64>,
     theta: PyReadonlyArray1<'py, f64>,
-) -> PyResult<Bound<'py, PyArray2<Complex64>>> {
+    complex: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
     let gather = slices(&columns, &theta)?;
-    let nan = Complex64::new(f64::NAN, f64::NAN);
-    let values =
-        py.detach(|| gather.map(|i, t| zoepnet_physics::rpp(i, t).map_or(nan, |r| r.conj())));
-    array(py, gather.theta.len(), values)
+    // Each interface and angle checked and prepared once; a refused one is None, its values NaN.
+    let make = (
+        |i: Interface| GatherInterface::new(i).ok(),
+        |t: f64| Incidence::degrees(t).ok(),
+    );
+    let rpp = |i: &Option<GatherInterface>, a: &Option<Incidence>| {
+        i.as_ref().zip(a.as_ref()).and_then(|(i, a)| i.rpp(a).ok())
+    };
+    Ok(if complex {
+        let nan = Complex64::new(f64::NAN, f64::NAN);
+        let values = gather.array(py, make, move |i, a| rpp(i, a).map_or(nan, |r| r.conj()))?;
+        values.into_any()
+    } else {
+        let values = gather.array(py, make, move |i, a| rpp(i, a).map_or(f64::NAN, |r| r.re))?;
+        values.into_any()
+    })
 }
 
 /// A linearised Rpp, `method` "aki-richards" (Aki & Richards 1980), "shuey" (Shuey 1985, three
@@ -126,6 +155,5 @@ pub fn approximation_grid<'py>(
     };
     let columns = [vp1, vs1, rho1, vp2, vs2, rho2];
     let gather = slices(&columns, &theta)?;
-    let values = py.detach(|| gather.map(formula));
-    array(py, gather.theta.len(), values)
+    gather.array(py, (|i| i, |t| t), |i, &t| formula(i, t))
 }
