@@ -21,6 +21,8 @@ pub(crate) struct DataReader<'a> {
     policy: &'a NullPolicy,
     /// The section's lines, one after another; tokens point into it.
     text: String,
+    /// The rows the header announces (0 where it does not say), to size `text` by.
+    rows_hint: usize,
     /// The values of each column, one per row.
     columns: Vec<Column>,
     /// The 1-based line each row starts on.
@@ -121,6 +123,7 @@ impl<'a> DataReader<'a> {
             declared_null: file.well_number("NULL"),
             policy: &options.null_policy,
             text: String::new(),
+            rows_hint: capacity,
             columns: vec![Column::nulls(0, capacity); curves],
             row_lines: Vec::new(),
             pending: Vec::new(),
@@ -141,6 +144,12 @@ impl<'a> DataReader<'a> {
                 line,
                 what: "a data section of 4 GiB or more".into(),
             });
+        }
+        if offset == 0 {
+            // Room for the announced rows if they are as long as the first: growing by
+            // doubling copied the section about twice over.
+            self.text
+                .reserve((text.len() + 1).saturating_mul(self.rows_hint).min(1 << 26));
         }
         self.text.push_str(text);
         self.text.push('\n');

@@ -43,24 +43,25 @@ pub fn read_las<'py>(py: Python<'py>, path: std::path::PathBuf) -> PyResult<Boun
     out.set_item("version", items(&las.version))?;
     out.set_item("well", items(&las.well))?;
     out.set_item("params", items(&las.params))?;
+    let warnings: Vec<String> = las.warnings.iter().map(ToString::to_string).collect();
     let curves = PyList::empty(py);
-    for curve in &las.curves {
-        let h = &curve.header;
-        let data: Bound<'py, PyAny> = match &curve.values {
-            zoepnet_las::Values::Numbers(v) => v.clone().into_pyarray(py).into_any(),
+    // The values move into NumPy's arrays, uncopied.
+    for curve in las.curves {
+        let h = curve.header;
+        let data: Bound<'py, PyAny> = match curve.values {
+            zoepnet_las::Values::Numbers(v) => v.into_pyarray(py).into_any(),
             zoepnet_las::Values::Text { values, .. } => PyList::new(py, values)?.into_any(),
         };
         curves.append((
-            h.mnemonic.as_str(),
-            h.original_mnemonic.as_str(),
-            h.unit.as_str(),
-            h.value.as_str(),
-            h.description.as_str(),
+            h.mnemonic,
+            h.original_mnemonic,
+            h.unit,
+            h.value,
+            h.description,
             data,
         ))?;
     }
     out.set_item("curves", curves)?;
-    let warnings: Vec<String> = las.warnings.iter().map(ToString::to_string).collect();
     out.set_item("warnings", warnings)?;
     Ok(out)
 }
