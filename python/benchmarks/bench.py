@@ -90,13 +90,16 @@ def training(rows, binary, data_dir):
                            check=True, capture_output=True)
             return zoepnet.open_run(out).summary
 
-        ours, s_py = best(from_python, 5)
-        theirs, s_cli = best(from_cli, 5)
+        py_loops, cli_loops = [], []
+        ours, s_py = best(lambda: py_loops.append(from_python()) or py_loops[-1], 7)
+        theirs, s_cli = best(lambda: cli_loops.append(from_cli()) or cli_loops[-1], 7)
     if s_py["final_val_mse"] != s_cli["final_val_mse"]:
         sys.exit("training from Python and from the command line gave different networks")
     rows.append(("train configs/tutorial.toml (whole run)", ours, "`zoepnet train`", theirs,
-                 f"same network; training loop {s_py['train_seconds']:.3f} s vs "
-                 f"{s_cli['train_seconds']:.3f} s"))
+                 "the same network"))
+    loop = lambda runs: min(s["train_seconds"] for s in runs)
+    rows.append(("its 100 epochs (summary's train_seconds)", loop(py_loops), "`zoepnet train`",
+                 loop(cli_loops), "the same network"))
 
 
 def main():
