@@ -21,18 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _zoepnet
-from .experiments import (
-    Config,
-    DataWarning,
-    Run,
-    Table,
-    load_config,
-    open_run,
-    resume,
-    seeds,
-    sweep,
-    train,
-)
+from . import experiments
+from .experiments import *  # noqa: F401,F403 (its __all__: load_config, train, resume, ...)
 from .las import LASFile, LASWarning, read_las
 
 __all__ = [
@@ -42,16 +32,7 @@ __all__ = [
     "read_las",
     "LASFile",
     "LASWarning",
-    "load_config",
-    "train",
-    "resume",
-    "open_run",
-    "sweep",
-    "seeds",
-    "Config",
-    "Run",
-    "Table",
-    "DataWarning",
+    *experiments.__all__,
     "__version__",
 ]
 __version__: str = _zoepnet.__version__
