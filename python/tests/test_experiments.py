@@ -69,6 +69,8 @@ def test_predict_is_the_network_its_weights_describe(tmp_path):
         run.predict(np.vstack([X[0], X[0] * [1, -1, 1, 1, 1, 1, 1]]))
     with pytest.raises(ValueError, match="7 columns"):
         run.predict(X[:, :6])
+    with pytest.raises(ValueError, match="shape"):
+        run.predict(np.ones((2, 2, 7)))
 
 
 def test_bad_input_raises_what_a_user_expects(tmp_path):
@@ -86,6 +88,16 @@ def test_bad_input_raises_what_a_user_expects(tmp_path):
     assert "hidden = 20" in cfg.toml
     with pytest.raises(ValueError, match="no finished run|not a run"):
         zoepnet.open_run(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        zoepnet.open_run(tmp_path / "nothere")
+    with pytest.raises(FileNotFoundError):
+        zoepnet.resume(tmp_path / "nothere")
+    with pytest.raises(ValueError, match="learnin_rate"):
+        zoepnet.sweep(cfg, {"train.learnin_rate": [0.001, 0.002]}, out=tmp_path / "s", **ENV)
+    with pytest.raises(ValueError, match="count=-1"):
+        zoepnet.seeds(cfg, count=-1, out=tmp_path / "seeds", **ENV)
+    with pytest.raises(TypeError, match="theta1"):
+        zoepnet.zoeppritz_rpp(2800, 1400, 2400, 3100, 1600, 2450, None)
 
 
 def test_progress_shows_the_epochs(tmp_path, capsys):

@@ -40,6 +40,9 @@ __version__: str = _zoepnet.__version__
 
 def _columns(vp1, vs1, rho1, vp2, vs2, rho2):
     """The six columns as contiguous float64 arrays of one length m."""
+    for name, v in zip(("vp1", "vs1", "rho1", "vp2", "vs2", "rho2"), (vp1, vs1, rho1, vp2, vs2, rho2)):
+        if v is None:
+            raise TypeError(f"{name}: expected a float or a 1-D array, got None")
     arrays = [np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (vp1, vs1, rho1, vp2, vs2, rho2)]
     for name, a in zip(("vp1", "vs1", "rho1", "vp2", "vs2", "rho2"), arrays):
         if a.ndim != 1:
@@ -57,6 +60,8 @@ def _columns(vp1, vs1, rho1, vp2, vs2, rho2):
 
 def _angles(theta1):
     """The angles in degrees as a contiguous float64 array (bruges' tuples as linspaces)."""
+    if theta1 is None:
+        raise TypeError("theta1: expected a float, a 1-D array or (start, stop[, step]), got None")
     if isinstance(theta1, tuple):
         if len(theta1) == 2:
             start, stop = theta1

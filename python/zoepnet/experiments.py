@@ -27,6 +27,7 @@ itself (it diverged, a file could not be written); the message is zoepnet's.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -86,6 +87,9 @@ class Config:
     overrides: Dict[str, Any] = field(default_factory=dict)
     toml: str = ""
     _resolved: str = field(default="", repr=False)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.toml))
 
     def to_dict(self) -> Dict[str, Any]:
         """The resolved config: every section and key, defaults filled in."""
@@ -162,8 +166,9 @@ class _Progress:
             if self.bar is None or self.bar.total != total:
                 self.close()
                 self.bar = self.tqdm(total=total, unit=unit, initial=self.shown, file=sys.stderr)
-            self.bar.update(n - self.bar.n)
+            # The figure first, then the count: update() draws the bar with both.
             self.bar.set_postfix_str(message, refresh=False)
+            self.bar.update(n - self.bar.n)
         elif n == total or n - self.shown >= max(total // 10, 1):
             self.shown = n
             self._line(f"{unit} {n}/{total}: {message}")
@@ -189,9 +194,22 @@ def _watched(show: bool, call: Callable[[Callable], Any]) -> Any:
 
 
 class Run:
-    """A finished run, from its folder (checked against the checksums in its summary.json)."""
+    """A finished run, from its folder (checked against the checksums in its summary.json).
+
+    Attributes and methods:
+
+    - ``dir``: the run folder;
+    - ``summary``: summary.json as a dict: ``last_epoch_train_mse`` and ``last_epoch_val_mse``
+      (the tutorial's published figures), ``final_train_mse``, ``final_val_mse`` and
+      ``blind_mse`` (the final weights'), ``baselines``, ``train_seconds``, ...;
+    - ``config_toml``: the run's resolved config.toml;
+    - ``metrics`` / ``metrics_df()``: metrics.csv, per epoch;
+    - ``predict(X)``: Rpp for rows of (vp1, vs1, rho1, vp2, vs2, rho2, theta);
+    - ``weights``: the network and its scaler as NumPy arrays.
+    """
 
     def __init__(self, dir: PathLike):
+        _existing_folder(dir)
         self._run = _zoepnet.open_run(Path(dir))
         self.dir: Path = Path(self._run.dir)
         #: summary.json: the final and last-epoch MSEs, blind scores, baselines, timings.
@@ -202,8 +220,8 @@ class Run:
     def __repr__(self) -> str:
         s = self.summary
         return (
-            f"Run({str(self.dir)!r}: val MSE {s['final_val_mse']:.4e}, "
-            f"blind MSE {s['blind_mse']:.4e}, {s['epochs']} epochs)"
+            f"Run({str(self.dir)!r}: {s['epochs']} epochs, last epoch's val MSE "
+            f"{s['last_epoch_val_mse']:.4e}, final weights' blind MSE {s['blind_mse']:.4e})"
         )
 
     @property
@@ -224,6 +242,8 @@ class Run:
         vs2, rho2 in m/s and kg/m3, theta in degrees), with the run's scaler. A row no rock can
         have raises ValueError naming it."""
         X = np.asarray(X, dtype=np.float64)
+        if X.ndim not in (1, 2):
+            raise ValueError(f"X: expected n x 7 values (or one row of 7), got shape {X.shape}")
         one = X.ndim == 1
         out = self._run.predict(np.ascontiguousarray(np.atleast_2d(X)))
         return out[0] if one else out
@@ -234,6 +254,11 @@ class Run:
         ``fc1.weight`` (hidden x inputs), ``fc1.bias``, ``fc2.weight`` (1 x hidden),
         ``fc2.bias``; and ``scaler.mean``, ``scaler.std`` of the inputs."""
         return dict(self._run.weights())
+
+
+def _existing_folder(dir: PathLike) -> None:
+    if not Path(dir).exists():
+        raise FileNotFoundError(errno.ENOENT, "no such run folder", str(dir))
 
 
 def open_run(dir: PathLike) -> Run:
@@ -275,6 +300,7 @@ def resume(
     uninterrupted run would have), or, with ``epochs``, takes a finished or stopped run on to
     that many epochs where that gives the run those epochs would have given."""
     dir = Path(dir)
+    _existing_folder(dir)
     overrides = _overrides({"train.epochs": epochs} if epochs is not None else None)
     data_dir, offline = _data_options(data_dir, offline)
     _watched(progress, lambda cb: _zoepnet.train(None, overrides, dir, True, data_dir, offline, cb))
@@ -291,6 +317,7 @@ class Table:
     dir: Optional[Path] = None
 
     def df(self):
+        """:attr:`rows` as a pandas DataFrame (needs pandas)."""
         import pandas as pd
 
         return pd.DataFrame(self.rows)
@@ -333,6 +360,10 @@ def sweep(
     sets = [f"{key}={_toml_value(value)}" for key, value in config.overrides.items()]
     for key, values in grid.items():
         values = list(values) if isinstance(values, (list, tuple, np.ndarray)) else [values]
+        for value in values:
+            # A bad key or value raises here, naming it; a combination that does not go
+            # together is a failed row of the table, as on the command line.
+            config.with_overrides({key: value})
         sets.append(f"{key}=" + ",".join(_toml_value(v) for v in values))
     data_dir, offline = _data_options(data_dir, offline)
     markdown, table = _watched(
@@ -358,6 +389,9 @@ def seeds(
     returns each seed's final MSEs, with the report (seeds.md: the distribution and where the
     config's own seed falls) as :attr:`Table.markdown`. A folder holding a study of the same
     config keeps its seeds, so a stopped study continues where it stopped."""
+    for name, value in (("count", count), ("first", first)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 0 <= value < 2**32:
+            raise ValueError(f"{name}={value!r}: expected a whole number from 0 to 2^32 - 1")
     config = _config(config)
     out = Path(out) if out is not None else Path("runs") / f"{config.path.stem}-seeds"
     data_dir, offline = _data_options(data_dir, offline)

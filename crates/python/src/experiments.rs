@@ -13,6 +13,7 @@ use zoepnet_dataset::{FetchOptions, InterfaceItem};
 use zoepnet_learner::Plan;
 use zoepnet_learner::experiment::{self, ExperimentError};
 use zoepnet_learner::run::{FolderError, RunFolder};
+use zoepnet_learner::trained::OpenError;
 
 use crate::errors::to_python;
 use crate::watch::{self, supervise};
@@ -141,8 +142,18 @@ pub struct TrainedRun {
 #[pyfunction]
 pub fn open_run(py: Python<'_>, dir: PathBuf) -> PyResult<TrainedRun> {
     let opened = py.detach(|| {
-        let run = zoepnet_learner::trained::TrainedRun::open(&dir)
-            .map_err(|e| to_python(&e, e.is_bad_input()))?;
+        let run = zoepnet_learner::trained::TrainedRun::open(&dir).map_err(|e| match &e {
+            OpenError::Stopped { .. } => crate::errors::with_message(
+                &e,
+                true,
+                format!(
+                    "{}; continue it with zoepnet.resume({:?})",
+                    crate::errors::message(&e),
+                    dir.display().to_string()
+                ),
+            ),
+            _ => to_python(&e, e.is_bad_input()),
+        })?;
         let summary = RunFolder::verify(&dir).map_err(|e| to_python(&e, true))?;
         let summary =
             serde_json::to_string(&summary).map_err(|e| PyValueError::new_err(e.to_string()))?;
