@@ -485,3 +485,67 @@ fn training_interfaces_stay_above_the_blind_ones() {
         "{stderr}"
     );
 }
+
+/// A 20 m log sampled every 0.5 m with P slowness 300 + i us/m at row i, and rows 8 to 11
+/// (1004 to 1005.5 m) null.
+fn gapped_log(dir: &Path) -> std::path::PathBuf {
+    let mut text = String::from(
+        "~VERSION INFORMATION\n VERS. 2.0 : CWLS LOG ASCII STANDARD - VERSION 2.0\n WRAP. NO : ONE LINE PER DEPTH STEP\n\
+         ~WELL INFORMATION\n STRT.M 1000.0 : START\n STOP.M 1019.5 : STOP\n STEP.M 0.5 : STEP\n NULL. -999.25 : NULL\n\
+         ~CURVE INFORMATION\n DEPT.M : DEPTH\n DT4P.US/M : P SLOWNESS\n DT4S.US/M : S SLOWNESS\n RHOB.K/M3 : DENSITY\n~ASCII\n",
+    );
+    for i in 0..40 {
+        let depth = 1000.0 + 0.5 * f64::from(i);
+        let dt = if (8..12).contains(&i) { -999.25 } else { 300.0 + f64::from(i) };
+        text.push_str(&format!("{depth} {dt} {} {}\n", 600 + 2 * i, 2300 + 5 * i));
+    }
+    let path = dir.join("gapped.las");
+    fs::write(&path, text).expect("a writable temporary folder");
+    path
+}
+
+#[test]
+fn blocked_logs_make_layers_and_no_interface_across_a_gap() {
+    let dir = temp_dir("data-blocks");
+    let las = gapped_log(&dir);
+    let config = dir.join("blocks.toml");
+    let text = |extra: &str| {
+        format!(
+            "[data]\nlas = {:?}\ndrop_last = 0\nmissing = \"drop\"\ninterfaces = 2\ntrain = 1\n{extra}\n\
+             [data.blocks]\nthickness = 2.0\n[data.blind_rocks]\ninterfaces = 5\n",
+            las.display().to_string()
+        )
+    };
+    // Blocks are the samples kept: decimation beside them is refused, naming the key.
+    fs::write(&config, text("")).expect("writable");
+    let (status, _, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(dir.join("no")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`data.decimate`: 5 with data.blocks"), "{stderr}");
+
+    fs::write(&config, text("decimate = 1")).expect("writable");
+    let out = dir.join("out");
+    let (status, stdout, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
+    assert!(status.status.success(), "{stderr}");
+    assert!(stdout.starts_with("1 training, 1 validation, 5 blind-rocks interfaces"), "{stdout}");
+    // Layer k holds rows 4k..4k+3 (2 m of 0.5 m samples); layer 2 (rows 8-11) is the gap.
+    let vp = |k: i32| (4 * k..4 * k + 4).map(|i| 1e6 / (300.0 + f64::from(i))).sum::<f64>() / 4.0;
+    let pairs = |file: &str| -> Vec<(f64, f64)> {
+        rows(&out.join(file)).iter().map(|r| (r[0], r[3])).collect()
+    };
+    let mut made: Vec<(f64, f64)> = pairs("train.csv").into_iter().chain(pairs("val.csv")).collect();
+    made.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The first two interfaces: layer 0 over 1, then 3 over 4 (not 1 over 3, across the gap).
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b;
+    let expected = [(vp(3), vp(4)), (vp(0), vp(1))];
+    let mut expected = expected.to_vec();
+    expected.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for ((a1, a2), (e1, e2)) in made.iter().zip(&expected) {
+        assert!(close(*a1, *e1) && close(*a2, *e2), "{made:?} vs {expected:?}");
+    }
+    let blind = pairs("blind_rocks.csv");
+    let expected: Vec<(f64, f64)> = (4..9).map(|k| (vp(k), vp(k + 1))).collect();
+    assert_eq!(blind.len(), 5);
+    for ((a1, a2), (e1, e2)) in blind.iter().zip(&expected) {
+        assert!(close(*a1, *e1) && close(*a2, *e2), "{blind:?} vs {expected:?}");
+    }
+}

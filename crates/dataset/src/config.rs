@@ -24,7 +24,8 @@ use zoepnet_network::InputEncoding;
 /// | `drop_last` | 100 | >= 0 samples |
 /// | `vs_repair` | `"mean"` | `mean`, `none` |
 /// | `missing` | `"error"` | `error`, `drop` |
-/// | `decimate` | 5 | >= 1 |
+/// | `decimate` | 5 | >= 1 (1 with `blocks`) |
+/// | `blocks` | none | `{ thickness = H, average = "mean" }`: layers H > 0 m thick, `mean` or `backus` |
 /// | `interfaces` | 500 | >= 1, above the blind ones |
 /// | `theta_min` | 0 | [0, 90) degrees |
 /// | `theta_max` | 20 | (theta_min, 90] degrees |
@@ -89,6 +90,10 @@ pub struct DataConfig {
     /// Keep every n-th sample (the tutorial: 5).
     #[serde(default = "defaults::decimate")]
     pub decimate: usize,
+    /// Upscale each log into layers of one thickness before making interfaces (the scale at
+    /// which seismic sees layers; [`crate::blocks`]); none keeps the samples as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<crate::blocks::Blocks>,
     /// Interfaces to make, from the top: sample i over sample i + 1 (the tutorial: 500).
     #[serde(default = "defaults::interfaces")]
     pub interfaces: usize,
@@ -518,6 +523,24 @@ impl DataConfig {
         }
         if self.decimate == 0 {
             return bad("data.decimate", "expected 1 or more (1 keeps every sample)");
+        }
+        if let Some(blocks) = &self.blocks {
+            if !(blocks.thickness.is_finite() && blocks.thickness > 0.0) {
+                return bad(
+                    "data.blocks.thickness",
+                    format!("expected a thickness above 0 m, found {}", blocks.thickness),
+                );
+            }
+            if self.decimate != 1 {
+                return bad(
+                    "data.decimate",
+                    format!(
+                        "{} with data.blocks: the layers are the samples kept; set data.decimate \
+                         = 1",
+                        self.decimate
+                    ),
+                );
+            }
         }
         if self.interfaces == 0 {
             return bad("data.interfaces", "expected 1 or more interfaces");

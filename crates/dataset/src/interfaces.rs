@@ -190,6 +190,19 @@ pub enum DatasetError {
         /// Which curve and unit.
         error: UnitError,
     },
+    /// `data.blocks` on a log whose depths are in a unit other than metres or feet.
+    #[error(
+        "{path}: the index {mnemonic} is in {unit:?}, not metres or feet: data.blocks.thickness \
+         (metres) cannot be laid off on it"
+    )]
+    DepthUnit {
+        /// The file.
+        path: PathBuf,
+        /// The index curve.
+        mnemonic: String,
+        /// Its unit.
+        unit: String,
+    },
     /// A curve has no valid value in the samples used.
     #[error(
         "{path}: curve {curve} has no valid samples in the {samples} samples used (after `data.drop_last`)"
@@ -421,6 +434,21 @@ impl Columns {
     }
 }
 
+/// Metres per unit of `log`'s depths (its index's unit: metres, or feet; none is taken as
+/// metres), for `data.blocks`.
+fn metres_per_unit(log: &zoepnet_las::LasFile, path: &Path) -> Result<f64, DatasetError> {
+    let index = log.index();
+    match index.unit().trim().to_ascii_uppercase().as_str() {
+        "" | "M" | "METER" | "METERS" | "METRE" | "METRES" => Ok(1.0),
+        "F" | "FT" | "FEET" | "FOOT" => Ok(0.3048),
+        other => Err(DatasetError::DepthUnit {
+            path: path.to_owned(),
+            mnemonic: index.mnemonic().to_owned(),
+            unit: other.to_owned(),
+        }),
+    }
+}
+
 /// The index's unit from `log`'s header in parentheses with a leading space (" (M)"), or empty.
 fn depth_unit(log: &zoepnet_las::LasFile) -> String {
     match log.index().unit() {
@@ -442,9 +470,13 @@ const PLAUSIBLE: [(&str, &str, f64, f64); 3] = [
 #[derive(Debug, Clone)]
 struct Well {
     path: PathBuf,
+    /// The decimated samples, or the layers of `data.blocks`.
     samples: Vec<[f64; 3]>,
-    /// Each sample's depth (the index curve's value), for messages.
+    /// Each sample's depth (the index curve's value; a layer's top), for messages.
     depths: Vec<f64>,
+    /// The samples i with an interface below (sample i over i + 1): every one but the last,
+    /// or, with `data.blocks`, those whose next layer is right below (no gap between).
+    pairs: Vec<usize>,
     /// The index's unit as [`depth_unit`] gives it.
     depth_unit: String,
     /// The reader's warnings and the short rows left out, for [`Prepared::warnings`].
@@ -621,27 +653,46 @@ impl Well {
             depth_unit: unit_of_depth.clone(),
             row: row + 1,
         })?;
-        let (samples, depths) = samples.into_iter().step_by(config.decimate).unzip();
+        let (samples, depths, pairs) = match &config.blocks {
+            None => {
+                let (samples, depths): (Vec<_>, Vec<_>) =
+                    samples.into_iter().step_by(config.decimate).unzip();
+                let pairs = (0..samples.len().saturating_sub(1)).collect();
+                (samples, depths, pairs)
+            }
+            Some(blocks) => {
+                let thickness = blocks.thickness / metres_per_unit(&log, path)?;
+                let layers = crate::blocks::block(&samples, thickness, blocks.average);
+                let pairs = (0..layers.touching.len())
+                    .filter(|&i| layers.touching[i])
+                    .collect();
+                (layers.properties, layers.tops, pairs)
+            }
+        };
         Ok(Self {
             path: path.to_owned(),
             samples,
             depths,
+            pairs,
             depth_unit: unit_of_depth,
             warnings,
         })
     }
 
     fn interfaces(&self) -> usize {
-        self.samples.len().saturating_sub(1)
+        self.pairs.len()
     }
 
+    /// Interface `i`: sample `pairs[i]` over the next.
     fn interface(&self, i: usize) -> Interface {
-        let (u, l) = (self.samples[i], self.samples[i + 1]);
+        let at = self.pairs[i];
+        let (u, l) = (self.samples[at], self.samples[at + 1]);
         Interface::from_properties([u[0], u[1], u[2], l[0], l[1], l[2]])
     }
 
-    fn item(&self, i: usize, theta: f64) -> Result<InterfaceItem, DatasetError> {
-        InterfaceItem::labelled(&self.interface(i), theta).map_err(|reason| DatasetError::Physics {
+    fn item(&self, n: usize, theta: f64) -> Result<InterfaceItem, DatasetError> {
+        let i = self.pairs[n];
+        InterfaceItem::labelled(&self.interface(n), theta).map_err(|reason| DatasetError::Physics {
             path: self.path.clone(),
             index: i,
             at: format!(

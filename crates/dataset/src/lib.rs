@@ -7,6 +7,7 @@
 //! ([`rng`]) where the tutorial's numbers are to be reproduced. [`table`] reads and writes CSV
 //! tables of interfaces.
 
+pub mod blocks;
 pub mod config;
 pub mod interfaces;
 pub mod rng;
