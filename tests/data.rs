@@ -496,7 +496,11 @@ fn gapped_log(dir: &Path) -> std::path::PathBuf {
     );
     for i in 0..40 {
         let depth = 1000.0 + 0.5 * f64::from(i);
-        let dt = if (8..12).contains(&i) { -999.25 } else { 300.0 + f64::from(i) };
+        let dt = if (8..12).contains(&i) {
+            -999.25
+        } else {
+            300.0 + f64::from(i)
+        };
         text.push_str(&format!("{depth} {dt} {} {}\n", 600 + 2 * i, 2300 + 5 * i));
     }
     let path = dir.join("gapped.las");
@@ -518,21 +522,39 @@ fn blocked_logs_make_layers_and_no_interface_across_a_gap() {
     };
     // Blocks are the samples kept: decimation beside them is refused, naming the key.
     fs::write(&config, text("")).expect("writable");
-    let (status, _, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(dir.join("no")));
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.join("no")));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("`data.decimate`: 5 with data.blocks"), "{stderr}");
+    assert!(
+        stderr.contains("`data.decimate`: 5 with data.blocks"),
+        "{stderr}"
+    );
 
     fs::write(&config, text("decimate = 1")).expect("writable");
     let out = dir.join("out");
     let (status, stdout, stderr) = run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
     assert!(status.status.success(), "{stderr}");
-    assert!(stdout.starts_with("1 training, 1 validation, 5 blind-rocks interfaces"), "{stdout}");
+    assert!(
+        stdout.starts_with("1 training, 1 validation, 5 blind-rocks interfaces"),
+        "{stdout}"
+    );
     // Layer k holds rows 4k..4k+3 (2 m of 0.5 m samples); layer 2 (rows 8-11) is the gap.
-    let vp = |k: i32| (4 * k..4 * k + 4).map(|i| 1e6 / (300.0 + f64::from(i))).sum::<f64>() / 4.0;
+    let vp = |k: i32| {
+        (4 * k..4 * k + 4)
+            .map(|i| 1e6 / (300.0 + f64::from(i)))
+            .sum::<f64>()
+            / 4.0
+    };
     let pairs = |file: &str| -> Vec<(f64, f64)> {
         rows(&out.join(file)).iter().map(|r| (r[0], r[3])).collect()
     };
-    let mut made: Vec<(f64, f64)> = pairs("train.csv").into_iter().chain(pairs("val.csv")).collect();
+    let mut made: Vec<(f64, f64)> = pairs("train.csv")
+        .into_iter()
+        .chain(pairs("val.csv"))
+        .collect();
     made.sort_by(|a, b| a.0.total_cmp(&b.0));
     // The first two interfaces: layer 0 over 1, then 3 over 4 (not 1 over 3, across the gap).
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b;
@@ -540,12 +562,18 @@ fn blocked_logs_make_layers_and_no_interface_across_a_gap() {
     let mut expected = expected.to_vec();
     expected.sort_by(|a, b| a.0.total_cmp(&b.0));
     for ((a1, a2), (e1, e2)) in made.iter().zip(&expected) {
-        assert!(close(*a1, *e1) && close(*a2, *e2), "{made:?} vs {expected:?}");
+        assert!(
+            close(*a1, *e1) && close(*a2, *e2),
+            "{made:?} vs {expected:?}"
+        );
     }
     let blind = pairs("blind_rocks.csv");
     let expected: Vec<(f64, f64)> = (4..9).map(|k| (vp(k), vp(k + 1))).collect();
     assert_eq!(blind.len(), 5);
     for ((a1, a2), (e1, e2)) in blind.iter().zip(&expected) {
-        assert!(close(*a1, *e1) && close(*a2, *e2), "{blind:?} vs {expected:?}");
+        assert!(
+            close(*a1, *e1) && close(*a2, *e2),
+            "{blind:?} vs {expected:?}"
+        );
     }
 }

@@ -148,8 +148,16 @@ mod tests {
         // read at the middle of each window of four samples, is Vp0, Vs0 of these four.
         let samples: Vec<[f64; 3]> = log()[..4].iter().map(|(s, _)| *s).collect();
         let [vp, vs, rho] = super::averaged(&samples, Average::Backus);
-        let m: f64 = samples.iter().map(|s| 1.0 / (s[2] * s[0] * s[0])).sum::<f64>() / 4.0;
-        let mu: f64 = samples.iter().map(|s| 1.0 / (s[2] * s[1] * s[1])).sum::<f64>() / 4.0;
+        let m: f64 = samples
+            .iter()
+            .map(|s| 1.0 / (s[2] * s[0] * s[0]))
+            .sum::<f64>()
+            / 4.0;
+        let mu: f64 = samples
+            .iter()
+            .map(|s| 1.0 / (s[2] * s[1] * s[1]))
+            .sum::<f64>()
+            / 4.0;
         assert!((vp - (1.0 / m / rho).sqrt()).abs() < 1e-9);
         assert!((vs - (1.0 / mu / rho).sqrt()).abs() < 1e-9);
         // Figures from bruges 0.5.4 on the same four samples.

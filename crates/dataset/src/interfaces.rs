@@ -434,6 +434,14 @@ impl Columns {
     }
 }
 
+/// What interfaces are made of, for a message: "the decimated samples", or "the 5 m layers".
+fn samples_said(config: &DataConfig) -> String {
+    match &config.blocks {
+        None => "the decimated samples".to_owned(),
+        Some(b) => format!("the {} m layers", b.thickness),
+    }
+}
+
 /// Metres per unit of `log`'s depths (its index's unit: metres, or feet; none is taken as
 /// metres), for `data.blocks`.
 fn metres_per_unit(log: &zoepnet_las::LasFile, path: &Path) -> Result<f64, DatasetError> {
@@ -791,7 +799,7 @@ fn check_enough(
             key: "data.interfaces",
             asked: config.interfaces,
             available,
-            what: format!("the decimated samples of {}", file_list(paths)),
+            what: format!("{} of {}", samples_said(config), file_list(paths)),
         });
     }
     // Training and validation interfaces stay above the blind ones at the bottom of the last
@@ -902,7 +910,7 @@ fn blind_sets(
             key: "data.blind_rocks.interfaces",
             asked: blind.interfaces,
             available: last.interfaces(),
-            what: format!("the decimated samples of {}", last.path.display()),
+            what: format!("{} of {}", samples_said(config), last.path.display()),
         });
     }
     let first_blind = last.interfaces() - blind.interfaces;
