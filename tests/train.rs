@@ -1088,3 +1088,40 @@ fn a_wgpu_run_trains_on_the_kernel_and_resumes_exactly() {
         let _ = fs::remove_dir_all(dir);
     }
 }
+
+#[test]
+fn eval_scores_a_run_on_the_domain_test_per_region() {
+    let out = temp_dir("train-domain");
+    let (code, stdout, stderr) = train(
+        &out,
+        &["--set", "train.epochs=3", "--set", "model.hidden=16"],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let eval = |extra: &[&str]| {
+        let (status, stdout, stderr) = run(zoepnet().arg("eval").arg(&out).args(extra));
+        (status.status.code(), stdout, stderr)
+    };
+    let (code, table, stderr) = eval(&["--domain", "3000"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // The same seed, the same test.
+    assert_eq!(eval(&["--domain", "3000"]).1, table);
+    assert_ne!(eval(&["--domain", "3000", "--domain-seed", "1"]).1, table);
+    let row = |name: &str| -> Vec<String> {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} |")))
+            .unwrap_or_else(|| panic!("no {name} row in\n{table}"));
+        line.split('|').map(|c| c.trim().to_owned()).collect()
+    };
+    let all = row("all");
+    assert_eq!(all[2], "3000", "{table}");
+    // Aki-Richards is defined below the critical angle only: some rows are past it.
+    let defined: usize = all[5].parse().expect("a count");
+    assert!(defined > 2000 && defined < 3000, "{table}");
+    assert_eq!(row("strong, post-critical")[5], "0", "{table}");
+    // On weak contrasts before the critical angle, the linearisation is close.
+    let weak_rms: f64 = row("weak, pre-critical")[6].parse().expect("a number");
+    assert!(weak_rms < 1e-2, "{table}");
+    let (code, _, stderr) = eval(&["--domain", "10", "--las", "x.las"]);
+    assert_eq!(code, Some(2), "{stderr}");
+}

@@ -9,6 +9,7 @@
 
 pub mod blocks;
 pub mod config;
+pub mod domain;
 pub mod interfaces;
 pub mod rng;
 pub mod rock_physics;

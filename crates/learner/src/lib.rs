@@ -42,7 +42,7 @@
 //!    state; [`plots`]: its pictures.
 //!
 //! Beside a single run: [`trained`] (a finished run's network: predictions, blind tests,
-//! scores on a table), [`sweep`] (a grid of variants, here or as a Slurm job array),
+//! scores on a table), [`domain`] (its scores on the domain test), [`sweep`] (a grid of variants, here or as a Slurm job array),
 //! [`seed_study`], [`compare`] (runs side by side), [`gradcheck`], [`bench`](mod@bench)
 //! (networks trained per second on each engine). Long work takes an [`Interrupter`].
 
@@ -51,6 +51,7 @@ pub mod checkpoint;
 pub mod compare;
 pub mod config;
 pub mod device;
+pub mod domain;
 pub(crate) mod early_stopping;
 pub(crate) mod engine;
 pub mod evaluate;

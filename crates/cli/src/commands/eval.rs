@@ -34,6 +34,15 @@ pub struct EvalArgs {
     /// only `data.` keys: the network stays the run's).
     #[arg(long = "set", value_name = "KEY=VALUE", conflicts_with = "input")]
     set: Vec<String>,
+    /// Score the run instead on N interfaces of the domain test: a seeded Latin hypercube over
+    /// Vp 1500-6500 m/s, Vp/Vs 1.45-4 and density 1900-2900 kg/m3 of each layer and angles
+    /// 0-60 degrees, labelled with exact Zoeppritz; the network's RMS and largest error per
+    /// region (weak or strong contrast; pre-, near- or post-critical) beside Aki-Richards'.
+    #[arg(long, value_name = "N", conflicts_with_all = ["input", "las", "set"])]
+    domain: Option<usize>,
+    /// The domain test's seed.
+    #[arg(long, value_name = "SEED", default_value_t = 2029, requires = "domain")]
+    domain_seed: u32,
     #[command(flatten)]
     pub data: super::DataOptions,
 }
@@ -42,6 +51,21 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
     let run = load_run(&args.run_dir)?;
     if let Some(input) = &args.input {
         return on_table(&run, input);
+    }
+    if let Some(count) = args.domain {
+        if count == 0 {
+            return Err(UsageError("--domain: at least one interface".into()).into());
+        }
+        let step = Step::start("drawing the domain test and scoring the network on it");
+        let scores = zoepnet_learner::domain::score(&run, count, args.domain_seed)?;
+        drop(step);
+        outln!(
+            "domain test: {count} interfaces, seed {} (Aki-Richards where defined: below the \
+             critical angle)",
+            args.domain_seed
+        );
+        out!("{}", scores.markdown());
+        return Ok(());
     }
     let data = run
         .blind_data(&args.run_dir, &args.set, &args.las)
