@@ -42,9 +42,10 @@
 //!    state; [`plots`]: its pictures.
 //!
 //! Beside a single run: [`trained`] (a finished run's network: predictions, blind tests,
-//! scores on a table), [`domain`] (its scores on the domain test), [`sweep`] (a grid of variants, here or as a Slurm job array),
-//! [`seed_study`], [`compare`] (runs side by side), [`gradcheck`], [`bench`](mod@bench)
-//! (networks trained per second on each engine). Long work takes an [`Interrupter`].
+//! scores on a table), [`domain`] (its scores on the domain test), [`sweep`] (a grid of
+//! variants, here or as a Slurm job array), [`seed_study`], [`compare`] (runs side by side),
+//! [`gradcheck`], [`bench`](mod@bench) (networks trained per second on each engine). Long work
+//! takes an [`Interrupter`].
 
 pub mod bench;
 pub mod checkpoint;
