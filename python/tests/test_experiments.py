@@ -86,6 +86,11 @@ def test_bad_input_raises_what_a_user_expects(tmp_path):
     cfg = zoepnet.load_config(TUTORIAL, {"train.epochs": 3, "model.hidden": 20})
     assert cfg.to_dict()["train"]["epochs"] == 3
     assert "hidden = 20" in cfg.toml
+    blocked = {"data.decimate": 1, "data.blocks": {"thickness": 5.0, "average": "backus"}}
+    assert zoepnet.load_config(TUTORIAL, blocked).to_dict()["data"]["blocks"] == {
+        "thickness": 5.0, "average": "backus"}
+    with pytest.raises(ValueError, match="data.decimate"):
+        zoepnet.load_config(TUTORIAL, {"data.blocks": {"thickness": 5.0}})
     with pytest.raises(ValueError, match="no finished run|not a run"):
         zoepnet.open_run(tmp_path)
     with pytest.raises(FileNotFoundError):

@@ -71,7 +71,9 @@ def _toml_value(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise ValueError(f"{value!r}: expected a bool, number, str or list as a config value")
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise ValueError(f"{value!r}: expected a bool, number, str, list or dict as a config value")
 
 
 def _overrides(overrides: Optional[Mapping[str, Any]]) -> List[str]:
