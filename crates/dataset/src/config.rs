@@ -122,8 +122,9 @@ pub struct DataConfig {
     #[serde(default)]
     pub scaler: ScalerFit,
     /// What the network is given of each interface: `"layers"` (the seven features as they are,
-    /// the tutorial) or `"contrasts"` (the same interface as its relative contrasts, their size,
-    /// Vs/Vp and the angle; [`InputEncoding`]). The scaler standardises the encoded inputs.
+    /// the tutorial), `"contrasts"` (the same interface as its relative contrasts, their size,
+    /// Vs/Vp and the angle; [`InputEncoding`]) or `"contrasts-critical"` (the angle as
+    /// sin θ · Vp2/Vp1, 1 at the critical angle). The scaler standardises the encoded inputs.
     #[serde(default)]
     pub inputs: InputEncoding,
     /// The "new rocks" blind test.

@@ -321,7 +321,8 @@ impl FolderState {
 /// [`zoepnet_model::export`]), with string metadata a user needs to apply it:
 ///
 /// - `zoepnet.model`: the run's `model.json` (activation, `baseline`, `correction`);
-/// - `zoepnet.scaler`: its `scaler.json` (`inputs`: the encoding, "layers" or "contrasts";
+/// - `zoepnet.scaler`: its `scaler.json` (`inputs`: the encoding, "layers", "contrasts" or
+///   "contrasts-critical";
 ///   `mean` and `std`: the standardisation of the encoded inputs, x' = (x − mean) / std);
 /// - `zoepnet.version`: the zoepnet that wrote it.
 ///

@@ -122,6 +122,11 @@ pub enum InputEncoding {
     /// direction as the contrast vanishes) then needs no subtraction of two nearly equal inputs.
     /// The seven determine Vp2/Vp1, Vs2/Vs1, ρ2/ρ1, Vs1/Vp1 and θ, and so the exact Rpp.
     Contrasts,
+    /// [`InputEncoding::Contrasts`] with input 5, θ, replaced by p α2 = sin θ · Vp2/Vp1: the
+    /// sine of the transmitted P wave's angle (Snell's law), 1 at the P-wave critical angle and
+    /// above 1 past it, where Rpp turns complex and its real part bends. The network is told
+    /// where the critical angle is rather than left to find it from θ and the contrast.
+    ContrastsCritical,
 }
 
 impl InputEncoding {
@@ -129,6 +134,11 @@ impl InputEncoding {
     pub fn names(self) -> [&'static str; FEATURES] {
         match self {
             Self::Layers => Feature::NAMES,
+            Self::ContrastsCritical => {
+                let mut names = Self::Contrasts.names();
+                names[5] = "sin(theta) Vp2/Vp1";
+                names
+            }
             Self::Contrasts => [
                 "dVp/Vp/sqrt(g)",
                 "dVs/Vs/sqrt(g)",
@@ -145,6 +155,13 @@ impl InputEncoding {
     pub fn encode(self, features: &FeatureVector) -> FeatureVector {
         match self {
             Self::Layers => *features,
+            Self::ContrastsCritical => {
+                let mut inputs = Self::Contrasts.encode(features);
+                let p = features.properties();
+                let sin = features.theta().to_radians().sin();
+                inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
+                inputs
+            }
             Self::Contrasts => {
                 let p = features.properties();
                 let contrasts = relative_contrasts(&p);
@@ -209,6 +226,15 @@ mod tests {
         let e2 = InputEncoding::Contrasts.encode(&scaled);
         assert!(e.iter().zip(e2).all(|(x, y)| (x - y).abs() < 1e-14));
         assert_eq!(InputEncoding::Layers.encode(&f), f);
+        // With the critical angle: input 5 is sin 30° · 3300/3000, the rest the same.
+        let c = InputEncoding::ContrastsCritical.encode(&f);
+        assert!((c[5] - 0.5 * 1.1).abs() < 1e-14, "{c:?}");
+        assert!(
+            c.iter()
+                .zip(e)
+                .enumerate()
+                .all(|(i, (x, y))| i == 5 || x == &y)
+        );
         // Two fluids: the Vs contrast is 0, not NaN.
         let fluids = feature_vector([1500.0, 0.0, 1000.0, 1600.0, 0.0, 1050.0], 10.0);
         let e3 = InputEncoding::Contrasts.encode(&fluids);
