@@ -577,3 +577,44 @@ fn blocked_logs_make_layers_and_no_interface_across_a_gap() {
         );
     }
 }
+
+#[test]
+fn domain_draws_cover_every_region_and_are_reproducible() {
+    let dir = temp_dir("data-domain");
+    let config = mini_config(
+        &dir,
+        "source = \"domain\"\n[data.domain]\nsamples = 600\nvalidation = 50\nseed = 5",
+    );
+    let data = |out: &str| {
+        let out = dir.join(out);
+        let (status, stdout, stderr) =
+            run(zoepnet().arg("data").arg(&config).arg("--out").arg(&out));
+        assert!(status.status.success(), "{stderr}");
+        assert!(
+            stdout.starts_with("600 training, 50 validation"),
+            "{stdout}"
+        );
+        rows(&out.join("train.csv"))
+    };
+    let train = data("a");
+    assert_eq!(train, data("b"));
+    // Angles over 0-60 degrees, both sides of the P-wave critical angle, and steps of 50 % and
+    // more in Vp in both directions.
+    let theta_max = train.iter().map(|r| r[6]).fold(0.0, f64::max);
+    assert!(theta_max > 59.0 && theta_max < 60.0, "{theta_max}");
+    let past = train
+        .iter()
+        .filter(|r| r[3] > r[0] && r[6] > (r[0] / r[3]).asin().to_degrees())
+        .count();
+    assert!(past > 30, "{past}");
+    assert!(train.iter().any(|r| r[3] > 1.5 * r[0]) && train.iter().any(|r| r[3] < r[0] / 1.5));
+    // The section belongs to its source.
+    let wrong = mini_config(&dir, "[data.domain]\nsamples = 10");
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&wrong)
+        .arg("--out")
+        .arg(dir.join("w")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("data.domain"), "{stderr}");
+}

@@ -16,6 +16,7 @@ use zoepnet_network::InputEncoding;
 /// |---|---|---|
 /// | `source` | `"logs"` | `logs`, `rock-physics` |
 /// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
+/// | `domain` | (its defaults) | `samples`, `validation` >= 1; `seed` (see [`crate::domain::DomainDraws`]) |
 /// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
@@ -43,13 +44,17 @@ use zoepnet_network::InputEncoding;
 #[serde(deny_unknown_fields)]
 pub struct DataConfig {
     /// Where the training and validation interfaces come from: `logs` (those of the wells of
-    /// `las`, as the tutorial) or `rock-physics` (drawn from the prior of `[data.rock_physics]`;
-    /// the wells of `las` then give only the blind sets).
+    /// `las`, as the tutorial), `rock-physics` (drawn from the prior of `[data.rock_physics]`)
+    /// or `domain` (drawn over the domain test's whole domain, `[data.domain]`); with either
+    /// of the last two the wells of `las` give only the blind sets.
     #[serde(default)]
     pub source: Source,
     /// The rock-physics prior, for `source = "rock-physics"` (its defaults when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rock_physics: Option<RockPhysicsConfig>,
+    /// The domain draws, for `source = "domain"` (their defaults when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<crate::domain::DomainDraws>,
     /// The LAS file, or a list of them, or a folder (its `*.las` files, by name). A relative path
     /// is taken from the current directory, or, when a data folder is set (`--data-dir`,
     /// `ZOEPNET_DATA_DIR`), looked up there by its file name. With several files each is
@@ -185,6 +190,9 @@ pub enum Source {
     Logs,
     /// Interfaces drawn from a rock-physics prior, labelled by exact Zoeppritz.
     RockPhysics,
+    /// Interfaces drawn over the whole domain of the domain test ([`crate::domain`]), labelled
+    /// by exact Zoeppritz: every contrast, Vp/Vs and angle to 60 degrees.
+    Domain,
 }
 
 /// A LAS null policy by name (see [`zoepnet_las::NullPolicy`]).
@@ -459,8 +467,23 @@ impl DataConfig {
     /// Checks each value, naming the first key that is wrong.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.validate_source()?;
+        match (self.source, &self.domain) {
+            (Source::Domain, Some(d)) if d.samples == 0 || d.validation == 0 => {
+                return bad(
+                    "data.domain",
+                    "expected 1 or more training (samples) and validation interfaces",
+                );
+            }
+            (Source::Domain, _) | (_, None) => {}
+            (_, Some(_)) => {
+                return bad(
+                    "data.domain",
+                    "domain draws are used only with data.source = \"domain\"",
+                );
+            }
+        }
         match (self.source, &self.rock_physics) {
-            (Source::Logs, Some(_)) => {
+            (Source::Logs | Source::Domain, Some(_)) => {
                 return bad(
                     "data.rock_physics",
                     "a rock-physics prior is used only with data.source = \"rock-physics\"",

@@ -96,6 +96,55 @@ impl Region {
     }
 }
 
+/// `[data.domain]`: training and validation interfaces drawn over the same domain as the test
+/// (`data.source = "domain"`), with seeds of their own: a prior that covers the domain rather
+/// than the wells' average sample. Validation uses `seed + 1`; keep both away from the test's
+/// seed (`zoepnet eval --domain-seed`, 2029 by default), or the test scores the training set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainDraws {
+    /// Training interfaces.
+    #[serde(default = "DomainDraws::default_samples")]
+    pub samples: usize,
+    /// Validation interfaces.
+    #[serde(default = "DomainDraws::default_validation")]
+    pub validation: usize,
+    /// The training draws' seed (the validation's is seed + 1).
+    #[serde(default = "DomainDraws::default_seed")]
+    pub seed: u32,
+}
+
+impl Default for DomainDraws {
+    fn default() -> Self {
+        Self {
+            samples: Self::default_samples(),
+            validation: Self::default_validation(),
+            seed: Self::default_seed(),
+        }
+    }
+}
+
+impl DomainDraws {
+    fn default_samples() -> usize {
+        1_000_000
+    }
+    fn default_validation() -> usize {
+        10_000
+    }
+    fn default_seed() -> u32 {
+        1
+    }
+
+    /// The training and the validation interfaces.
+    pub fn draw(&self) -> (Vec<InterfaceItem>, Vec<InterfaceItem>) {
+        let items = |count, seed| draw(count, seed).into_iter().map(|(i, _)| i).collect();
+        (
+            items(self.samples, self.seed),
+            items(self.validation, self.seed.wrapping_add(1)),
+        )
+    }
+}
+
 /// `count` interfaces of the domain test drawn with `seed`, each labelled with its exact Rpp
 /// (real part), with its region.
 pub fn draw(count: usize, seed: u32) -> Vec<(InterfaceItem, Region)> {

@@ -720,8 +720,17 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
         .iter()
         .map(|p| Well::read(p, config))
         .collect::<Result<Vec<_>, _>>()?;
-    if config.source == Source::RockPhysics {
-        return prepare_drawn(config, &wells);
+    match config.source {
+        Source::RockPhysics => return prepare_drawn(config, &wells),
+        Source::Domain => {
+            let (train, validation) = config.domain.unwrap_or_default().draw();
+            let all = match config.scaler {
+                ScalerFit::All => [train.as_slice(), validation.as_slice()].concat(),
+                ScalerFit::Train => Vec::new(),
+            };
+            return assemble(config, &wells, train, validation, &all);
+        }
+        Source::Logs => {}
     }
     check_enough(config, &wells, paths)?;
     let items = labelled_interfaces(config, &wells)?;

@@ -239,6 +239,13 @@ fn data_stage(data: &zoepnet_dataset::DataConfig) -> String {
                 prior.samples, prior.validation
             )
         }
+        (zoepnet_dataset::Source::Domain, _) => {
+            let d = data.domain.unwrap_or_default();
+            format!(
+                "drawing {} training and {} validation interfaces over the whole domain",
+                d.samples, d.validation
+            )
+        }
         _ => format!(
             "reading {} well log(s) and making their interfaces",
             data.las.len()
