@@ -65,10 +65,9 @@ impl Region {
     /// The region of `interface` at `theta` degrees.
     pub fn of(interface: &Interface, theta: f64) -> Self {
         let (u, l) = (interface.upper, interface.lower);
-        let relative = |a: f64, b: f64| (b - a).abs() / ((a + b) / 2.0);
-        let weak = relative(u.vp, l.vp) < WEAK
-            && relative(u.vs, l.vs) < WEAK
-            && relative(u.rho, l.rho) < WEAK;
+        let contrasts =
+            zoepnet_network::relative_contrasts(&[u.vp, u.vs, u.rho, l.vp, l.vs, l.rho]);
+        let weak = contrasts.iter().all(|c| c.abs() < WEAK);
         let critical = if l.vp <= u.vp {
             Critical::Pre
         } else {

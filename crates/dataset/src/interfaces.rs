@@ -724,11 +724,7 @@ pub fn prepare(config: &DataConfig, paths: &[PathBuf]) -> Result<Prepared, Datas
         Source::RockPhysics => return prepare_drawn(config, &wells),
         Source::Domain => {
             let (train, validation) = config.domain.unwrap_or_default().draw();
-            let all = match config.scaler {
-                ScalerFit::All => [train.as_slice(), validation.as_slice()].concat(),
-                ScalerFit::Train => Vec::new(),
-            };
-            return assemble(config, &wells, train, validation, &all);
+            return assemble_drawn(config, &wells, train, validation);
         }
         Source::Logs => {}
     }
@@ -779,6 +775,17 @@ fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, Datase
     let mut train = Vec::with_capacity(prior.samples);
     sampler.fill(&mut train, prior.samples);
     let validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;
+    assemble_drawn(config, wells, train, validation)
+}
+
+/// [`assemble`] for drawn sets, where "all" the interfaces are the training and validation
+/// draws together.
+fn assemble_drawn(
+    config: &DataConfig,
+    wells: &[Well],
+    train: Vec<InterfaceItem>,
+    validation: Vec<InterfaceItem>,
+) -> Result<Prepared, DatasetError> {
     let all = match config.scaler {
         ScalerFit::All => [train.as_slice(), validation.as_slice()].concat(),
         ScalerFit::Train => Vec::new(),

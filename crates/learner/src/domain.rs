@@ -2,7 +2,7 @@
 //! whole of what sediments give, at 0 to 60 degrees, that no recipe is tuned on. The network's
 //! RMS and largest error per region, beside Aki-Richards' on the rows where it is defined.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use zoepnet_dataset::domain::{self, Region};
@@ -91,8 +91,8 @@ pub fn score(run: &TrainedRun, count: usize, seed: u32) -> Result<DomainScores, 
             aki_richards,
         });
     }
-    let regions: BTreeMap<Region, ()> = rows.iter().map(|(r, ..)| (*r, ())).collect();
-    for region in regions.keys() {
+    let regions: BTreeSet<Region> = rows.iter().map(|(r, ..)| *r).collect();
+    for region in &regions {
         if let Some((network, aki_richards)) = scores(&|r| r == region) {
             out.push(RegionScores {
                 region: Some(*region),
