@@ -286,7 +286,7 @@ fn solve<T: Field>(interface: &Interface, p: f64, c1: T, cos: impl Fn(f64) -> T)
 /// conventions; a wave a fluid cannot carry (its S wave) has coefficient 0.
 pub fn scattering(interface: &Interface, theta_deg: f64) -> Result<Scattering, PhysicsError> {
     interface.check(theta_deg)?;
-    let [rpp, rps, tpp, tps] = unchecked(interface, &Incidence::degrees(theta_deg)?)?;
+    let [rpp, rps, tpp, tps] = unchecked(interface, &Incidence::degrees(theta_deg)?);
     if ![rpp, rps, tpp, tps].iter().all(finite) {
         return Err(PhysicsError::Singular { theta: theta_deg });
     }
@@ -298,12 +298,10 @@ fn finite(c: &Complex64) -> bool {
     c.re.is_finite() && c.im.is_finite()
 }
 
-/// (Rpp, Rps, Tpp, Tps) for a checked input, not yet checked to be finite. Inlined, so that a
-/// caller that uses only some of them (as [`rpp`] does) computes only those.
+/// (Rpp, Rps, Tpp, Tps) for a checked interface, not yet checked to be finite. Inlined, so that
+/// a caller that uses only some of them (as [`rpp`] does) computes only those.
 #[inline(always)]
-fn unchecked(interface: &Interface, angle: &Incidence) -> Result<[Complex64; 4], PhysicsError> {
-    interface.upper.check(1)?;
-    interface.lower.check(2)?;
+fn unchecked(interface: &Interface, angle: &Incidence) -> [Complex64; 4] {
     let Interface {
         upper: m1,
         lower: m2,
@@ -311,12 +309,12 @@ fn unchecked(interface: &Interface, angle: &Incidence) -> Result<[Complex64; 4],
     if m1 == m2 {
         // No contrast: no reflection at any angle (the equations are 0/0 at grazing incidence).
         let zero = Complex64::new(0.0, 0.0);
-        return Ok([zero, zero, Complex64::new(1.0, 0.0), zero]);
+        return [zero, zero, Complex64::new(1.0, 0.0), zero];
     }
     let (sin, cos) = (angle.sin, angle.cos);
     let p = sin / m1.vp;
     let fastest = m2.vp.max(m1.vs).max(m2.vs);
-    Ok(if p * fastest <= 1.0 {
+    if p * fastest <= 1.0 {
         // Below every critical angle: real arithmetic.
         solve::<f64>(interface, p, cos, |v| (1.0 - p * p * v * v).sqrt())
     } else {
@@ -324,19 +322,26 @@ fn unchecked(interface: &Interface, angle: &Incidence) -> Result<[Complex64; 4],
         solve::<Complex64>(interface, p, cos.into(), |v| {
             Complex64::new(1.0 - p * p * v * v, 0.0).sqrt()
         })
-    })
+    }
 }
 
 /// The exact P-P reflection coefficient (complex) for a P wave incident at `theta_deg` degrees:
 /// [`scattering`]'s Rpp, computed alone.
 pub fn rpp(interface: &Interface, theta_deg: f64) -> Result<Complex64, PhysicsError> {
     interface.check(theta_deg)?;
-    rpp_at(interface, &Incidence::degrees(theta_deg)?)
+    checked_rpp(interface, &Incidence::degrees(theta_deg)?)
 }
 
 /// [`rpp`] at an angle whose sine and cosine are worked out already (a gather's).
 pub fn rpp_at(interface: &Interface, angle: &Incidence) -> Result<Complex64, PhysicsError> {
-    let [rpp, ..] = unchecked(interface, angle)?;
+    interface.upper.check(1)?;
+    interface.lower.check(2)?;
+    checked_rpp(interface, angle)
+}
+
+/// Rpp of a checked interface, refused where it is not finite.
+fn checked_rpp(interface: &Interface, angle: &Incidence) -> Result<Complex64, PhysicsError> {
+    let [rpp, ..] = unchecked(interface, angle);
     if !finite(&rpp) {
         return Err(PhysicsError::Singular {
             theta: angle.degrees,
@@ -394,7 +399,7 @@ impl GatherInterface {
         let p = angle.sin * self.slowness;
         let p2 = p * p;
         if !self.fast || p2 > self.least {
-            return rpp_at(&self.interface, angle);
+            return checked_rpp(&self.interface, angle);
         }
         let [qi2, qj1, qj2] = self.squared.map(|s| (s - p2).max(0.0).sqrt());
         let [rpp, ..] =
