@@ -223,6 +223,24 @@ fn rock_physics_interfaces_are_drawn_and_reproducible() {
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("data.rock_physics.vp_max"), "{stderr}");
+    // With [data.domain], its draws are added to the prior's: the same 300 first, then 40 over
+    // the whole domain (angles to 60 degrees), and 10 more for validation.
+    fs::write(
+        &config,
+        format!("{text}[data.domain]\nsamples = 40\nvalidation = 10\nseed = 9\n"),
+    )
+    .unwrap();
+    let stdout = data("mixed");
+    assert!(
+        stdout.starts_with("340 training, 60 validation"),
+        "{stdout}"
+    );
+    let mixed = rows(&dir.join("mixed/train.csv"));
+    assert_eq!(mixed[..300], a[..], "the prior's draws unchanged");
+    assert!(
+        mixed[300..].iter().any(|r| r[6] >= 40.0),
+        "domain draws to 60 degrees"
+    );
 }
 
 #[test]

@@ -1125,3 +1125,68 @@ fn eval_scores_a_run_on_the_domain_test_per_region() {
     let (code, _, stderr) = eval(&["--domain", "10", "--las", "x.las"]);
     assert_eq!(code, Some(2), "{stderr}");
 }
+
+/// A LAS log in tenths of an inch (as Volve's are): `rows` samples 6 in apart, Vp and Vs
+/// stepping up every fourth sample, one null row (the fifth).
+fn tenth_inch_log(path: &Path, rows: usize) {
+    let mut text = String::from(
+        "~VERSION\n VERS. 2.0 :\n WRAP. NO :\n~WELL\n NULL. -999.25 :\n~CURVE\n DEPTH.0.1 in :\n \
+         DT4P.US/M :\n DT4S.US/M :\n RHOB.K/M3 :\n~ASCII\n",
+    );
+    for i in 0..rows {
+        let step = (i / 4) as f64;
+        let (dtp, dts) = if i == 4 {
+            (-999.25, -999.25)
+        } else {
+            (330.0 - 10.0 * step, 660.0 - 15.0 * step)
+        };
+        text += &format!("{} {dtp} {dts} {}\n", 10_000 + 60 * i, 2300.0 + 5.0 * step);
+    }
+    fs::write(path, text).expect("written");
+}
+
+#[test]
+fn eval_scores_a_run_on_every_interface_of_wells_at_several_scales() {
+    let out = temp_dir("train-wells");
+    let (code, stdout, stderr) = train(
+        &out,
+        &["--set", "train.epochs=3", "--set", "model.hidden=16"],
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let well = out.join("tenth.las");
+    tenth_inch_log(&well, 40);
+    let eval = |extra: &[&str]| {
+        let (status, stdout, stderr) = run(zoepnet()
+            .arg("eval")
+            .arg(&out)
+            .arg("--wells")
+            .arg(&well)
+            .args(extra));
+        (status.status.code(), stdout, stderr)
+    };
+    let (code, table, stderr) = eval(&["--blocks", "0,0.6"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let row = |scale: &str| -> Vec<String> {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| tenth | {scale} |")))
+            .unwrap_or_else(|| panic!("no {scale} row in\n{table}"));
+        line.split('|').map(|c| c.trim().to_owned()).collect()
+    };
+    // 39 samples with values: 37 interfaces, none across the null row (5th).
+    assert_eq!(row("full")[3], "37", "{table}");
+    // Layers of 0.6 m are four samples of 0.1524 m: 10 layers, the null row leaving the second
+    // layer three samples, still one layer; 9 interfaces, each weak and below its critical angle.
+    assert_eq!(row("0.6 m")[3..5], ["9", "9"], "{table}");
+    let ratio: f64 = row("0.6 m")[7].parse().expect("a ratio");
+    assert!(ratio.is_finite() && ratio > 0.0, "{table}");
+    // The same seed, the same angles; another, others.
+    assert_eq!(eval(&["--blocks", "0,0.6"]).1, table);
+    assert_ne!(eval(&["--blocks", "0,0.6", "--angle-seed", "2"]).1, table);
+    let (code, _, stderr) = eval(&["--blocks=2,-1"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--blocks"), "{stderr}");
+    let (code, _, stderr) = eval(&["--theta-max", "95"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let _ = fs::remove_dir_all(out);
+}

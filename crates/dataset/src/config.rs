@@ -14,9 +14,9 @@ use zoepnet_network::InputEncoding;
 ///
 /// | key | default | range |
 /// |---|---|---|
-/// | `source` | `"logs"` | `logs`, `rock-physics` |
+/// | `source` | `"logs"` | `logs`, `rock-physics`, `domain` |
 /// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
-/// | `domain` | (its defaults) | `samples`, `validation` >= 1; `seed` (see [`crate::domain::DomainDraws`]) |
+/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed` (see [`crate::domain::DomainDraws`]) |
 /// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
@@ -52,7 +52,8 @@ pub struct DataConfig {
     /// The rock-physics prior, for `source = "rock-physics"` (its defaults when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rock_physics: Option<RockPhysicsConfig>,
-    /// The domain draws, for `source = "domain"` (their defaults when left out).
+    /// The domain draws, for `source = "domain"` (their defaults when left out); with
+    /// `source = "rock-physics"`, draws added to the prior's (a mixture; none when left out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<crate::domain::DomainDraws>,
     /// The LAS file, or a list of them, or a folder (its `*.las` files, by name). A relative path
@@ -474,11 +475,11 @@ impl DataConfig {
                     "expected 1 or more training (samples) and validation interfaces",
                 );
             }
-            (Source::Domain, _) | (_, None) => {}
-            (_, Some(_)) => {
+            (Source::Domain | Source::RockPhysics, _) | (_, None) => {}
+            (Source::Logs, Some(_)) => {
                 return bad(
                     "data.domain",
-                    "domain draws are used only with data.source = \"domain\"",
+                    "domain draws are used only with data.source = \"domain\" or \"rock-physics\"",
                 );
             }
         }

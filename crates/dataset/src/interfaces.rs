@@ -190,9 +190,9 @@ pub enum DatasetError {
         /// Which curve and unit.
         error: UnitError,
     },
-    /// `data.blocks` on a log whose depths are in a unit other than metres or feet.
+    /// `data.blocks` on a log whose depths are in a unit other than metres, feet or 0.1 in.
     #[error(
-        "{path}: the index {mnemonic} is in {unit:?}, not metres or feet: data.blocks.thickness \
+        "{path}: the index {mnemonic} is in {unit:?}, not metres, feet or 0.1 in: data.blocks.thickness \
          (metres) cannot be laid off on it"
     )]
     DepthUnit {
@@ -411,15 +411,16 @@ impl Columns {
         warnings
     }
 
-    /// Each row's (Vp, Vs, rho) and depth; a row with a missing value is left out, or refused
-    /// with `null(column, row, depth)` where `missing` says so.
+    /// Each row's (Vp, Vs, rho) and depth, and the row it came from; a row with a missing value
+    /// is left out, or refused with `null(column, row, depth)` where `missing` says so.
     fn samples(
         &self,
         missing: Missing,
         null: impl Fn(usize, usize, f64) -> DatasetError,
-    ) -> Result<Vec<([f64; 3], f64)>, DatasetError> {
+    ) -> Result<(Vec<Sample>, Vec<usize>), DatasetError> {
         let [vp, vs, rho] = &self.values;
         let mut samples = Vec::with_capacity(vp.len());
+        let mut rows = Vec::with_capacity(vp.len());
         for (row, &depth) in self.depth.iter().enumerate() {
             let sample = [vp[row], vs[row], rho[row]];
             if let Some(bad) = sample.iter().position(|v| !v.is_finite()) {
@@ -429,8 +430,9 @@ impl Columns {
                 }
             }
             samples.push((sample, depth));
+            rows.push(row);
         }
-        Ok(samples)
+        Ok((samples, rows))
     }
 }
 
@@ -442,19 +444,18 @@ fn samples_said(config: &DataConfig) -> String {
     }
 }
 
-/// Metres per unit of `log`'s depths (its index's unit: metres, or feet; none is taken as
-/// metres), for `data.blocks`.
+/// Metres per unit of `log`'s depths (its index's unit as `zoepnet_las::units::depth_factor`
+/// reads it: metres, feet or tenths of an inch; none is taken as metres), for `data.blocks`.
 fn metres_per_unit(log: &zoepnet_las::LasFile, path: &Path) -> Result<f64, DatasetError> {
     let index = log.index();
-    match index.unit().trim().to_ascii_uppercase().as_str() {
-        "" | "M" | "METER" | "METERS" | "METRE" | "METRES" => Ok(1.0),
-        "F" | "FT" | "FEET" | "FOOT" => Ok(0.3048),
-        other => Err(DatasetError::DepthUnit {
-            path: path.to_owned(),
-            mnemonic: index.mnemonic().to_owned(),
-            unit: other.to_owned(),
-        }),
+    if index.unit().trim().is_empty() {
+        return Ok(1.0);
     }
+    zoepnet_las::units::depth_factor(index).map_err(|_| DatasetError::DepthUnit {
+        path: path.to_owned(),
+        mnemonic: index.mnemonic().to_owned(),
+        unit: index.unit().trim().to_owned(),
+    })
 }
 
 /// The index's unit from `log`'s header in parentheses with a leading space (" (M)"), or empty.
@@ -482,8 +483,9 @@ struct Well {
     samples: Vec<[f64; 3]>,
     /// Each sample's depth (the index curve's value; a layer's top), for messages.
     depths: Vec<f64>,
-    /// The samples i with an interface below (sample i over i + 1): every one but the last,
-    /// or, with `data.blocks`, those whose next layer is right below (no gap between).
+    /// The samples i with an interface below (sample i over i + 1): those whose next sample is
+    /// the next row (after decimation) of the log, not one beyond rows left out for a null; or,
+    /// with `data.blocks`, those whose next layer is right below (no gap between).
     pairs: Vec<usize>,
     /// The index's unit as [`depth_unit`] gives it.
     depth_unit: String,
@@ -613,6 +615,9 @@ impl Quantity {
 }
 
 /// A well log's three columns (Vp, Vs, rho) and its depths, row by row.
+/// A row's (Vp, Vs, rho) and depth.
+type Sample = ([f64; 3], f64);
+
 struct Columns {
     /// Vp, Vs (m/s) and rho (kg/m3).
     values: [Vec<f64>; 3],
@@ -654,18 +659,23 @@ impl Well {
         }
         let unit_of_depth = depth_unit(&log);
         warnings.extend(columns.implausible(path, &unit_of_depth));
-        let samples = columns.samples(config.missing, |bad, row, depth| DatasetError::Null {
-            path: path.to_owned(),
-            curve: names[bad].clone(),
-            depth,
-            depth_unit: unit_of_depth.clone(),
-            row: row + 1,
-        })?;
+        let (samples, rows) =
+            columns.samples(config.missing, |bad, row, depth| DatasetError::Null {
+                path: path.to_owned(),
+                curve: names[bad].clone(),
+                depth,
+                depth_unit: unit_of_depth.clone(),
+                row: row + 1,
+            })?;
         let (samples, depths, pairs) = match &config.blocks {
             None => {
                 let (samples, depths): (Vec<_>, Vec<_>) =
                     samples.into_iter().step_by(config.decimate).unzip();
-                let pairs = (0..samples.len().saturating_sub(1)).collect();
+                // Never across rows left out for a null: decimated neighbours only.
+                let rows: Vec<usize> = rows.into_iter().step_by(config.decimate).collect();
+                let pairs = (0..samples.len().saturating_sub(1))
+                    .filter(|&i| rows[i + 1] - rows[i] == config.decimate)
+                    .collect();
                 (samples, depths, pairs)
             }
             Some(blocks) => {
@@ -767,14 +777,21 @@ fn assemble(
 }
 
 /// `source = "rock-physics"`: training and validation interfaces drawn from the prior (each
-/// from its own seeded stream), the scaler fitted on them; the wells give the blind sets.
+/// from its own seeded stream), then those of `[data.domain]` when it is given (a mixture), the
+/// scaler fitted on them; the wells give the blind sets.
 fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, DatasetError> {
     let prior = config.prior();
     let drawn = |error: ConfigError| DatasetError::Prior { error };
     let mut sampler = RockPhysicsSampler::new(&prior).map_err(drawn)?;
-    let mut train = Vec::with_capacity(prior.samples);
+    let mixed = config.domain.map_or(0, |d| d.samples);
+    let mut train = Vec::with_capacity(prior.samples + mixed);
     sampler.fill(&mut train, prior.samples);
-    let validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;
+    let mut validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;
+    if let Some(domain) = config.domain {
+        let (more, more_validation) = domain.draw();
+        train.extend(more);
+        validation.extend(more_validation);
+    }
     assemble_drawn(config, wells, train, validation)
 }
 
@@ -907,6 +924,36 @@ pub fn prepare_blind(config: &DataConfig, paths: &[PathBuf]) -> Result<Blind, Da
         new_angles,
         warnings: warnings_of(&wells),
     })
+}
+
+/// Every interface of one well, for scoring a network on it: each sample over the next (or,
+/// with `blocks`, each layer over the one right below), never across a gap; no decimation, no
+/// rows dropped from the bottom, samples with a null left out (whatever `config` says of
+/// these); the curves, their nulls and Vs repair as `config` says. Each interface is at an
+/// angle drawn uniformly in [theta_min, theta_max) degrees from NumPy's `RandomState(seed)`,
+/// well by well, and labelled with the exact Re(Rpp).
+///
+/// Returns the items and the reader's warnings.
+pub fn every_interface(
+    config: &DataConfig,
+    path: &Path,
+    blocks: Option<crate::blocks::Blocks>,
+    theta: [f64; 2],
+    seed: u32,
+) -> Result<(Vec<InterfaceItem>, Vec<String>), DatasetError> {
+    let config = DataConfig {
+        decimate: 1,
+        drop_last: 0,
+        missing: Missing::Drop,
+        blocks,
+        ..config.clone()
+    };
+    let well = Well::read(path, &config)?;
+    let mut rng = NumpyRandomState::seed(seed);
+    let items = (0..well.interfaces())
+        .map(|i| well.item(i, theta[0] + rng.random() * (theta[1] - theta[0])))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, well.warnings))
 }
 
 /// The wells' warnings, file by file.

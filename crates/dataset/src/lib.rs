@@ -18,8 +18,8 @@ pub mod table;
 
 pub use config::{ConfigError, DataConfig, Source};
 pub use interfaces::{
-    Blind, DatasetError, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, prepare,
-    prepare_blind,
+    Blind, DatasetError, InterfaceDataset, InterfaceItem, Prepared, Scaler, Sweep, every_interface,
+    prepare, prepare_blind,
 };
 pub use rng::{NumpyRandomState, RngState};
 pub use source::{DataFile, FetchOptions, Found, Located, Progress, SourceError, locate_logs};

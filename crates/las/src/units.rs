@@ -30,12 +30,16 @@ const DENSITY: [(&str, f64); 8] = [
     ("GR/CC", 1000.0),
 ];
 /// Depth units and their factor to metres.
-const DEPTH: [(&str, f64); 7] = [
+const DEPTH: [(&str, f64); 11] = [
     ("M", 1.0),
     ("METRE", 1.0),
     ("METER", 1.0),
+    ("METRES", 1.0),
+    ("METERS", 1.0),
     ("FT", FOOT),
     ("F", FOOT),
+    ("FEET", FOOT),
+    ("FOOT", FOOT),
     (".1IN", 0.00254),
     ("0.1IN", 0.00254),
 ];

@@ -71,6 +71,7 @@ pub mod seeds;
 pub mod sweep;
 pub mod train;
 pub mod trained;
+pub mod well_test;
 
 pub use config::{ExperimentConfig, LoadError};
 pub use device::{Backend, DeviceError, DeviceInfo, Precision};

@@ -127,6 +127,12 @@ pub enum InputEncoding {
     /// above 1 past it, where Rpp turns complex and its real part bends. The network is told
     /// where the critical angle is rather than left to find it from θ and the contrast.
     ContrastsCritical,
+    /// [`InputEncoding::Contrasts`] with input 5, θ, replaced by the transmitted P wave's
+    /// cosine, signed: √(1 − x²) below the critical angle and −√(x² − 1) past it, with
+    /// x = sin θ · Vp2/Vp1 (Snell's law; 0 at the critical angle). The exact Rpp bends at the
+    /// critical angle as √(1 − x²) does (its slope in θ is infinite there); in this input it
+    /// only changes slope, which a network follows far more easily.
+    ContrastsCosine,
 }
 
 impl InputEncoding {
@@ -137,6 +143,11 @@ impl InputEncoding {
             Self::ContrastsCritical => {
                 let mut names = Self::Contrasts.names();
                 names[5] = "sin(theta) Vp2/Vp1";
+                names
+            }
+            Self::ContrastsCosine => {
+                let mut names = Self::Contrasts.names();
+                names[5] = "signed cos(theta2)";
                 names
             }
             Self::Contrasts => [
@@ -160,6 +171,16 @@ impl InputEncoding {
                 let p = features.properties();
                 let sin = features.theta().to_radians().sin();
                 inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
+                inputs
+            }
+            Self::ContrastsCosine => {
+                let mut inputs = Self::ContrastsCritical.encode(features);
+                let x2 = inputs[5] * inputs[5];
+                inputs[5] = if x2 <= 1.0 {
+                    (1.0 - x2).sqrt()
+                } else {
+                    -(x2 - 1.0).sqrt()
+                };
                 inputs
             }
             Self::Contrasts => {
@@ -235,6 +256,16 @@ mod tests {
                 .enumerate()
                 .all(|(i, (x, y))| i == 5 || x == &y)
         );
+        // The signed cosine: √(1 − 0.55²) here; past the critical angle, negative.
+        let k = InputEncoding::ContrastsCosine.encode(&f);
+        assert!(
+            (k[5] - (1.0 - 0.55f64 * 0.55).sqrt()).abs() < 1e-14,
+            "{k:?}"
+        );
+        let past = feature_vector([3000.0, 1500.0, 2400.0, 4500.0, 2000.0, 2000.0], 60.0);
+        let x = 60f64.to_radians().sin() * 1.5;
+        let k = InputEncoding::ContrastsCosine.encode(&past);
+        assert!((k[5] + (x * x - 1.0).sqrt()).abs() < 1e-14, "{k:?}");
         // Two fluids: the Vs contrast is 0, not NaN.
         let fluids = feature_vector([1500.0, 0.0, 1000.0, 1600.0, 0.0, 1050.0], 10.0);
         let e3 = InputEncoding::Contrasts.encode(&fluids);

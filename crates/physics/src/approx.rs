@@ -119,16 +119,89 @@ fn check_domain(
 /// elsewhere [`PhysicsError::OutsideDomain`] (module documentation, "Domain").
 pub fn aki_richards(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
     check_domain("Aki-Richards", interface, theta_deg)?;
+    bounded("Aki-Richards", theta_deg, |t| {
+        aki_richards_formula(interface, t)
+    })
+}
+
+/// Aki-Richards' formula at `theta_deg`, the transmission angle θ2 held at 90 degrees where
+/// sin θ2 = α2 sin θ1 / α1 would exceed 1 (past the critical angle).
+fn aki_richards_formula(interface: &Interface, theta_deg: f64) -> f64 {
     let (c, _vp, vs) = contrasts(interface);
-    let formula = |theta_deg: f64| {
-        let t1 = theta_deg.to_radians();
-        let sin_t2 = interface.lower.vp / interface.upper.vp * t1.sin();
-        let mean = 0.5 * (t1 + sin_t2.asin());
-        let p2 = (t1.sin() / interface.upper.vp).powi(2);
-        let k = vs * vs * p2; // β²p²
-        0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs
+    let t1 = theta_deg.to_radians();
+    let sin_t2 = (interface.lower.vp / interface.upper.vp * t1.sin()).min(1.0);
+    let mean = 0.5 * (t1 + sin_t2.asin());
+    let p2 = (t1.sin() / interface.upper.vp).powi(2);
+    let k = vs * vs * p2; // β²p²
+    0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs
+}
+
+/// [`aki_richards`] continued past the critical angle, as a stand-in rather than an
+/// approximation: the same formula with the transmission angle θ2 held at 90 degrees where
+/// sin θ2 = α2 sin θ1 / α1 ≥ 1, so θ̄ = (θ1 + 90°)/2 there.
+///
+/// Below the critical angle it is [`aki_richards`] (without its |R| ≤ 1 check); at the critical
+/// angle the two meet, and past it the value is finite and continuous in θ1, but it does not
+/// approximate Re(Rpp) there (module documentation, "Domain"): it is meant as the baseline of a
+/// physics-residual network (`[model] baseline = "aki-richards-continued"`), which then learns
+/// a residual that has no jump at the critical angle. Defined for 0 ≤ θ1 < 90 degrees (θ̄ < 90,
+/// so cos θ̄ > 0); at or past 90, [`PhysicsError::OutsideDomain`].
+pub fn aki_richards_continued(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
+    interface.check(theta_deg)?;
+    if theta_deg >= 90.0 {
+        return Err(PhysicsError::OutsideDomain {
+            method: "Aki-Richards (continued)",
+            theta: theta_deg,
+            limit: 90.0,
+            reason: Beyond::Grazing,
+        });
+    }
+    Ok(aki_richards_formula(interface, theta_deg))
+}
+
+/// The exact acoustic reflection coefficient plus Aki-Richards' shear terms, a stand-in for
+/// Re(Rpp) defined at every angle below 90 degrees:
+///
+/// ```text
+/// R(θ) = Re[(ρ2 α2 cos θ1 − ρ1 α1 cos θ2) / (ρ2 α2 cos θ1 + ρ1 α1 cos θ2)] − 2 β²p² Δρ/ρ − 4 p² β Δβ
+/// ```
+///
+/// with sin θ2 = α2 p, p = sin θ1 / α1, and cos θ2 = i √(α2² p² − 1) past the critical angle
+/// (the transmitted P wave evanescent; the real part does not depend on the root's sign). The
+/// first term is the plane-wave coefficient between two fluids (Aki & Richards 1980, section
+/// 5.2.4; Brekhovskikh 1960): exact at normal incidence, |R| = 1 past the critical angle, and
+/// its linearisation in the contrasts is Aki-Richards' ½ Δρ/ρ + Δα/(2α cos²θ̄) (eq. 5.44); the
+/// other two are eq. 5.44's shear terms. So below the critical angle it differs from
+/// [`aki_richards`] (and from the exact Rpp) at second order in the contrasts, and it keeps the
+/// exact coefficient's bend at the P-wave critical angle. It is meant as the baseline of a
+/// physics-residual network (`[model] baseline = "acoustic-shear"`), not as an approximation
+/// to report. Defined for 0 ≤ θ1 < 90 degrees; at or past 90, [`PhysicsError::OutsideDomain`].
+pub fn acoustic_shear(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
+    interface.check(theta_deg)?;
+    if theta_deg >= 90.0 {
+        return Err(PhysicsError::OutsideDomain {
+            method: "acoustic-shear",
+            theta: theta_deg,
+            limit: 90.0,
+            reason: Beyond::Grazing,
+        });
+    }
+    let (m1, m2) = (interface.upper, interface.lower);
+    let (c, _vp, vs) = contrasts(interface);
+    let t1 = theta_deg.to_radians();
+    let p = t1.sin() / m1.vp;
+    let (z1, z2) = (m1.rho * m1.vp, m2.rho * m2.vp);
+    let s2 = (m2.vp * p).powi(2); // sin²θ2
+    let a = z2 * t1.cos();
+    let acoustic = if s2 <= 1.0 {
+        let b = z1 * (1.0 - s2).sqrt();
+        (a - b) / (a + b)
+    } else {
+        // (a − ib) / (a + ib), whose real part is (a² − b²) / (a² + b²).
+        let b = z1 * (s2 - 1.0).sqrt();
+        (a * a - b * b) / (a * a + b * b)
     };
-    bounded("Aki-Richards", theta_deg, formula)
+    Ok(acoustic - 2.0 * vs * vs * p * p * c.drho - 4.0 * p * p * c.vs_dvs)
 }
 
 /// `formula(theta_deg)`, unless |R| > 1 there (module documentation, "Domain"): then

@@ -9,6 +9,7 @@ use zoepnet_dataset::table::read_labelled;
 use zoepnet_learner::evaluate::BaselineComparison;
 use zoepnet_learner::run::files;
 use zoepnet_learner::trained::{BlindDataError, BlindError, TrainedRun, extrapolation};
+use zoepnet_learner::well_test::{self, WellTest};
 
 use super::UsageError;
 use super::fetch::locate_logs;
@@ -43,6 +44,33 @@ pub struct EvalArgs {
     /// The domain test's seed.
     #[arg(long, value_name = "SEED", default_value_t = 2029, requires = "domain")]
     domain_seed: u32,
+    /// Score the run instead on every interface of these wells (issue 29's well test): at full
+    /// resolution and blocked into layers (--blocks), each interface at an angle drawn
+    /// uniformly in [0, --theta-max) degrees, labelled with exact Zoeppritz; the network's MSE
+    /// beside Aki-Richards' where it is defined and its largest error on any row, rows with a
+    /// layer no rock can have left out. The wells are read as the run's `[data]` and --set say.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["input", "las", "domain"])]
+    wells: Vec<PathBuf>,
+    /// The well test's layer thicknesses, metres (mean velocities); 0 is every sample.
+    #[arg(
+        long,
+        value_name = "M,...",
+        value_delimiter = ',',
+        default_value = "0,2,5,10",
+        requires = "wells"
+    )]
+    blocks: Vec<f64>,
+    /// The well test's largest angle, degrees.
+    #[arg(
+        long,
+        value_name = "DEGREES",
+        default_value_t = 60.0,
+        requires = "wells"
+    )]
+    theta_max: f64,
+    /// The well test's seed for the angles (NumPy's RandomState, the same for every well).
+    #[arg(long, value_name = "SEED", default_value_t = 1, requires = "wells")]
+    angle_seed: u32,
     #[command(flatten)]
     pub data: super::DataOptions,
 }
@@ -66,6 +94,9 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
         );
         out!("{}", scores.markdown());
         return Ok(());
+    }
+    if !args.wells.is_empty() {
+        return on_wells(&run, args, options);
     }
     let data = run
         .blind_data(&args.run_dir, &args.set, &args.las)
@@ -100,6 +131,61 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
             e.max_abs_error,
             e.mse
         );
+    }
+    Ok(())
+}
+
+/// The well test: every interface of `args.wells` at each scale.
+fn on_wells(run: &TrainedRun, args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
+    if let Some(bad) = args.blocks.iter().find(|h| !(h.is_finite() && **h >= 0.0)) {
+        return Err(UsageError(format!(
+            "--blocks: {bad} is not a thickness in metres (0 or more)"
+        ))
+        .into());
+    }
+    if !(args.theta_max > 0.0 && args.theta_max <= 90.0) {
+        return Err(UsageError(format!(
+            "--theta-max: {} is not an angle in (0, 90] degrees",
+            args.theta_max
+        ))
+        .into());
+    }
+    let data = run
+        .blind_data(&args.run_dir, &args.set, &args.wells)
+        .map_err(|e| match e {
+            BlindDataError::NotData(key) => Failure::from(UsageError(format!(
+                "--set {key}: eval takes only data.* keys (how the wells are read)"
+            ))),
+            other => other.into(),
+        })?;
+    let logs = locate_logs(&data, &args.run_dir.join(files::CONFIG), options, false)?;
+    let test = WellTest {
+        scales: args
+            .blocks
+            .iter()
+            .map(|&h| (h > 0.0).then_some(h))
+            .collect(),
+        theta: [0.0, args.theta_max],
+        seed: args.angle_seed,
+        ..WellTest::default()
+    };
+    let step = Step::start("reading the wells and scoring the network on every interface");
+    let (scores, warnings) = well_test::score(run, &data, &logs, &test).map_err(|e| match e {
+        BlindError::Data(e) => Failure::from(e),
+        BlindError::Evaluate(e) => e.into(),
+    })?;
+    drop(step);
+    warnings.iter().for_each(|w| warn(w));
+    outln!(
+        "well test: every interface, angles uniform in [0, {}) degrees (seed {}); network / AR \
+         on the rows where Aki-Richards is defined, max abs on every row",
+        args.theta_max,
+        args.angle_seed
+    );
+    out!("{}", well_test::markdown(&scores));
+    let left_out: usize = scores.iter().map(|s| s.unstable).sum();
+    if left_out > 0 {
+        outln!("{left_out} row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3)) left out");
     }
     Ok(())
 }
