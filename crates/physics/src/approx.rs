@@ -124,39 +124,15 @@ pub fn aki_richards(interface: &Interface, theta_deg: f64) -> Result<f64, Physic
     })
 }
 
-/// Aki-Richards' formula at `theta_deg`, the transmission angle θ2 held at 90 degrees where
-/// sin θ2 = α2 sin θ1 / α1 would exceed 1 (past the critical angle).
+/// Aki-Richards' formula at `theta_deg` (below the critical angle).
 fn aki_richards_formula(interface: &Interface, theta_deg: f64) -> f64 {
     let (c, _vp, vs) = contrasts(interface);
     let t1 = theta_deg.to_radians();
-    let sin_t2 = (interface.lower.vp / interface.upper.vp * t1.sin()).min(1.0);
+    let sin_t2 = interface.lower.vp / interface.upper.vp * t1.sin();
     let mean = 0.5 * (t1 + sin_t2.asin());
     let p2 = (t1.sin() / interface.upper.vp).powi(2);
     let k = vs * vs * p2; // β²p²
     0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs
-}
-
-/// [`aki_richards`] continued past the critical angle, as a stand-in rather than an
-/// approximation: the same formula with the transmission angle θ2 held at 90 degrees where
-/// sin θ2 = α2 sin θ1 / α1 ≥ 1, so θ̄ = (θ1 + 90°)/2 there.
-///
-/// Below the critical angle it is [`aki_richards`] (without its |R| ≤ 1 check); at the critical
-/// angle the two meet, and past it the value is finite and continuous in θ1, but it does not
-/// approximate Re(Rpp) there (module documentation, "Domain"): it is meant as the baseline of a
-/// physics-residual network (`[model] baseline = "aki-richards-continued"`), which then learns
-/// a residual that has no jump at the critical angle. Defined for 0 ≤ θ1 < 90 degrees (θ̄ < 90,
-/// so cos θ̄ > 0); at or past 90, [`PhysicsError::OutsideDomain`].
-pub fn aki_richards_continued(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
-    interface.check(theta_deg)?;
-    if theta_deg >= 90.0 {
-        return Err(PhysicsError::OutsideDomain {
-            method: "Aki-Richards (continued)",
-            theta: theta_deg,
-            limit: 90.0,
-            reason: Beyond::Grazing,
-        });
-    }
-    Ok(aki_richards_formula(interface, theta_deg))
 }
 
 /// The exact acoustic reflection coefficient plus Aki-Richards' shear terms, a stand-in for
