@@ -106,8 +106,9 @@ enum Command {
     /// adds `rpp_pred`, using the run's own scaler and network.
     Predict(commands::predict::PredictArgs),
     /// Recompute a trained run's blind tests ("new rocks", "new angles"), on its own well or on
-    /// others given with --las; or score it on any CSV of labelled interfaces (--input) beside
-    /// Aki-Richards and Shuey on the same rows
+    /// others given with --las; or score it beside Aki-Richards on any CSV of labelled
+    /// interfaces (--input), on every interface of whole wells at several scales (--wells), or
+    /// on the domain test (--domain)
     Eval(commands::eval::EvalArgs),
     /// Write a trained run's network as safetensors in PyTorch's layout (fc1.weight [hidden, 7],
     /// fc1.bias, fc2.weight [1, hidden], fc2.bias), its model.json and scaler.json as metadata,

@@ -127,12 +127,14 @@ pub enum InputEncoding {
     /// above 1 past it, where Rpp turns complex and its real part bends. The network is told
     /// where the critical angle is rather than left to find it from θ and the contrast.
     ContrastsCritical,
-    /// [`InputEncoding::Contrasts`] with input 5, θ, replaced by the transmitted P wave's
-    /// cosine, signed: √(1 − x²) below the critical angle and −√(x² − 1) past it, with
-    /// x = sin θ · Vp2/Vp1 (Snell's law; 0 at the critical angle). The exact Rpp bends at the
-    /// critical angle as √(1 − x²) does (its slope in θ is infinite there); in this input it
-    /// only changes slope, which a network follows far more easily.
-    ContrastsCosine,
+    /// [`InputEncoding::Contrasts`] with inputs 5 and 6, θ and sin²θ, replaced by the cosines
+    /// of the transmitted P and S waves' angles, signed: √(1 − x²) below the wave's critical
+    /// angle and −√(x² − 1) past it, with x = sin θ · Vp2/Vp1 for the P wave and
+    /// sin θ · Vs2/Vp1 for the S wave (Snell's law; 0 at the critical angle). The exact Rpp
+    /// bends at each critical angle as √(1 − x²) does (its slope in θ is infinite there); in
+    /// these inputs it only changes slope, which a network follows far more easily. The S
+    /// wave has a critical angle only where Vs2 > Vp1 sin θ, behind strong steps up.
+    ContrastsCosines,
 }
 
 impl InputEncoding {
@@ -145,9 +147,10 @@ impl InputEncoding {
                 names[5] = "sin(theta) Vp2/Vp1";
                 names
             }
-            Self::ContrastsCosine => {
+            Self::ContrastsCosines => {
                 let mut names = Self::Contrasts.names();
                 names[5] = "signed cos(theta2)";
+                names[6] = "signed cos(phi2)";
                 names
             }
             Self::Contrasts => [
@@ -173,14 +176,13 @@ impl InputEncoding {
                 inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
                 inputs
             }
-            Self::ContrastsCosine => {
-                let mut inputs = Self::ContrastsCritical.encode(features);
-                let x2 = inputs[5] * inputs[5];
-                inputs[5] = if x2 <= 1.0 {
-                    (1.0 - x2).sqrt()
-                } else {
-                    -(x2 - 1.0).sqrt()
-                };
+            Self::ContrastsCosines => {
+                let mut inputs = Self::Contrasts.encode(features);
+                let p = features.properties();
+                let sin = features.theta().to_radians().sin();
+                let sine = |v: f64| if p[0] == 0.0 { 0.0 } else { sin * v / p[0] };
+                inputs[5] = signed_cosine(sine(p[3]));
+                inputs[6] = signed_cosine(sine(p[4]));
                 inputs
             }
             Self::Contrasts => {
@@ -201,6 +203,17 @@ impl InputEncoding {
                 ]
             }
         }
+    }
+}
+
+/// The cosine of an angle whose sine is `x`, signed: √(1 − x²) for |x| ≤ 1, −√(x² − 1) past
+/// (an evanescent wave's cosine is imaginary; the sign tells the two apart).
+fn signed_cosine(x: f64) -> f64 {
+    let x2 = x * x;
+    if x2 <= 1.0 {
+        (1.0 - x2).sqrt()
+    } else {
+        -(x2 - 1.0).sqrt()
     }
 }
 
@@ -257,15 +270,23 @@ mod tests {
                 .all(|(i, (x, y))| i == 5 || x == &y)
         );
         // The signed cosine: √(1 − 0.55²) here; past the critical angle, negative.
-        let k = InputEncoding::ContrastsCosine.encode(&f);
+        let k = InputEncoding::ContrastsCosines.encode(&f);
         assert!(
             (k[5] - (1.0 - 0.55f64 * 0.55).sqrt()).abs() < 1e-14,
             "{k:?}"
         );
         let past = feature_vector([3000.0, 1500.0, 2400.0, 4500.0, 2000.0, 2000.0], 60.0);
         let x = 60f64.to_radians().sin() * 1.5;
-        let k = InputEncoding::ContrastsCosine.encode(&past);
+        let k = InputEncoding::ContrastsCosines.encode(&past);
         assert!((k[5] + (x * x - 1.0).sqrt()).abs() < 1e-14, "{k:?}");
+        // And the S wave's: sin 60° · 2000/3000 below 1, so positive; Vs2 = 4000, past.
+        let xs = 60f64.to_radians().sin() * 2000.0 / 3000.0;
+        assert!((k[6] - (1.0 - xs * xs).sqrt()).abs() < 1e-14, "{k:?}");
+        let mut fast = past;
+        fast[4] = 4000.0;
+        let k = InputEncoding::ContrastsCosines.encode(&fast);
+        let xs = 60f64.to_radians().sin() * 4000.0 / 3000.0;
+        assert!((k[6] + (xs * xs - 1.0).sqrt()).abs() < 1e-14, "{k:?}");
         // Two fluids: the Vs contrast is 0, not NaN.
         let fluids = feature_vector([1500.0, 0.0, 1000.0, 1600.0, 0.0, 1050.0], 10.0);
         let e3 = InputEncoding::Contrasts.encode(&fluids);
