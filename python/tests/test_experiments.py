@@ -161,3 +161,32 @@ def test_a_sweep_and_a_seed_study_give_their_tables(tmp_path):
     tutorial_seed = zoepnet.train(cfg, out=tmp_path / "seed42", **ENV).summary
     assert study.rows[2]["val_mse"] == pytest.approx(tutorial_seed["final_val_mse"], rel=1e-12)
     assert "seed" in study.markdown
+
+
+def test_the_domain_and_well_tests_agree_with_the_command_line(tmp_path):
+    config = zoepnet.load_config(TUTORIAL, {"train.epochs": 2})
+    run = zoepnet.train(config, out=tmp_path / "t", **ENV)
+    domain = run.domain_test(count=2000, seed=5)
+    every = domain.rows[0]
+    assert every["region"] is None and every["rows"] == 2000
+    regions = {r["region"] for r in domain.rows[1:]}
+    assert "strong, post-critical" in regions
+    post = next(r for r in domain.rows if r["region"] == "strong, post-critical")
+    assert post["ar_rows"] == 0 and post["ar_rms"] is None
+    # The rows are the Markdown table's (`zoepnet eval --domain` prints the same).
+    line = next(l for l in domain.markdown.splitlines() if l.startswith("| all |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert float(cells[2]) == pytest.approx(every["network_rms"], rel=1e-3)
+    assert float(cells[3]) == pytest.approx(every["network_max"], rel=1e-3)
+    wells = run.well_test(DATA / "R-39.las", blocks=[0, 5], seed=3)
+    full, blocked = wells.rows
+    assert (full["scale_m"], blocked["scale_m"]) == (None, 5.0)
+    assert full["rows"] > 7000 and 200 < blocked["rows"] < 300
+    assert full["ratio"] == pytest.approx(full["network_mse"] / full["ar_mse"])
+    assert wells.rows == run.well_test([DATA / "R-39.las"], blocks=[0, 5], seed=3).rows
+    with pytest.raises(ValueError, match="blocks"):
+        run.well_test(DATA / "R-39.las", blocks=[-1])
+    with pytest.raises(FileNotFoundError):
+        run.well_test(tmp_path / "missing.las", offline=True)
+    with pytest.raises(ValueError, match="count"):
+        run.domain_test(count=-1)

@@ -207,7 +207,9 @@ class Run:
     - ``config_toml``: the run's resolved config.toml;
     - ``metrics`` / ``metrics_df()``: metrics.csv, per epoch;
     - ``predict(X)``: Rpp for rows of (vp1, vs1, rho1, vp2, vs2, rho2, theta);
-    - ``weights``: the network and its scaler as NumPy arrays.
+    - ``weights``: the network and its scaler as NumPy arrays;
+    - ``domain_test()`` / ``well_test(wells)``: the run scored over the whole domain, and on
+      every interface of whole wells at several scales (as ``zoepnet eval --domain/--wells``).
     """
 
     def __init__(self, dir: PathLike):
@@ -256,6 +258,55 @@ class Run:
         ``fc1.weight`` (hidden x inputs), ``fc1.bias``, ``fc2.weight`` (1 x hidden),
         ``fc2.bias``; and ``scaler.mean``, ``scaler.std`` of the inputs."""
         return dict(self._run.weights())
+
+    def domain_test(self, count: int = 100_000, seed: int = 2029) -> "Table":
+        """The domain test (``zoepnet eval --domain``): ``count`` interfaces of a seeded Latin
+        hypercube over Vp 1500-6500 m/s, Vp/Vs 1.45-4, density 1900-2900 kg/m3 per layer and
+        0-60 degrees, labelled exactly; per region (weak or strong contrast; pre-, near- or
+        post-critical) the network's RMS and largest error beside Aki-Richards' where it is
+        defined. Rows: ``region`` (None for all), ``rows``, ``network_rms``, ``network_max``,
+        ``ar_rows``, ``ar_rms``, ``ar_max``."""
+        markdown, rows = self._run.domain_test(_whole("count", count), _whole("seed", seed))
+        return Table([dict(r) for r in rows], markdown, self.dir)
+
+    def well_test(
+        self,
+        wells: Union[PathLike, Sequence[PathLike]],
+        blocks: Sequence[float] = (0, 2, 5, 10),
+        theta_max: float = 60.0,
+        seed: int = 1,
+        overrides: Optional[Mapping[str, Any]] = None,
+        *,
+        data_dir: Optional[PathLike] = None,
+        offline: Optional[bool] = None,
+    ) -> "Table":
+        """The well test (``zoepnet eval --wells``): every interface of each well, at full
+        resolution (``0``) and blocked into layers of ``blocks`` metres, each at an angle drawn
+        uniformly in [0, ``theta_max``) with ``seed``, labelled exactly. The wells are read as
+        the run's ``[data]`` and ``overrides`` (``{"data.null_policy": "common"}``) say. Rows:
+        ``well``, ``scale_m`` (None at full resolution), ``rows``, ``unstable`` (rows with a layer
+        no rock can have, left out), ``ar_rows``, ``network_mse`` and ``ar_mse`` on the rows
+        where Aki-Richards is defined, ``ratio``, ``network_max`` (any row)."""
+        if isinstance(wells, (str, Path)):
+            wells = [wells]
+        data_dir, offline = _data_options(data_dir, offline)
+        markdown, rows = self._run.well_test(
+            [Path(w) for w in wells],
+            [float(b) for b in blocks],
+            float(theta_max),
+            _whole("seed", seed),
+            _overrides(overrides),
+            data_dir,
+            offline,
+        )
+        return Table([dict(r) for r in rows], markdown, self.dir)
+
+
+def _whole(name: str, value: Any) -> int:
+    """``value`` as a whole number from 0 to 2^32 - 1, or ValueError naming ``name``."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 0 <= value < 2**32:
+        raise ValueError(f"{name}={value!r}: expected a whole number from 0 to 2^32 - 1")
+    return int(value)
 
 
 def _existing_folder(dir: PathLike) -> None:
@@ -391,9 +442,8 @@ def seeds(
     returns each seed's final MSEs, with the report (seeds.md: the distribution and where the
     config's own seed falls) as :attr:`Table.markdown`. A folder holding a study of the same
     config keeps its seeds, so a stopped study continues where it stopped."""
-    for name, value in (("count", count), ("first", first)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 0 <= value < 2**32:
-            raise ValueError(f"{name}={value!r}: expected a whole number from 0 to 2^32 - 1")
+    _whole("count", count)
+    _whole("first", first)
     config = _config(config)
     out = Path(out) if out is not None else Path("runs") / f"{config.path.stem}-seeds"
     data_dir, offline = _data_options(data_dir, offline)

@@ -235,6 +235,77 @@ impl TrainedRun {
         Ok(predicted.into_pyarray(py))
     }
 
+    /// The domain test on `count` interfaces drawn with `seed`: its Markdown table and rows.
+    fn domain_test<'py>(
+        &self,
+        py: Python<'py>,
+        count: usize,
+        seed: u32,
+    ) -> PyResult<(String, Vec<Bound<'py, PyDict>>)> {
+        if count == 0 {
+            return Err(PyValueError::new_err("count: at least one interface"));
+        }
+        let scores = py
+            .detach(|| zoepnet_learner::domain::score(&self.run, count, seed))
+            .map_err(|e| to_python(&e, false))?;
+        Ok((scores.markdown(), crate::scores::domain_rows(py, &scores)?))
+    }
+
+    /// The well test on `wells` (read as the run's `[data]` and `overrides` say) at the layer
+    /// thicknesses `blocks` (metres, 0 for every sample), angles uniform in [0, theta_max)
+    /// drawn with `seed`: its Markdown table and rows.
+    #[pyo3(signature = (wells, blocks, theta_max, seed, overrides, data_dir, offline))]
+    #[allow(clippy::too_many_arguments)]
+    fn well_test<'py>(
+        &self,
+        py: Python<'py>,
+        wells: Vec<PathBuf>,
+        blocks: Vec<f64>,
+        theta_max: f64,
+        seed: u32,
+        overrides: Vec<String>,
+        data_dir: Option<PathBuf>,
+        offline: bool,
+    ) -> PyResult<(String, Vec<Bound<'py, PyDict>>)> {
+        if let Some(bad) = blocks.iter().find(|h| !(h.is_finite() && **h >= 0.0)) {
+            return Err(PyValueError::new_err(format!(
+                "blocks: {bad} is not a thickness in metres (0 or more)"
+            )));
+        }
+        if wells.is_empty() || !(theta_max > 0.0 && theta_max <= 90.0) {
+            return Err(PyValueError::new_err(format!(
+                "expected at least one well and theta_max in (0, 90] degrees, got {} well(s) \
+                 and {theta_max}",
+                wells.len()
+            )));
+        }
+        let test = zoepnet_learner::well_test::WellTest {
+            scales: blocks.iter().map(|&h| (h > 0.0).then_some(h)).collect(),
+            theta: [0.0, theta_max],
+            seed,
+            ..Default::default()
+        };
+        let options = fetch_options(data_dir, offline);
+        let scores = py.detach(|| {
+            let data = self
+                .run
+                .blind_data(&self.dir, &overrides, &wells)
+                .map_err(|e| to_python(&e, true))?;
+            let found = zoepnet_dataset::locate_logs(&data, &options, &mut |_| {})
+                .map_err(|e| to_python(&e, true))?;
+            let logs: Vec<PathBuf> = found.iter().map(|f| f.path().to_owned()).collect();
+            zoepnet_learner::well_test::score(&self.run, &data, &logs, &test).map_err(|e| {
+                let bad_input = matches!(e, zoepnet_learner::trained::BlindError::Data(_));
+                to_python(&e, bad_input)
+            })
+        })?;
+        let (scores, _warnings) = scores;
+        Ok((
+            zoepnet_learner::well_test::markdown(&scores),
+            crate::scores::well_rows(py, &scores)?,
+        ))
+    }
+
     /// The trained weights in PyTorch's layout (as `zoepnet export` writes them): fc1.weight
     /// (hidden × inputs), fc1.bias, fc2.weight (1 × hidden), fc2.bias; and the scaler's mean
     /// and std of the (encoded) inputs.

@@ -14,6 +14,7 @@ mod errors;
 mod experiments;
 mod las;
 mod physics;
+mod scores;
 mod studies;
 mod watch;
 
