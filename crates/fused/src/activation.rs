@@ -8,7 +8,8 @@ use zoepnet_network::Activation;
 
 use crate::exp::exp;
 
-/// Replaces every z in `a1` by act(z), one loop per activation. The sigmoid uses [`exp`].
+/// Replaces every z in `a1` by act(z), one loop per activation. The sigmoid and tanh use
+/// [`exp`].
 #[inline(always)]
 pub(crate) fn activate(activation: Activation, a1: &mut [f64]) {
     match activation {
@@ -18,8 +19,11 @@ pub(crate) fn activate(activation: Activation, a1: &mut [f64]) {
             }
         }
         Activation::Tanh => {
+            // tanh z = 1 − 2 / (e^{2z} + 1): [`exp`] vectorises where the C library's tanh is
+            // a call per unit (2.7 times the sigmoid's time a step). Within 3.4e-16 of it (and
+            // exactly ±1 far out), tested.
             for z in a1.iter_mut() {
-                *z = z.tanh();
+                *z = 1.0 - 2.0 / (exp(2.0 * *z) + 1.0);
             }
         }
         Activation::Relu => {
@@ -55,6 +59,22 @@ pub(crate) mod slope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tanh_through_exp_is_the_c_librarys_to_a_few_ulp_of_one() {
+        let zs: Vec<f64> = (-200_000..=200_000).map(|k| f64::from(k) * 1e-4).collect();
+        let mut a = zs.clone();
+        activate(Activation::Tanh, &mut a);
+        let worst = zs
+            .iter()
+            .zip(&a)
+            .map(|(z, a)| (a - z.tanh()).abs())
+            .fold(0.0, f64::max);
+        assert!(worst <= 3.4e-16, "{worst}");
+        let mut far = vec![-800.0, -40.0, 40.0, 800.0];
+        activate(Activation::Tanh, &mut far);
+        assert_eq!(far, [-1.0, -1.0, 1.0, 1.0]);
+    }
 
     #[test]
     fn the_loops_and_slopes_agree_with_the_scalar_definitions() {
