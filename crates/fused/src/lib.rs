@@ -10,8 +10,8 @@
 //! from and to. [`Activation`] and [`UpdateOrder`] are `zoepnet-network`'s, re-exported.
 //!
 //! Every loop runs over the hidden units with no call and no branch in its body, so the compiler
-//! turns it into SIMD code: the sigmoid uses [`exp()`], a polynomial exponential written in plain
-//! arithmetic (within 2 ulp of the C library's), and sums are kept in 8 partial sums. Whole
+//! turns it into SIMD code: the sigmoid and tanh use [`exp()`], a polynomial exponential written
+//! in plain arithmetic (within 2 ulp of the C library's), and sums are kept in 8 partial sums. Whole
 //! epochs ([`Weights::epoch`], [`Weights::mse`], [`Weights::epoch_batched`]) and the gradients of
 //! [`Weights::lbfgs_step`] are compiled three times, for the x86-64 baseline (SSE2), AVX2 and
 //! AVX-512, and the widest the CPU has is chosen at run time ([`Simd`]). No fused multiply-add
