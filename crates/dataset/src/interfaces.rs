@@ -928,8 +928,9 @@ pub fn prepare_blind(config: &DataConfig, paths: &[PathBuf]) -> Result<Blind, Da
 
 /// Every interface of one well, for scoring a network on it: each sample over the next (or,
 /// with `blocks`, each layer over the one right below), never across a gap; no decimation, no
-/// rows dropped from the bottom, samples with a null left out (whatever `config` says of
-/// these); the curves, their nulls and Vs repair as `config` says. Each interface is at an
+/// rows dropped from the bottom, no Vs made up for a null or negative value, samples with a
+/// null left out (whatever `config` says of these): measured values only. The curves and their
+/// nulls as `config` says. Each interface is at an
 /// angle drawn uniformly in [theta_min, theta_max) degrees from NumPy's `RandomState(seed)`,
 /// well by well, and labelled with the exact Re(Rpp).
 ///
@@ -945,6 +946,7 @@ pub fn every_interface(
         decimate: 1,
         drop_last: 0,
         missing: Missing::Drop,
+        vs_repair: VsRepair::None,
         blocks,
         ..config.clone()
     };

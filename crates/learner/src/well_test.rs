@@ -143,8 +143,8 @@ fn score_rows(
 /// The scores as a Markdown table: a row per well and scale.
 pub fn markdown(scores: &[WellScore]) -> String {
     let mut out = String::from(
-        "| well | scale | rows | Aki-Richards rows | network MSE | Aki-Richards MSE | network / AR | network max abs |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|\n",
+        "| well | scale | rows | no-rock rows left out | Aki-Richards rows | network MSE | Aki-Richards MSE | network / AR | network max abs |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for s in scores {
         let name = s.well.file_stem().map_or_else(
@@ -152,15 +152,23 @@ pub fn markdown(scores: &[WellScore]) -> String {
             |n| n.to_string_lossy().into_owned(),
         );
         let scale = s.scale.map_or("full".to_owned(), |h| format!("{h} m"));
+        // A scale with no rows (layers thinner than the samples' spacing) has no figures.
+        let figure = |v: f64, f: &dyn Fn(f64) -> String| if v.is_nan() { "-".into() } else { f(v) };
+        let sci = |v: f64| format!("{v:.3e}");
         let _ = writeln!(
             out,
-            "| {name} | {scale} | {} | {} | {:.3e} | {:.3e} | {:.3} | {:.3e} |",
+            "| {name} | {scale} | {} | {} | {} | {} | {} | {} | {} |",
             s.rows,
+            s.unstable,
             s.ar_rows,
-            s.network_mse,
-            s.ar_mse,
-            s.ratio(),
-            s.network_max
+            figure(s.network_mse, &sci),
+            figure(s.ar_mse, &sci),
+            figure(s.ratio(), &|v| format!("{v:.3}")),
+            if s.rows == 0 {
+                "-".into()
+            } else {
+                sci(s.network_max)
+            },
         );
     }
     out
@@ -195,6 +203,8 @@ mod tests {
         assert!((s.ar_mse - (ar - weak.rpp).powi(2)).abs() < 1e-18);
         assert!((s.network_max - 0.02).abs() < 1e-12);
         assert_eq!(s.worst, Some(post));
-        assert!(markdown(&[s]).contains("| w | 5 m | 2 | 1 |"));
+        assert!(markdown(&[s]).contains("| w | 5 m | 2 | 1 | 1 | 1.000e-6 |"));
+        let none = score_rows(Path::new("w.las"), Some(0.01), &[], &[]);
+        assert!(markdown(&[none]).contains("| w | 0.01 m | 0 | 0 | 0 | - | - | - | - |"));
     }
 }

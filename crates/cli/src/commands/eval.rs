@@ -15,6 +15,7 @@ use super::UsageError;
 use super::fetch::locate_logs;
 use super::predict::{load_run, warn_of_extrapolation};
 use super::progress::{Step, warn};
+use crate::failure::Context as _;
 use crate::failure::{Failure, Outcome};
 
 #[derive(Debug, Args)]
@@ -48,7 +49,8 @@ pub struct EvalArgs {
     /// resolution and blocked into layers (--blocks), each interface at an angle drawn
     /// uniformly in [0, --theta-max) degrees, labelled with exact Zoeppritz; the network's MSE
     /// beside Aki-Richards' where it is defined and its largest error on any row, rows with a
-    /// layer no rock can have left out. The wells are read as the run's `[data]` and --set say.
+    /// layer no rock can have left out. The wells are read as the run's `[data]` and --set say
+    /// (curves, nulls), from measured values only: no decimation, no Vs repair, no rows cut.
     #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["input", "las", "domain"])]
     wells: Vec<PathBuf>,
     /// The well test's layer thicknesses, metres (mean velocities); 0 is every sample.
@@ -158,7 +160,11 @@ fn on_wells(run: &TrainedRun, args: &EvalArgs, options: &FetchOptions) -> Outcom
             ))),
             other => other.into(),
         })?;
-    let logs = locate_logs(&data, &args.run_dir.join(files::CONFIG), options, false)?;
+    let logs = zoepnet_dataset::locate_logs(&data, options, &mut |_| {})
+        .context("a well given with --wells")?
+        .iter()
+        .map(|f| f.path().to_owned())
+        .collect::<Vec<_>>();
     let test = WellTest {
         scales: args
             .blocks
@@ -183,10 +189,10 @@ fn on_wells(run: &TrainedRun, args: &EvalArgs, options: &FetchOptions) -> Outcom
         args.angle_seed
     );
     out!("{}", well_test::markdown(&scores));
-    let left_out: usize = scores.iter().map(|s| s.unstable).sum();
-    if left_out > 0 {
-        outln!("{left_out} row(s) with a layer no rock can have (Vp/Vs <= sqrt(4/3)) left out");
-    }
+    outln!(
+        "(no-rock rows: a layer with Vp/Vs <= sqrt(4/3), a log error; a scale without rows has \
+         layers thinner than the samples' spacing)"
+    );
     Ok(())
 }
 
