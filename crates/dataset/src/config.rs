@@ -23,7 +23,7 @@ use zoepnet_network::InputEncoding;
 /// | `curves.vp`, `curves.vs`, `curves.rho` | [`P_SLOWNESS`], [`S_SLOWNESS`], [`DENSITY`] | a mnemonic, or a list tried in order |
 /// | `null_policy` | `"strict"` | `none`, `strict`, `common` |
 /// | `drop_last` | 100 | >= 0 samples |
-/// | `vs_repair` | `"mean"` | `mean`, `none` |
+/// | `vs_repair` | `"mean"` | `mean`, `none`, `null` |
 /// | `missing` | `"error"` | `error`, `drop` |
 /// | `decimate` | 5 | >= 1 (1 with `blocks`) |
 /// | `blocks` | none | `{ thickness = H, average = "mean" }`: layers H > 0 m thick, `mean` or `backus` |
@@ -230,6 +230,9 @@ pub enum VsRepair {
     Mean,
     /// Leave Vs as read; nulls are then handled by `missing`.
     None,
+    /// Take Vs < 0 for a null (a negative slowness is no measurement); nulls are then handled
+    /// by `missing`. The well test reads wells this way.
+    Null,
 }
 
 /// Handling of null samples.

@@ -654,8 +654,14 @@ impl Well {
                 });
             }
         }
-        if config.vs_repair == VsRepair::Mean {
-            columns.repair_vs();
+        match config.vs_repair {
+            VsRepair::Mean => columns.repair_vs(),
+            VsRepair::Null => columns.values[1].iter_mut().for_each(|v| {
+                if *v < 0.0 {
+                    *v = f64::NAN;
+                }
+            }),
+            VsRepair::None => {}
         }
         let unit_of_depth = depth_unit(&log);
         warnings.extend(columns.implausible(path, &unit_of_depth));
@@ -929,7 +935,7 @@ pub fn prepare_blind(config: &DataConfig, paths: &[PathBuf]) -> Result<Blind, Da
 /// Every interface of one well, for scoring a network on it: each sample over the next (or,
 /// with `blocks`, each layer over the one right below), never across a gap; no decimation, no
 /// rows dropped from the bottom, no Vs made up for a null or negative value, samples with a
-/// null left out (whatever `config` says of these): measured values only. The curves and their
+/// null or a negative Vs left out (whatever `config` says of these): measured values only. The curves and their
 /// nulls as `config` says. Each interface is at an
 /// angle drawn uniformly in [theta_min, theta_max) degrees from NumPy's `RandomState(seed)`,
 /// well by well, and labelled with the exact Re(Rpp).
@@ -946,7 +952,7 @@ pub fn every_interface(
         decimate: 1,
         drop_last: 0,
         missing: Missing::Drop,
-        vs_repair: VsRepair::None,
+        vs_repair: VsRepair::Null,
         blocks,
         ..config.clone()
     };
