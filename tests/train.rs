@@ -1182,6 +1182,16 @@ fn eval_scores_a_run_on_every_interface_of_wells_at_several_scales() {
     // layer three samples, still one layer; 9 interfaces, each weak and below its critical angle.
     assert_eq!(row("0.6 m")[3..6], ["9", "0", "9"], "{table}");
     let ratio: f64 = row("0.6 m")[8].parse().expect("a ratio");
+    // Then where each scale has its largest error: weak steps, below the critical angle.
+    let worst = table
+        .split("where each has its largest error")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no worst rows in\n{table}"));
+    assert_eq!(worst.matches("| tenth | ").count(), 2, "{table}");
+    assert!(
+        worst.contains("| no |") && !worst.contains("| yes |"),
+        "{table}"
+    );
     assert!(ratio.is_finite() && ratio > 0.0, "{table}");
     // The same seed, the same angles; another, others.
     assert_eq!(eval(&["--blocks", "0,0.6"]).1, table);

@@ -57,8 +57,8 @@ pub struct WellScore {
     pub ar_mse: f64,
     /// The network's largest absolute error on any rock row.
     pub network_max: f64,
-    /// The row where it is (unscaled features, exact Re(Rpp)).
-    pub worst: Option<InterfaceItem>,
+    /// The row where it is (unscaled features, exact Re(Rpp)) and the network's error there.
+    pub worst: Option<(InterfaceItem, f64)>,
 }
 
 impl WellScore {
@@ -126,7 +126,7 @@ fn score_rows(
         let error = p - item.rpp;
         if error.abs() > score.network_max || score.worst.is_none() {
             score.network_max = error.abs();
-            score.worst = Some(*item);
+            score.worst = Some((*item, error));
         }
         if let Ok(ar) = zoepnet_physics::aki_richards(&interface, item.theta()) {
             score.ar_rows += 1;
@@ -140,6 +140,51 @@ fn score_rows(
     score
 }
 
+/// Where each well and scale has its largest error, as a Markdown table: the interface (m/s,
+/// kg/m3, degrees), whether the angle is past the P-wave critical angle, the exact Re(Rpp) and
+/// the network's error.
+pub fn worst_rows(scores: &[WellScore]) -> String {
+    let mut out = String::from(
+        "| well | scale | vp1 | vs1 | rho1 | vp2 | vs2 | rho2 | theta | past critical | Rpp | network error |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n",
+    );
+    for s in scores {
+        let Some((item, error)) = s.worst else {
+            continue;
+        };
+        let f = item.features;
+        let past = f[3] > f[0] && f[6].to_radians().sin() * f[3] / f[0] >= 1.0;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1} | {} | {:.4} | {:.3e} |",
+            well_name(&s.well),
+            scale_name(s.scale),
+            f[0],
+            f[1],
+            f[2],
+            f[3],
+            f[4],
+            f[5],
+            f[6],
+            if past { "yes" } else { "no" },
+            item.rpp,
+            error
+        );
+    }
+    out
+}
+
+fn well_name(well: &Path) -> String {
+    well.file_stem().map_or_else(
+        || well.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn scale_name(scale: Option<f64>) -> String {
+    scale.map_or("full".to_owned(), |h| format!("{h} m"))
+}
+
 /// The scores as a Markdown table: a row per well and scale.
 pub fn markdown(scores: &[WellScore]) -> String {
     let mut out = String::from(
@@ -147,11 +192,7 @@ pub fn markdown(scores: &[WellScore]) -> String {
          |---|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for s in scores {
-        let name = s.well.file_stem().map_or_else(
-            || s.well.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let scale = s.scale.map_or("full".to_owned(), |h| format!("{h} m"));
+        let (name, scale) = (well_name(&s.well), scale_name(s.scale));
         // A scale with no rows (layers thinner than the samples' spacing) has no figures.
         let figure = |v: f64, f: &dyn Fn(f64) -> String| if v.is_nan() { "-".into() } else { f(v) };
         let sci = |v: f64| format!("{v:.3e}");
@@ -202,9 +243,15 @@ mod tests {
         let ar = zoepnet_physics::aki_richards(&weak.interface(), 20.0).expect("defined");
         assert!((s.ar_mse - (ar - weak.rpp).powi(2)).abs() < 1e-18);
         assert!((s.network_max - 0.02).abs() < 1e-12);
-        assert_eq!(s.worst, Some(post));
-        assert!(markdown(&[s]).contains("| w | 5 m | 2 | 1 | 1 | 1.000e-6 |"));
+        assert_eq!(s.worst, Some((post, predicted[1] - post.rpp)));
+        assert!(markdown(std::slice::from_ref(&s)).contains("| w | 5 m | 2 | 1 | 1 | 1.000e-6 |"));
         let none = score_rows(Path::new("w.las"), Some(0.01), &[], &[]);
         assert!(markdown(&[none]).contains("| w | 0.01 m | 0 | 0 | 0 | - | - | - | - |"));
+        let worst = worst_rows(&[s]);
+        let row = "| w | 5 m | 2000 | 1000 | 2200 | 4000 | 2200 | 2500 | 45.0 | yes |";
+        assert!(
+            worst.contains(row) && worst.contains("| -2.000e-2 |"),
+            "{worst}"
+        );
     }
 }

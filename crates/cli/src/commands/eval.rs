@@ -189,6 +189,8 @@ fn on_wells(run: &TrainedRun, args: &EvalArgs, options: &FetchOptions) -> Outcom
         args.angle_seed
     );
     out!("{}", well_test::markdown(&scores));
+    outln!("\nwhere each has its largest error:");
+    out!("{}", well_test::worst_rows(&scores));
     outln!(
         "(no-rock rows: a layer with Vp/Vs <= sqrt(4/3), a log error; a scale without rows has \
          layers thinner than the samples' spacing)"
