@@ -20,7 +20,7 @@ pub struct WellTest {
     pub scales: Vec<Option<f64>>,
     /// How blocked layers' velocities are averaged.
     pub average: Average,
-    /// Angles are drawn uniformly in [theta[0], theta[1]) degrees.
+    /// Angles are drawn uniformly in `[theta[0], theta[1])` degrees.
     pub theta: [f64; 2],
     /// The angles' seed (NumPy's `RandomState`), the same for every well and scale.
     pub seed: u32,
