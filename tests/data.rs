@@ -626,6 +626,18 @@ fn domain_draws_cover_every_region_and_are_reproducible() {
         .count();
     assert!(past > 30, "{past}");
     assert!(train.iter().any(|r| r[3] > 1.5 * r[0]) && train.iter().any(|r| r[3] < r[0] / 1.5));
+    // A fraction out of range is refused by key.
+    let far = mini_config(
+        &dir,
+        "source = \"domain\"\n[data.domain]\nsamples = 10\nnear_critical = 1.5",
+    );
+    let (status, _, stderr) = run(zoepnet()
+        .arg("data")
+        .arg(&far)
+        .arg("--out")
+        .arg(dir.join("f")));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("data.domain.near_critical"), "{stderr}");
     // The section belongs to its source.
     let wrong = mini_config(&dir, "[data.domain]\nsamples = 10");
     let (status, _, stderr) = run(zoepnet()

@@ -16,7 +16,7 @@ use zoepnet_network::InputEncoding;
 /// |---|---|---|
 /// | `source` | `"logs"` | `logs`, `rock-physics`, `domain` |
 /// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
-/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed` (see [`crate::domain::DomainDraws`]) |
+/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1] (see [`crate::domain::DomainDraws`]) |
 /// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
@@ -476,6 +476,14 @@ impl DataConfig {
                 return bad(
                     "data.domain",
                     "expected 1 or more training (samples) and validation interfaces",
+                );
+            }
+            (Source::Domain | Source::RockPhysics, Some(d))
+                if !(0.0..=1.0).contains(&d.near_critical) =>
+            {
+                return bad(
+                    "data.domain.near_critical",
+                    format!("expected a fraction in [0, 1], found {}", d.near_critical),
                 );
             }
             (Source::Domain | Source::RockPhysics, _) | (_, None) => {}

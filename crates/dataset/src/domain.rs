@@ -99,7 +99,7 @@ impl Region {
 /// (`data.source = "domain"`), with seeds of their own: a prior that covers the domain rather
 /// than the wells' average sample. Validation uses `seed + 1`; keep both away from the test's
 /// seed (`zoepnet eval --domain-seed`, 2029 by default), or the test scores the training set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DomainDraws {
     /// Training interfaces.
@@ -111,6 +111,16 @@ pub struct DomainDraws {
     /// The training draws' seed (the validation's is seed + 1).
     #[serde(default = "DomainDraws::default_seed")]
     pub seed: u32,
+    /// The fraction of the draws, in [0, 1], whose angle is drawn again uniformly within
+    /// [`NEAR_CRITICAL`] degrees of their P-wave critical angle (those that have one, and
+    /// within 0-60 degrees), where the exact Rpp bends: from streams of their own (seed + 2
+    /// for training, seed + 3 for validation). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub near_critical: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Default for DomainDraws {
@@ -119,6 +129,7 @@ impl Default for DomainDraws {
             samples: Self::default_samples(),
             validation: Self::default_validation(),
             seed: Self::default_seed(),
+            near_critical: 0.0,
         }
     }
 }
@@ -136,11 +147,43 @@ impl DomainDraws {
 
     /// The training and the validation interfaces.
     pub fn draw(&self) -> (Vec<InterfaceItem>, Vec<InterfaceItem>) {
-        let items = |count, seed| draw(count, seed).into_iter().map(|(i, _)| i).collect();
+        let items = |count, seed: u32| {
+            let mut items: Vec<InterfaceItem> =
+                draw(count, seed).into_iter().map(|(i, _)| i).collect();
+            near_critical(&mut items, self.near_critical, seed.wrapping_add(2));
+            items
+        };
         (
             items(self.samples, self.seed),
             items(self.validation, self.seed.wrapping_add(1)),
         )
+    }
+}
+
+/// Draws the angle of a `fraction` of `items` again, uniformly within [`NEAR_CRITICAL`] degrees
+/// of their P-wave critical angle (clipped to 0-60 degrees; items without one keep theirs), and
+/// labels them again. Two numbers are drawn per item whatever happens to it, so that each item's
+/// fate depends on the seed and its place only.
+fn near_critical(items: &mut [InterfaceItem], fraction: f64, seed: u32) {
+    if fraction <= 0.0 {
+        return;
+    }
+    let mut rng = NumpyRandomState::seed(seed);
+    for item in items.iter_mut() {
+        let (pick, at) = (rng.random(), rng.random());
+        let f = item.features;
+        if pick >= fraction || f[3] <= f[0] {
+            continue;
+        }
+        let critical = (f[0] / f[3]).asin().to_degrees();
+        let (lo, hi) = (
+            (critical - NEAR_CRITICAL).max(RANGES[6].0),
+            (critical + NEAR_CRITICAL).min(RANGES[6].1),
+        );
+        if lo < hi {
+            *item = InterfaceItem::labelled(&item.interface(), lo + at * (hi - lo))
+                .expect("a drawn interface at an angle below 90 degrees");
+        }
     }
 }
 
@@ -174,7 +217,49 @@ pub fn draw(count: usize, seed: u32) -> Vec<(InterfaceItem, Region)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Critical, draw};
+    use super::{Critical, DomainDraws, NEAR_CRITICAL, draw};
+
+    #[test]
+    fn a_fraction_of_the_draws_moves_near_its_critical_angle() {
+        let d = DomainDraws {
+            samples: 4000,
+            validation: 10,
+            seed: 3,
+            near_critical: 0.5,
+        };
+        let plain = DomainDraws {
+            near_critical: 0.0,
+            ..d
+        };
+        let (moved, _) = d.draw();
+        let (kept, _) = plain.draw();
+        let near = |items: &[crate::interfaces::InterfaceItem]| {
+            items
+                .iter()
+                .filter(|i| {
+                    let f = i.features;
+                    f[3] > f[0] && (f[6] - (f[0] / f[3]).asin().to_degrees()).abs() <= NEAR_CRITICAL
+                })
+                .count()
+        };
+        // The same interfaces; about half of those with a critical angle now near it.
+        assert!(
+            moved
+                .iter()
+                .zip(&kept)
+                .all(|(a, b)| a.features[..6] == b.features[..6])
+        );
+        let (before, after) = (near(&kept), near(&moved));
+        assert!(after > before + 500, "{before} -> {after}");
+        let relabelled = moved.iter().all(|i| {
+            zoepnet_physics::rpp(&i.interface(), i.features[6])
+                .expect("valid")
+                .re
+                == i.rpp
+        });
+        assert!(relabelled);
+        assert_eq!(d.draw().0, moved, "reproducible");
+    }
 
     #[test]
     fn the_domain_test_covers_every_region_and_is_reproducible() {
