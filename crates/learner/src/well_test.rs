@@ -38,6 +38,49 @@ impl Default for WellTest {
     }
 }
 
+/// A well test's setting out of range ([`WellTestError::setting`] names it).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WellTestError {
+    /// A layer thickness that is not 0 (every sample) or a positive number of metres.
+    #[error("{0} is not a thickness in metres (0 for every sample, or more)")]
+    Thickness(f64),
+    /// A largest angle outside (0, 90] degrees.
+    #[error("{0} is not an angle in (0, 90] degrees")]
+    Angle(f64),
+}
+
+impl WellTestError {
+    /// The setting at fault: `blocks` or `theta_max`.
+    pub fn setting(&self) -> &'static str {
+        match self {
+            Self::Thickness(_) => "blocks",
+            Self::Angle(_) => "theta_max",
+        }
+    }
+}
+
+impl WellTest {
+    /// The test at the layer thicknesses `blocks` (metres; 0 for every sample), angles uniform
+    /// in [0, `theta_max`) degrees drawn with `seed`, velocities of blocks averaged by mean.
+    ///
+    /// # Errors
+    /// A thickness below 0 or not finite; `theta_max` outside (0, 90].
+    pub fn new(blocks: &[f64], theta_max: f64, seed: u32) -> Result<Self, WellTestError> {
+        if let Some(&bad) = blocks.iter().find(|h| !(h.is_finite() && **h >= 0.0)) {
+            return Err(WellTestError::Thickness(bad));
+        }
+        if !(theta_max > 0.0 && theta_max <= 90.0) {
+            return Err(WellTestError::Angle(theta_max));
+        }
+        Ok(Self {
+            scales: blocks.iter().map(|&h| (h > 0.0).then_some(h)).collect(),
+            theta: [0.0, theta_max],
+            seed,
+            ..Self::default()
+        })
+    }
+}
+
 /// One well at one scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WellScore {
@@ -223,6 +266,31 @@ mod tests {
 
     fn item(properties: [f64; 6], theta: f64) -> InterfaceItem {
         InterfaceItem::labelled(&Interface::from_properties(properties), theta).expect("labelled")
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let t = WellTest::new(&[0.0, 2.5], 45.0, 7).expect("valid");
+        assert_eq!(
+            (t.scales, t.theta, t.seed),
+            (vec![None, Some(2.5)], [0.0, 45.0], 7)
+        );
+        assert_eq!(
+            WellTest::new(&[2.0, -1.0], 60.0, 1),
+            Err(WellTestError::Thickness(-1.0))
+        );
+        assert!(matches!(
+            WellTest::new(&[f64::NAN], 60.0, 1),
+            Err(WellTestError::Thickness(_))
+        ));
+        assert_eq!(
+            WellTest::new(&[0.0], 95.0, 1),
+            Err(WellTestError::Angle(95.0))
+        );
+        assert_eq!(
+            WellTest::new(&[0.0], 0.0, 1),
+            Err(WellTestError::Angle(0.0))
+        );
     }
 
     #[test]

@@ -267,24 +267,13 @@ impl TrainedRun {
         data_dir: Option<PathBuf>,
         offline: bool,
     ) -> PyResult<(String, Vec<Bound<'py, PyDict>>)> {
-        if let Some(bad) = blocks.iter().find(|h| !(h.is_finite() && **h >= 0.0)) {
-            return Err(PyValueError::new_err(format!(
-                "blocks: {bad} is not a thickness in metres (0 or more)"
-            )));
+        if wells.is_empty() {
+            return Err(PyValueError::new_err(
+                "wells: expected at least one well log",
+            ));
         }
-        if wells.is_empty() || !(theta_max > 0.0 && theta_max <= 90.0) {
-            return Err(PyValueError::new_err(format!(
-                "expected at least one well and theta_max in (0, 90] degrees, got {} well(s) \
-                 and {theta_max}",
-                wells.len()
-            )));
-        }
-        let test = zoepnet_learner::well_test::WellTest {
-            scales: blocks.iter().map(|&h| (h > 0.0).then_some(h)).collect(),
-            theta: [0.0, theta_max],
-            seed,
-            ..Default::default()
-        };
+        let test = zoepnet_learner::well_test::WellTest::new(&blocks, theta_max, seed)
+            .map_err(|e| PyValueError::new_err(format!("{}: {e}", e.setting())))?;
         let options = fetch_options(data_dir, offline);
         let scores = py.detach(|| {
             let data = self

@@ -139,19 +139,8 @@ pub fn run(args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
 
 /// The well test: every interface of `args.wells` at each scale.
 fn on_wells(run: &TrainedRun, args: &EvalArgs, options: &FetchOptions) -> Outcome<()> {
-    if let Some(bad) = args.blocks.iter().find(|h| !(h.is_finite() && **h >= 0.0)) {
-        return Err(UsageError(format!(
-            "--blocks: {bad} is not a thickness in metres (0 or more)"
-        ))
-        .into());
-    }
-    if !(args.theta_max > 0.0 && args.theta_max <= 90.0) {
-        return Err(UsageError(format!(
-            "--theta-max: {} is not an angle in (0, 90] degrees",
-            args.theta_max
-        ))
-        .into());
-    }
+    let test = WellTest::new(&args.blocks, args.theta_max, args.angle_seed)
+        .map_err(|e| UsageError(format!("--{}: {e}", e.setting().replace('_', "-"))))?;
     let data = run
         .blind_data(&args.run_dir, &args.set, &args.wells)
         .map_err(|e| match e {
@@ -165,16 +154,6 @@ fn on_wells(run: &TrainedRun, args: &EvalArgs, options: &FetchOptions) -> Outcom
         .iter()
         .map(|f| f.path().to_owned())
         .collect::<Vec<_>>();
-    let test = WellTest {
-        scales: args
-            .blocks
-            .iter()
-            .map(|&h| (h > 0.0).then_some(h))
-            .collect(),
-        theta: [0.0, args.theta_max],
-        seed: args.angle_seed,
-        ..WellTest::default()
-    };
     let step = Step::start("reading the wells and scoring the network on every interface");
     let (scores, warnings) = well_test::score(run, &data, &logs, &test).map_err(|e| match e {
         BlindError::Data(e) => Failure::from(e),
