@@ -1201,5 +1201,13 @@ fn eval_scores_a_run_on_every_interface_of_wells_at_several_scales() {
     assert!(stderr.contains("--blocks"), "{stderr}");
     let (code, _, stderr) = eval(&["--theta-max", "95"]);
     assert_eq!(code, Some(2), "{stderr}");
+    // The domain test's options are not the well test's, and the other way round.
+    let (code, _, stderr) = eval(&["--domain-seed", "5"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (status, _, stderr) = run(zoepnet()
+        .arg("eval")
+        .arg(&out)
+        .args(["--domain", "10", "--blocks", "2"]));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
     let _ = fs::remove_dir_all(out);
 }

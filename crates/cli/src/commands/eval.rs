@@ -43,7 +43,12 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N", conflicts_with_all = ["input", "las", "set"])]
     domain: Option<usize>,
     /// The domain test's seed.
-    #[arg(long, value_name = "SEED", default_value_t = 2029, requires = "domain")]
+    #[arg(
+        long,
+        value_name = "SEED",
+        default_value_t = 2029,
+        conflicts_with_all = ["wells", "input", "las"]
+    )]
     domain_seed: u32,
     /// Score the run instead on every interface of these wells (issue 29's well test): at full
     /// resolution and blocked into layers (--blocks), each interface at an angle drawn
@@ -59,7 +64,7 @@ pub struct EvalArgs {
         value_name = "M,...",
         value_delimiter = ',',
         default_value = "0,2,5,10",
-        requires = "wells"
+        conflicts_with_all = ["domain", "input", "las"]
     )]
     blocks: Vec<f64>,
     /// The well test's largest angle, degrees.
@@ -67,11 +72,16 @@ pub struct EvalArgs {
         long,
         value_name = "DEGREES",
         default_value_t = 60.0,
-        requires = "wells"
+        conflicts_with_all = ["domain", "input", "las"]
     )]
     theta_max: f64,
     /// The well test's seed for the angles (NumPy's RandomState, the same for every well).
-    #[arg(long, value_name = "SEED", default_value_t = 1, requires = "wells")]
+    #[arg(
+        long,
+        value_name = "SEED",
+        default_value_t = 1,
+        conflicts_with_all = ["domain", "input", "las"]
+    )]
     angle_seed: u32,
     #[command(flatten)]
     pub data: super::DataOptions,
