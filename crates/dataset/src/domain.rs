@@ -68,17 +68,11 @@ impl Region {
         let contrasts =
             zoepnet_network::relative_contrasts(&[u.vp, u.vs, u.rho, l.vp, l.vs, l.rho]);
         let weak = contrasts.iter().all(|c| c.abs() < WEAK);
-        let critical = if l.vp <= u.vp {
-            Critical::Pre
-        } else {
-            let angle = (u.vp / l.vp).asin().to_degrees();
-            if theta < angle - NEAR_CRITICAL {
-                Critical::Pre
-            } else if theta <= angle + NEAR_CRITICAL {
-                Critical::Near
-            } else {
-                Critical::Post
-            }
+        let critical = match interface.critical_angle() {
+            None => Critical::Pre,
+            Some(angle) if theta < angle - NEAR_CRITICAL => Critical::Pre,
+            Some(angle) if theta <= angle + NEAR_CRITICAL => Critical::Near,
+            Some(_) => Critical::Post,
         };
         Self { weak, critical }
     }
@@ -171,17 +165,16 @@ fn near_critical(items: &mut [InterfaceItem], fraction: f64, seed: u32) {
     let mut rng = NumpyRandomState::seed(seed);
     for item in items.iter_mut() {
         let (pick, at) = (rng.random(), rng.random());
-        let f = item.features;
-        if pick >= fraction || f[3] <= f[0] {
+        let interface = item.interface();
+        let Some(critical) = interface.critical_angle().filter(|_| pick < fraction) else {
             continue;
-        }
-        let critical = (f[0] / f[3]).asin().to_degrees();
+        };
         let (lo, hi) = (
             (critical - NEAR_CRITICAL).max(RANGES[6].0),
             (critical + NEAR_CRITICAL).min(RANGES[6].1),
         );
         if lo < hi {
-            *item = InterfaceItem::labelled(&item.interface(), lo + at * (hi - lo))
+            *item = InterfaceItem::labelled(&interface, lo + at * (hi - lo))
                 .expect("a drawn interface at an angle below 90 degrees");
         }
     }

@@ -934,11 +934,10 @@ pub fn prepare_blind(config: &DataConfig, paths: &[PathBuf]) -> Result<Blind, Da
 
 /// Every interface of one well, for scoring a network on it: each sample over the next (or,
 /// with `blocks`, each layer over the one right below), never across a gap; no decimation, no
-/// rows dropped from the bottom, no Vs made up for a null or negative value, samples with a
-/// null or a negative Vs left out (whatever `config` says of these): measured values only. The curves and their
-/// nulls as `config` says. Each interface is at an
-/// angle drawn uniformly in [theta_min, theta_max) degrees from NumPy's `RandomState(seed)`,
-/// well by well, and labelled with the exact Re(Rpp).
+/// rows dropped from the bottom, no Vs made up, samples with a null or a negative Vs left out
+/// (whatever `config` says of these): measured values only. The curves and their nulls as
+/// `config` says. Each interface is at an angle drawn uniformly in `[theta[0], theta[1])`
+/// degrees from NumPy's `RandomState(seed)`, labelled with the exact Re(Rpp).
 ///
 /// Returns the items and the reader's warnings.
 pub fn every_interface(

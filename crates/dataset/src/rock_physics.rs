@@ -559,13 +559,13 @@ impl RockPhysicsSampler {
         if !(ratio >= c.vpvs_min && ratio <= c.vpvs_max) {
             return None;
         }
-        if let (true, Some(margin)) = (wide, c.wide_critical_margin)
-            && vp2 > vp1
-            && theta + margin >= (vp1 / vp2).asin().to_degrees()
+        let interface = Interface::new(Elastic::new(vp1, vs1, rho1), Elastic::new(vp2, vs2, rho2));
+        if let (true, Some(margin), Some(critical)) =
+            (wide, c.wide_critical_margin, interface.critical_angle())
+            && theta + margin >= critical
         {
             return None;
         }
-        let interface = Interface::new(Elastic::new(vp1, vs1, rho1), Elastic::new(vp2, vs2, rho2));
         InterfaceItem::labelled(&interface, theta)
             .ok()
             .filter(|item| item.rpp.is_finite())

@@ -72,6 +72,12 @@ impl Interface {
         Self { upper, lower }
     }
 
+    /// The P-wave critical angle asin(Vp1/Vp2) in degrees (Snell's law: the transmitted P
+    /// wave grazes the interface), where the lower layer is faster; `None` where it is not.
+    pub fn critical_angle(&self) -> Option<f64> {
+        (self.lower.vp > self.upper.vp).then(|| (self.upper.vp / self.lower.vp).asin().to_degrees())
+    }
+
     /// An interface from the seven numbers of one tutorial row: vp1, vs1, rho1, vp2, vs2, rho2
     /// (the angle is kept apart).
     pub const fn from_properties(p: [f64; 6]) -> Self {
@@ -105,7 +111,17 @@ impl Interface {
 
 #[cfg(test)]
 mod tests {
-    use super::Elastic;
+    use super::{Elastic, Interface};
+
+    #[test]
+    fn the_critical_angle_is_where_the_lower_layer_is_faster() {
+        let slow = Elastic::new(2000.0, 1000.0, 2000.0);
+        let fast = Elastic::new(4000.0, 2000.0, 2400.0);
+        let angle = Interface::new(slow, fast).critical_angle().expect("faster below");
+        assert!((angle - 30.0).abs() < 1e-12, "{angle}");
+        assert_eq!(Interface::new(fast, slow).critical_angle(), None);
+        assert_eq!(Interface::new(slow, slow).critical_angle(), None);
+    }
 
     #[test]
     fn a_medium_with_vs_near_or_above_vp_is_not_stable() {
