@@ -611,6 +611,18 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
                 "train.batch_size=32",
             ][..],
         ),
+        (
+            // The deep networks' engine, its Adam moments in the checkpoint.
+            "fused-deep",
+            &[
+                "train.optimizer=adam",
+                "train.update_order=exact",
+                "train.batch_size=32",
+                "model.layers=3",
+                "model.activation=tanh",
+                "data.inputs=contrasts-complex-cosines",
+            ][..],
+        ),
     ] {
         let engine_setting = format!(
             "train.engine={}",
@@ -1124,6 +1136,49 @@ fn eval_scores_a_run_on_the_domain_test_per_region() {
     assert!(weak_rms < 1e-2, "{table}");
     let (code, _, stderr) = eval(&["--domain", "10", "--las", "x.las"]);
     assert_eq!(code, Some(2), "{stderr}");
+}
+
+#[test]
+fn a_deep_network_on_complex_cosines_is_scored_and_exported_with_its_layers() {
+    let out = temp_dir("train-deep");
+    let settings = [
+        "train.epochs=2",
+        "model.hidden=8",
+        "model.layers=3",
+        "model.activation=tanh",
+        "train.optimizer=adam",
+        "train.update_order=exact",
+        "train.batch_size=16",
+        "data.inputs=contrasts-complex-cosines",
+    ];
+    let args: Vec<&str> = settings.iter().flat_map(|kv| ["--set", kv]).collect();
+    let (code, stdout, stderr) = train(&out, &args);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    // It learnt something: the validation error fell from the first epoch's start.
+    let m = metrics(&out);
+    let val = summary_of(&out)["final_val_mse"]
+        .as_f64()
+        .expect("final_val_mse");
+    assert!(val < m[0][2], "{val} against {:?}", m[0]);
+    let (status, table, stderr) = run(zoepnet().arg("eval").arg(&out).args(["--domain", "500"]));
+    assert!(status.status.success(), "{stderr}");
+    assert!(table.contains("| all | 500 |"), "{table}");
+    // Its safetensors file holds the two inner layers between fc1 and fc2, nine inputs wide.
+    let file = fs::read(out.join("model.safetensors")).expect("model.safetensors");
+    let header_len = u64::from_le_bytes(file[..8].try_into().expect("8 bytes")) as usize;
+    let header: serde_json::Value =
+        serde_json::from_slice(&file[8..8 + header_len]).expect("a JSON header");
+    assert_eq!(header["fc1.weight"]["shape"], serde_json::json!([8, 9]));
+    assert_eq!(header["inner.1.weight"]["shape"], serde_json::json!([8, 8]));
+    assert_eq!(header["fc2.weight"]["shape"], serde_json::json!([1, 8]));
+    assert!(header.get("inner.2.weight").is_none(), "{header}");
+    // The manual back-propagation's check is for the tutorial's shape: refused, naming why.
+    let (status, _, stderr) = run(zoepnet()
+        .args(["gradcheck", "configs/tutorial.toml", "--offline"])
+        .args(&args)
+        .env("ZOEPNET_DATA_DIR", real_data_dir()));
+    assert_eq!(status.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("9 inputs and 3 hidden layers"), "{stderr}");
 }
 
 /// A LAS log in tenths of an inch (as Volve's are): `rows` samples 6 in apart, Vp and Vs

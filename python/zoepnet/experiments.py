@@ -255,8 +255,10 @@ class Run:
     @property
     def weights(self) -> Dict[str, np.ndarray]:
         """The trained network in PyTorch's layout, as ``zoepnet export`` writes it:
-        ``fc1.weight`` (hidden x inputs), ``fc1.bias``, ``fc2.weight`` (1 x hidden),
-        ``fc2.bias``; and ``scaler.mean``, ``scaler.std`` of the inputs."""
+        ``fc1.weight`` (hidden x inputs), ``fc1.bias``, for a deeper network
+        ``inner.K.weight`` (hidden x hidden) and ``inner.K.bias`` for each further hidden layer
+        K = 0, 1, ..., ``fc2.weight`` (1 x hidden), ``fc2.bias``; and ``scaler.mean``,
+        ``scaler.std`` of the inputs."""
         return dict(self._run.weights())
 
     def domain_test(self, count: int = 100_000, seed: int = 2029) -> "Table":

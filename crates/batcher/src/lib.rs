@@ -6,7 +6,7 @@
 
 use burn::data::dataloader::batcher::Batcher;
 use burn::tensor::{Device, Tensor, TensorData};
-use zoepnet_dataset::{Baseline, FEATURES, FeatureVector, InterfaceItem, Scaler, contrast_gate};
+use zoepnet_dataset::{Baseline, FeatureVector, InterfaceItem, Scaler, contrast_gate};
 
 /// Scaled inputs and targets of a batch of interfaces.
 #[derive(Debug, Clone)]
@@ -61,13 +61,15 @@ impl InterfaceBatcher {
         &self.scaler
     }
 
-    /// The scaled features of `items`, row by row, as a `[B, 7]` tensor.
+    /// The scaled inputs of `items`, row by row, as a `[B, inputs]` tensor (inputs =
+    /// [`Scaler::width`]: 7, or 9 for complex cosines).
     pub fn inputs(&self, items: &[InterfaceItem], device: &Device) -> Tensor<2> {
         let values: Vec<f64> = items
             .iter()
             .flat_map(|i| self.scaler.transform(&i.features))
             .collect();
-        Tensor::from_data(TensorData::new(values, [items.len(), FEATURES]), device) // [B, 7]
+        let width = self.scaler.width();
+        Tensor::from_data(TensorData::new(values, [items.len(), width]), device) // [B, inputs]
     }
 
     /// The labels of `items` as a `[B, 1]` tensor.

@@ -18,7 +18,7 @@ use zoepnet_physics::{Interface, PhysicsError};
 use crate::config::{ConfigError, DataConfig, Missing, RngKind, ScalerFit, Source, VsRepair};
 use crate::rng::NumpyRandomState;
 use crate::rock_physics::{self, RockPhysicsSampler};
-use zoepnet_network::{FEATURES, FeatureVector, Features, InputEncoding, feature_vector};
+use zoepnet_network::{FeatureVector, Features, InputEncoding, feature_vector};
 
 /// One interface: Vp, Vs, rho of the upper then the lower layer (m/s, kg/m3), the incidence
 /// angle (degrees), and the real part of its exact P-P reflection coefficient.
@@ -60,14 +60,15 @@ pub struct Scaler {
     /// before the key existed: the features as they are).
     #[serde(default)]
     pub inputs: InputEncoding,
-    /// Per-input mean: in [`zoepnet_network::Feature`] order for [`InputEncoding::Layers`].
-    pub mean: FeatureVector,
+    /// Per-input mean ([`InputEncoding::width`] of them): in [`zoepnet_network::Feature`]
+    /// order for [`InputEncoding::Layers`].
+    pub mean: Vec<f64>,
     /// Per-input population standard deviation (ddof = 0).
-    pub std: FeatureVector,
+    pub std: Vec<f64>,
     /// Per-input smallest and largest value in the data it was fitted on, encoded (absent in
     /// the scaler files of runs from before the key existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range: Option<[FeatureVector; 2]>,
+    pub range: Option<[Vec<f64>; 2]>,
 }
 
 impl Scaler {
@@ -80,24 +81,28 @@ impl Scaler {
     /// Fits the scaler on `items`' features in `inputs`' encoding.
     pub fn fit_encoded(items: &[InterfaceItem], inputs: InputEncoding) -> Self {
         let n = items.len().max(1) as f64;
-        let mut mean = [0.0; FEATURES];
+        let width = inputs.width();
+        let mut mean = vec![0.0; width];
         for item in items {
             for (m, x) in mean.iter_mut().zip(inputs.encode(&item.features)) {
                 *m += x;
             }
         }
         mean.iter_mut().for_each(|m| *m /= n);
-        let mut var = [0.0; FEATURES];
+        let mut var = vec![0.0; width];
         for item in items {
-            for ((v, x), m) in var.iter_mut().zip(inputs.encode(&item.features)).zip(mean) {
+            for ((v, x), m) in var.iter_mut().zip(inputs.encode(&item.features)).zip(&mean) {
                 *v += (x - m) * (x - m);
             }
         }
-        let std = var.map(|v| {
-            let s = (v / n).sqrt();
-            if s > 0.0 { s } else { 1.0 }
-        });
-        let mut range = [[f64::INFINITY; FEATURES], [f64::NEG_INFINITY; FEATURES]];
+        let std = var
+            .iter()
+            .map(|v| {
+                let s = (v / n).sqrt();
+                if s > 0.0 { s } else { 1.0 }
+            })
+            .collect();
+        let mut range = [vec![f64::INFINITY; width], vec![f64::NEG_INFINITY; width]];
         for item in items {
             for (i, x) in inputs.encode(&item.features).into_iter().enumerate() {
                 range[0][i] = range[0][i].min(x);
@@ -112,19 +117,33 @@ impl Scaler {
         }
     }
 
-    /// The network's inputs for `features`: encoded, then scaled.
-    pub fn transform(&self, features: &FeatureVector) -> FeatureVector {
-        let x = self.inputs.encode(features);
-        std::array::from_fn(|i| (x[i] - self.mean[i]) / self.std[i])
+    /// How many inputs the network takes ([`InputEncoding::width`]).
+    pub fn width(&self) -> usize {
+        self.mean.len()
+    }
+
+    /// The network's inputs for `features`: encoded, then scaled ([`Scaler::width`] of them).
+    pub fn transform(&self, features: &FeatureVector) -> Vec<f64> {
+        let mut x = self.inputs.encode(features);
+        for ((x, m), s) in x.iter_mut().zip(&self.mean).zip(&self.std) {
+            *x = (*x - m) / s;
+        }
+        x
+    }
+
+    /// [`Scaler::transform`] for a seven-input encoding, as an array (the fused engine's and
+    /// the population kernel's input); `None` for a wider one.
+    pub fn transform_seven(&self, features: &FeatureVector) -> Option<FeatureVector> {
+        self.transform(features).try_into().ok()
     }
 
     /// The first input of `features` outside the data the scaler was fitted on, widened by a
     /// tenth of its span on each side: its name, its value and the span, encoded. There the
     /// network extrapolates. `None` inside, or for a scaler without [`Scaler::range`].
     pub fn outside(&self, features: &FeatureVector) -> Option<(&'static str, f64, [f64; 2])> {
-        let [low, high] = self.range?;
+        let [low, high] = self.range.as_ref()?;
         let x = self.inputs.encode(features);
-        (0..FEATURES).find_map(|i| {
+        (0..x.len().min(low.len())).find_map(|i| {
             let margin = 0.1 * (high[i] - low[i]);
             let inside = (low[i] - margin..=high[i] + margin).contains(&x[i]);
             (!inside).then(|| (self.inputs.names()[i], x[i], [low[i], high[i]]))

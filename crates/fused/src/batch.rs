@@ -137,7 +137,14 @@ pub enum Optimizer {
 
 /// One parameter slice's Adam step.
 #[inline(always)]
-fn adam_slice(p: &mut [f64], g: &[f64], m: &mut [f64], v: &mut [f64], k: &AdamFactors, lr: f64) {
+pub(crate) fn adam_slice(
+    p: &mut [f64],
+    g: &[f64],
+    m: &mut [f64],
+    v: &mut [f64],
+    k: &AdamFactors,
+    lr: f64,
+) {
     for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
         *m = *m * k.beta_1 + g * k.one_minus_beta_1;
         *v = *v * k.beta_2 + g * g * k.one_minus_beta_2;
@@ -148,13 +155,28 @@ fn adam_slice(p: &mut [f64], g: &[f64], m: &mut [f64], v: &mut [f64], k: &AdamFa
 
 /// One step's factors, computed in f32 as Burn does.
 #[derive(Debug, Clone, Copy)]
-struct AdamFactors {
+pub(crate) struct AdamFactors {
     beta_1: f64,
     beta_2: f64,
     one_minus_beta_1: f64,
     one_minus_beta_2: f64,
     combined: f64,
     epsilon: f64,
+}
+
+impl AdamFactors {
+    /// The factors of step `time` (1-based) with β1, β2 and ε.
+    pub(crate) fn at(beta_1: f32, beta_2: f32, epsilon: f32, time: i32) -> Self {
+        let c2 = (1.0 - beta_2.powi(time)).sqrt();
+        Self {
+            beta_1: f64::from(beta_1),
+            beta_2: f64::from(beta_2),
+            one_minus_beta_1: f64::from(1.0 - beta_1),
+            one_minus_beta_2: f64::from(1.0 - beta_2),
+            combined: f64::from(c2 / (1.0 - beta_1.powi(time))),
+            epsilon: f64::from(epsilon * c2),
+        }
+    }
 }
 
 impl Weights {
@@ -216,16 +238,7 @@ impl Weights {
             }
             Optimizer::Adam(adam) => {
                 adam.time += 1;
-                let (b1, b2, t) = (adam.beta_1, adam.beta_2, adam.time);
-                let c2 = (1.0 - b2.powi(t)).sqrt();
-                let k = AdamFactors {
-                    beta_1: f64::from(b1),
-                    beta_2: f64::from(b2),
-                    one_minus_beta_1: f64::from(1.0 - b1),
-                    one_minus_beta_2: f64::from(1.0 - b2),
-                    combined: f64::from(c2 / (1.0 - b1.powi(t))),
-                    epsilon: f64::from(adam.epsilon * c2),
-                };
+                let k = AdamFactors::at(adam.beta_1, adam.beta_2, adam.epsilon, adam.time);
                 let Adam { m, v, .. } = &mut **adam;
                 adam_slice(&mut self.w1, &g.w1, &mut m.w1, &mut v.w1, &k, lr);
                 adam_slice(&mut self.b1, &g.b1, &mut m.b1, &mut v.b1, &k, lr);

@@ -29,12 +29,15 @@
 //! - `simd`: [`Simd`] and the `wide_copies!` macro that compiles a body for AVX2 and AVX-512;
 //!   the (only unsafe) calls into those copies sit beside their loops, in `weights` and `batch`.
 //! - `batch`: mini-batch gradients, [`Params`], and the optimizers ([`Optimizer`], [`Adam`]).
+//! - `deep`: [`Deep`], networks of any width of input and one or more hidden layers, trained
+//!   in mini-batches with matrix products ([`DeepAdam`]).
 //! - `lbfgs`: full-batch L-BFGS ([`Lbfgs`], [`LbfgsStep`]).
 //! - `aligned`: [`AlignedVec`], the 64-byte-aligned buffers the weights live in.
 
 mod activation;
 mod aligned;
 mod batch;
+mod deep;
 mod exp;
 mod lbfgs;
 mod simd;
@@ -42,6 +45,7 @@ mod weights;
 
 pub use aligned::AlignedVec;
 pub use batch::{Adam, Optimizer, Params, SHARE, Samples};
+pub use deep::{Deep, DeepAdam, DeepSamples};
 pub use exp::exp;
 pub use lbfgs::{Lbfgs, LbfgsStep};
 pub use simd::Simd;

@@ -70,6 +70,7 @@ impl Weights {
         Parameters {
             w1: self.w1.to_vec(),
             b1: self.b1.to_vec(),
+            inner: Vec::new(),
             w2: self.w2.to_vec(),
             b2: self.b2,
         }
@@ -403,7 +404,7 @@ mod tests {
     fn parameters_convert_both_ways_unchanged() {
         let (w, _, _) = problem(Activation::Tanh);
         let p = w.parameters();
-        assert_eq!(p.check(w.hidden()), Ok(()));
+        assert_eq!(p.check(FEATURES, w.hidden(), 1), Ok(()));
         assert_eq!(p.w1, *w.w1);
         assert_eq!(
             (p.b1.as_slice(), p.w2.as_slice(), p.b2),

@@ -174,7 +174,7 @@ fn weight_buffers<'a>(
 ) -> Result<[Handle; 4], KernelError> {
     for (p, weights) in networks.clone().enumerate() {
         weights
-            .check(hidden)
+            .check(zoepnet_network::FEATURES, hidden, 1)
             .map_err(|e| KernelError::Shape(format!("network {p}: {e}")))?;
     }
     let gather = |part: fn(&Parameters) -> &[f64]| -> Vec<f64> {
@@ -452,6 +452,7 @@ impl PopulationKernel {
             .map(|p| Parameters {
                 w1: w1[p * h * i..(p + 1) * h * i].to_vec(),
                 b1: b1[p * h..(p + 1) * h].to_vec(),
+                inner: Vec::new(),
                 w2: w2[p * h..(p + 1) * h].to_vec(),
                 b2: b2[p],
             })
@@ -517,6 +518,7 @@ mod tests {
         Parameters {
             w1: (0..7 * hidden).map(|_| 0.3 * rng.next()).collect(),
             b1: (0..hidden).map(|_| 0.1 * rng.next()).collect(),
+            inner: Vec::new(),
             w2: (0..hidden).map(|_| 0.3 * rng.next()).collect(),
             b2: 0.05,
         }

@@ -13,6 +13,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{NumpyRandomState, Prepared, RngState};
 use zoepnet_model::{Baseline, Init, Mlp, Parameters};
+use zoepnet_network::Layer;
 
 use crate::early_stopping::EarlyStopping;
 use crate::engine::Engine;
@@ -226,7 +227,8 @@ impl RunState {
 
 /// The initial weights: with `Init::Normal`, NumPy's `np.random.seed(seed)`, then
 /// `W1 = std * randn(hidden, inputs)` and `W2 = std * randn(hidden)`, biases zero (the
-/// notebook's `initialize_params`); with `Init::Burn`, Burn's initialiser seeded on `device`.
+/// notebook's `initialize_params`), then each further hidden layer's `W = std * randn(hidden,
+/// hidden)` (stored as drawn, row-major `[from, to]`); with `Init::Burn`, Burn's initialiser seeded on `device`.
 /// A physics-residual network (`model.baseline`) starts with a zero output layer (W2, b2), so
 /// that it starts as its baseline and learns only the correction.
 pub(crate) fn initial_parameters(
@@ -256,9 +258,16 @@ fn drawn_parameters(
             let w1: Vec<f64> = (0..inputs * hidden)
                 .map(|k| w1_np[(k % hidden) * inputs + k / hidden])
                 .collect(); // [inputs, hidden]
+            let inner = (1..plan.model.layers())
+                .map(|_| Layer {
+                    w: (0..hidden * hidden).map(|_| std * rng.randn()).collect(),
+                    b: vec![0.0; hidden],
+                })
+                .collect();
             Ok(Parameters {
                 w1,
                 b1: vec![0.0; hidden],
+                inner,
                 w2,
                 b2: 0.0,
             })
@@ -320,6 +329,7 @@ mod tests {
             weights: Parameters {
                 w1: vec![std::f64::consts::PI; 7],
                 b1: vec![-1e-300],
+                inner: Vec::new(),
                 w2: vec![1.0 / 3.0],
                 b2: 2.0f64.sqrt(),
             },

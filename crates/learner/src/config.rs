@@ -222,6 +222,7 @@ pub enum Engine {
 /// | key | default | range |
 /// |---|---|---|
 /// | `hidden` | 300 | >= 1 |
+/// | `layers` | 1 | 1-16 |
 /// | `activation` | `"sigmoid"` | `sigmoid`, `tanh`, `relu` |
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
@@ -230,9 +231,13 @@ pub enum Engine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
-    /// Hidden units (the tutorial: 300): one width, the network having one hidden layer.
+    /// Hidden units of each hidden layer (the tutorial: 300): one width.
     #[serde(default = "defaults::hidden", deserialize_with = "one_width")]
     pub hidden: usize,
+    /// Hidden layers, each `hidden` wide (the tutorial: 1). More than one trains on the fused
+    /// engine's mini-batches (SGD or Adam) or with Burn's autodiff.
+    #[serde(default = "defaults::layers")]
+    pub layers: usize,
     /// Hidden activation: `sigmoid` (the tutorial), `tanh` or `relu`.
     #[serde(default)]
     pub activation: Activation,
@@ -259,6 +264,7 @@ impl Default for ModelSection {
     fn default() -> Self {
         Self {
             hidden: defaults::hidden(),
+            layers: defaults::layers(),
             activation: Activation::default(),
             init: InitName::default(),
             init_std: defaults::init_std(),
@@ -280,15 +286,18 @@ pub enum InitName {
 }
 
 impl ModelSection {
-    /// The Burn config of the network this section describes (7 inputs).
-    pub(crate) fn mlp_config(&self) -> MlpConfig {
+    /// The Burn config of the network this section describes, on `inputs` inputs
+    /// (`data.inputs`' width: `zoepnet_dataset::InputEncoding::width`).
+    pub(crate) fn mlp_config(&self, inputs: usize) -> MlpConfig {
         let activation = self.activation;
         let init = match self.init {
             InitName::Normal => Init::Normal { std: self.init_std },
             InitName::Burn => Init::Burn,
         };
         MlpConfig::new()
+            .with_inputs(inputs)
             .with_hidden(self.hidden)
+            .with_depth(Some(self.layers))
             .with_activation(activation)
             .with_init(init)
             .with_baseline(self.baseline)
@@ -341,14 +350,16 @@ impl BackendSection {
     }
 }
 
-/// `model.hidden`: one whole number. A list (`[300, 100]`, a deeper network) is refused as
-/// such, not as a number of the wrong kind.
+/// `model.hidden`: one whole number. A list (`[300, 100]`) is refused as such, not as a number
+/// of the wrong kind: a deeper network is `model.layers`.
 fn one_width<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     struct Width;
     impl serde::de::Visitor<'_> for Width {
         type Value = usize;
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a single width, the number of hidden units (one hidden layer)")
+            f.write_str(
+                "a single width, the number of hidden units of each hidden layer (model.layers sets how many)",
+            )
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<usize, E> {
             usize::try_from(v).map_err(|_| E::custom(format!("{v} hidden units: too many")))
@@ -370,6 +381,9 @@ mod defaults {
 
     pub fn hidden() -> usize {
         300
+    }
+    pub fn layers() -> usize {
+        1
     }
     pub fn init_std() -> f64 {
         0.1
@@ -707,7 +721,9 @@ mod tests {
     fn the_hidden_width_is_one_number() {
         let err = parse("[data]\nlas = \"a.las\"\n[model]\nhidden = [300, 100]\n").unwrap_err();
         assert!(
-            err.contains("expected a single width, the number of hidden units (one hidden layer)"),
+            err.contains(
+                "expected a single width, the number of hidden units of each hidden layer (model.layers sets how many)"
+            ),
             "{err}"
         );
         let err = parse("[data]\nlas = \"a.las\"\n[model]\nhidden = -3\n").unwrap_err();

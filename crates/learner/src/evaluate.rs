@@ -39,16 +39,24 @@ pub(crate) fn model_inputs(
     }
 }
 
+/// Rows of one forward pass in [`predict`]: bounds the memory of the hidden activations
+/// (a deep network's on 10^6 interfaces would take gigabytes at once).
+const PREDICT_ROWS: usize = 1 << 15;
+
 /// The network's outputs for unscaled items, scaled by `batcher` (its baseline added, for a
-/// physics-residual network).
+/// physics-residual network), [`PREDICT_ROWS`] at a time.
 pub fn predict(
     model: &Mlp,
     batcher: &InterfaceBatcher,
     items: &[InterfaceItem],
     device: &Device,
 ) -> Result<Vec<f64>, ModelError> {
-    let inputs = model_inputs(model, batcher, items, device);
-    read_values("the network's outputs", model.forward(inputs)) // [B, 1]
+    let mut out = Vec::with_capacity(items.len());
+    for chunk in items.chunks(PREDICT_ROWS) {
+        let inputs = model_inputs(model, batcher, chunk, device);
+        out.extend(read_values("the network's outputs", model.forward(inputs))?); // [B, 1]
+    }
+    Ok(out)
 }
 
 /// Refuses predictions that do not pair up with the items one to one (or that are none).

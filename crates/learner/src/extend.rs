@@ -196,6 +196,7 @@ mod tests {
             weights: Parameters {
                 w1: vec![],
                 b1: vec![],
+                inner: Vec::new(),
                 w2: vec![],
                 b2: 0.0,
             },

@@ -32,6 +32,16 @@ pub enum GradCheckError {
         /// Training interfaces.
         available: usize,
     },
+    /// The manual back-propagation is written for one hidden layer on seven inputs.
+    #[error(
+        "the manual back-propagation is for seven inputs and one hidden layer; this config has {inputs} inputs and {layers} hidden layers (model.layers, data.inputs)"
+    )]
+    Shape {
+        /// Inputs.
+        inputs: usize,
+        /// Hidden layers.
+        layers: usize,
+    },
 }
 
 impl GradCheckError {
@@ -39,7 +49,9 @@ impl GradCheckError {
     /// networks that do not stack (the config's, not the check's, fault).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            GradCheckError::Data(_) | GradCheckError::Batch { .. } => true,
+            GradCheckError::Data(_)
+            | GradCheckError::Batch { .. }
+            | GradCheckError::Shape { .. } => true,
             GradCheckError::Device(d) => d.is_bad_input(),
             GradCheckError::Model(zoepnet_model::ModelError::Population(_)) => true,
             _ => false,
@@ -74,6 +86,13 @@ pub fn run(
     batch: usize,
     population: Option<usize>,
 ) -> Result<Report, GradCheckError> {
+    let shape = config.model.mlp_config(config.data.inputs.width());
+    if crate::plan::is_deep(&shape) {
+        return Err(GradCheckError::Shape {
+            inputs: shape.inputs,
+            layers: shape.layers(),
+        });
+    }
     let precision = config.backend.precision();
     let (device, info) = config.backend.select()?;
     let prepared = prepare(&config.data, logs)?;
@@ -86,7 +105,10 @@ pub fn run(
     let batcher = InterfaceBatcher::new(prepared.scaler.clone());
     let items = &prepared.train[..batch];
     device.seed(u64::from(config.data.seed));
-    let model = config.model.mlp_config().init(&device);
+    let model = config
+        .model
+        .mlp_config(config.data.inputs.width())
+        .init(&device);
     // A physics-residual network's inputs carry its baseline's values: checked with them.
     let x = model_inputs(&model, &batcher, items, &device); // [B, 7], [B, 1]
     let t = batcher.targets(items, &device); // [B, 1]
@@ -100,7 +122,10 @@ pub fn run(
             let networks: Vec<_> = (0..p)
                 .map(|k| {
                     device.seed(u64::from(config.data.seed) + k as u64);
-                    config.model.mlp_config().init(&device)
+                    config
+                        .model
+                        .mlp_config(config.data.inputs.width())
+                        .init(&device)
                 })
                 .collect();
             let population = Population::stack(&networks)?;

@@ -266,11 +266,12 @@ impl ExperimentConfig {
     /// what the config means.
     pub fn check(&self) -> Result<Plan, ConfigError> {
         self.data.validate()?;
-        let model = check_model(&self.model)?;
+        let model = check_model(&self.model, self.data.inputs.width())?;
         let t = &self.train;
         check_ranges(t)?;
         let procedure = self.procedure()?;
         check_loss_weights(self, &procedure)?;
+        check_shape(self, &model, &procedure)?;
         Ok(Plan {
             config: self.clone(),
             model,
@@ -374,10 +375,16 @@ fn check_loss_weights(config: &ExperimentConfig, procedure: &Procedure) -> Resul
     }
 }
 
-/// `[model]`: the network it describes.
-fn check_model(m: &ModelSection) -> Result<MlpConfig, ConfigError> {
+/// `[model]`: the network it describes, on `inputs` inputs.
+fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError> {
     if m.hidden == 0 {
         return bad("model.hidden", "expected 1 or more hidden units");
+    }
+    if !(1..=16).contains(&m.layers) {
+        return bad(
+            "model.layers",
+            format!("expected 1 to 16 hidden layers, not {}", m.layers),
+        );
     }
     positive("model.init_std", m.init_std)?;
     if m.correction == Correction::Contrast && m.baseline == Baseline::None {
@@ -386,7 +393,49 @@ fn check_model(m: &ModelSection) -> Result<MlpConfig, ConfigError> {
             "\"contrast\" scales the correction to a baseline: set model.baseline too",
         );
     }
-    Ok(m.mlp_config())
+    Ok(m.mlp_config(inputs))
+}
+
+/// A network other than seven inputs and one hidden layer trains on the fused engine's
+/// mini-batches (its deep networks) or with Burn's autodiff: the hand-written per-sample loops,
+/// L-BFGS, the tensor engine's manual back-propagation and the kernel are written for the
+/// tutorial's shape.
+fn check_shape(
+    config: &ExperimentConfig,
+    model: &MlpConfig,
+    procedure: &Procedure,
+) -> Result<(), ConfigError> {
+    if !is_deep(model) {
+        return Ok(());
+    }
+    match procedure {
+        Procedure::Fused {
+            method: FusedMethod::Batches { .. },
+            normalize_targets: false,
+        }
+        | Procedure::Autodiff { .. } => Ok(()),
+        _ => {
+            let key = if config.model.layers > 1 {
+                "model.layers"
+            } else {
+                "data.inputs"
+            };
+            bad(
+                key,
+                format!(
+                    "a network of {} inputs and {} hidden layers trains with train.optimizer = \"adam\" (or SGD with train.batch_size > 1) on the fused engine, without train.normalize_targets, or with train.mode = \"autodiff\"",
+                    model.inputs,
+                    model.layers()
+                ),
+            )
+        }
+    }
+}
+
+/// Whether `model` is other than the tutorial's shape (seven inputs, one hidden layer): the
+/// fused engine's deep networks train it.
+pub(crate) fn is_deep(model: &MlpConfig) -> bool {
+    model.layers() > 1 || model.inputs != zoepnet_network::FEATURES
 }
 
 /// The ranges of the `[train]` values, whatever the procedure.
@@ -674,10 +723,45 @@ mod tests {
             ("[train]\ngamma = 1.5\n", "`train.gamma`"),
             ("[train]\npatience = 0\n", "`train.patience`"),
             ("[model]\ninit_std = 0\n", "`model.init_std`"),
+            ("[model]\nlayers = 0\n", "`model.layers`"),
+            ("[model]\nlayers = 17\n", "`model.layers`"),
+            // The tutorial's per-sample SGD is written for one hidden layer on seven inputs.
+            (
+                "[model]\nlayers = 2\n",
+                "`model.layers`: a network of 7 inputs and 2",
+            ),
+            (
+                "inputs = \"contrasts-complex-cosines\"\n[train]\noptimizer = \"lbfgs\"\n",
+                "`data.inputs`: a network of 9 inputs and 1",
+            ),
+            (
+                "[model]\nlayers = 3\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\nnormalize_targets = true\n",
+                "`model.layers`",
+            ),
         ] {
             let err = plan(settings).unwrap_err();
             assert!(err.starts_with(key), "{settings}: {err}");
         }
+    }
+
+    #[test]
+    fn deep_and_wide_networks_take_the_fused_mini_batches_or_autodiff() {
+        let deep = "[model]\nlayers = 3\nhidden = 16\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\n";
+        let p = plan(deep).unwrap();
+        assert_eq!((p.model.layers(), p.model.inputs), (3, 7));
+        assert!(is_deep(&p.model));
+        assert!(matches!(
+            p.procedure,
+            Procedure::Fused {
+                method: FusedMethod::Batches { .. },
+                ..
+            }
+        ));
+        let wide = "inputs = \"contrasts-complex-cosines\"\n[train]\nmode = \"autodiff\"\n";
+        let p = plan(wide).unwrap();
+        assert_eq!((p.model.layers(), p.model.inputs), (1, 9));
+        assert!(matches!(p.procedure, Procedure::Autodiff { .. }));
+        assert!(!is_deep(&plan("").unwrap().model));
     }
 
     #[test]

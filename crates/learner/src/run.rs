@@ -785,7 +785,7 @@ impl RunFolder {
         self.metrics(&trained.metrics)?;
         let (json, record) = trained
             .model
-            .encode(&config.model.mlp_config())
+            .encode(&config.model.mlp_config(config.data.inputs.width()))
             .map_err(|e| RunError {
                 path: self.dir.join(files::MODEL_RECORD),
                 message: e.to_string(),

@@ -168,12 +168,18 @@ pub struct Trained {
     pub engine: EngineKind,
 }
 
-/// The scaled inputs and the targets of a set of items (what the fused engine trains on).
+/// The scaled inputs and the targets of a set of items (what the fused engine trains on), for
+/// a seven-input encoding ([`crate::plan`] gives the others only to the engines that take any
+/// width: it panics on one).
 pub fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<FeatureVector>, Vec<f64>) {
     (
         items
             .iter()
-            .map(|i| scaler.transform(&i.features))
+            .map(|i| {
+                scaler
+                    .transform_seven(&i.features)
+                    .expect("the plan gives wider inputs to the deep engine only")
+            })
             .collect(),
         items.iter().map(|i| i.rpp).collect(),
     )

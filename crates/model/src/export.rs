@@ -1,7 +1,8 @@
 //! The trained network as a safetensors file a PyTorch or NumPy user can load: `fc1.weight`
-//! `[hidden, inputs]`, `fc1.bias` `[hidden]`, `fc2.weight` `[1, hidden]`, `fc2.bias` `[1]`,
-//! the layout of `torch.nn.Linear` (y = x Wᵀ + b), in the network's float type (f64 on the
-//! CPU backends).
+//! `[hidden, inputs]`, `fc1.bias` `[hidden]`, for a deeper network each further hidden layer's
+//! `inner.K.weight` `[hidden, hidden]` and `inner.K.bias` (K = 0, 1, ... in order), then
+//! `fc2.weight` `[1, hidden]`, `fc2.bias` `[1]`: the layout of `torch.nn.Linear`
+//! (y = x Wᵀ + b), in the network's float type (f64 on the CPU backends).
 //!
 //! Written with Burn's `burn-store` ([`SafetensorsStore`] and its [`BurnToPyTorchAdapter`],
 //! which transposes each `Linear` weight from Burn's `[in, out]`). The caller adds string
@@ -23,6 +24,8 @@ use crate::mlp::{Mlp, ModelError};
 struct TorchLayout {
     /// Weight `[inputs, hidden]` here, `[hidden, inputs]` in the file.
     fc1: Linear,
+    /// The hidden layers after the first (none for the tutorial's network).
+    inner: Vec<Linear>,
     /// Weight `[hidden, 1]` here, `[1, hidden]` in the file.
     fc2: Linear,
 }
@@ -57,6 +60,14 @@ impl Mlp {
                 weight: Param::from_tensor(self.w1.val()),
                 bias: Some(Param::from_tensor(self.b1.val())),
             },
+            inner: self
+                .inner
+                .iter()
+                .map(|l| Linear {
+                    weight: Param::from_tensor(l.w.val()),
+                    bias: Some(Param::from_tensor(l.b.val())),
+                })
+                .collect(),
             fc2: Linear {
                 weight: Param::from_tensor(self.w2.val()),
                 bias: Some(Param::from_tensor(self.b2.val())),

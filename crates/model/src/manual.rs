@@ -127,6 +127,7 @@ impl Mlp {
         Self {
             w1: sub_scaled(self.w1, grads.w1, lr),
             b1: sub_scaled(self.b1, grads.b1, lr),
+            inner: self.inner,
             w2: sub_scaled(self.w2, grads.w2, lr),
             b2: sub_scaled(self.b2, grads.b2, lr),
             activation: self.activation,
@@ -162,6 +163,7 @@ impl Mlp {
                     Self {
                         w1,
                         b1,
+                        inner: self.inner,
                         w2,
                         b2,
                         activation: self.activation,

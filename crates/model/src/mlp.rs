@@ -7,7 +7,7 @@ use burn::module::{Module, Param};
 use burn::nn::Initializer;
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
-use zoepnet_network::{FEATURES, Parameters, ShapeError};
+use zoepnet_network::{FEATURES, Layer, Parameters, ShapeError};
 
 pub use zoepnet_network::{Activation, Baseline, Correction};
 
@@ -76,12 +76,15 @@ pub enum Init {
 /// The network's shape and initialisation.
 #[derive(Config, Debug)]
 pub struct MlpConfig {
-    /// Input features ([`FEATURES`]: vp1, vs1, rho1, vp2, vs2, rho2, theta).
+    /// Inputs ([`FEATURES`] = 7, or 9 for complex cosines: `zoepnet_network::InputEncoding`).
     #[config(default = "FEATURES")]
     pub inputs: usize,
-    /// Hidden units.
+    /// Hidden units (of each hidden layer).
     #[config(default = 300)]
     pub hidden: usize,
+    /// Hidden layers, each `hidden` wide; `None` (as in the model files written before the
+    /// key existed) is one, the tutorial's. [`MlpConfig::layers`] reads it.
+    pub depth: Option<usize>,
     /// Hidden activation.
     #[config(default = "Activation::Sigmoid")]
     pub activation: Activation,
@@ -123,14 +126,25 @@ pub enum ModelError {
     },
 }
 
-/// The network: one hidden layer, a linear output.
+/// One hidden-to-hidden layer of a deeper network: a = act(a_prev W + b).
+#[derive(Module, Debug)]
+pub struct Dense {
+    /// Weights: `[hidden, hidden]`.
+    pub w: Param<Tensor<2>>,
+    /// Biases: `[hidden]`.
+    pub b: Param<Tensor<1>>,
+}
+
+/// The network: one hidden layer (the tutorial's) or more, a linear output.
 #[derive(Module, Debug)]
 pub struct Mlp {
     /// Input-to-hidden weights: `[inputs, hidden]` (x W1, Burn's `Linear` layout).
     pub w1: Param<Tensor<2>>,
     /// Hidden biases: `[hidden]`.
     pub b1: Param<Tensor<1>>,
-    /// Hidden-to-output weights: `[hidden, 1]`.
+    /// The hidden layers after the first (none for the tutorial's network).
+    pub inner: Vec<Dense>,
+    /// Last-hidden-to-output weights: `[hidden, 1]`.
     pub w2: Param<Tensor<2>>,
     /// Output bias: `[1]`.
     pub b2: Param<Tensor<1>>,
@@ -146,8 +160,14 @@ pub struct Mlp {
 }
 
 impl MlpConfig {
+    /// Hidden layers: [`MlpConfig::depth`], or 1.
+    pub fn layers(&self) -> usize {
+        self.depth.unwrap_or(1)
+    }
+
     /// A network with weights from the configured initialiser (Burn's generator on `device`:
-    /// seed it with `device.seed(..)` for a repeatable start).
+    /// seed it with `device.seed(..)` for a repeatable start). The layers are drawn in order:
+    /// W1, b1, each inner layer's W and b, W2, b2.
     pub fn init(&self, device: &Device) -> Mlp {
         let (n, h) = (self.inputs, self.hidden);
         let (weights, biases) = match self.init {
@@ -160,37 +180,54 @@ impl MlpConfig {
                 (k.clone(), k)
             }
         };
-        let mlp = Mlp {
-            w1: weights.init_with([n, h], Some(n), Some(h), device),
-            b1: biases.init_with([h], Some(n), Some(h), device),
-            w2: weights.init_with([h, 1], Some(h), Some(1), device),
-            b2: biases.init_with([1], Some(h), Some(1), device),
+        // Burn draws a parameter's values when it is first read: read each now, so that they
+        // come from the generator as seeded before this call, not as a later seed leaves it
+        // (networks seeded one after another were otherwise all drawn after the last seed).
+        let drawn1 = |p: Param<Tensor<1>>| {
+            let _ = p.val();
+            p
+        };
+        let drawn2 = |p: Param<Tensor<2>>| {
+            let _ = p.val();
+            p
+        };
+        let w1 = drawn2(weights.init_with([n, h], Some(n), Some(h), device));
+        let b1 = drawn1(biases.init_with([h], Some(n), Some(h), device));
+        let inner = (1..self.layers())
+            .map(|_| Dense {
+                w: drawn2(weights.init_with([h, h], Some(h), Some(h), device)),
+                b: drawn1(biases.init_with([h], Some(h), Some(h), device)),
+            })
+            .collect();
+        let w2 = drawn2(weights.init_with([h, 1], Some(h), Some(1), device));
+        let b2 = drawn1(biases.init_with([1], Some(h), Some(1), device));
+        Mlp {
+            w1,
+            b1,
+            inner,
+            w2,
+            b2,
             activation: self.activation,
             baseline: self.baseline,
             correction: self.correction,
-        };
-        // Burn draws a parameter's values when it is first read: read them now, so that they
-        // come from the generator as seeded before this call, not as a later seed leaves it
-        // (networks seeded one after another were otherwise all drawn after the last seed).
-        let _ = (mlp.w1.val(), mlp.b1.val(), mlp.w2.val(), mlp.b2.val());
-        mlp
+        }
     }
 
     /// A network with the given weights (their lengths checked against this config).
     pub fn from_parameters(&self, p: &Parameters, device: &Device) -> Result<Mlp, ModelError> {
         let (n, h) = (self.inputs, self.hidden);
-        if n != FEATURES {
-            return Err(ShapeError {
-                name: "inputs",
-                expected: FEATURES,
-                found: n,
-            }
-            .into());
-        }
-        p.check(h)?;
+        p.check(n, h, self.layers())?;
         Ok(Mlp {
             w1: Param::from_data(TensorData::new(p.w1.clone(), [n, h]), device),
             b1: Param::from_data(TensorData::new(p.b1.clone(), [h]), device),
+            inner: p
+                .inner
+                .iter()
+                .map(|l| Dense {
+                    w: Param::from_data(TensorData::new(l.w.clone(), [h, h]), device),
+                    b: Param::from_data(TensorData::new(l.b.clone(), [h]), device),
+                })
+                .collect(),
             w2: Param::from_data(TensorData::new(p.w2.clone(), [h, 1]), device),
             b2: Param::from_data(TensorData::new(vec![p.b2], [1]), device),
             activation: self.activation,
@@ -203,9 +240,10 @@ impl MlpConfig {
 /// The intermediate values of a forward pass, kept for back-propagation.
 #[derive(Debug, Clone)]
 pub struct Forward {
-    /// Pre-activations: `[B, hidden]`.
+    /// The first hidden layer's pre-activations: `[B, hidden]`.
     pub z1: Tensor<2>,
-    /// Activations: `[B, hidden]`.
+    /// The first hidden layer's activations: `[B, hidden]` (manual back-propagation, which is
+    /// for one hidden layer, reads these two).
     pub a1: Tensor<2>,
     /// Outputs: `[B, 1]` (the network's plus the inputs' offset, if any).
     pub y: Tensor<2>,
@@ -224,7 +262,12 @@ impl Mlp {
         let Inputs { x, offset, gate } = inputs.into();
         let z1 = x.matmul(self.w1.val()) + self.b1.val().unsqueeze::<2>(); // [B, H]
         let a1 = activate(self.activation, z1.clone()); // [B, H]
-        let y = a1.clone().matmul(self.w2.val()) + self.b2.val().unsqueeze::<2>(); // [B, 1]
+        let mut a = a1.clone();
+        for layer in &self.inner {
+            let z = a.matmul(layer.w.val()) + layer.b.val().unsqueeze::<2>(); // [B, H]
+            a = activate(self.activation, z);
+        }
+        let y = a.matmul(self.w2.val()) + self.b2.val().unsqueeze::<2>(); // [B, 1]
         let y = match gate {
             Some(gate) => y * gate, // [B, 1]
             None => y,
@@ -245,9 +288,20 @@ impl Mlp {
     /// The weights as plain numbers.
     pub fn parameters(&self) -> Result<Parameters, ModelError> {
         let b2 = read_values("b2", self.b2.val())?;
+        let inner = self
+            .inner
+            .iter()
+            .map(|l| {
+                Ok(Layer {
+                    w: read_values("inner w", l.w.val())?,
+                    b: read_values("inner b", l.b.val())?,
+                })
+            })
+            .collect::<Result<_, ModelError>>()?;
         Ok(Parameters {
             w1: read_values("w1", self.w1.val())?,
             b1: read_values("b1", self.b1.val())?,
+            inner,
             w2: read_values("w2", self.w2.val())?,
             b2: b2.first().copied().ok_or(ModelError::Read {
                 what: "b2",

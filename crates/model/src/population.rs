@@ -89,6 +89,12 @@ impl Population {
                     net.w1.dims()
                 )));
             }
+            if !net.inner.is_empty() {
+                return Err(bad(format!(
+                    "network {p} has {} hidden layers; a population holds networks of one",
+                    1 + net.inner.len()
+                )));
+            }
             if net.activation != first.activation {
                 return Err(bad(format!(
                     "network {p}'s activation differs from network 0's"
@@ -135,6 +141,7 @@ impl Population {
                 self.w1.val().narrow(0, p, 1).reshape([h, n]).transpose(), // [inputs, H]
             ),
             b1: Param::from_tensor(self.b1.val().narrow(0, p, 1).reshape([h])),
+            inner: Vec::new(),
             w2: Param::from_tensor(self.w2.val().narrow(0, p, 1).reshape([h, 1])),
             b2: Param::from_tensor(self.b2.val().narrow(0, p, 1)),
             activation: self.activation,

@@ -96,8 +96,8 @@ pub fn feature_vector(properties: [f64; 6], theta: f64) -> FeatureVector {
 }
 
 /// What the network is given of an interface: the seven features as they are, or the same
-/// interface described by its contrasts. Either way seven numbers, which the scaler then
-/// standardises.
+/// interface described by its contrasts ([`InputEncoding::width`] numbers: seven, or nine for
+/// [`InputEncoding::ContrastsComplexCosines`]), which the scaler then standardises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputEncoding {
@@ -135,13 +135,39 @@ pub enum InputEncoding {
     /// these inputs it only changes slope, which a network follows far more easily. The S
     /// wave has a critical angle only where Vs2 > Vp1 sin θ, behind strong steps up.
     ContrastsCosines,
+    /// [`InputEncoding::ContrastsCosines`] with each transmitted wave's signed cosine c split
+    /// into the real and the imaginary part of the complex cosine √(1 − x²): max(c, 0) and
+    /// max(−c, 0). Nine inputs:
+    ///
+    /// | index | input |
+    /// |---|---|
+    /// | 0-4 | as [`InputEncoding::Contrasts`] |
+    /// | 5, 6 | Re cos θ2, Im cos θ2 (the transmitted P wave), x = sin θ · Vp2/Vp1 |
+    /// | 7, 8 | Re cos φ2, Im cos φ2 (the transmitted S wave), x = sin θ · Vs2/Vp1 |
+    ///
+    /// Zoeppritz's Rpp is a rational function of the four waves' complex vertical slownesses
+    /// (Aki & Richards 1980, eq. 5.39), so its real part is a smooth function of these parts on
+    /// both sides of each critical angle. A signed cosine folds the two sides into one number,
+    /// and there Re(Rpp) has a kink (its slope in c jumps at c = 0); here it has none.
+    ContrastsComplexCosines,
 }
 
 impl InputEncoding {
-    /// The names of the seven inputs, for messages.
-    pub fn names(self) -> [&'static str; FEATURES] {
+    /// The most inputs any encoding has.
+    pub const MAX_WIDTH: usize = 9;
+
+    /// How many inputs the network takes in this encoding.
+    pub fn width(self) -> usize {
         match self {
-            Self::Layers => Feature::NAMES,
+            Self::ContrastsComplexCosines => 9,
+            _ => FEATURES,
+        }
+    }
+
+    /// The names of the inputs, for messages.
+    pub fn names(self) -> Vec<&'static str> {
+        match self {
+            Self::Layers => Feature::NAMES.to_vec(),
             Self::ContrastsCritical => {
                 let mut names = Self::Contrasts.names();
                 names[5] = "sin(theta) Vp2/Vp1";
@@ -153,7 +179,18 @@ impl InputEncoding {
                 names[6] = "signed cos(phi2)";
                 names
             }
-            Self::Contrasts => [
+            Self::ContrastsComplexCosines => {
+                let mut names = Self::Contrasts.names();
+                names.truncate(5);
+                names.extend([
+                    "Re cos(theta2)",
+                    "Im cos(theta2)",
+                    "Re cos(phi2)",
+                    "Im cos(phi2)",
+                ]);
+                names
+            }
+            Self::Contrasts => vec![
                 "dVp/Vp/sqrt(g)",
                 "dVs/Vs/sqrt(g)",
                 "drho/rho/sqrt(g)",
@@ -165,19 +202,33 @@ impl InputEncoding {
         }
     }
 
-    /// The seven inputs of an interface in this encoding, unscaled.
-    pub fn encode(self, features: &FeatureVector) -> FeatureVector {
+    /// The [`InputEncoding::width`] inputs of an interface in this encoding, unscaled.
+    pub fn encode(self, features: &FeatureVector) -> Vec<f64> {
         match self {
-            Self::Layers => *features,
+            Self::ContrastsComplexCosines => {
+                let mut inputs = Self::ContrastsCosines.encode(features);
+                let (p, s) = (inputs[5], inputs[6]);
+                inputs.truncate(5);
+                inputs.extend([p.max(0.0), (-p).max(0.0), s.max(0.0), (-s).max(0.0)]);
+                inputs
+            }
+            _ => self.encode_seven(features).to_vec(),
+        }
+    }
+
+    /// The seven inputs of the seven-input encodings.
+    fn encode_seven(self, features: &FeatureVector) -> FeatureVector {
+        match self {
+            Self::Layers | Self::ContrastsComplexCosines => *features,
             Self::ContrastsCritical => {
-                let mut inputs = Self::Contrasts.encode(features);
+                let mut inputs = Self::Contrasts.encode_seven(features);
                 let p = features.properties();
                 let sin = features.theta().to_radians().sin();
                 inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
                 inputs
             }
             Self::ContrastsCosines => {
-                let mut inputs = Self::Contrasts.encode(features);
+                let mut inputs = Self::Contrasts.encode_seven(features);
                 let p = features.properties();
                 let sin = features.theta().to_radians().sin();
                 let sine = |v: f64| if p[0] == 0.0 { 0.0 } else { sin * v / p[0] };
@@ -259,7 +310,7 @@ mod tests {
         let scaled = feature_vector([6000.0, 3000.0, 1200.0, 6600.0, 3000.0, 1000.0], 30.0);
         let e2 = InputEncoding::Contrasts.encode(&scaled);
         assert!(e.iter().zip(e2).all(|(x, y)| (x - y).abs() < 1e-14));
-        assert_eq!(InputEncoding::Layers.encode(&f), f);
+        assert_eq!(InputEncoding::Layers.encode(&f), f.to_vec());
         // With the critical angle: input 5 is sin 30° · 3300/3000, the rest the same.
         let c = InputEncoding::ContrastsCritical.encode(&f);
         assert!((c[5] - 0.5 * 1.1).abs() < 1e-14, "{c:?}");
@@ -287,6 +338,18 @@ mod tests {
         let k = InputEncoding::ContrastsCosines.encode(&fast);
         let xs = 60f64.to_radians().sin() * 4000.0 / 3000.0;
         assert!((k[6] + (xs * xs - 1.0).sqrt()).abs() < 1e-14, "{k:?}");
+        // Complex cosines: the signed ones split into real and imaginary parts, nine inputs.
+        let z = InputEncoding::ContrastsComplexCosines.encode(&fast);
+        assert_eq!(z.len(), InputEncoding::ContrastsComplexCosines.width());
+        assert_eq!(z[..5], k[..5]);
+        assert_eq!(z[5..], [0.0, -k[5], 0.0, -k[6]]);
+        let z = InputEncoding::ContrastsComplexCosines.encode(&f);
+        let k = InputEncoding::ContrastsCosines.encode(&f);
+        assert_eq!(z[5..], [k[5], 0.0, k[6], 0.0]);
+        assert_eq!(
+            InputEncoding::ContrastsComplexCosines.names()[8],
+            "Im cos(phi2)"
+        );
         // Two fluids: the Vs contrast is 0, not NaN.
         let fluids = feature_vector([1500.0, 0.0, 1000.0, 1600.0, 0.0, 1050.0], 10.0);
         let e3 = InputEncoding::Contrasts.encode(&fluids);

@@ -19,4 +19,4 @@ pub use baseline::{Baseline, Correction, contrast_gate};
 pub use features::{
     FEATURES, Feature, FeatureVector, Features, InputEncoding, feature_vector, relative_contrasts,
 };
-pub use parameters::{Parameters, ShapeError};
+pub use parameters::{Layer, Parameters, ShapeError};

@@ -2,26 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::FEATURES;
-
-/// The weights of a 7 → hidden → 1 network, in the Burn module's layout.
+/// The weights of an inputs → hidden (→ hidden ...) → 1 network, in the Burn module's layout.
 ///
 /// Every engine converts to and from this one type: the Burn module (`Mlp::parameters`,
-/// `MlpConfig::from_parameters`), the fused engine (`Weights::new`, `Weights::parameters`) and
-/// checkpoints.
+/// `MlpConfig::from_parameters`), the fused engines (`Weights::new`, `Weights::parameters`,
+/// `Deep`) and checkpoints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parameters {
     /// Input-to-hidden weights `[inputs, hidden]`, row-major: `w1[i * hidden + j]`.
     pub w1: Vec<f64>,
     /// Hidden biases `[hidden]`.
     pub b1: Vec<f64>,
-    /// Hidden-to-output weights `[hidden]`.
+    /// The hidden layers after the first, in order (none for the tutorial's one hidden layer;
+    /// absent from the checkpoints of such networks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inner: Vec<Layer>,
+    /// Last-hidden-to-output weights `[hidden]`.
     pub w2: Vec<f64>,
     /// The output bias.
     pub b2: f64,
 }
 
-/// Weights whose lengths do not describe a 7 → hidden → 1 network.
+/// One hidden-to-hidden layer: a = act(a_prev W + b).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    /// Weights `[hidden, hidden]`, row-major: `w[i * hidden + j]` from unit i to unit j.
+    pub w: Vec<f64>,
+    /// Biases `[hidden]`.
+    pub b: Vec<f64>,
+}
+
+/// Weights whose lengths do not describe the network expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{name} needs {expected} values, found {found}")]
 pub struct ShapeError {
@@ -39,13 +50,32 @@ impl Parameters {
         self.b1.len()
     }
 
-    /// Checks that the lengths describe a network of `hidden` units.
-    pub fn check(&self, hidden: usize) -> Result<(), ShapeError> {
-        for (name, found, expected) in [
-            ("w1", self.w1.len(), FEATURES * hidden),
+    /// Hidden layers (1 + the inner ones).
+    pub fn layers(&self) -> usize {
+        1 + self.inner.len()
+    }
+
+    /// Inputs (the rows of W1).
+    pub fn inputs(&self) -> usize {
+        self.w1.len().checked_div(self.hidden()).unwrap_or(0)
+    }
+
+    /// Checks that the lengths describe a network of `inputs` inputs and `layers` hidden
+    /// layers of `hidden` units each.
+    pub fn check(&self, inputs: usize, hidden: usize, layers: usize) -> Result<(), ShapeError> {
+        let shapes = [
+            ("w1", self.w1.len(), inputs * hidden),
             ("b1", self.b1.len(), hidden),
+            ("hidden layers", self.layers(), layers),
             ("w2", self.w2.len(), hidden),
-        ] {
+        ];
+        let inner = self.inner.iter().flat_map(|l| {
+            [
+                ("inner w", l.w.len(), hidden * hidden),
+                ("inner b", l.b.len(), hidden),
+            ]
+        });
+        for (name, found, expected) in shapes.into_iter().chain(inner) {
             if found != expected {
                 return Err(ShapeError {
                     name,
@@ -76,12 +106,35 @@ mod tests {
         let mut p = Parameters {
             w1: vec![0.0; 14],
             b1: vec![0.0; 2],
+            inner: Vec::new(),
             w2: vec![1.0, -2.0],
             b2: 0.5,
         };
-        assert_eq!(p.check(2), Ok(()));
+        assert_eq!(p.check(7, 2, 1), Ok(()));
+        assert_eq!(p.inputs(), 7);
         assert_eq!(
-            p.check(3),
+            p.check(7, 2, 2),
+            Err(ShapeError {
+                name: "hidden layers",
+                expected: 2,
+                found: 1
+            })
+        );
+        let mut deep = p.clone();
+        deep.inner.push(Layer {
+            w: vec![0.0; 4],
+            b: vec![0.0; 3],
+        });
+        assert_eq!(
+            deep.check(7, 2, 2),
+            Err(ShapeError {
+                name: "inner b",
+                expected: 2,
+                found: 3
+            })
+        );
+        assert_eq!(
+            p.check(7, 3, 1),
             Err(ShapeError {
                 name: "w1",
                 expected: 21,

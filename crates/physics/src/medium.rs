@@ -117,7 +117,9 @@ mod tests {
     fn the_critical_angle_is_where_the_lower_layer_is_faster() {
         let slow = Elastic::new(2000.0, 1000.0, 2000.0);
         let fast = Elastic::new(4000.0, 2000.0, 2400.0);
-        let angle = Interface::new(slow, fast).critical_angle().expect("faster below");
+        let angle = Interface::new(slow, fast)
+            .critical_angle()
+            .expect("faster below");
         assert!((angle - 30.0).abs() < 1e-12, "{angle}");
         assert_eq!(Interface::new(fast, slow).critical_angle(), None);
         assert_eq!(Interface::new(slow, slow).critical_angle(), None);

@@ -296,8 +296,9 @@ impl TrainedRun {
     }
 
     /// The trained weights in PyTorch's layout (as `zoepnet export` writes them): fc1.weight
-    /// (hidden × inputs), fc1.bias, fc2.weight (1 × hidden), fc2.bias; and the scaler's mean
-    /// and std of the (encoded) inputs.
+    /// (hidden × inputs), fc1.bias, for a deeper network inner.K.weight (hidden × hidden) and
+    /// inner.K.bias for each further hidden layer K = 0, 1, ..., fc2.weight (1 × hidden),
+    /// fc2.bias; and the scaler's mean and std of the (encoded) inputs.
     fn weights<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let p = self
             .run
@@ -313,6 +314,12 @@ impl TrainedRun {
         let out = PyDict::new(py);
         out.set_item("fc1.weight", fc1.into_pyarray(py))?;
         out.set_item("fc1.bias", p.b1.clone().into_pyarray(py))?;
+        for (k, layer) in p.inner.iter().enumerate() {
+            // [from, to] to PyTorch's [to, from].
+            let w = Array2::from_shape_fn((hidden, hidden), |(j, i)| layer.w[i * hidden + j]);
+            out.set_item(format!("inner.{k}.weight"), w.into_pyarray(py))?;
+            out.set_item(format!("inner.{k}.bias"), layer.b.clone().into_pyarray(py))?;
+        }
         out.set_item("fc2.weight", fc2.into_pyarray(py))?;
         out.set_item("fc2.bias", vec![p.b2].into_pyarray(py))?;
         out.set_item(

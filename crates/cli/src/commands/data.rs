@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use zoepnet_dataset::FetchOptions;
 use zoepnet_dataset::table::write_dataset;
-use zoepnet_dataset::{Feature, FeatureVector, FetchOptions};
 use zoepnet_learner::Plan;
 use zoepnet_learner::lock::FolderLock;
 
@@ -42,13 +42,15 @@ pub fn run(args: &DataArgs, options: &FetchOptions) -> Outcome<()> {
         prepared.new_angles.len(),
         args.out.display()
     );
-    outln!("scaler mean: {}", join(&s.mean));
-    outln!("scaler std:  {}", join(&s.std));
+    let names = s.inputs.names();
+    outln!("scaler mean: {}", join(&names, &s.mean));
+    outln!("scaler std:  {}", join(&names, &s.std));
     Ok(())
 }
 
-fn join(values: &FeatureVector) -> String {
-    Feature::NAMES
+/// Each input's name and value.
+fn join(names: &[&str], values: &[f64]) -> String {
+    names
         .iter()
         .zip(values)
         .map(|(n, v)| format!("{n} {v:.6}"))

@@ -1,7 +1,8 @@
 //! Training engines behind one small trait: each runs the epochs of one kind of
 //! [`Procedure`], holds the weights being trained, and hands them over as [`Parameters`].
 //!
-//! - [`fused`]: the fused CPU engine's per-sample SGD, mini-batch SGD/Adam and L-BFGS;
+//! - [`fused`]: the fused CPU engine's per-sample SGD, mini-batch SGD/Adam and L-BFGS, and
+//!   [`deep`]: its mini-batches for networks of other inputs or more hidden layers;
 //! - [`tensor`]: Burn tensors on the run's device, the step being the hand-written
 //!   back-propagation with plain SGD, or [`autodiff`]: Burn's autodiff with one of its
 //!   optimizers;
@@ -9,6 +10,7 @@
 //!   a population of one, an epoch a launch.
 
 pub mod autodiff;
+pub mod deep;
 pub mod fused;
 #[cfg(feature = "wgpu")]
 pub mod kernel;
@@ -19,7 +21,7 @@ use zoepnet_dataset::Prepared;
 use zoepnet_model::{Mlp, Parameters};
 
 use crate::checkpoint::AdamState;
-use crate::plan::{EngineKind, Plan, Procedure};
+use crate::plan::{EngineKind, FusedMethod, Plan, Procedure};
 use crate::train::TrainError;
 
 /// What one epoch of training gave.
@@ -64,6 +66,20 @@ pub fn build(
     initial: &Parameters,
 ) -> Result<Box<dyn Engine>, TrainError> {
     Ok(match plan.procedure {
+        Procedure::Fused {
+            method:
+                FusedMethod::Batches {
+                    batch_size,
+                    optimizer,
+                    contrast_weights,
+                },
+            ..
+        } if crate::plan::is_deep(&plan.model) => Box::new(deep::DeepEngine::new(
+            plan,
+            prepared,
+            (batch_size, optimizer, contrast_weights),
+            initial,
+        )),
         Procedure::Fused {
             method,
             normalize_targets,
