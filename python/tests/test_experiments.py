@@ -73,6 +73,27 @@ def test_predict_is_the_network_its_weights_describe(tmp_path):
         run.predict(np.ones((2, 2, 7)))
 
 
+def test_a_deeper_network_predicts_through_its_inner_layers(tmp_path):
+    cfg = zoepnet.load_config(TUTORIAL, {
+        "model.layers": 3, "model.hidden": 16, "model.activation": "tanh",
+        "train.optimizer": "adam", "train.update_order": "exact", "train.batch_size": 32,
+        "train.epochs": 3,
+    })
+    run = zoepnet.train(cfg, out=tmp_path / "deep", **ENV)
+    w = run.weights
+    assert sorted(k for k in w if k.startswith("inner.")) == [
+        "inner.0.bias", "inner.0.weight", "inner.1.bias", "inner.1.weight"]
+    assert w["inner.1.weight"].shape == (16, 16)
+    rng = np.random.default_rng(2)
+    low, high = [2000, 800, 2000, 2000, 800, 2000, 0], [4000, 2000, 2600, 4000, 2000, 2600, 30]
+    X = rng.uniform(low, high, (20, 7))
+    a = np.tanh(((X - w["scaler.mean"]) / w["scaler.std"]) @ w["fc1.weight"].T + w["fc1.bias"])
+    for k in range(2):
+        a = np.tanh(a @ w[f"inner.{k}.weight"].T + w[f"inner.{k}.bias"])
+    by_hand = (a @ w["fc2.weight"].T + w["fc2.bias"])[:, 0]
+    np.testing.assert_allclose(run.predict(X), by_hand, rtol=0, atol=1e-12)
+
+
 def test_bad_input_raises_what_a_user_expects(tmp_path):
     with pytest.raises(ValueError, match="unknown field `epoch`"):
         zoepnet.load_config(TUTORIAL, {"train.epoch": 10})

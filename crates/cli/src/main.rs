@@ -110,9 +110,10 @@ enum Command {
     /// interfaces (--input), on every interface of whole wells at several scales (--wells), or
     /// on the domain test (--domain)
     Eval(commands::eval::EvalArgs),
-    /// Write a trained run's network as safetensors in PyTorch's layout (fc1.weight [hidden, 7],
-    /// fc1.bias, fc2.weight [1, hidden], fc2.bias), its model.json and scaler.json as metadata,
-    /// for PyTorch, NumPy and other tools (`zoepnet train` writes RUN/model.safetensors too).
+    /// Write a trained run's network as safetensors in PyTorch's layout (fc1.weight [hidden,
+    /// inputs], fc1.bias, any inner.K layers, fc2.weight [1, hidden], fc2.bias), its model.json
+    /// and scaler.json as metadata, for PyTorch, NumPy and other tools (`zoepnet train` writes
+    /// RUN/model.safetensors too).
     Export(commands::export::ExportArgs),
     /// Make the tutorial's interfaces from a config's well logs and write them as CSV (SI units,
     /// degrees, unscaled) with the feature scaler.

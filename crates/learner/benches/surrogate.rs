@@ -1,6 +1,8 @@
 //! How fast the surrogate trains: interfaces (training samples) per second, per engine and
 //! backend, on configs/surrogate.toml's data (the rock-physics prior, a 7-300-1 network with an
-//! Aki-Richards baseline and the contrast-scaled correction), one epoch of each setting.
+//! Aki-Richards baseline and the contrast-scaled correction), one epoch of each setting; then
+//! configs/surrogate-deep.toml's network (9-128-128-128-1 tanh on complex cosines) on the same
+//! draws, on the fused engine's deep networks.
 //!
 //! `cargo bench -p zoepnet-learner --bench surrogate` (add `--no-default-features --features
 //! ndarray` to skip building the wgpu stack in release; the backends compiled in are benched).
@@ -10,7 +12,10 @@
 
 use std::ops::ControlFlow;
 
+use zoepnet_dataset::Prepared;
+use zoepnet_learner::ExperimentConfig;
 use zoepnet_learner::config::{Engine, Mode, OptimizerName};
+use zoepnet_learner::device::Backend;
 use zoepnet_learner::train::train;
 use zoepnet_model::UpdateOrder;
 
@@ -40,9 +45,7 @@ fn main() {
     config.train.epochs = 1;
     let prepared = zoepnet_dataset::prepare(&config.data, &las).expect("the drawn data");
 
-    let kinds: Vec<_> = zoepnet_learner::device::Backend::compiled()
-        .into_iter()
-        .collect();
+    let kinds: Vec<_> = Backend::compiled().into_iter().collect();
     // (what, engine, mode, optimizer, batch, threads): the fused engine's manual steps (its
     // batches' gradients on one thread, then on every core), and Burn's autodiff with its Adam
     // on the tensor engine.
@@ -81,8 +84,35 @@ fn main() {
             all,
         ),
     ];
-    for (what, engine, mode, optimizer, batch, threads) in settings {
-        for &kind in &kinds {
+    bench(&config, &prepared, &settings, &kinds, samples);
+
+    let path = path.with_file_name("surrogate-deep.toml");
+    let deep = zoepnet_learner::Plan::load(&path, &[])
+        .map(|p| p.config)
+        .expect("configs/surrogate-deep.toml loads");
+    config.data.inputs = deep.data.inputs;
+    config.model = deep.model;
+    let prepared = zoepnet_dataset::prepare(&config.data, &las).expect("the drawn data");
+    bench(&config, &prepared, &settings[1..3], &kinds[..1], samples);
+}
+
+/// One epoch of each of `settings` (what, engine, mode, optimizer, batch, threads) on each of
+/// `kinds`, printed.
+fn bench(
+    config: &ExperimentConfig,
+    prepared: &Prepared,
+    settings: &[(&str, Engine, Mode, OptimizerName, usize, usize)],
+    kinds: &[Backend],
+    samples: usize,
+) {
+    let layers = format!(
+        "{}-{}x{}",
+        config.data.inputs.width(),
+        config.model.hidden,
+        config.model.layers
+    );
+    for &(what, engine, mode, optimizer, batch, threads) in settings {
+        for &kind in kinds {
             if engine == Engine::Fused && kind != kinds[0] {
                 continue; // the fused engine is the CPU's, whatever the backend
             }
@@ -117,15 +147,15 @@ fn main() {
                 .expect("a thread pool");
             let trained = pool
                 .install(|| {
-                    train(&plan, &prepared, &device, None, &mut |_, _, _| {
+                    train(&plan, prepared, &device, None, &mut |_, _, _| {
                         ControlFlow::Continue(())
                     })
                 })
                 .expect("training runs");
             let seconds = trained.train_seconds;
             println!(
-                "{what:16} {engine:?} engine, {kind:?}, batch {batch}, {threads} thread(s): one \
-                 epoch of {samples} in {seconds:.2} s, {:.0} samples/s",
+                "{what:16} {layers:8} {engine:?} engine, {kind:?}, batch {batch}, {threads} \
+                 thread(s): one epoch of {samples} in {seconds:.2} s, {:.0} samples/s",
                 samples as f64 / seconds
             );
         }

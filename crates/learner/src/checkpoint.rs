@@ -88,7 +88,12 @@ impl Resume {
             && cp.val_order.len() == n_val
             && w.w1.len() == initial.w1.len()
             && w.b1.len() == initial.b1.len()
-            && w.w2.len() == initial.w2.len();
+            && w.w2.len() == initial.w2.len()
+            && w.inner.len() == initial.inner.len()
+            && w.inner
+                .iter()
+                .zip(&initial.inner)
+                .all(|(a, b)| a.w.len() == b.w.len() && a.b.len() == b.b.len());
         if !fits {
             return Err(CheckpointError::Sizes.into());
         }

@@ -39,12 +39,12 @@ pub(crate) fn model_inputs(
     }
 }
 
-/// Rows of one forward pass in [`predict`]: bounds the memory of the hidden activations
-/// (a deep network's on 10^6 interfaces would take gigabytes at once).
+/// Rows of one forward pass in [`predict`].
 const PREDICT_ROWS: usize = 1 << 15;
 
 /// The network's outputs for unscaled items, scaled by `batcher` (its baseline added, for a
-/// physics-residual network), [`PREDICT_ROWS`] at a time.
+/// physics-residual network), 32 768 rows at a time (a deep network's hidden activations on
+/// 10^6 interfaces at once would take gigabytes).
 pub fn predict(
     model: &Mlp,
     batcher: &InterfaceBatcher,
