@@ -196,6 +196,13 @@ pub(crate) fn learnt_target(model: &MlpConfig, item: &InterfaceItem) -> f64 {
     }
 }
 
+/// `train.loss_weights = "contrast"`: each training sample's weight in the loss, its contrast
+/// gate over the training set's mean gate (the fused engine's and its deep networks').
+pub(crate) fn contrast_weights(gates: &[f64]) -> Vec<f64> {
+    let mean = gates.iter().sum::<f64>() / gates.len().max(1) as f64;
+    gates.iter().map(|g| g / mean).collect()
+}
+
 /// `train.normalize_targets`: targets learnt as (t − shift) / stretch, from the training
 /// targets; (0, 1) when off.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -338,4 +345,16 @@ fn run_epochs(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_weights_follow_the_gates_with_a_mean_of_one() {
+        assert_eq!(contrast_weights(&[1.0, 3.0]), [0.5, 1.5]);
+        assert_eq!(contrast_weights(&[2.0, 2.0, 2.0]), [1.0, 1.0, 1.0]);
+        assert!(contrast_weights(&[]).is_empty());
+    }
 }

@@ -74,10 +74,7 @@ impl DeepEngine {
         let net = Deep::new(plan.model.activation, initial);
         let train = Set::new(plan, &prepared.scaler, &prepared.train);
         let sample_weights = match (&train.gates, contrast_weights) {
-            (Some(g), true) => {
-                let mean = g.iter().sum::<f64>() / g.len().max(1) as f64;
-                Some(g.iter().map(|g| g / mean).collect())
-            }
+            (Some(g), true) => Some(crate::train::contrast_weights(g)),
             _ => None,
         };
         let adam = match optimizer {

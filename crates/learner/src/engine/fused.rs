@@ -9,7 +9,9 @@ use zoepnet_network::contrast_gate;
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
 use crate::plan::{EngineKind, FusedMethod, FusedOptimizer, Plan};
-use crate::train::{CheckpointError, TargetTransform, TrainError, learnt_target, scaled};
+use crate::train::{
+    CheckpointError, TargetTransform, TrainError, contrast_weights, learnt_target, scaled,
+};
 
 /// A [`FusedMethod`] with its optimizer's state.
 #[derive(Debug)]
@@ -82,10 +84,7 @@ impl FusedEngine {
                     ..
                 },
                 Some((train_gates, _)),
-            ) => {
-                let mean = train_gates.iter().sum::<f64>() / train_gates.len().max(1) as f64;
-                Some(train_gates.iter().map(|g| g / mean).collect())
-            }
+            ) => Some(contrast_weights(train_gates)),
             _ => None,
         };
         let method = match method {
