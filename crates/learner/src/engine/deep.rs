@@ -4,7 +4,7 @@
 use burn::tensor::Device;
 use zoepnet_dataset::{InterfaceItem, Prepared, Scaler};
 use zoepnet_fused::{Deep, DeepAdam};
-use zoepnet_model::{Baseline, Correction, Mlp, MlpConfig, Parameters};
+use zoepnet_model::{Correction, Mlp, MlpConfig, Parameters};
 use zoepnet_network::contrast_gate;
 
 use super::{Engine, EpochSums};
@@ -23,22 +23,16 @@ struct Set {
 
 impl Set {
     fn new(plan: &Plan, scaler: &Scaler, items: &[InterfaceItem]) -> Self {
-        let residual = plan.model.baseline != Baseline::None;
         let gated = plan.model.correction == Correction::Contrast;
         Self {
             x: items
                 .iter()
                 .flat_map(|i| scaler.transform(&i.features))
                 .collect(),
+            // The label itself for a network without a baseline (its offset is 0).
             t: items
                 .iter()
-                .map(|i| {
-                    if residual {
-                        learnt_target(&plan.model, i)
-                    } else {
-                        i.rpp
-                    }
-                })
+                .map(|i| learnt_target(&plan.model, i))
                 .collect(),
             gates: gated.then(|| items.iter().map(|i| contrast_gate(&i.features)).collect()),
         }
