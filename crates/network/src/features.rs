@@ -204,22 +204,23 @@ impl InputEncoding {
 
     /// The [`InputEncoding::width`] inputs of an interface in this encoding, unscaled.
     pub fn encode(self, features: &FeatureVector) -> Vec<f64> {
-        match self {
-            Self::ContrastsComplexCosines => {
-                let mut inputs = Self::ContrastsCosines.encode(features);
-                let (p, s) = (inputs[5], inputs[6]);
-                inputs.truncate(5);
-                inputs.extend([p.max(0.0), (-p).max(0.0), s.max(0.0), (-s).max(0.0)]);
-                inputs
-            }
-            _ => self.encode_seven(features).to_vec(),
+        let seven = self.encode_seven(features);
+        if self != Self::ContrastsComplexCosines {
+            return seven.to_vec();
         }
+        // The signed cosines c of inputs 5 and 6, each as max(c, 0) and max(−c, 0).
+        let (p, s) = (seven[5], seven[6]);
+        let mut inputs = seven[..5].to_vec();
+        inputs.extend([p.max(0.0), (-p).max(0.0), s.max(0.0), (-s).max(0.0)]);
+        inputs
     }
 
-    /// The seven inputs of the seven-input encodings.
+    /// Seven inputs: the seven-input encodings' own, and for
+    /// [`InputEncoding::ContrastsComplexCosines`] those of [`InputEncoding::ContrastsCosines`],
+    /// whose signed cosines [`InputEncoding::encode`] then splits.
     fn encode_seven(self, features: &FeatureVector) -> FeatureVector {
         match self {
-            Self::Layers | Self::ContrastsComplexCosines => *features,
+            Self::Layers => *features,
             Self::ContrastsCritical => {
                 let mut inputs = Self::Contrasts.encode_seven(features);
                 let p = features.properties();
@@ -227,7 +228,7 @@ impl InputEncoding {
                 inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
                 inputs
             }
-            Self::ContrastsCosines => {
+            Self::ContrastsCosines | Self::ContrastsComplexCosines => {
                 let mut inputs = Self::Contrasts.encode_seven(features);
                 let p = features.properties();
                 let sin = features.theta().to_radians().sin();
