@@ -1139,7 +1139,7 @@ fn eval_scores_a_run_on_the_domain_test_per_region() {
 }
 
 #[test]
-fn a_deep_network_on_complex_cosines_is_scored_and_exported_with_its_layers() {
+fn a_deep_network_on_four_waves_is_scored_and_exported_with_its_layers() {
     let out = temp_dir("train-deep");
     let settings = [
         "train.epochs=2",
@@ -1149,7 +1149,10 @@ fn a_deep_network_on_complex_cosines_is_scored_and_exported_with_its_layers() {
         "train.optimizer=adam",
         "train.update_order=exact",
         "train.batch_size=16",
-        "data.inputs=contrasts-complex-cosines",
+        "data.inputs=contrasts-four-waves",
+        "model.baseline=acoustic-shear",
+        "model.correction=contrast-saturating",
+        "train.loss_weights=contrast",
     ];
     let args: Vec<&str> = settings.iter().flat_map(|kv| ["--set", kv]).collect();
     let (code, stdout, stderr) = train(&out, &args);
@@ -1163,12 +1166,12 @@ fn a_deep_network_on_complex_cosines_is_scored_and_exported_with_its_layers() {
     let (status, table, stderr) = run(zoepnet().arg("eval").arg(&out).args(["--domain", "500"]));
     assert!(status.status.success(), "{stderr}");
     assert!(table.contains("| all | 500 |"), "{table}");
-    // Its safetensors file holds the two inner layers between fc1 and fc2, nine inputs wide.
+    // Its safetensors file holds the two inner layers between fc1 and fc2, eleven inputs wide.
     let file = fs::read(out.join("model.safetensors")).expect("model.safetensors");
     let header_len = u64::from_le_bytes(file[..8].try_into().expect("8 bytes")) as usize;
     let header: serde_json::Value =
         serde_json::from_slice(&file[8..8 + header_len]).expect("a JSON header");
-    assert_eq!(header["fc1.weight"]["shape"], serde_json::json!([8, 9]));
+    assert_eq!(header["fc1.weight"]["shape"], serde_json::json!([8, 11]));
     assert_eq!(header["inner.1.weight"]["shape"], serde_json::json!([8, 8]));
     assert_eq!(header["fc2.weight"]["shape"], serde_json::json!([1, 8]));
     assert!(header.get("inner.2.weight").is_none(), "{header}");
@@ -1178,7 +1181,7 @@ fn a_deep_network_on_complex_cosines_is_scored_and_exported_with_its_layers() {
         .args(&args)
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("9 inputs and 3 hidden layers"), "{stderr}");
+    assert!(stderr.contains("11 inputs and 3 hidden layers"), "{stderr}");
 }
 
 /// A LAS log in tenths of an inch (as Volve's are): `rows` samples 6 in apart, Vp and Vs

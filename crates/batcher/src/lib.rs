@@ -6,7 +6,7 @@
 
 use burn::data::dataloader::batcher::Batcher;
 use burn::tensor::{Device, Tensor, TensorData};
-use zoepnet_dataset::{Baseline, FeatureVector, InterfaceItem, Scaler, contrast_gate};
+use zoepnet_dataset::{Baseline, Correction, FeatureVector, InterfaceItem, Scaler};
 
 /// Scaled inputs and targets of a batch of interfaces.
 #[derive(Debug, Clone)]
@@ -50,10 +50,17 @@ impl InterfaceBatcher {
         (baseline != Baseline::None).then(|| per_item(items, device, |f| baseline.offset(f)))
     }
 
-    /// The contrast gate of each of `items` ([`contrast_gate`]), for a contrast-scaled
-    /// correction, as a `[B, 1]` tensor.
-    pub fn gates(&self, items: &[InterfaceItem], device: &Device) -> Tensor<2> {
-        per_item(items, device, contrast_gate)
+    /// For a contrast-scaled correction, the gate of each of `items` ([`Correction::gate`]) as
+    /// a `[B, 1]` tensor; `None` for an additive one.
+    pub fn gates(
+        &self,
+        correction: Correction,
+        items: &[InterfaceItem],
+        device: &Device,
+    ) -> Option<Tensor<2>> {
+        correction
+            .is_gated()
+            .then(|| per_item(items, device, |f| correction.gate(f).unwrap_or(1.0)))
     }
 
     /// The scaler it applies.

@@ -23,7 +23,9 @@ pub use interfaces::{
 };
 pub use rng::{NumpyRandomState, RngState};
 pub use source::{DataFile, FetchOptions, Found, Located, Progress, SourceError, locate_logs};
-pub use zoepnet_network::{Baseline, FEATURES, Feature, FeatureVector, Features, contrast_gate};
+pub use zoepnet_network::{
+    Baseline, Correction, FEATURES, Feature, FeatureVector, Features, contrast_gate,
+};
 
 /// Writes `path` through a temporary file beside it (`NAME.tmp`), buffered, flushed to disk,
 /// renamed into place once complete, and the rename itself flushed (the folder synced, on Unix):

@@ -6,7 +6,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{Baseline, InterfaceItem, Prepared, Sweep};
-use zoepnet_model::{Correction, Inputs, Mlp, ModelError, read_values};
+use zoepnet_model::{Inputs, Mlp, ModelError, read_values};
 
 /// Why a network could not be scored.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +35,7 @@ pub(crate) fn model_inputs(
     Inputs {
         x: batcher.inputs(items, device),                       // [B, 7]
         offset: batcher.offsets(model.baseline, items, device), // [B, 1]
-        gate: (model.correction == Correction::Contrast).then(|| batcher.gates(items, device)), // [B, 1]
+        gate: batcher.gates(model.correction, items, device),   // [B, 1]
     }
 }
 

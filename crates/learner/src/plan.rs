@@ -357,10 +357,10 @@ fn check_loss_weights(config: &ExperimentConfig, procedure: &Procedure) -> Resul
     if config.train.loss_weights == LossWeights::Uniform {
         return Ok(());
     }
-    if config.model.correction != Correction::Contrast {
+    if !config.model.correction.is_gated() {
         return bad(
             "train.loss_weights",
-            "\"contrast\" weights by the contrast gate of a contrast-scaled correction: set model.correction = \"contrast\" too",
+            "\"contrast\" weights by the contrast gate of a contrast-scaled correction: set model.correction = \"contrast\" (or \"contrast-saturating\") too",
         );
     }
     match procedure {
@@ -387,10 +387,14 @@ fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError
         );
     }
     positive("model.init_std", m.init_std)?;
-    if m.correction == Correction::Contrast && m.baseline == Baseline::None {
+    if m.correction.is_gated() && m.baseline == Baseline::None {
+        let name = match m.correction {
+            Correction::ContrastSaturating => "contrast-saturating",
+            _ => "contrast",
+        };
         return bad(
             "model.correction",
-            "\"contrast\" scales the correction to a baseline: set model.baseline too",
+            format!("\"{name}\" scales the correction to a baseline: set model.baseline too"),
         );
     }
     Ok(m.mlp_config(inputs))
@@ -733,6 +737,14 @@ mod tests {
             (
                 "inputs = \"contrasts-complex-cosines\"\n[train]\noptimizer = \"lbfgs\"\n",
                 "`data.inputs`: a network of 9 inputs and 1",
+            ),
+            (
+                "inputs = \"contrasts-four-waves\"\n[train]\noptimizer = \"lbfgs\"\n",
+                "`data.inputs`: a network of 11 inputs and 1",
+            ),
+            (
+                "[model]\ncorrection = \"contrast-saturating\"\n",
+                "`model.correction`: \"contrast-saturating\" scales the correction to a baseline",
             ),
             (
                 "[model]\nlayers = 3\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\nnormalize_targets = true\n",

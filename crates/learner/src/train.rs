@@ -8,8 +8,7 @@ use std::ops::ControlFlow;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{FeatureVector, InterfaceItem, NumpyRandomState, Prepared, Scaler};
-use zoepnet_model::{Correction, Mlp, MlpConfig};
-use zoepnet_network::contrast_gate;
+use zoepnet_model::{Mlp, MlpConfig};
 
 use crate::checkpoint::{Checkpoint, Resume, RunState, initial_parameters};
 use crate::engine::{self, Engine};
@@ -190,9 +189,9 @@ pub fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<FeatureVector>, 
 /// (the module's forward pass undoes both: y = net · g + baseline).
 pub(crate) fn learnt_target(model: &MlpConfig, item: &InterfaceItem) -> f64 {
     let residual = item.rpp - model.baseline.offset(&item.features);
-    match model.correction {
-        Correction::Additive => residual,
-        Correction::Contrast => residual / contrast_gate(&item.features),
+    match model.correction.gate(&item.features) {
+        None => residual,
+        Some(gate) => residual / gate,
     }
 }
 

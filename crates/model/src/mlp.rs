@@ -76,7 +76,8 @@ pub enum Init {
 /// The network's shape and initialisation.
 #[derive(Config, Debug)]
 pub struct MlpConfig {
-    /// Inputs ([`FEATURES`] = 7, or 9 for complex cosines: `zoepnet_network::InputEncoding`).
+    /// Inputs ([`FEATURES`] = 7, or more for some encodings:
+    /// `zoepnet_network::InputEncoding::width`).
     #[config(default = "FEATURES")]
     pub inputs: usize,
     /// Hidden units (of each hidden layer).

@@ -82,6 +82,28 @@ pub enum Correction {
     /// y = baseline + g · net(x), with g = [`contrast_gate`]: the correction vanishes with the
     /// contrast, as the approximations' own error does (it is second order in the contrasts).
     Contrast,
+    /// y = baseline + g / (1 + g) · net(x), with g = [`contrast_gate`] ([`saturating_gate`]):
+    /// as [`Correction::Contrast`] for weak contrasts (g / (1 + g) = g − g² + …), but at most 1
+    /// for strong ones, where g reaches 4 over the domain test's range and would multiply the
+    /// network's own error by as much.
+    ContrastSaturating,
+}
+
+impl Correction {
+    /// The factor on the network's output for an interface: [`contrast_gate`] or
+    /// [`saturating_gate`]; `None` for an additive correction (a factor of 1).
+    pub fn gate(self, features: &FeatureVector) -> Option<f64> {
+        match self {
+            Self::Additive => None,
+            Self::Contrast => Some(contrast_gate(features)),
+            Self::ContrastSaturating => Some(saturating_gate(features)),
+        }
+    }
+
+    /// Whether the network's output is scaled by a gate ([`Correction::gate`]).
+    pub fn is_gated(self) -> bool {
+        self != Self::Additive
+    }
 }
 
 /// The floor of [`contrast_gate`], so that the gate is never zero.
@@ -94,6 +116,13 @@ pub const GATE_FLOOR: f64 = 1e-6;
 /// stays bounded as the contrast vanishes.
 pub fn contrast_gate(features: &FeatureVector) -> f64 {
     gate_of(&crate::features::relative_contrasts(&features.properties()))
+}
+
+/// g / (1 + g), with g = [`contrast_gate`]: the gate of [`Correction::ContrastSaturating`],
+/// between 1e-6 and 1.
+pub fn saturating_gate(features: &FeatureVector) -> f64 {
+    let g = contrast_gate(features);
+    g / (1.0 + g)
 }
 
 /// [`contrast_gate`] from the relative contrasts themselves
@@ -133,6 +162,22 @@ mod tests {
         let gap = stand_in.offset(&at(10.0)) - Baseline::AkiRichards.offset(&at(10.0));
         assert!(gap.abs() < 0.01, "{gap}");
         let past = stand_in.offset(&at(60.0));
+        // The gates: g, g / (1 + g), none.
+        let parse = |s: &str| serde_json::from_str::<Correction>(&format!("{s:?}")).unwrap();
+        assert_eq!(parse("contrast-saturating"), Correction::ContrastSaturating);
+        let g = contrast_gate(&at(10.0));
+        let (da, db, dr) = (1000.0 / 3500.0, 500.0 / 1750.0, 100.0 / 2450.0);
+        assert!(
+            (g - GATE_FLOOR - da * da - db * db - dr * dr).abs() < 1e-15,
+            "{g}"
+        );
+        assert_eq!(Correction::Contrast.gate(&at(10.0)), Some(g));
+        assert_eq!(
+            Correction::ContrastSaturating.gate(&at(10.0)),
+            Some(g / (1.0 + g))
+        );
+        assert_eq!(Correction::Additive.gate(&at(10.0)), None);
+        assert!(!Correction::Additive.is_gated() && Correction::ContrastSaturating.is_gated());
         assert!(past.is_finite() && past.abs() < 1.0, "{past}");
     }
 

@@ -96,8 +96,9 @@ pub fn feature_vector(properties: [f64; 6], theta: f64) -> FeatureVector {
 }
 
 /// What the network is given of an interface: the seven features as they are, or the same
-/// interface described by its contrasts ([`InputEncoding::width`] numbers: seven, or nine for
-/// [`InputEncoding::ContrastsComplexCosines`]), which the scaler then standardises.
+/// interface described by its contrasts ([`InputEncoding::width`] numbers: seven, nine for
+/// [`InputEncoding::ContrastsComplexCosines`], eleven for [`InputEncoding::ContrastsFourWaves`]),
+/// which the scaler then standardises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputEncoding {
@@ -150,16 +151,30 @@ pub enum InputEncoding {
     /// both sides of each critical angle. A signed cosine folds the two sides into one number,
     /// and there Re(Rpp) has a kink (its slope in c jumps at c = 0); here it has none.
     ContrastsComplexCosines,
+    /// [`InputEncoding::ContrastsComplexCosines`] with the other two waves' angles as well:
+    /// eleven inputs, the nine, then
+    ///
+    /// | index | input |
+    /// |---|---|
+    /// | 9 | sin²θ, the incident and reflected P waves' |
+    /// | 10 | cos φ1 = √(1 − x²), the reflected S wave's, x = sin θ · Vs1/Vp1 |
+    ///
+    /// (Rpp depends on θ through p² = sin²θ / α1². cos φ1 is signed as above where
+    /// Vs1 > Vp1, which no rock has.)
+    /// The nine determine them, but only through the contrasts; given as they are, the network
+    /// need not rebuild them. Chosen on the domain test's distribution (docs/surrogate.md).
+    ContrastsFourWaves,
 }
 
 impl InputEncoding {
     /// The most inputs any encoding has.
-    pub const MAX_WIDTH: usize = 9;
+    pub const MAX_WIDTH: usize = 11;
 
     /// How many inputs the network takes in this encoding.
     pub fn width(self) -> usize {
         match self {
             Self::ContrastsComplexCosines => 9,
+            Self::ContrastsFourWaves => 11,
             _ => FEATURES,
         }
     }
@@ -190,6 +205,11 @@ impl InputEncoding {
                 ]);
                 names
             }
+            Self::ContrastsFourWaves => {
+                let mut names = Self::ContrastsComplexCosines.names();
+                names.extend(["sin^2 theta", "cos(phi1)"]);
+                names
+            }
             Self::Contrasts => vec![
                 "dVp/Vp/sqrt(g)",
                 "dVs/Vs/sqrt(g)",
@@ -205,19 +225,33 @@ impl InputEncoding {
     /// The [`InputEncoding::width`] inputs of an interface in this encoding, unscaled.
     pub fn encode(self, features: &FeatureVector) -> Vec<f64> {
         let seven = self.encode_seven(features);
-        if self != Self::ContrastsComplexCosines {
+        if !matches!(
+            self,
+            Self::ContrastsComplexCosines | Self::ContrastsFourWaves
+        ) {
             return seven.to_vec();
         }
         // The signed cosines c of inputs 5 and 6, each as max(c, 0) and max(−c, 0).
         let (p, s) = (seven[5], seven[6]);
         let mut inputs = seven[..5].to_vec();
         inputs.extend([p.max(0.0), (-p).max(0.0), s.max(0.0), (-s).max(0.0)]);
+        if self == Self::ContrastsFourWaves {
+            let properties = features.properties();
+            let sin = features.theta().to_radians().sin();
+            let x = if properties[0] == 0.0 {
+                0.0
+            } else {
+                sin * properties[1] / properties[0]
+            };
+            inputs.extend([sin * sin, signed_cosine(x)]);
+        }
         inputs
     }
 
     /// Seven inputs: the seven-input encodings' own, and for
-    /// [`InputEncoding::ContrastsComplexCosines`] those of [`InputEncoding::ContrastsCosines`],
-    /// whose signed cosines [`InputEncoding::encode`] then splits.
+    /// [`InputEncoding::ContrastsComplexCosines`] and [`InputEncoding::ContrastsFourWaves`] those
+    /// of [`InputEncoding::ContrastsCosines`], whose signed cosines [`InputEncoding::encode`]
+    /// then splits (and adds to).
     fn encode_seven(self, features: &FeatureVector) -> FeatureVector {
         match self {
             Self::Layers => *features,
@@ -228,7 +262,7 @@ impl InputEncoding {
                 inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
                 inputs
             }
-            Self::ContrastsCosines | Self::ContrastsComplexCosines => {
+            Self::ContrastsCosines | Self::ContrastsComplexCosines | Self::ContrastsFourWaves => {
                 let mut inputs = Self::Contrasts.encode_seven(features);
                 let p = features.properties();
                 let sin = features.theta().to_radians().sin();
@@ -351,9 +385,22 @@ mod tests {
             InputEncoding::ContrastsComplexCosines.names()[8],
             "Im cos(phi2)"
         );
+        // Four waves: the nine, then sin²θ and the reflected S wave's cosine.
+        let w = InputEncoding::ContrastsFourWaves.encode(&fast);
+        assert_eq!(w.len(), InputEncoding::ContrastsFourWaves.width());
+        assert_eq!(
+            w[..9],
+            InputEncoding::ContrastsComplexCosines.encode(&fast)[..]
+        );
+        let x1 = 60f64.to_radians().sin() * 1500.0 / 3000.0;
+        assert!((w[9] - 0.75).abs() < 1e-14, "{w:?}");
+        assert!((w[10] - (1.0 - x1 * x1).sqrt()).abs() < 1e-14, "{w:?}");
+        assert_eq!(InputEncoding::ContrastsFourWaves.names()[10], "cos(phi1)");
         // Two fluids: the Vs contrast is 0, not NaN.
         let fluids = feature_vector([1500.0, 0.0, 1000.0, 1600.0, 0.0, 1050.0], 10.0);
         let e3 = InputEncoding::Contrasts.encode(&fluids);
         assert!(e3.iter().all(|x| x.is_finite()) && e3[1] == 0.0 && e3[4] == 0.0);
+        let w3 = InputEncoding::ContrastsFourWaves.encode(&fluids);
+        assert!(w3.iter().all(|x| x.is_finite()) && w3[10] == 1.0, "{w3:?}");
     }
 }

@@ -4,8 +4,7 @@
 use burn::tensor::Device;
 use zoepnet_dataset::{InterfaceItem, Prepared, Scaler};
 use zoepnet_fused::{Deep, DeepAdam};
-use zoepnet_model::{Correction, Mlp, MlpConfig, Parameters};
-use zoepnet_network::contrast_gate;
+use zoepnet_model::{Mlp, MlpConfig, Parameters};
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
@@ -23,7 +22,7 @@ struct Set {
 
 impl Set {
     fn new(plan: &Plan, scaler: &Scaler, items: &[InterfaceItem]) -> Self {
-        let gated = plan.model.correction == Correction::Contrast;
+        let correction = plan.model.correction;
         Self {
             x: items
                 .iter()
@@ -34,7 +33,12 @@ impl Set {
                 .iter()
                 .map(|i| learnt_target(&plan.model, i))
                 .collect(),
-            gates: gated.then(|| items.iter().map(|i| contrast_gate(&i.features)).collect()),
+            gates: correction.is_gated().then(|| {
+                items
+                    .iter()
+                    .map(|i| correction.gate(&i.features).unwrap_or(1.0))
+                    .collect()
+            }),
         }
     }
 

@@ -3,8 +3,7 @@
 use burn::tensor::Device;
 use zoepnet_dataset::{FeatureVector, InterfaceItem, Prepared};
 use zoepnet_fused::{Adam, Lbfgs, Optimizer, Params, Scratch, Simd, Weights};
-use zoepnet_model::{Baseline, Correction, Mlp, MlpConfig, Parameters, UpdateOrder};
-use zoepnet_network::contrast_gate;
+use zoepnet_model::{Baseline, Mlp, MlpConfig, Parameters, UpdateOrder};
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
@@ -64,9 +63,13 @@ impl FusedEngine {
                 *t = learnt_target(&plan.model, item);
             }
         }
-        let gates = (plan.model.correction == Correction::Contrast).then(|| {
+        let correction = plan.model.correction;
+        let gates = correction.is_gated().then(|| {
             let gate = |items: &[InterfaceItem]| -> Vec<f64> {
-                items.iter().map(|i| contrast_gate(&i.features)).collect()
+                items
+                    .iter()
+                    .map(|i| correction.gate(&i.features).unwrap_or(1.0))
+                    .collect()
             };
             (gate(&prepared.train), gate(&prepared.validation))
         });

@@ -5,7 +5,7 @@
 use burn::tensor::{Device, Tensor, TensorData};
 use zoepnet_batcher::InterfaceBatcher;
 use zoepnet_dataset::{InterfaceItem, Prepared};
-use zoepnet_model::{Correction, Inputs, Mlp, MlpConfig, Parameters, UpdateOrder, read_values};
+use zoepnet_model::{Inputs, Mlp, MlpConfig, Parameters, UpdateOrder, read_values};
 
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
@@ -91,7 +91,7 @@ impl<S: TensorStep> TensorEngine<S> {
     /// contrast-scaled correction, the scaled features alone and the learnt targets
     /// (Rpp − baseline) / g, as the fused engine learns them.
     fn batch(&self, items: &[InterfaceItem]) -> (Inputs, Tensor<2>) {
-        if self.config.correction == Correction::Contrast {
+        if self.config.correction.is_gated() {
             let t: Vec<f64> = items
                 .iter()
                 .map(|i| learnt_target(&self.config, i))
@@ -128,7 +128,7 @@ impl<S: TensorStep> Engine for TensorEngine<S> {
         }
         // A contrast-scaled correction's losses are in the learnt (divided) targets: its
         // training error is that of the epoch's final weights, in Rpp (as on the fused engine).
-        if self.config.correction == Correction::Contrast {
+        if self.config.correction.is_gated() {
             let model = self.step.for_validation(&self.model);
             squared = 0.0;
             for items in self.train.chunks(10_000) {
