@@ -224,15 +224,15 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
     // 2.2x lower on validation and 1.8x on the "new rocks" (measured: 4.99e-8 and 4.04e-7,
     // against 1.11e-7 and 7.35e-7), its scaler records the encoding, and the tensor engine,
     // which encodes through the batcher, agrees with the fused one.
-    let contrasts = |engine: &str, epochs: &str| -> serde_json::Value {
-        let out = temp_dir(&format!("train-contrast-inputs-{engine}-{epochs}"));
+    let with_correction = |correction: &str, engine: &str, epochs: &str| -> serde_json::Value {
+        let out = temp_dir(&format!("train-{correction}-inputs-{engine}-{epochs}"));
         let (code, stdout, stderr) = train(
             &out,
             &[
                 "--set",
                 "model.baseline=aki-richards",
                 "--set",
-                "model.correction=contrast",
+                &format!("model.correction={correction}"),
                 "--set",
                 "data.inputs=contrasts",
                 "--set",
@@ -246,6 +246,7 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
         assert!(scaler.contains("\"inputs\": \"contrasts\""), "{scaler}");
         summary_of(&out)
     };
+    let contrasts = |engine: &str, epochs: &str| with_correction("contrast", engine, epochs);
     let encoded = contrasts("fused", "100");
     for (key, factor) in [("final_val_mse", 0.6), ("blind_mse", 0.7)] {
         assert!(
@@ -257,6 +258,15 @@ fn a_physics_residual_network_starts_at_its_baseline_and_beats_it() {
     for key in ["final_val_mse", "blind_mse"] {
         let (f, t) = (figure(&fused, key), figure(&tensor, key));
         assert!((f - t).abs() <= 1e-10 * f, "{key}: {f} vs {t}");
+    }
+    // The saturating gate g / (1 + g) likewise: the two engines agree, and it is not the
+    // contrast gate's network.
+    let saturating = |engine: &str| with_correction("contrast-saturating", engine, "3");
+    let (fused_s, tensor_s) = (saturating("fused"), saturating("tensor"));
+    for key in ["final_val_mse", "blind_mse"] {
+        let (f, t) = (figure(&fused_s, key), figure(&tensor_s, key));
+        assert!((f - t).abs() <= 1e-10 * f, "{key}: {f} vs {t}");
+        assert!((f - figure(&fused, key)).abs() > 1e-6 * f, "{key}: {f}");
     }
     // Its gradients check, the baseline in the forward pass.
     let (status, stdout, stderr) = run(zoepnet()

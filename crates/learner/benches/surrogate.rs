@@ -1,8 +1,8 @@
 //! How fast the surrogate trains: interfaces (training samples) per second, per engine and
 //! backend, on configs/surrogate.toml's data (the rock-physics prior, a 7-300-1 network with an
 //! Aki-Richards baseline and the contrast-scaled correction), one epoch of each setting; then
-//! configs/surrogate-deep.toml's network (9-128-128-128-1 tanh on complex cosines) on the same
-//! draws, on the fused engine's deep networks.
+//! configs/surrogate-deep.toml's network (11-128-128-128-1 tanh on its `contrasts-four-waves`
+//! inputs) on the same draws, on the fused engine's deep networks.
 //!
 //! `cargo bench -p zoepnet-learner --bench surrogate` (add `--no-default-features --features
 //! ndarray` to skip building the wgpu stack in release; the backends compiled in are benched).

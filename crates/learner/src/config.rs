@@ -49,7 +49,7 @@ pub struct ExperimentConfig {
 /// | `seed` | 42 | 0 to 2^32 − 1 |
 /// | `engine` | `"auto"` | `auto`, `fused` (manual mode), `tensor` |
 /// | `normalize_targets` | false | true on the fused engine only |
-/// | `loss_weights` | `"uniform"` | `uniform`, `contrast` (fused mini-batches, contrast correction) |
+/// | `loss_weights` | `"uniform"` | `uniform`, `contrast` (fused mini-batches, gated correction) |
 /// | `lbfgs_history` | 20 | >= 1 |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -115,8 +115,9 @@ pub struct TrainSection {
     #[serde(default)]
     pub normalize_targets: bool,
     /// How much each interface's squared error counts in the loss: `uniform` (alike), or
-    /// `contrast` (in proportion to its contrast gate g, normalised to a mean of 1 over the
-    /// training set; for a contrast-scaled correction on the fused engine's mini-batches).
+    /// `contrast` (in proportion to its correction's gate, g or g / (1 + g), normalised to a
+    /// mean of 1 over the training set; for a gated correction on the fused engine's
+    /// mini-batches).
     #[serde(default)]
     pub loss_weights: LossWeights,
     /// Steps L-BFGS remembers (default 20).
@@ -181,8 +182,9 @@ pub enum LossWeights {
     /// Every interface's squared error counts alike.
     #[default]
     Uniform,
-    /// A contrast-scaled correction learns (Rpp − baseline) / g, and its error in Rpp is g times
-    /// the learnt one: weighting each squared error by g (normalised to a mean of 1) moves the
+    /// A contrast-scaled correction learns (Rpp − baseline) / g (g its gate: g or g / (1 + g)),
+    /// and its error in Rpp is g times the learnt one: weighting each squared error by g
+    /// (normalised to a mean of 1) moves the
     /// loss halfway, in powers of g, towards the MSE in Rpp, which the strongest contrasts
     /// dominate.
     Contrast,
@@ -226,8 +228,8 @@ pub enum Engine {
 /// | `activation` | `"sigmoid"` | `sigmoid`, `tanh`, `relu` |
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
-/// | `baseline` | `"none"` | `none`, `aki-richards`, `shuey` |
-/// | `correction` | `"additive"` | `additive`, `contrast` (with a baseline) |
+/// | `baseline` | `"none"` | `none`, `aki-richards`, `shuey`, `acoustic-shear` |
+/// | `correction` | `"additive"` | `additive`, `contrast`, `contrast-saturating` (baseline set) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
@@ -252,10 +254,11 @@ pub struct ModelSection {
     /// network learns the exact Rpp minus it (`none`: the network alone, the tutorial).
     #[serde(default)]
     pub baseline: Baseline,
-    /// How the network's output enters beside the baseline: `additive` (y = baseline + net) or
+    /// How the network's output enters beside the baseline: `additive` (y = baseline + net),
     /// `contrast` (y = baseline + g · net, g the squared relative contrast plus 1e-6, so that
-    /// the correction vanishes with the contrast, as the baseline's own error does). The
-    /// network is then trained on (t − baseline) / g.
+    /// the correction vanishes with the contrast, as the baseline's own error does) or
+    /// `contrast-saturating` (g / (1 + g) in place of g, at most 1 for strong contrasts). The
+    /// network is then trained on (t − baseline) / gate.
     #[serde(default)]
     pub correction: Correction,
 }

@@ -388,13 +388,12 @@ fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError
     }
     positive("model.init_std", m.init_std)?;
     if m.correction.is_gated() && m.baseline == Baseline::None {
-        let name = match m.correction {
-            Correction::ContrastSaturating => "contrast-saturating",
-            _ => "contrast",
-        };
         return bad(
             "model.correction",
-            format!("\"{name}\" scales the correction to a baseline: set model.baseline too"),
+            format!(
+                "\"{}\" scales the correction to a baseline: set model.baseline too",
+                m.correction.name()
+            ),
         );
     }
     Ok(m.mlp_config(inputs))

@@ -185,8 +185,9 @@ pub fn scaled(scaler: &Scaler, items: &[InterfaceItem]) -> (Vec<FeatureVector>, 
 }
 
 /// What the network of `model` learns for `item`: its label, minus the baseline's value for a
-/// physics-residual network, divided by the contrast gate for a contrast-scaled correction
-/// (the module's forward pass undoes both: y = net · g + baseline).
+/// physics-residual network, divided by the correction's gate for a contrast-scaled correction
+/// ([`zoepnet_network::Correction::gate`]; the module's forward pass undoes both:
+/// y = net · gate + baseline).
 pub(crate) fn learnt_target(model: &MlpConfig, item: &InterfaceItem) -> f64 {
     let residual = item.rpp - model.baseline.offset(&item.features);
     match model.correction.gate(&item.features) {

@@ -20,8 +20,8 @@ pub struct Inputs {
     pub x: Tensor<2>,
     /// The baseline's Re(Rpp) for each row, added to the network's output: `[B, 1]`.
     pub offset: Option<Tensor<2>>,
-    /// For a contrast-scaled correction, the gate g each row's network output is multiplied by
-    /// (`zoepnet_network::contrast_gate`): `[B, 1]`.
+    /// For a contrast-scaled correction, the gate each row's network output is multiplied by
+    /// (`zoepnet_network::Correction::gate`: g or g / (1 + g)): `[B, 1]`.
     pub gate: Option<Tensor<2>>,
 }
 

@@ -104,6 +104,15 @@ impl Correction {
     pub fn is_gated(self) -> bool {
         self != Self::Additive
     }
+
+    /// The name configs give it (`model.correction`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Additive => "additive",
+            Self::Contrast => "contrast",
+            Self::ContrastSaturating => "contrast-saturating",
+        }
+    }
 }
 
 /// The floor of [`contrast_gate`], so that the gate is never zero.
@@ -162,22 +171,6 @@ mod tests {
         let gap = stand_in.offset(&at(10.0)) - Baseline::AkiRichards.offset(&at(10.0));
         assert!(gap.abs() < 0.01, "{gap}");
         let past = stand_in.offset(&at(60.0));
-        // The gates: g, g / (1 + g), none.
-        let parse = |s: &str| serde_json::from_str::<Correction>(&format!("{s:?}")).unwrap();
-        assert_eq!(parse("contrast-saturating"), Correction::ContrastSaturating);
-        let g = contrast_gate(&at(10.0));
-        let (da, db, dr) = (1000.0 / 3500.0, 500.0 / 1750.0, 100.0 / 2450.0);
-        assert!(
-            (g - GATE_FLOOR - da * da - db * db - dr * dr).abs() < 1e-15,
-            "{g}"
-        );
-        assert_eq!(Correction::Contrast.gate(&at(10.0)), Some(g));
-        assert_eq!(
-            Correction::ContrastSaturating.gate(&at(10.0)),
-            Some(g / (1.0 + g))
-        );
-        assert_eq!(Correction::Additive.gate(&at(10.0)), None);
-        assert!(!Correction::Additive.is_gated() && Correction::ContrastSaturating.is_gated());
         assert!(past.is_finite() && past.abs() < 1.0, "{past}");
     }
 
@@ -188,5 +181,44 @@ mod tests {
         let x = feature_vector([3000.0, 1500.0, 2400.0, 3300.0, 1500.0, 2400.0], 10.0);
         let dvp = 300.0 / 3150.0;
         assert!((contrast_gate(&x) - GATE_FLOOR - dvp * dvp).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_gates_are_g_g_over_one_plus_g_or_none() {
+        let at = |properties| feature_vector(properties, 10.0);
+        let parse = |s: &str| serde_json::from_str::<Correction>(&format!("{s:?}")).unwrap();
+        for c in [
+            Correction::Additive,
+            Correction::Contrast,
+            Correction::ContrastSaturating,
+        ] {
+            assert_eq!(parse(c.name()), c);
+        }
+        let moderate = at([3000.0, 1500.0, 2400.0, 4000.0, 2000.0, 2500.0]);
+        let g = contrast_gate(&moderate);
+        let (da, db, dr) = (1000.0 / 3500.0, 500.0 / 1750.0, 100.0 / 2450.0);
+        assert!(
+            (g - GATE_FLOOR - da * da - db * db - dr * dr).abs() < 1e-15,
+            "{g}"
+        );
+        assert_eq!(Correction::Contrast.gate(&moderate), Some(g));
+        assert_eq!(
+            Correction::ContrastSaturating.gate(&moderate),
+            Some(g / (1.0 + g))
+        );
+        assert_eq!(Correction::Additive.gate(&moderate), None);
+        assert!(!Correction::Additive.is_gated() && Correction::ContrastSaturating.is_gated());
+        // A step from 1500 to 6500 m/s (Vs 375 to 4480): g is 4.6, its saturating gate 0.82.
+        let strong = at([1500.0, 375.0, 1900.0, 6500.0, 4480.0, 2900.0]);
+        let g = contrast_gate(&strong);
+        let s = saturating_gate(&strong);
+        assert!(
+            g > 4.5 && (s - g / (1.0 + g)).abs() < 1e-15 && s < 0.83,
+            "{g} {s}"
+        );
+        // No contrast: both gates are the floor (to first order).
+        let none = at([3000.0, 1500.0, 2400.0, 3000.0, 1500.0, 2400.0]);
+        assert_eq!(contrast_gate(&none), GATE_FLOOR);
+        assert!((saturating_gate(&none) - GATE_FLOOR).abs() < 2e-12);
     }
 }
