@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{FeatureVector, InterfaceItem, NumpyRandomState, Prepared, Scaler};
-use zoepnet_model::{Mlp, MlpConfig};
+use zoepnet_model::{Correction, Mlp, MlpConfig};
 
 use crate::checkpoint::{Checkpoint, Resume, RunState, initial_parameters};
 use crate::engine::{self, Engine};
@@ -194,6 +194,17 @@ pub(crate) fn learnt_target(model: &MlpConfig, item: &InterfaceItem) -> f64 {
         None => residual,
         Some(gate) => residual / gate,
     }
+}
+
+/// For a gated correction, the gate of each of `items` ([`Correction::gate`], which the
+/// network's output is multiplied by); `None` for an additive one.
+pub(crate) fn gates_of(correction: Correction, items: &[InterfaceItem]) -> Option<Vec<f64>> {
+    correction.is_gated().then(|| {
+        items
+            .iter()
+            .map(|i| correction.gate(&i.features).unwrap_or(1.0))
+            .collect()
+    })
 }
 
 /// `train.loss_weights = "contrast"`: each training sample's weight in the loss, its contrast

@@ -9,7 +9,7 @@ use zoepnet_model::{Mlp, MlpConfig, Parameters};
 use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
 use crate::plan::{EngineKind, FusedOptimizer, Plan};
-use crate::train::{CheckpointError, TrainError, learnt_target};
+use crate::train::{CheckpointError, TrainError, gates_of, learnt_target};
 
 /// One set of samples: scaled inputs row-major, learnt targets, and contrast gates for a
 /// contrast-scaled correction.
@@ -22,7 +22,6 @@ struct Set {
 
 impl Set {
     fn new(plan: &Plan, scaler: &Scaler, items: &[InterfaceItem]) -> Self {
-        let correction = plan.model.correction;
         Self {
             x: items
                 .iter()
@@ -33,12 +32,7 @@ impl Set {
                 .iter()
                 .map(|i| learnt_target(&plan.model, i))
                 .collect(),
-            gates: correction.is_gated().then(|| {
-                items
-                    .iter()
-                    .map(|i| correction.gate(&i.features).unwrap_or(1.0))
-                    .collect()
-            }),
+            gates: gates_of(plan.model.correction, items),
         }
     }
 

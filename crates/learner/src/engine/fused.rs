@@ -1,7 +1,7 @@
 //! The fused CPU engine (`zoepnet-fused`): plain f64 loops on the scaled inputs.
 
 use burn::tensor::Device;
-use zoepnet_dataset::{FeatureVector, InterfaceItem, Prepared};
+use zoepnet_dataset::{FeatureVector, Prepared};
 use zoepnet_fused::{Adam, Lbfgs, Optimizer, Params, Scratch, Simd, Weights};
 use zoepnet_model::{Baseline, Mlp, MlpConfig, Parameters, UpdateOrder};
 
@@ -9,7 +9,7 @@ use super::{Engine, EpochSums};
 use crate::checkpoint::AdamState;
 use crate::plan::{EngineKind, FusedMethod, FusedOptimizer, Plan};
 use crate::train::{
-    CheckpointError, TargetTransform, TrainError, contrast_weights, learnt_target, scaled,
+    CheckpointError, TargetTransform, TrainError, contrast_weights, gates_of, learnt_target, scaled,
 };
 
 /// A [`FusedMethod`] with its optimizer's state.
@@ -64,15 +64,8 @@ impl FusedEngine {
             }
         }
         let correction = plan.model.correction;
-        let gates = correction.is_gated().then(|| {
-            let gate = |items: &[InterfaceItem]| -> Vec<f64> {
-                items
-                    .iter()
-                    .map(|i| correction.gate(&i.features).unwrap_or(1.0))
-                    .collect()
-            };
-            (gate(&prepared.train), gate(&prepared.validation))
-        });
+        let gates =
+            gates_of(correction, &prepared.train).zip(gates_of(correction, &prepared.validation));
         // Standardised targets: the engine learns (t − shift) / stretch; squared errors are
         // reported times stretch², and the transform is folded into W2 and b2 at the end.
         let targets = TargetTransform::fit(normalize_targets, &train_t);
