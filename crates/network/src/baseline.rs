@@ -84,7 +84,7 @@ pub enum Correction {
     Contrast,
     /// y = baseline + g / (1 + g) · net(x), with g = [`contrast_gate`] ([`saturating_gate`]):
     /// as [`Correction::Contrast`] for weak contrasts (g / (1 + g) = g − g² + …), but at most 1
-    /// for strong ones, where g reaches 4 over the domain test's range and would multiply the
+    /// for strong ones, where g reaches 4.6 over the domain test's range and would multiply the
     /// network's own error by as much.
     ContrastSaturating,
 }
