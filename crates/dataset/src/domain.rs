@@ -111,10 +111,26 @@ pub struct DomainDraws {
     /// for training, seed + 3 for validation). Default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub near_critical: f64,
+    /// Training interfaces added to `samples`, drawn within [`NEAR_CRITICAL`] degrees of the
+    /// transmitted P wave's critical angle ([`Emphasis::NearP`], seed + 6). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub near_p_critical: usize,
+    /// Training interfaces added to `samples`, drawn past the transmitted P wave's critical
+    /// angle ([`Emphasis::PastP`], seed + 4). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub past_p_critical: usize,
+    /// Training interfaces added to `samples`, drawn past the transmitted S wave's critical
+    /// angle ([`Emphasis::PastS`], seed + 5). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub past_s_critical: usize,
 }
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
+}
+
+fn is_zero_count(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Default for DomainDraws {
@@ -124,6 +140,9 @@ impl Default for DomainDraws {
             validation: Self::default_validation(),
             seed: Self::default_seed(),
             near_critical: 0.0,
+            near_p_critical: 0,
+            past_p_critical: 0,
+            past_s_critical: 0,
         }
     }
 }
@@ -139,7 +158,9 @@ impl DomainDraws {
         1
     }
 
-    /// The training and the validation interfaces.
+    /// The training and the validation interfaces. The extra draws near and past a critical
+    /// angle ([`conditioned`]) follow the Latin hypercube's in the training set (those near
+    /// first); validation follows the domain test's distribution alone.
     pub fn draw(&self) -> (Vec<InterfaceItem>, Vec<InterfaceItem>) {
         let items = |count, seed: u32| {
             let mut items: Vec<InterfaceItem> =
@@ -147,10 +168,15 @@ impl DomainDraws {
             near_critical(&mut items, self.near_critical, seed.wrapping_add(2));
             items
         };
-        (
-            items(self.samples, self.seed),
-            items(self.validation, self.seed.wrapping_add(1)),
-        )
+        let mut train = items(self.samples, self.seed);
+        for (count, seed, region) in [
+            (self.near_p_critical, 6, Emphasis::NearP),
+            (self.past_p_critical, 4, Emphasis::PastP),
+            (self.past_s_critical, 5, Emphasis::PastS),
+        ] {
+            train.extend(conditioned(count, self.seed.wrapping_add(seed), region));
+        }
+        (train, items(self.validation, self.seed.wrapping_add(1)))
     }
 }
 
@@ -178,6 +204,83 @@ fn near_critical(items: &mut [InterfaceItem], fraction: f64, seed: u32) {
                 .expect("a drawn interface at an angle below 90 degrees");
         }
     }
+}
+
+/// A transmitted wave, whose critical angle a draw can be asked to lie past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transmitted {
+    /// The transmitted P wave: critical at asin(Vp1/Vp2), where Vp2 > Vp1.
+    P,
+    /// The transmitted S wave: critical at asin(Vp1/Vs2), where Vs2 > Vp1.
+    S,
+}
+
+impl Transmitted {
+    /// The wave's critical angle at `interface` in degrees (Snell's law: sin θc = Vp1 / V2,
+    /// the transmitted wave grazing the interface); `None` where the lower layer's velocity is
+    /// not above Vp1.
+    pub fn critical_angle(self, interface: &Interface) -> Option<f64> {
+        let v2 = match self {
+            Self::P => interface.lower.vp,
+            Self::S => interface.lower.vs,
+        };
+        (v2 > interface.upper.vp).then(|| (interface.upper.vp / v2).asin().to_degrees())
+    }
+}
+
+/// A region of the domain where extra training draws can be asked to lie ([`conditioned`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emphasis {
+    /// Within [`NEAR_CRITICAL`] degrees of the transmitted P wave's critical angle, either
+    /// side: where the exact Rpp rises to its cusp (its slope in θ is infinite there).
+    NearP,
+    /// Past the transmitted P wave's critical angle: its cosine is imaginary, the exact Rpp
+    /// complex (15 % of the domain).
+    PastP,
+    /// Past the transmitted S wave's critical angle (so past the P wave's too): both cosines
+    /// are imaginary (1 % of the domain, where the network's largest errors were).
+    PastS,
+}
+
+impl Emphasis {
+    /// Whether `interface` at `theta` degrees lies in the region.
+    pub fn holds(self, interface: &Interface, theta: f64) -> bool {
+        match self {
+            Self::NearP => Transmitted::P
+                .critical_angle(interface)
+                .is_some_and(|c| (theta - c).abs() <= NEAR_CRITICAL),
+            Self::PastP => Transmitted::P
+                .critical_angle(interface)
+                .is_some_and(|c| theta > c),
+            Self::PastS => Transmitted::S
+                .critical_angle(interface)
+                .is_some_and(|c| theta > c),
+        }
+    }
+}
+
+/// `count` interfaces from the domain's distribution conditioned on lying in `region`,
+/// labelled: rejection sampling, each candidate drawn uniformly over the seven ranges
+/// (independently, not a Latin hypercube) and kept only if in the region, so that the kept
+/// ones have the domain's density restricted to it.
+pub fn conditioned(count: usize, seed: u32, region: Emphasis) -> Vec<InterfaceItem> {
+    let mut rng = NumpyRandomState::seed(seed);
+    let mut kept = Vec::with_capacity(count);
+    while kept.len() < count {
+        let v: [f64; 7] = std::array::from_fn(|d| {
+            let (lo, hi) = RANGES[d];
+            lo + (hi - lo) * rng.random()
+        });
+        let layer = |at: usize| Elastic::new(v[at], v[at] / v[at + 1], v[at + 2]);
+        let interface = Interface::new(layer(0), layer(3));
+        if region.holds(&interface, v[6]) {
+            kept.push(
+                InterfaceItem::labelled(&interface, v[6])
+                    .expect("every draw is a valid interface at an angle below 90 degrees"),
+            );
+        }
+    }
+    kept
 }
 
 /// `count` interfaces of the domain test drawn with `seed`, each labelled with its exact Rpp
@@ -210,7 +313,77 @@ pub fn draw(count: usize, seed: u32) -> Vec<(InterfaceItem, Region)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Critical, DomainDraws, NEAR_CRITICAL, draw};
+    use super::{Critical, DomainDraws, Emphasis, NEAR_CRITICAL, Transmitted, conditioned, draw};
+
+    #[test]
+    fn draws_near_or_past_a_critical_angle_lie_there_and_train_only() {
+        let (p, s, near) = (
+            conditioned(3000, 9, Emphasis::PastP),
+            conditioned(500, 9, Emphasis::PastS),
+            conditioned(500, 9, Emphasis::NearP),
+        );
+        let past = |items: &[crate::interfaces::InterfaceItem], wave: Transmitted| {
+            items
+                .iter()
+                .filter(|i| {
+                    wave.critical_angle(&i.interface())
+                        .is_some_and(|c| i.features[6] > c)
+                })
+                .count()
+        };
+        assert_eq!((p.len(), past(&p, Transmitted::P)), (3000, 3000));
+        assert_eq!((s.len(), past(&s, Transmitted::S)), (500, 500));
+        // Past the S wave's critical angle is past the P wave's (Vp2 > Vs2).
+        assert_eq!(past(&s, Transmitted::P), 500);
+        // Near: either side of the P wave's angle, within 5 degrees.
+        let near_past = past(&near, Transmitted::P);
+        assert!((150..350).contains(&near_past), "{near_past}");
+        assert!(
+            near.iter()
+                .all(|i| Emphasis::NearP.holds(&i.interface(), i.features[6]))
+        );
+        // Conditioned, not pinned: some of the P draws are short of the S wave's angle, and
+        // their angles spread over the range past the P wave's (most critical angles are
+        // 15-60 degrees).
+        assert!(
+            past(&p, Transmitted::S) < 600,
+            "{}",
+            past(&p, Transmitted::S)
+        );
+        let mean = p.iter().map(|i| i.features[6]).sum::<f64>() / 3000.0;
+        assert!((40.0..55.0).contains(&mean), "{mean}");
+        // Sin 30 degrees = 0.5: the transmitted P wave of 2000 over 5000 m/s is past it.
+        let at = |vp2: f64, vs2: f64| {
+            zoepnet_physics::Interface::new(
+                zoepnet_physics::Elastic::new(2000.0, 1000.0, 2200.0),
+                zoepnet_physics::Elastic::new(vp2, vs2, 2400.0),
+            )
+        };
+        let c = Transmitted::P.critical_angle(&at(4000.0, 2500.0)).unwrap();
+        assert!((c - 30.0).abs() < 1e-12, "{c}");
+        assert_eq!(Transmitted::S.critical_angle(&at(4000.0, 1900.0)), None);
+        // The extra draws join the training set only, after the hypercube's.
+        let plain = DomainDraws {
+            samples: 100,
+            validation: 50,
+            ..DomainDraws::default()
+        };
+        let more = DomainDraws {
+            near_p_critical: 10,
+            past_p_critical: 30,
+            past_s_critical: 20,
+            ..plain
+        };
+        let ((t0, v0), (t1, v1)) = (plain.draw(), more.draw());
+        assert_eq!((t1.len(), v1), (160, v0));
+        assert_eq!(t1[..100], t0[..]);
+        let in_region = |items: &[crate::interfaces::InterfaceItem], r: Emphasis| {
+            items.iter().all(|i| r.holds(&i.interface(), i.features[6]))
+        };
+        assert!(in_region(&t1[100..110], Emphasis::NearP));
+        assert!(in_region(&t1[110..140], Emphasis::PastP));
+        assert!(in_region(&t1[140..], Emphasis::PastS));
+    }
 
     #[test]
     fn a_fraction_of_the_draws_moves_near_its_critical_angle() {
@@ -219,6 +392,7 @@ mod tests {
             validation: 10,
             seed: 3,
             near_critical: 0.5,
+            ..DomainDraws::default()
         };
         let plain = DomainDraws {
             near_critical: 0.0,

@@ -229,7 +229,7 @@ pub enum Engine {
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
 /// | `baseline` | `"none"` | `none`, `aki-richards`, `shuey`, `acoustic-shear` |
-/// | `correction` | `"additive"` | `additive`, `contrast`, `contrast-saturating` (baseline set) |
+/// | `correction` | `"additive"` | `additive`, `contrast`, `contrast-saturating`, `contrast-angle-saturating` (baseline set) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSection {
@@ -257,8 +257,9 @@ pub struct ModelSection {
     /// How the network's output enters beside the baseline: `additive` (y = baseline + net),
     /// `contrast` (y = baseline + g · net, g the squared relative contrast plus 1e-6, so that
     /// the correction vanishes with the contrast, as the baseline's own error does) or
-    /// `contrast-saturating` (g / (1 + g) in place of g, at most 1 for strong contrasts). The
-    /// network is then trained on (t − baseline) / gate.
+    /// `contrast-saturating` (g / (1 + g) in place of g, at most 1 for strong contrasts) or
+    /// `contrast-angle-saturating` (that times sin²θ / (0.05 + sin²θ), which vanishes at normal
+    /// incidence). The network is then trained on (t − baseline) / gate.
     #[serde(default)]
     pub correction: Correction,
 }

@@ -87,6 +87,11 @@ pub enum Correction {
     /// for strong ones, where g reaches 4.6 over the domain test's range and would multiply the
     /// network's own error by as much.
     ContrastSaturating,
+    /// y = baseline + g / (1 + g) · sin²θ / (0.05 + sin²θ) · net(x) ([`angle_saturating_gate`]):
+    /// [`Correction::ContrastSaturating`]'s gate times one that vanishes at normal incidence,
+    /// where the exact Rpp is (Z2 − Z1) / (Z2 + Z1) and the acoustic-shear baseline has it
+    /// exactly, and is above 0.8 from 30 degrees on.
+    ContrastAngleSaturating,
 }
 
 impl Correction {
@@ -97,6 +102,7 @@ impl Correction {
             Self::Additive => None,
             Self::Contrast => Some(contrast_gate(features)),
             Self::ContrastSaturating => Some(saturating_gate(features)),
+            Self::ContrastAngleSaturating => Some(angle_saturating_gate(features)),
         }
     }
 
@@ -111,6 +117,7 @@ impl Correction {
             Self::Additive => "additive",
             Self::Contrast => "contrast",
             Self::ContrastSaturating => "contrast-saturating",
+            Self::ContrastAngleSaturating => "contrast-angle-saturating",
         }
     }
 }
@@ -132,6 +139,20 @@ pub fn contrast_gate(features: &FeatureVector) -> f64 {
 pub fn saturating_gate(features: &FeatureVector) -> f64 {
     let g = contrast_gate(features);
     g / (1.0 + g)
+}
+
+/// sin² of the angle at which [`angle_saturating_gate`]'s angle factor is one half (12.9
+/// degrees).
+pub const ANGLE_GATE_SCALE: f64 = 0.05;
+
+/// g / (1 + g) · (10⁻⁶ + sin²θ) / (0.05 + sin²θ), with g = [`contrast_gate`]: the gate of
+/// [`Correction::ContrastAngleSaturating`]. The angle factor follows the baseline's own error
+/// near normal incidence, which grows as p² ∝ sin²θ (the acoustic-shear baseline is exact at
+/// θ = 0), so that the network's output there is not multiplied by a gate of order 1; it
+/// saturates at 1 for wide angles. The 10⁻⁶ keeps the gate above 0 at θ = 0.
+pub fn angle_saturating_gate(features: &FeatureVector) -> f64 {
+    let s2 = features[6].to_radians().sin().powi(2);
+    saturating_gate(features) * (GATE_FLOOR + s2) / (ANGLE_GATE_SCALE + s2)
 }
 
 /// [`contrast_gate`] from the relative contrasts themselves
@@ -191,6 +212,7 @@ mod tests {
             Correction::Additive,
             Correction::Contrast,
             Correction::ContrastSaturating,
+            Correction::ContrastAngleSaturating,
         ] {
             assert_eq!(parse(c.name()), c);
         }
@@ -216,6 +238,15 @@ mod tests {
             g > 4.5 && (s - g / (1.0 + g)).abs() < 1e-15 && s < 0.83,
             "{g} {s}"
         );
+        // The angle factor: 1/2 where sin²θ = 0.05, near 0 at normal incidence, 0.94 at 60.
+        let angled = |theta: f64| {
+            let f = feature_vector([3000.0, 1500.0, 2400.0, 4000.0, 2000.0, 2500.0], theta);
+            Correction::ContrastAngleSaturating.gate(&f).unwrap() / saturating_gate(&f)
+        };
+        let half = 0.05_f64.sqrt().asin().to_degrees();
+        assert!((angled(half) - 0.5).abs() < 1e-5, "{}", angled(half));
+        assert!(angled(0.0) > 0.0 && angled(0.0) < 1e-4, "{}", angled(0.0));
+        assert!((angled(60.0) - 0.75 / 0.8).abs() < 1e-5, "{}", angled(60.0));
         // No contrast: both gates are the floor (to first order).
         let none = at([3000.0, 1500.0, 2400.0, 3000.0, 1500.0, 2400.0]);
         assert_eq!(contrast_gate(&none), GATE_FLOOR);

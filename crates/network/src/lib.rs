@@ -15,7 +15,7 @@ pub mod features;
 pub mod parameters;
 
 pub use activation::{Activation, UpdateOrder};
-pub use baseline::{Baseline, Correction, contrast_gate, saturating_gate};
+pub use baseline::{Baseline, Correction, angle_saturating_gate, contrast_gate, saturating_gate};
 pub use features::{
     FEATURES, Feature, FeatureVector, Features, InputEncoding, feature_vector, relative_contrasts,
 };
