@@ -1149,10 +1149,11 @@ fn eval_scores_a_run_on_the_domain_test_per_region() {
 }
 
 #[test]
-fn a_deep_network_on_four_waves_is_scored_and_exported_with_its_layers() {
+fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_its_layers() {
     let out = temp_dir("train-deep");
     let settings = [
-        "train.epochs=2",
+        "train.epochs=10",
+        "train.learning_rate=0.003",
         "model.hidden=8",
         "model.layers=3",
         "model.activation=tanh",
@@ -1161,12 +1162,29 @@ fn a_deep_network_on_four_waves_is_scored_and_exported_with_its_layers() {
         "train.batch_size=16",
         "data.inputs=contrasts-four-waves",
         "model.baseline=acoustic-shear",
-        "model.correction=contrast-saturating",
+        "model.correction=contrast-angle-saturating",
         "train.loss_weights=contrast",
+        // The recipe's draws: over the domain, then near and past the critical angles.
+        "data.source=domain",
+        "data.domain.samples=300",
+        "data.domain.validation=100",
+        "data.domain.near_p_critical=60",
+        "data.domain.past_p_critical=80",
+        "data.domain.past_s_critical=40",
     ];
     let args: Vec<&str> = settings.iter().flat_map(|kv| ["--set", kv]).collect();
     let (code, stdout, stderr) = train(&out, &args);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        format!("{stdout}{stderr}").contains("480 training / 100 validation interfaces"),
+        "{stdout}{stderr}"
+    );
+    let config = fs::read_to_string(out.join("config.toml")).expect("config.toml");
+    assert!(
+        config.contains("past_s_critical = 40")
+            && config.contains("correction = \"contrast-angle-saturating\""),
+        "{config}"
+    );
     // It learnt something: the validation error fell from the first epoch's start.
     let m = metrics(&out);
     let val = summary_of(&out)["final_val_mse"]
