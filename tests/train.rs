@@ -1195,10 +1195,7 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
     assert!(status.status.success(), "{stderr}");
     assert!(table.contains("| all | 500 |"), "{table}");
     // Its safetensors file holds the two inner layers between fc1 and fc2, eleven inputs wide.
-    let file = fs::read(out.join("model.safetensors")).expect("model.safetensors");
-    let header_len = u64::from_le_bytes(file[..8].try_into().expect("8 bytes")) as usize;
-    let header: serde_json::Value =
-        serde_json::from_slice(&file[8..8 + header_len]).expect("a JSON header");
+    let header = safetensors_header(&out);
     assert_eq!(header["fc1.weight"]["shape"], serde_json::json!([8, 11]));
     assert_eq!(header["inner.1.weight"]["shape"], serde_json::json!([8, 8]));
     assert_eq!(header["fc2.weight"]["shape"], serde_json::json!([1, 8]));
@@ -1210,6 +1207,13 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("11 inputs and 3 hidden layers"), "{stderr}");
+}
+
+/// The JSON header of a run folder's model.safetensors.
+fn safetensors_header(out: &Path) -> serde_json::Value {
+    let file = fs::read(out.join("model.safetensors")).expect("model.safetensors");
+    let header_len = u64::from_le_bytes(file[..8].try_into().expect("8 bytes")) as usize;
+    serde_json::from_slice(&file[8..8 + header_len]).expect("a JSON header")
 }
 
 /// A LAS log in tenths of an inch (as Volve's are): `rows` samples 6 in apart, Vp and Vs
@@ -1295,5 +1299,16 @@ fn eval_scores_a_run_on_every_interface_of_wells_at_several_scales() {
         .arg(&out)
         .args(["--domain", "10", "--blocks", "2"]));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
+    // Nor are they ignored without their test: each asks for it by name.
+    for (option, needs) in [
+        (["--blocks", "2"], "--wells"),
+        (["--theta-max", "30"], "--wells"),
+        (["--angle-seed", "3"], "--wells"),
+        (["--domain-seed", "3"], "--domain"),
+    ] {
+        let (status, _, stderr) = run(zoepnet().arg("eval").arg(&out).args(option));
+        assert_eq!(status.status.code(), Some(2), "{option:?}: {stderr}");
+        assert!(stderr.contains(needs), "{option:?}: {stderr}");
+    }
     let _ = fs::remove_dir_all(out);
 }

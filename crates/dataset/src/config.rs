@@ -433,6 +433,22 @@ impl ConfigError {
     }
 }
 
+/// `[data.domain]`'s counts of draws near and past the critical angles, each at most
+/// [`DomainDraws::MAX_CONDITIONED`](crate::domain::DomainDraws::MAX_CONDITIONED).
+fn check_conditioned(d: &crate::domain::DomainDraws) -> Result<(), ConfigError> {
+    let max = crate::domain::DomainDraws::MAX_CONDITIONED;
+    for (key, count) in [
+        ("data.domain.near_p_critical", d.near_p_critical),
+        ("data.domain.past_p_critical", d.past_p_critical),
+        ("data.domain.past_s_critical", d.past_s_critical),
+    ] {
+        if count > max {
+            return bad(key, format!("expected at most {max} draws, found {count}"));
+        }
+    }
+    Ok(())
+}
+
 fn bad(key: &str, message: impl Into<String>) -> Result<(), ConfigError> {
     ConfigError::refuse(key, message)
 }
@@ -486,6 +502,7 @@ impl DataConfig {
                     format!("expected a fraction in [0, 1], found {}", d.near_critical),
                 );
             }
+            (Source::Domain | Source::RockPhysics, Some(d)) => check_conditioned(d)?,
             (Source::Domain | Source::RockPhysics, _) | (_, None) => {}
             (Source::Logs, Some(_)) => {
                 return bad(
@@ -799,6 +816,14 @@ mod tests {
         assert_eq!(
             key("las = \"a.las\"\ndecimate = 0"),
             Err("data.decimate".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical = 10000001"),
+            Err("data.domain.past_s_critical".into())
+        );
+        assert_eq!(
+            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical = 10000000"),
+            Ok(())
         );
         assert_eq!(
             key("las = [\"a.las\", \"b.las\"]\nurl = \"https://x/a.las\""),

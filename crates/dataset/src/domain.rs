@@ -91,8 +91,9 @@ impl Region {
 
 /// `[data.domain]`: training and validation interfaces drawn over the same domain as the test
 /// (`data.source = "domain"`), with seeds of their own: a prior that covers the domain rather
-/// than the wells' average sample. Validation uses `seed + 1`; keep both away from the test's
-/// seed (`zoepnet eval --domain-seed`, 2029 by default), or the test scores the training set.
+/// than the wells' average sample. Validation uses `seed + 1`, the other draws `seed + 2` to
+/// `seed + 6`; keep them all away from the test's seed (`zoepnet eval --domain-seed`, 2029 by
+/// default), or the test scores the training set.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DomainDraws {
@@ -156,6 +157,16 @@ impl DomainDraws {
     }
     fn default_seed() -> u32 {
         1
+    }
+
+    /// The most extra draws each of `near_p_critical`, `past_p_critical` and
+    /// `past_s_critical` may ask for: past the S wave's critical angle takes about 100
+    /// candidates a draw.
+    pub const MAX_CONDITIONED: usize = 10_000_000;
+
+    /// The training interfaces [`DomainDraws::draw`] makes: `samples` and the extra draws.
+    pub fn training_count(&self) -> usize {
+        self.samples + self.near_p_critical + self.past_p_critical + self.past_s_critical
     }
 
     /// The training and the validation interfaces. The extra draws near and past a critical
@@ -352,17 +363,27 @@ mod tests {
         );
         let mean = p.iter().map(|i| i.features[6]).sum::<f64>() / 3000.0;
         assert!((40.0..55.0).contains(&mean), "{mean}");
-        // Sin 30 degrees = 0.5: the transmitted P wave of 2000 over 5000 m/s is past it.
+    }
+
+    #[test]
+    fn critical_angles_are_snells() {
         let at = |vp2: f64, vs2: f64| {
             zoepnet_physics::Interface::new(
                 zoepnet_physics::Elastic::new(2000.0, 1000.0, 2200.0),
                 zoepnet_physics::Elastic::new(vp2, vs2, 2400.0),
             )
         };
+        // sin θc = Vp1 / V2: 2000 over 4000 m/s is 30 degrees, over 2500 m/s 53.13.
         let c = Transmitted::P.critical_angle(&at(4000.0, 2500.0)).unwrap();
         assert!((c - 30.0).abs() < 1e-12, "{c}");
+        let c = Transmitted::S.critical_angle(&at(4000.0, 2500.0)).unwrap();
+        assert!((c - 0.8_f64.asin().to_degrees()).abs() < 1e-12, "{c}");
         assert_eq!(Transmitted::S.critical_angle(&at(4000.0, 1900.0)), None);
-        // The extra draws join the training set only, after the hypercube's.
+        assert_eq!(Transmitted::P.critical_angle(&at(1900.0, 1000.0)), None);
+    }
+
+    #[test]
+    fn the_extra_draws_are_training_draws_after_the_hypercubes() {
         let plain = DomainDraws {
             samples: 100,
             validation: 50,
@@ -375,7 +396,7 @@ mod tests {
             ..plain
         };
         let ((t0, v0), (t1, v1)) = (plain.draw(), more.draw());
-        assert_eq!((t1.len(), v1), (160, v0));
+        assert_eq!((t1.len(), more.training_count(), v1), (160, 160, v0));
         assert_eq!(t1[..100], t0[..]);
         let in_region = |items: &[crate::interfaces::InterfaceItem], r: Emphasis| {
             items.iter().all(|i| r.holds(&i.interface(), i.features[6]))
@@ -383,6 +404,14 @@ mod tests {
         assert!(in_region(&t1[100..110], Emphasis::NearP));
         assert!(in_region(&t1[110..140], Emphasis::PastP));
         assert!(in_region(&t1[140..], Emphasis::PastS));
+        // A config without them is written without them.
+        let written = toml::to_string(&plain).expect("TOML");
+        assert!(!written.contains("critical"), "{written}");
+        assert!(
+            toml::to_string(&more)
+                .expect("TOML")
+                .contains("past_s_critical = 20")
+        );
     }
 
     #[test]

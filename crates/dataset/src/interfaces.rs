@@ -808,7 +808,7 @@ fn prepare_drawn(config: &DataConfig, wells: &[Well]) -> Result<Prepared, Datase
     let prior = config.prior();
     let drawn = |error: ConfigError| DatasetError::Prior { error };
     let mut sampler = RockPhysicsSampler::new(&prior).map_err(drawn)?;
-    let mixed = config.domain.map_or(0, |d| d.samples);
+    let mixed = config.domain.map_or(0, |d| d.training_count());
     let mut train = Vec::with_capacity(prior.samples + mixed);
     sampler.fill(&mut train, prior.samples);
     let mut validation = rock_physics::validation(&prior, prior.validation).map_err(drawn)?;

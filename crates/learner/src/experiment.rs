@@ -243,7 +243,8 @@ fn data_stage(data: &zoepnet_dataset::DataConfig) -> String {
             let d = data.domain.unwrap_or_default();
             format!(
                 "drawing {} training and {} validation interfaces over the whole domain",
-                d.samples, d.validation
+                d.training_count(),
+                d.validation
             )
         }
         _ => format!(

@@ -360,7 +360,7 @@ fn check_loss_weights(config: &ExperimentConfig, procedure: &Procedure) -> Resul
     if !config.model.correction.is_gated() {
         return bad(
             "train.loss_weights",
-            "\"contrast\" weights by the contrast gate of a contrast-scaled correction: set model.correction = \"contrast\" (or \"contrast-saturating\") too",
+            "\"contrast\" weights by the contrast gate of a contrast-scaled correction: set model.correction = \"contrast\" (or \"contrast-saturating\", \"contrast-angle-saturating\") too",
         );
     }
     match procedure {
@@ -394,6 +394,16 @@ fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError
                 "\"{}\" scales the correction to a baseline: set model.baseline too",
                 m.correction.name()
             ),
+        );
+    }
+    // Its gate falls to 2e-5 g / (1 + g) at normal incidence: only a baseline exact there
+    // leaves the network a bounded target.
+    if m.correction == Correction::ContrastAngleSaturating && m.baseline != Baseline::AcousticShear
+    {
+        return bad(
+            "model.correction",
+            "\"contrast-angle-saturating\" vanishes at normal incidence, where only the \
+             \"acoustic-shear\" baseline is exact: set model.baseline = \"acoustic-shear\"",
         );
     }
     Ok(m.mlp_config(inputs))
@@ -744,6 +754,10 @@ mod tests {
             (
                 "[model]\ncorrection = \"contrast-saturating\"\n",
                 "`model.correction`: \"contrast-saturating\" scales the correction to a baseline",
+            ),
+            (
+                "[model]\nbaseline = \"aki-richards\"\ncorrection = \"contrast-angle-saturating\"\n",
+                "`model.correction`: \"contrast-angle-saturating\" vanishes at normal incidence",
             ),
             (
                 "[model]\nlayers = 3\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\nnormalize_targets = true\n",

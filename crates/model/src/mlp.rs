@@ -21,7 +21,7 @@ pub struct Inputs {
     /// The baseline's Re(Rpp) for each row, added to the network's output: `[B, 1]`.
     pub offset: Option<Tensor<2>>,
     /// For a contrast-scaled correction, the gate each row's network output is multiplied by
-    /// (`zoepnet_network::Correction::gate`: g or g / (1 + g)): `[B, 1]`.
+    /// (`zoepnet_network::Correction::gate`): `[B, 1]`.
     pub gate: Option<Tensor<2>>,
 }
 

@@ -87,10 +87,11 @@ pub enum Correction {
     /// for strong ones, where g reaches 4.6 over the domain test's range and would multiply the
     /// network's own error by as much.
     ContrastSaturating,
-    /// y = baseline + g / (1 + g) · sin²θ / (0.05 + sin²θ) · net(x) ([`angle_saturating_gate`]):
-    /// [`Correction::ContrastSaturating`]'s gate times one that vanishes at normal incidence,
-    /// where the exact Rpp is (Z2 − Z1) / (Z2 + Z1) and the acoustic-shear baseline has it
-    /// exactly, and is above 0.8 from 30 degrees on.
+    /// y = baseline + g / (1 + g) · (10⁻⁶ + sin²θ) / (0.05 + sin²θ) · net(x)
+    /// ([`angle_saturating_gate`]): [`Correction::ContrastSaturating`]'s gate times one that
+    /// falls to 2·10⁻⁵ at normal incidence, where the exact Rpp is (Z2 − Z1) / (Z2 + Z1) and the
+    /// acoustic-shear baseline has it exactly (plans refuse it with any other baseline), and is
+    /// above 0.8 from 30 degrees on.
     ContrastAngleSaturating,
 }
 
@@ -244,7 +245,8 @@ mod tests {
             Correction::ContrastAngleSaturating.gate(&f).unwrap() / saturating_gate(&f)
         };
         let half = 0.05_f64.sqrt().asin().to_degrees();
-        assert!((angled(half) - 0.5).abs() < 1e-5, "{}", angled(half));
+        let want = (GATE_FLOOR + 0.05) / 0.1;
+        assert!((angled(half) - want).abs() < 1e-12, "{}", angled(half));
         assert!(angled(0.0) > 0.0 && angled(0.0) < 1e-4, "{}", angled(0.0));
         assert!((angled(60.0) - 0.75 / 0.8).abs() < 1e-5, "{}", angled(60.0));
         // No contrast: both gates are the floor (to first order).

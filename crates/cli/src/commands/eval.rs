@@ -47,6 +47,7 @@ pub struct EvalArgs {
         long,
         value_name = "SEED",
         default_value_t = 2029,
+        requires = "domain",
         conflicts_with_all = ["wells", "input", "las"]
     )]
     domain_seed: u32,
@@ -64,6 +65,7 @@ pub struct EvalArgs {
         value_name = "M,...",
         value_delimiter = ',',
         default_value = "0,2,5,10",
+        requires = "wells",
         conflicts_with_all = ["domain", "input", "las"]
     )]
     blocks: Vec<f64>,
@@ -72,6 +74,7 @@ pub struct EvalArgs {
         long,
         value_name = "DEGREES",
         default_value_t = 60.0,
+        requires = "wells",
         conflicts_with_all = ["domain", "input", "las"]
     )]
     theta_max: f64,
@@ -80,6 +83,7 @@ pub struct EvalArgs {
         long,
         value_name = "SEED",
         default_value_t = 1,
+        requires = "wells",
         conflicts_with_all = ["domain", "input", "las"]
     )]
     angle_seed: u32,
