@@ -421,6 +421,21 @@ fn bad_input_exits_2_naming_the_file_or_key() {
         stderr.contains("allnull.las: curve DT4S has no valid samples"),
         "{stderr}"
     );
+    // An uphole log (its rows from the bottom up): each sample would be taken as the layer
+    // above the next, every interface upside down. Refused, naming the rows and depths.
+    let (head, rows) = mini.split_once("~ASCII\n").expect("a data section");
+    let uphole: String = rows.lines().rev().map(|l| format!("{l}\n")).collect();
+    let stderr = refused(
+        "uphole",
+        &format!("{head}~ASCII\n{uphole}"),
+        "drop_last = 0\n",
+    );
+    assert!(
+        stderr.contains(
+            "uphole.las: the depth does not increase from row 1 to row 2 (1000.6096 to 1000.4572 (M))"
+        ),
+        "{stderr}"
+    );
 }
 
 /// configs/tutorial.toml with `[data]` keys replaced, written into `dir`.

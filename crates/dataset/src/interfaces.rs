@@ -234,6 +234,25 @@ pub enum DatasetError {
         /// Samples looked at.
         samples: usize,
     },
+    /// The index's depths do not go down the well: interface i is sample i over sample i + 1.
+    #[error(
+        "{path}: the depth does not increase from row {row} to row {} ({above} to {below}{unit}): \
+         each sample is taken as the layer above the next, so the rows must go down the well \
+         (reverse an uphole log's rows, or sort them by depth)",
+        row + 1
+    )]
+    DepthOrder {
+        /// The file.
+        path: PathBuf,
+        /// The first row (1-based, among the data rows) whose next row is not deeper.
+        row: usize,
+        /// Its depth.
+        above: f64,
+        /// The next row's.
+        below: f64,
+        /// The index's unit as " (M)", or empty.
+        unit: String,
+    },
     /// The rock-physics prior is invalid.
     #[error("{error}")]
     Prior {
@@ -351,6 +370,24 @@ impl Columns {
                 .map_err(unit)?
                 .1
                 .to_vec(),
+        })
+    }
+
+    /// Refuses an index whose depths do not increase row by row (null depths aside).
+    fn check_depth_order(&self, path: &Path, unit: &str) -> Result<(), DatasetError> {
+        let Some(at) = self
+            .depth
+            .windows(2)
+            .position(|w| w[0].is_finite() && w[1].is_finite() && w[1] <= w[0])
+        else {
+            return Ok(());
+        };
+        Err(DatasetError::DepthOrder {
+            path: path.to_owned(),
+            row: at + 1,
+            above: self.depth[at],
+            below: self.depth[at + 1],
+            unit: unit.to_owned(),
         })
     }
 
@@ -654,6 +691,7 @@ impl Well {
         })?;
         let names = curve_names(&log, path, &config.curves)?;
         let mut columns = Columns::read(&log, path, &names)?;
+        columns.check_depth_order(path, &depth_unit(&log))?;
         let keep = log.rows().saturating_sub(config.drop_last);
         columns.truncate(keep);
         // The reader's warnings about the values (not header oddities such as a repeated ~P item).
