@@ -16,7 +16,7 @@ use zoepnet_network::InputEncoding;
 /// |---|---|---|
 /// | `source` | `"logs"` | `logs`, `rock-physics`, `domain` |
 /// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
-/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1]; `near_p_critical`, `past_p_critical`, `past_s_critical` >= 0 (see [`crate::domain::DomainDraws`]) |
+/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1]; `near_p_critical`, `past_p_critical`, `past_s_critical` 0 to 10 000 000 (see [`crate::domain::DomainDraws`]) |
 /// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
