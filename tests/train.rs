@@ -1168,9 +1168,9 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
         "data.source=domain",
         "data.domain.samples=300",
         "data.domain.validation=100",
-        "data.domain.near_p_critical=60",
-        "data.domain.past_p_critical=80",
-        "data.domain.past_s_critical=40",
+        "data.domain.near_p_critical_draws=60",
+        "data.domain.past_p_critical_draws=80",
+        "data.domain.past_s_critical_draws=40",
     ];
     let args: Vec<&str> = settings.iter().flat_map(|kv| ["--set", kv]).collect();
     let (code, stdout, stderr) = train(&out, &args);
@@ -1181,7 +1181,7 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
     );
     let config = fs::read_to_string(out.join("config.toml")).expect("config.toml");
     assert!(
-        config.contains("past_s_critical = 40")
+        config.contains("past_s_critical_draws = 40")
             && config.contains("correction = \"contrast-angle-saturating\""),
         "{config}"
     );

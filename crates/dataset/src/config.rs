@@ -16,7 +16,7 @@ use zoepnet_network::InputEncoding;
 /// |---|---|---|
 /// | `source` | `"logs"` | `logs`, `rock-physics`, `domain` |
 /// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
-/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1]; `near_p_critical`, `past_p_critical`, `past_s_critical` 0 to 10 000 000 (see [`crate::domain::DomainDraws`]) |
+/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1]; `near_p_critical_draws`, `past_p_critical_draws`, `past_s_critical_draws` 0 to 10 000 000 (see [`crate::domain::DomainDraws`]) |
 /// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
@@ -438,9 +438,9 @@ impl ConfigError {
 fn check_conditioned(d: &crate::domain::DomainDraws) -> Result<(), ConfigError> {
     let max = crate::domain::DomainDraws::MAX_CONDITIONED;
     for (key, count) in [
-        ("data.domain.near_p_critical", d.near_p_critical),
-        ("data.domain.past_p_critical", d.past_p_critical),
-        ("data.domain.past_s_critical", d.past_s_critical),
+        ("data.domain.near_p_critical_draws", d.near_p_critical_draws),
+        ("data.domain.past_p_critical_draws", d.past_p_critical_draws),
+        ("data.domain.past_s_critical_draws", d.past_s_critical_draws),
     ] {
         if count > max {
             return bad(key, format!("expected at most {max} draws, found {count}"));
@@ -818,11 +818,11 @@ mod tests {
             Err("data.decimate".into())
         );
         assert_eq!(
-            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical = 10000001"),
-            Err("data.domain.past_s_critical".into())
+            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical_draws = 10000001"),
+            Err("data.domain.past_s_critical_draws".into())
         );
         assert_eq!(
-            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical = 10000000"),
+            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical_draws = 10000000"),
             Ok(())
         );
         assert_eq!(

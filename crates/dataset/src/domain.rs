@@ -115,15 +115,15 @@ pub struct DomainDraws {
     /// Training interfaces added to `samples`, drawn within [`NEAR_CRITICAL`] degrees of the
     /// transmitted P wave's critical angle ([`Emphasis::NearP`], seed + 6). Default 0.
     #[serde(default, skip_serializing_if = "is_zero_count")]
-    pub near_p_critical: usize,
+    pub near_p_critical_draws: usize,
     /// Training interfaces added to `samples`, drawn past the transmitted P wave's critical
     /// angle ([`Emphasis::PastP`], seed + 4). Default 0.
     #[serde(default, skip_serializing_if = "is_zero_count")]
-    pub past_p_critical: usize,
+    pub past_p_critical_draws: usize,
     /// Training interfaces added to `samples`, drawn past the transmitted S wave's critical
     /// angle ([`Emphasis::PastS`], seed + 5). Default 0.
     #[serde(default, skip_serializing_if = "is_zero_count")]
-    pub past_s_critical: usize,
+    pub past_s_critical_draws: usize,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -141,9 +141,9 @@ impl Default for DomainDraws {
             validation: Self::default_validation(),
             seed: Self::default_seed(),
             near_critical: 0.0,
-            near_p_critical: 0,
-            past_p_critical: 0,
-            past_s_critical: 0,
+            near_p_critical_draws: 0,
+            past_p_critical_draws: 0,
+            past_s_critical_draws: 0,
         }
     }
 }
@@ -159,14 +159,17 @@ impl DomainDraws {
         1
     }
 
-    /// The most extra draws each of `near_p_critical`, `past_p_critical` and
-    /// `past_s_critical` may ask for: past the S wave's critical angle takes about 100
+    /// The most extra draws each of `near_p_critical_draws`, `past_p_critical_draws` and
+    /// `past_s_critical_draws` may ask for: past the S wave's critical angle takes about 100
     /// candidates a draw.
     pub const MAX_CONDITIONED: usize = 10_000_000;
 
     /// The training interfaces [`DomainDraws::draw`] makes: `samples` and the extra draws.
     pub fn training_count(&self) -> usize {
-        self.samples + self.near_p_critical + self.past_p_critical + self.past_s_critical
+        self.samples
+            + self.near_p_critical_draws
+            + self.past_p_critical_draws
+            + self.past_s_critical_draws
     }
 
     /// The training and the validation interfaces. The extra draws near and past a critical
@@ -181,9 +184,9 @@ impl DomainDraws {
         };
         let mut train = items(self.samples, self.seed);
         for (count, seed, region) in [
-            (self.near_p_critical, 6, Emphasis::NearP),
-            (self.past_p_critical, 4, Emphasis::PastP),
-            (self.past_s_critical, 5, Emphasis::PastS),
+            (self.near_p_critical_draws, 6, Emphasis::NearP),
+            (self.past_p_critical_draws, 4, Emphasis::PastP),
+            (self.past_s_critical_draws, 5, Emphasis::PastS),
         ] {
             train.extend(conditioned(count, self.seed.wrapping_add(seed), region));
         }
@@ -390,9 +393,9 @@ mod tests {
             ..DomainDraws::default()
         };
         let more = DomainDraws {
-            near_p_critical: 10,
-            past_p_critical: 30,
-            past_s_critical: 20,
+            near_p_critical_draws: 10,
+            past_p_critical_draws: 30,
+            past_s_critical_draws: 20,
             ..plain
         };
         let ((t0, v0), (t1, v1)) = (plain.draw(), more.draw());
@@ -410,7 +413,7 @@ mod tests {
         assert!(
             toml::to_string(&more)
                 .expect("TOML")
-                .contains("past_s_critical = 20")
+                .contains("past_s_critical_draws = 20")
         );
     }
 

@@ -234,10 +234,18 @@ fn data_stage(data: &zoepnet_dataset::DataConfig) -> String {
     match (&data.source, &data.rock_physics) {
         (zoepnet_dataset::Source::RockPhysics, prior) => {
             let prior = prior.clone().unwrap_or_default();
-            format!(
+            let said = format!(
                 "drawing {} training and {} validation interfaces from the rock-physics prior",
                 prior.samples, prior.validation
-            )
+            );
+            match data.domain {
+                Some(d) => format!(
+                    "{said}, and {} and {} over the whole domain",
+                    d.training_count(),
+                    d.validation
+                ),
+                None => said,
+            }
         }
         (zoepnet_dataset::Source::Domain, _) => {
             let d = data.domain.unwrap_or_default();
@@ -552,5 +560,30 @@ impl<'a> ProgressWriter<'a> {
             }
             other => Ok(other?),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_stage;
+
+    #[test]
+    fn the_data_stage_counts_every_draw() {
+        let data = |text: &str| -> zoepnet_dataset::DataConfig {
+            toml::from_str(&format!("las = \"a.las\"\n{text}")).expect("a [data] table")
+        };
+        let domain = "[domain]\nsamples = 100\nvalidation = 30\nnear_p_critical_draws = 5\npast_s_critical_draws = 20\n";
+        assert_eq!(
+            data_stage(&data(&format!("source = \"domain\"\n{domain}"))),
+            "drawing 125 training and 30 validation interfaces over the whole domain"
+        );
+        let mixed = data_stage(&data(&format!(
+            "source = \"rock-physics\"\n{domain}[rock_physics]\nsamples = 400\nvalidation = 40\n"
+        )));
+        assert_eq!(
+            mixed,
+            "drawing 400 training and 40 validation interfaces from the rock-physics prior, and \
+             125 and 30 over the whole domain"
+        );
     }
 }

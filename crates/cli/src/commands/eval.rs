@@ -42,7 +42,7 @@ pub struct EvalArgs {
     /// region (weak or strong contrast; pre-, near- or post-critical) beside Aki-Richards'.
     #[arg(long, value_name = "N", conflicts_with_all = ["input", "las", "set"])]
     domain: Option<usize>,
-    /// The domain test's seed.
+    /// The domain test's seed (with --domain).
     #[arg(
         long,
         value_name = "SEED",
@@ -59,7 +59,8 @@ pub struct EvalArgs {
     /// (curves, nulls), from measured values only: no decimation, no Vs repair, no rows cut.
     #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["input", "las", "domain"])]
     wells: Vec<PathBuf>,
-    /// The well test's layer thicknesses, metres (mean velocities); 0 is every sample.
+    /// The well test's layer thicknesses, metres (mean velocities); 0 is every sample (with
+    /// --wells).
     #[arg(
         long,
         value_name = "M,...",
@@ -69,7 +70,7 @@ pub struct EvalArgs {
         conflicts_with_all = ["domain", "input", "las"]
     )]
     blocks: Vec<f64>,
-    /// The well test's largest angle, degrees.
+    /// The well test's largest angle, degrees (with --wells).
     #[arg(
         long,
         value_name = "DEGREES",
@@ -78,7 +79,8 @@ pub struct EvalArgs {
         conflicts_with_all = ["domain", "input", "las"]
     )]
     theta_max: f64,
-    /// The well test's seed for the angles (NumPy's RandomState, the same for every well).
+    /// The well test's seed for the angles (NumPy's RandomState, the same for every well; with
+    /// --wells).
     #[arg(
         long,
         value_name = "SEED",
