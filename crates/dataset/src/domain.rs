@@ -234,11 +234,11 @@ impl Transmitted {
     /// the transmitted wave grazing the interface); `None` where the lower layer's velocity is
     /// not above Vp1.
     pub fn critical_angle(self, interface: &Interface) -> Option<f64> {
-        let v2 = match self {
-            Self::P => interface.lower.vp,
-            Self::S => interface.lower.vs,
-        };
-        (v2 > interface.upper.vp).then(|| (interface.upper.vp / v2).asin().to_degrees())
+        let (vp1, vs2) = (interface.upper.vp, interface.lower.vs);
+        match self {
+            Self::P => interface.critical_angle(),
+            Self::S => (vs2 > vp1).then(|| (vp1 / vs2).asin().to_degrees()),
+        }
     }
 }
 
@@ -285,8 +285,7 @@ pub fn conditioned(count: usize, seed: u32, region: Emphasis) -> Vec<InterfaceIt
             let (lo, hi) = RANGES[d];
             lo + (hi - lo) * rng.random()
         });
-        let layer = |at: usize| Elastic::new(v[at], v[at] / v[at + 1], v[at + 2]);
-        let interface = Interface::new(layer(0), layer(3));
+        let interface = interface_of(&v);
         if region.holds(&interface, v[6]) {
             kept.push(
                 InterfaceItem::labelled(&interface, v[6])
@@ -295,6 +294,13 @@ pub fn conditioned(count: usize, seed: u32, region: Emphasis) -> Vec<InterfaceIt
         }
     }
     kept
+}
+
+/// The interface of a point `v` of the seven dimensions ([`RANGES`]: Vp, Vp/Vs and density
+/// of each layer; the angle, `v[6]`, is not the interface's).
+fn interface_of(v: &[f64; 7]) -> Interface {
+    let layer = |at: usize| Elastic::new(v[at], v[at] / v[at + 1], v[at + 2]);
+    Interface::new(layer(0), layer(3))
 }
 
 /// `count` interfaces of the domain test drawn with `seed`, each labelled with its exact Rpp
@@ -314,10 +320,9 @@ pub fn draw(count: usize, seed: u32) -> Vec<(InterfaceItem, Region)> {
         .collect();
     (0..count)
         .map(|i| {
-            let v = |d: usize| columns[d][i];
-            let layer = |at: usize| Elastic::new(v(at), v(at) / v(at + 1), v(at + 2));
-            let interface = Interface::new(layer(0), layer(3));
-            let theta = v(6);
+            let v: [f64; 7] = std::array::from_fn(|d| columns[d][i]);
+            let interface = interface_of(&v);
+            let theta = v[6];
             let item = InterfaceItem::labelled(&interface, theta)
                 .expect("every draw is a valid interface at an angle below 90 degrees");
             (item, Region::of(&interface, theta))
