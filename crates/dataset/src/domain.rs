@@ -61,6 +61,18 @@ pub enum Critical {
     Post,
 }
 
+impl Critical {
+    /// Where `theta` degrees lies against `interface`'s P-wave critical angle.
+    pub fn of(interface: &Interface, theta: f64) -> Self {
+        match interface.critical_angle() {
+            None => Self::Pre,
+            Some(angle) if theta < angle - NEAR_CRITICAL => Self::Pre,
+            Some(angle) if theta <= angle + NEAR_CRITICAL => Self::Near,
+            Some(_) => Self::Post,
+        }
+    }
+}
+
 impl Region {
     /// The region of `interface` at `theta` degrees.
     pub fn of(interface: &Interface, theta: f64) -> Self {
@@ -68,12 +80,7 @@ impl Region {
         let contrasts =
             zoepnet_network::relative_contrasts(&[u.vp, u.vs, u.rho, l.vp, l.vs, l.rho]);
         let weak = contrasts.iter().all(|c| c.abs() < WEAK);
-        let critical = match interface.critical_angle() {
-            None => Critical::Pre,
-            Some(angle) if theta < angle - NEAR_CRITICAL => Critical::Pre,
-            Some(angle) if theta <= angle + NEAR_CRITICAL => Critical::Near,
-            Some(_) => Critical::Post,
-        };
+        let critical = Critical::of(interface, theta);
         Self { weak, critical }
     }
 
@@ -246,7 +253,8 @@ impl Transmitted {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emphasis {
     /// Within [`NEAR_CRITICAL`] degrees of the transmitted P wave's critical angle, either
-    /// side: where the exact Rpp rises to its cusp (its slope in θ is infinite there).
+    /// side (the domain test's near-critical region, [`Critical::Near`]): where the exact Rpp
+    /// rises to its cusp (its slope in θ is infinite there).
     NearP,
     /// Past the transmitted P wave's critical angle: its cosine is imaginary, the exact Rpp
     /// complex (15 % of the domain).
@@ -260,9 +268,7 @@ impl Emphasis {
     /// Whether `interface` at `theta` degrees lies in the region.
     pub fn holds(self, interface: &Interface, theta: f64) -> bool {
         match self {
-            Self::NearP => Transmitted::P
-                .critical_angle(interface)
-                .is_some_and(|c| (theta - c).abs() <= NEAR_CRITICAL),
+            Self::NearP => Critical::of(interface, theta) == Critical::Near,
             Self::PastP => Transmitted::P
                 .critical_angle(interface)
                 .is_some_and(|c| theta > c),
