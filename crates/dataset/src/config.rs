@@ -16,7 +16,7 @@ use zoepnet_network::InputEncoding;
 /// |---|---|---|
 /// | `source` | `"logs"` | `logs`, `rock-physics`, `domain` |
 /// | `rock_physics` | (its defaults) | see [`RockPhysicsConfig`] |
-/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1]; `near_p_critical_draws`, `past_p_critical_draws`, `past_s_critical_draws` 0 to 10 000 000 (see [`crate::domain::DomainDraws`]) |
+/// | `domain` | (its defaults) | `samples`, `validation` >= 1 (>= 0 added to a rock-physics prior); `seed`; `near_critical` in [0, 1]; `near_p_critical_draws`, `past_p_critical_draws`, `past_s_critical_draws`, `p_cusp_draws`, `s_cusp_draws` 0 to 10 000 000; `margin` in [0, 0.1] (see [`crate::domain::DomainDraws`]) |
 /// | `las` | (required) | a path, or a list of them, or a folder |
 /// | `url` | none | an http:// or https:// address (one file only) |
 /// | `sha256` | none | 64 hexadecimal digits (one file only) |
@@ -434,17 +434,30 @@ impl ConfigError {
 }
 
 /// `[data.domain]`'s counts of draws near and past the critical angles, each at most
-/// [`DomainDraws::MAX_CONDITIONED`](crate::domain::DomainDraws::MAX_CONDITIONED).
+/// [`DomainDraws::MAX_CONDITIONED`](crate::domain::DomainDraws::MAX_CONDITIONED), and its
+/// margin, at most [`DomainDraws::MAX_MARGIN`](crate::domain::DomainDraws::MAX_MARGIN).
 fn check_conditioned(d: &crate::domain::DomainDraws) -> Result<(), ConfigError> {
     let max = crate::domain::DomainDraws::MAX_CONDITIONED;
     for (key, count) in [
         ("data.domain.near_p_critical_draws", d.near_p_critical_draws),
         ("data.domain.past_p_critical_draws", d.past_p_critical_draws),
         ("data.domain.past_s_critical_draws", d.past_s_critical_draws),
+        ("data.domain.p_cusp_draws", d.p_cusp_draws),
+        ("data.domain.s_cusp_draws", d.s_cusp_draws),
     ] {
         if count > max {
             return bad(key, format!("expected at most {max} draws, found {count}"));
         }
+    }
+    let widest = crate::domain::DomainDraws::MAX_MARGIN;
+    if !(0.0..=widest).contains(&d.margin) {
+        return bad(
+            "data.domain.margin",
+            format!(
+                "expected a fraction of each range in [0, {widest}], found {}",
+                d.margin
+            ),
+        );
     }
     Ok(())
 }
@@ -824,6 +837,24 @@ mod tests {
         assert_eq!(
             key("las = \"a.las\"\nsource = \"domain\"\n[domain]\npast_s_critical_draws = 10000000"),
             Ok(())
+        );
+        for (margin, ok) in [
+            ("0.1", true),
+            ("0.11", false),
+            ("-0.01", false),
+            ("nan", false),
+        ] {
+            let text = format!("las = \"a.las\"\nsource = \"domain\"\n[domain]\nmargin = {margin}");
+            let expected = if ok {
+                Ok(())
+            } else {
+                Err("data.domain.margin".into())
+            };
+            assert_eq!(key(&text), expected, "{margin}");
+        }
+        assert_eq!(
+            key("las = \"a.las\"\nsource = \"domain\"\n[domain]\ns_cusp_draws = 10000001"),
+            Err("data.domain.s_cusp_draws".into())
         );
         assert_eq!(
             key("las = [\"a.las\", \"b.las\"]\nurl = \"https://x/a.las\""),

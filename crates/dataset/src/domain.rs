@@ -35,6 +35,17 @@ const RANGES: [(f64, f64); 7] = [
     (0.0, 60.0),
 ];
 
+/// [`RANGES`] widened by `margin` of each range's width on either side, the angle upward only
+/// (it starts at normal incidence): the ranges the training draws cover when
+/// [`DomainDraws::margin`] is set.
+fn widened(margin: f64) -> [(f64, f64); 7] {
+    std::array::from_fn(|d| {
+        let (lo, hi) = RANGES[d];
+        let pad = margin * (hi - lo);
+        (if d == 6 { lo } else { lo - pad }, hi + pad)
+    })
+}
+
 /// How far from the critical angle an angle counts as near it, degrees.
 pub const NEAR_CRITICAL: f64 = 5.0;
 
@@ -99,7 +110,7 @@ impl Region {
 /// `[data.domain]`: training and validation interfaces drawn over the same domain as the test
 /// (`data.source = "domain"`), with seeds of their own: a prior that covers the domain rather
 /// than the wells' average sample. Validation uses `seed + 1`, the other draws `seed + 2` to
-/// `seed + 6`; keep them all away from the test's seed (`zoepnet eval --domain-seed`, 2029 by
+/// `seed + 8`; keep them all away from the test's seed (`zoepnet eval --domain-seed`, 2029 by
 /// default), or the test scores the training set.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,6 +142,22 @@ pub struct DomainDraws {
     /// angle ([`Emphasis::PastS`], seed + 5). Default 0.
     #[serde(default, skip_serializing_if = "is_zero_count")]
     pub past_s_critical_draws: usize,
+    /// Training interfaces added to `samples` at the transmitted P wave's cusp: the wave's
+    /// cosine uniform within [`CUSP_COSINE`] of 0 ([`cusp`], seed + 7). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub p_cusp_draws: usize,
+    /// Training interfaces added to `samples` at the transmitted S wave's cusp ([`cusp`],
+    /// seed + 8). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub s_cusp_draws: usize,
+    /// The training draws' ranges (the hypercube's and the extra draws') widened by this
+    /// fraction of each range's width on either side, in [0, [`DomainDraws::MAX_MARGIN`]]
+    /// (the angle upward only: 0.03 draws Vp 1350-6650 m/s, Vp/Vs 1.37-4.08, density
+    /// 1870-2930 kg/m3, 0-61.8 degrees), so that the domain's edges are inside what the
+    /// network saw rather than where its fit ends. Validation and the domain test keep the
+    /// domain. Default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub margin: f64,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -151,6 +178,9 @@ impl Default for DomainDraws {
             near_p_critical_draws: 0,
             past_p_critical_draws: 0,
             past_s_critical_draws: 0,
+            p_cusp_draws: 0,
+            s_cusp_draws: 0,
+            margin: 0.0,
         }
     }
 }
@@ -171,41 +201,65 @@ impl DomainDraws {
     /// candidates a draw.
     pub const MAX_CONDITIONED: usize = 10_000_000;
 
+    /// The widest [`DomainDraws::margin`]: Vp/Vs down to 1.2, still above the sqrt(4/3) below
+    /// which a solid's bulk modulus is negative.
+    pub const MAX_MARGIN: f64 = 0.1;
+
     /// The training interfaces [`DomainDraws::draw`] makes: `samples` and the extra draws.
     pub fn training_count(&self) -> usize {
         self.samples
             + self.near_p_critical_draws
             + self.past_p_critical_draws
             + self.past_s_critical_draws
+            + self.p_cusp_draws
+            + self.s_cusp_draws
     }
 
     /// The training and the validation interfaces. The extra draws near and past a critical
     /// angle ([`conditioned`]) follow the Latin hypercube's in the training set (those near
     /// first); validation follows the domain test's distribution alone.
     pub fn draw(&self) -> (Vec<InterfaceItem>, Vec<InterfaceItem>) {
-        let items = |count, seed: u32| {
-            let mut items: Vec<InterfaceItem> =
-                draw(count, seed).into_iter().map(|(i, _)| i).collect();
-            near_critical(&mut items, self.near_critical, seed.wrapping_add(2));
+        let items = |count, seed: u32, ranges: &[(f64, f64); 7]| {
+            let mut items: Vec<InterfaceItem> = hypercube(count, seed, ranges)
+                .into_iter()
+                .map(|(i, _)| i)
+                .collect();
+            near_critical(
+                &mut items,
+                self.near_critical,
+                seed.wrapping_add(2),
+                ranges[6],
+            );
             items
         };
-        let mut train = items(self.samples, self.seed);
+        let ranges = widened(self.margin);
+        let mut train = items(self.samples, self.seed, &ranges);
         for (count, seed, region) in [
             (self.near_p_critical_draws, 6, Emphasis::NearP),
             (self.past_p_critical_draws, 4, Emphasis::PastP),
             (self.past_s_critical_draws, 5, Emphasis::PastS),
         ] {
-            train.extend(conditioned(count, self.seed.wrapping_add(seed), region));
+            let seed = self.seed.wrapping_add(seed);
+            train.extend(conditioned_within(count, seed, region, &ranges));
         }
-        (train, items(self.validation, self.seed.wrapping_add(1)))
+        for (count, seed, wave) in [
+            (self.p_cusp_draws, 7, Transmitted::P),
+            (self.s_cusp_draws, 8, Transmitted::S),
+        ] {
+            train.extend(cusp(count, self.seed.wrapping_add(seed), wave, &ranges));
+        }
+        (
+            train,
+            items(self.validation, self.seed.wrapping_add(1), &RANGES),
+        )
     }
 }
 
 /// Draws the angle of a `fraction` of `items` again, uniformly within [`NEAR_CRITICAL`] degrees
-/// of their P-wave critical angle (clipped to 0-60 degrees; items without one keep theirs), and
+/// of their P-wave critical angle (clipped to `angles`; items without one keep theirs), and
 /// labels them again. Two numbers are drawn per item whatever happens to it, so that each item's
 /// fate depends on the seed and its place only.
-fn near_critical(items: &mut [InterfaceItem], fraction: f64, seed: u32) {
+fn near_critical(items: &mut [InterfaceItem], fraction: f64, seed: u32, angles: (f64, f64)) {
     if fraction <= 0.0 {
         return;
     }
@@ -217,8 +271,8 @@ fn near_critical(items: &mut [InterfaceItem], fraction: f64, seed: u32) {
             continue;
         };
         let (lo, hi) = (
-            (critical - NEAR_CRITICAL).max(RANGES[6].0),
-            (critical + NEAR_CRITICAL).min(RANGES[6].1),
+            (critical - NEAR_CRITICAL).max(angles.0),
+            (critical + NEAR_CRITICAL).min(angles.1),
         );
         if lo < hi {
             *item = InterfaceItem::labelled(&interface, lo + at * (hi - lo))
@@ -284,17 +338,69 @@ impl Emphasis {
 /// (independently, not a Latin hypercube) and kept only if in the region, so that the kept
 /// ones have the domain's density restricted to it.
 pub fn conditioned(count: usize, seed: u32, region: Emphasis) -> Vec<InterfaceItem> {
+    conditioned_within(count, seed, region, &RANGES)
+}
+
+/// [`conditioned`] over `ranges` in place of the domain's.
+fn conditioned_within(
+    count: usize,
+    seed: u32,
+    region: Emphasis,
+    ranges: &[(f64, f64); 7],
+) -> Vec<InterfaceItem> {
     let mut rng = NumpyRandomState::seed(seed);
     let mut kept = Vec::with_capacity(count);
     while kept.len() < count {
         let v: [f64; 7] = std::array::from_fn(|d| {
-            let (lo, hi) = RANGES[d];
+            let (lo, hi) = ranges[d];
             lo + (hi - lo) * rng.random()
         });
         let interface = interface_of(&v);
         if region.holds(&interface, v[6]) {
             kept.push(
                 InterfaceItem::labelled(&interface, v[6])
+                    .expect("every draw is a valid interface at an angle below 90 degrees"),
+            );
+        }
+    }
+    kept
+}
+
+/// How close to 0 the transmitted wave's cosine of a [`cusp`] draw lies.
+pub const CUSP_COSINE: f64 = 0.3;
+
+/// `count` interfaces at `wave`'s cusp, labelled: each interface drawn uniformly over `ranges`
+/// (rejected where the wave has no critical angle), its angle then set so that the transmitted
+/// wave's cosine is uniform in [-[`CUSP_COSINE`], [`CUSP_COSINE`]] (negative: the imaginary
+/// part past the critical angle), rejected outside `ranges`' angles. Uniform in the cosine
+/// rather than the angle: the exact Rpp is smooth in the cosine, whose square root of the
+/// angle's distance to the critical angle puts a draw uniform in angle thinly where the Rpp
+/// bends most (within 0.3 degrees, where CUSP_COSINE = 0.3 is about 1.5 degrees either side
+/// at a 20-degree critical angle).
+fn cusp(
+    count: usize,
+    seed: u32,
+    wave: Transmitted,
+    ranges: &[(f64, f64); 7],
+) -> Vec<InterfaceItem> {
+    let mut rng = NumpyRandomState::seed(seed);
+    let mut kept = Vec::with_capacity(count);
+    while kept.len() < count {
+        let v: [f64; 7] = std::array::from_fn(|d| {
+            let (lo, hi) = ranges[d];
+            lo + (hi - lo) * rng.random()
+        });
+        let cosine = CUSP_COSINE * (2.0 * rng.random() - 1.0);
+        let interface = interface_of(&v);
+        let Some(critical) = wave.critical_angle(&interface) else {
+            continue;
+        };
+        // sin θ / sin θc = sqrt(1 - cos²) before the critical angle, sqrt(1 + |cos|²) past it.
+        let sine = critical.to_radians().sin() * (1.0 - cosine * cosine.abs()).sqrt();
+        let theta = sine.asin().to_degrees();
+        if sine < 1.0 && (ranges[6].0..=ranges[6].1).contains(&theta) {
+            kept.push(
+                InterfaceItem::labelled(&interface, theta)
                     .expect("every draw is a valid interface at an angle below 90 degrees"),
             );
         }
@@ -312,8 +418,13 @@ fn interface_of(v: &[f64; 7]) -> Interface {
 /// `count` interfaces of the domain test drawn with `seed`, each labelled with its exact Rpp
 /// (real part), with its region.
 pub fn draw(count: usize, seed: u32) -> Vec<(InterfaceItem, Region)> {
+    hypercube(count, seed, &RANGES)
+}
+
+/// [`draw`] over `ranges` in place of the domain's.
+fn hypercube(count: usize, seed: u32, ranges: &[(f64, f64); 7]) -> Vec<(InterfaceItem, Region)> {
     let mut rng = NumpyRandomState::seed(seed);
-    let columns: Vec<Vec<f64>> = RANGES
+    let columns: Vec<Vec<f64>> = ranges
         .iter()
         .map(|&(lo, hi)| {
             let mut strata: Vec<usize> = (0..count).collect();
@@ -338,7 +449,10 @@ pub fn draw(count: usize, seed: u32) -> Vec<(InterfaceItem, Region)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Critical, DomainDraws, Emphasis, NEAR_CRITICAL, Transmitted, conditioned, draw};
+    use super::{
+        CUSP_COSINE, Critical, DomainDraws, Emphasis, NEAR_CRITICAL, RANGES, Transmitted,
+        conditioned, cusp, draw,
+    };
 
     #[test]
     fn draws_near_or_past_a_critical_angle_lie_there_and_train_only() {
@@ -377,6 +491,60 @@ mod tests {
         );
         let mean = p.iter().map(|i| i.features[6]).sum::<f64>() / 3000.0;
         assert!((40.0..55.0).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn cusp_draws_put_the_transmitted_cosine_near_zero() {
+        for (wave, velocity) in [(Transmitted::P, 3), (Transmitted::S, 4)] {
+            let items = cusp(400, 5, wave, &RANGES);
+            assert_eq!(items.len(), 400);
+            // The cosine's modulus, sqrt(|1 - (sin θ V2 / Vp1)²|), real before the critical
+            // angle and imaginary past it: within CUSP_COSINE, on both sides.
+            let cosines: Vec<f64> = items
+                .iter()
+                .map(|i| {
+                    let f = i.features;
+                    let x = f[6].to_radians().sin() * f[velocity] / f[0];
+                    (1.0 - x * x).signum() * (1.0 - x * x).abs().sqrt()
+                })
+                .collect();
+            assert!(cosines.iter().all(|c| c.abs() <= CUSP_COSINE + 1e-9));
+            let past = cosines.iter().filter(|&&c| c < 0.0).count();
+            assert!((120..280).contains(&past), "{wave:?}: {past} past");
+            assert!(items.iter().all(|i| i.features[6] <= 60.0));
+        }
+    }
+
+    #[test]
+    fn a_margin_widens_the_training_draws_only() {
+        let plain = DomainDraws {
+            samples: 2000,
+            validation: 100,
+            past_p_critical_draws: 500,
+            ..DomainDraws::default()
+        };
+        let wide = DomainDraws {
+            margin: 0.05,
+            ..plain
+        };
+        let ((t0, v0), (t1, v1)) = (plain.draw(), wide.draw());
+        assert_eq!(v0, v1);
+        let outside = |items: &[crate::interfaces::InterfaceItem]| {
+            items
+                .iter()
+                .filter(|i| {
+                    let f = i.features;
+                    let vp_vs = f[0] / f[1];
+                    f[0] < 1500.0 || f[0] > 6500.0 || vp_vs < 1.45 || f[2] > 2900.0 || f[6] > 60.0
+                })
+                .count()
+        };
+        // Each of the five checks is a 5 % band of a range widened by 10 %: about 4.5 % each.
+        assert_eq!(outside(&t0), 0);
+        let share = outside(&t1) as f64 / t1.len() as f64;
+        assert!((0.15..0.30).contains(&share), "{share}");
+        let widest = t1.iter().map(|i| i.features[6]).fold(0.0, f64::max);
+        assert!((60.0..=63.0).contains(&widest), "{widest}");
     }
 
     #[test]
