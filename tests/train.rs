@@ -1171,17 +1171,22 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
         "data.domain.near_p_critical_draws=60",
         "data.domain.past_p_critical_draws=80",
         "data.domain.past_s_critical_draws=40",
+        "data.domain.p_cusp_draws=30",
+        "data.domain.s_cusp_draws=20",
+        "data.domain.margin=0.03",
     ];
     let args: Vec<&str> = settings.iter().flat_map(|kv| ["--set", kv]).collect();
     let (code, stdout, stderr) = train(&out, &args);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
-        format!("{stdout}{stderr}").contains("480 training / 100 validation interfaces"),
+        format!("{stdout}{stderr}").contains("530 training / 100 validation interfaces"),
         "{stdout}{stderr}"
     );
     let config = fs::read_to_string(out.join("config.toml")).expect("config.toml");
     assert!(
         config.contains("past_s_critical_draws = 40")
+            && config.contains("s_cusp_draws = 20")
+            && config.contains("margin = 0.03")
             && config.contains("correction = \"contrast-angle-saturating\""),
         "{config}"
     );
