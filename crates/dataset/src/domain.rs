@@ -246,7 +246,12 @@ impl DomainDraws {
             (self.p_cusp_draws, 7, Transmitted::P),
             (self.s_cusp_draws, 8, Transmitted::S),
         ] {
-            train.extend(cusp(count, self.seed.wrapping_add(seed), wave, &ranges));
+            train.extend(cusp_within(
+                count,
+                self.seed.wrapping_add(seed),
+                wave,
+                &ranges,
+            ));
         }
         (
             train,
@@ -369,15 +374,21 @@ fn conditioned_within(
 /// How close to 0 the transmitted wave's cosine of a [`cusp`] draw lies.
 pub const CUSP_COSINE: f64 = 0.3;
 
-/// `count` interfaces at `wave`'s cusp, labelled: each interface drawn uniformly over `ranges`
-/// (rejected where the wave has no critical angle), its angle then set so that the transmitted
-/// wave's cosine is uniform in [-[`CUSP_COSINE`], [`CUSP_COSINE`]] (negative: the imaginary
-/// part past the critical angle), rejected outside `ranges`' angles. Uniform in the cosine
-/// rather than the angle: the exact Rpp is smooth in the cosine, whose square root of the
-/// angle's distance to the critical angle puts a draw uniform in angle thinly where the Rpp
-/// bends most (within 0.3 degrees, where CUSP_COSINE = 0.3 is about 1.5 degrees either side
-/// at a 20-degree critical angle).
-fn cusp(
+/// `count` interfaces at `wave`'s cusp, labelled: each interface drawn uniformly over the
+/// domain's ranges (rejected where the wave has no critical angle), its angle then set so that
+/// the transmitted wave's cosine is uniform in [-[`CUSP_COSINE`], [`CUSP_COSINE`]] (negative:
+/// the imaginary part past the critical angle), rejected past the domain's largest angle.
+///
+/// Uniform in the cosine rather than the angle: the exact Rpp is smooth in the cosine, which
+/// grows as the square root of the angle's distance to the critical angle, so draws uniform in
+/// angle lie thinly where the Rpp turns fastest. A cosine within 0.3 of 0 spans about 1 degree
+/// either side of a 20-degree critical angle, and 3.4 degrees short to 3.6 past a 53-degree one.
+pub fn cusp(count: usize, seed: u32, wave: Transmitted) -> Vec<InterfaceItem> {
+    cusp_within(count, seed, wave, &RANGES)
+}
+
+/// [`cusp`] over `ranges` in place of the domain's.
+fn cusp_within(
     count: usize,
     seed: u32,
     wave: Transmitted,
@@ -450,8 +461,8 @@ fn hypercube(count: usize, seed: u32, ranges: &[(f64, f64); 7]) -> Vec<(Interfac
 #[cfg(test)]
 mod tests {
     use super::{
-        CUSP_COSINE, Critical, DomainDraws, Emphasis, NEAR_CRITICAL, RANGES, Transmitted,
-        conditioned, cusp, draw,
+        CUSP_COSINE, Critical, DomainDraws, Emphasis, NEAR_CRITICAL, Transmitted, conditioned,
+        cusp, draw,
     };
 
     #[test]
@@ -496,7 +507,7 @@ mod tests {
     #[test]
     fn cusp_draws_put_the_transmitted_cosine_near_zero() {
         for (wave, velocity) in [(Transmitted::P, 3), (Transmitted::S, 4)] {
-            let items = cusp(400, 5, wave, &RANGES);
+            let items = cusp(400, 5, wave);
             assert_eq!(items.len(), 400);
             // The cosine's modulus, sqrt(|1 - (sin θ V2 / Vp1)²|), real before the critical
             // angle and imaginary past it: within CUSP_COSINE, on both sides.
