@@ -111,7 +111,9 @@ impl Region {
 /// (`data.source = "domain"`), with seeds of their own: a prior that covers the domain rather
 /// than the wells' average sample. Validation uses `seed + 1`, the other draws `seed + 2` to
 /// `seed + 8`; keep them all away from the test's seed (`zoepnet eval --domain-seed`, 2029 by
-/// default), or the test scores the training set.
+/// default), or the test scores the training set. The streams are NumPy's RandomState, as the
+/// rock-physics prior's (`[data.rock_physics] seed`, its validation seed + 1): a domain seed
+/// equal to the prior's draws both from the same numbers.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DomainDraws {
@@ -126,7 +128,8 @@ pub struct DomainDraws {
     pub seed: u32,
     /// The fraction of the draws, in [0, 1], whose angle is drawn again uniformly within
     /// [`NEAR_CRITICAL`] degrees of their P-wave critical angle (those that have one, and
-    /// within 0-60 degrees), where the exact Rpp bends: from streams of their own (seed + 2
+    /// within the draws' angles: 0-60 degrees, wider for training with `margin`), where the
+    /// exact Rpp bends: from streams of their own (seed + 2
     /// for training, seed + 3 for validation). Default 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub near_critical: f64,
@@ -196,9 +199,9 @@ impl DomainDraws {
         1
     }
 
-    /// The most extra draws each of `near_p_critical_draws`, `past_p_critical_draws` and
-    /// `past_s_critical_draws` may ask for: past the S wave's critical angle takes about 100
-    /// candidates a draw.
+    /// The most extra draws each of `near_p_critical_draws`, `past_p_critical_draws`,
+    /// `past_s_critical_draws`, `p_cusp_draws` and `s_cusp_draws` may ask for: past the S
+    /// wave's critical angle takes about 100 candidates a draw.
     pub const MAX_CONDITIONED: usize = 10_000_000;
 
     /// The widest [`DomainDraws::margin`]: Vp/Vs down to 1.2, still above the sqrt(4/3) below
@@ -217,7 +220,8 @@ impl DomainDraws {
 
     /// The training and the validation interfaces. The extra draws near and past a critical
     /// angle ([`conditioned`]) follow the Latin hypercube's in the training set (those near
-    /// first); validation follows the domain test's distribution alone.
+    /// first), then those at the P and the S wave's cusps ([`cusp`]); all of them over ranges
+    /// widened by `margin`. Validation follows the domain test's distribution alone.
     pub fn draw(&self) -> (Vec<InterfaceItem>, Vec<InterfaceItem>) {
         let items = |count, seed: u32, ranges: &[(f64, f64); 7]| {
             let mut items: Vec<InterfaceItem> = hypercube(count, seed, ranges)
@@ -382,7 +386,7 @@ pub const CUSP_COSINE: f64 = 0.3;
 /// Uniform in the cosine rather than the angle: the exact Rpp is smooth in the cosine, which
 /// grows as the square root of the angle's distance to the critical angle, so draws uniform in
 /// angle lie thinly where the Rpp turns fastest. A cosine within 0.3 of 0 spans about 1 degree
-/// either side of a 20-degree critical angle, and 3.4 degrees short to 3.6 past a 53-degree one.
+/// either side of a 20-degree critical angle, and about 3.5 either side of a 53-degree one.
 pub fn cusp(count: usize, seed: u32, wave: Transmitted) -> Vec<InterfaceItem> {
     cusp_within(count, seed, wave, &RANGES)
 }
@@ -536,10 +540,11 @@ mod tests {
         };
         let wide = DomainDraws {
             margin: 0.05,
+            p_cusp_draws: 500,
             ..plain
         };
         let ((t0, v0), (t1, v1)) = (plain.draw(), wide.draw());
-        assert_eq!(v0, v1);
+        assert_eq!((v0, t1.len()), (v1, 3000));
         let outside = |items: &[crate::interfaces::InterfaceItem]| {
             items
                 .iter()
@@ -550,10 +555,15 @@ mod tests {
                 })
                 .count()
         };
-        // Each of the five checks is a 5 % band of a range widened by 10 %: about 4.5 % each.
+        // Each of the five checks is a band of 5 % of a range's width beyond its end: 4.5 % of
+        // the draws each (4.8 % for the angle, widened upward only).
         assert_eq!(outside(&t0), 0);
-        let share = outside(&t1) as f64 / t1.len() as f64;
+        let share = outside(&t1[..2000]) as f64 / 2000.0;
         assert!((0.15..0.30).contains(&share), "{share}");
+        // The extra draws too: past the P wave's critical angle and at its cusp.
+        for extra in [&t1[2000..2500], &t1[2500..]] {
+            assert!(outside(extra) > 25, "{}", outside(extra));
+        }
         let widest = t1.iter().map(|i| i.features[6]).fold(0.0, f64::max);
         assert!((60.0..=63.0).contains(&widest), "{widest}");
     }
