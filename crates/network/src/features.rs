@@ -164,17 +164,29 @@ pub enum InputEncoding {
     /// The nine determine them, but only through the contrasts; given as they are, the network
     /// need not rebuild them. Chosen on the domain test's distribution (docs/surrogate.md).
     ContrastsFourWaves,
+    /// [`InputEncoding::ContrastsFourWaves`] and one more, twelve inputs:
+    ///
+    /// | index | input |
+    /// |---|---|
+    /// | 11 | the exact two-fluid Rpp's real part ([`zoepnet_physics::acoustic`]; 0 at or past 90 degrees) |
+    ///
+    /// The coefficient the elastic one tends to as the shear moduli vanish, with the same cusp
+    /// at the P wave's critical angle and |R| = 1 past it: given as an input, the network
+    /// follows the elastic Rpp's turns from it rather than rebuilding them from the cosines.
+    /// Chosen on the domain test's distribution (docs/surrogate.md).
+    ContrastsFourWavesAcoustic,
 }
 
 impl InputEncoding {
     /// The most inputs any encoding has.
-    pub const MAX_WIDTH: usize = 11;
+    pub const MAX_WIDTH: usize = 12;
 
     /// How many inputs the network takes in this encoding.
     pub fn width(self) -> usize {
         match self {
             Self::ContrastsComplexCosines => 9,
             Self::ContrastsFourWaves => 11,
+            Self::ContrastsFourWavesAcoustic => 12,
             _ => FEATURES,
         }
     }
@@ -210,6 +222,11 @@ impl InputEncoding {
                 names.extend(["sin^2 theta", "cos(phi1)"]);
                 names
             }
+            Self::ContrastsFourWavesAcoustic => {
+                let mut names = Self::ContrastsFourWaves.names();
+                names.push("acoustic Rpp");
+                names
+            }
             Self::Contrasts => vec![
                 "dVp/Vp/sqrt(g)",
                 "dVs/Vs/sqrt(g)",
@@ -224,6 +241,12 @@ impl InputEncoding {
 
     /// The [`InputEncoding::width`] inputs of an interface in this encoding, unscaled.
     pub fn encode(self, features: &FeatureVector) -> Vec<f64> {
+        if self == Self::ContrastsFourWavesAcoustic {
+            let mut inputs = Self::ContrastsFourWaves.encode(features);
+            let interface = zoepnet_physics::Interface::from_properties(features.properties());
+            inputs.push(zoepnet_physics::acoustic(&interface, features.theta()).unwrap_or(0.0));
+            return inputs;
+        }
         let seven = self.encode_seven(features);
         if !matches!(
             self,
@@ -262,7 +285,10 @@ impl InputEncoding {
                 inputs[5] = if p[0] == 0.0 { 0.0 } else { sin * p[3] / p[0] };
                 inputs
             }
-            Self::ContrastsCosines | Self::ContrastsComplexCosines | Self::ContrastsFourWaves => {
+            Self::ContrastsCosines
+            | Self::ContrastsComplexCosines
+            | Self::ContrastsFourWaves
+            | Self::ContrastsFourWavesAcoustic => {
                 let mut inputs = Self::Contrasts.encode_seven(features);
                 let p = features.properties();
                 let sin = features.theta().to_radians().sin();
@@ -402,5 +428,18 @@ mod tests {
         assert!(e3.iter().all(|x| x.is_finite()) && e3[1] == 0.0 && e3[4] == 0.0);
         let w3 = InputEncoding::ContrastsFourWaves.encode(&fluids);
         assert!(w3.iter().all(|x| x.is_finite()) && w3[10] == 1.0, "{w3:?}");
+        // And the two-fluid coefficient: (Z2 - Z1) / (Z2 + Z1) at normal incidence.
+        let a = InputEncoding::ContrastsFourWavesAcoustic;
+        let normal = feature_vector([2000.0, 1000.0, 2000.0, 4000.0, 2500.0, 2500.0], 0.0);
+        let v = a.encode(&normal);
+        assert_eq!(
+            (v.len(), a.width(), a.names()[11]),
+            (12, 12, "acoustic Rpp")
+        );
+        assert_eq!(
+            v[..11],
+            InputEncoding::ContrastsFourWaves.encode(&normal)[..]
+        );
+        assert!((v[11] - 6.0 / 14.0).abs() < 1e-15, "{v:?}");
     }
 }

@@ -135,7 +135,47 @@ fn aki_richards_formula(interface: &Interface, theta_deg: f64) -> f64 {
     0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs
 }
 
-/// The exact acoustic reflection coefficient plus Aki-Richards' shear terms (bounded), a
+/// The exact plane-wave P-P reflection coefficient between two fluids (the shear moduli set to
+/// 0), its real part:
+///
+/// ```text
+/// R(θ) = Re[(ρ2 α2 cos θ1 − ρ1 α1 cos θ2) / (ρ2 α2 cos θ1 + ρ1 α1 cos θ2)]
+/// ```
+///
+/// with sin θ2 = α2 p, p = sin θ1 / α1 (Vp in m/s, density in kg/m3, θ1 in degrees), and
+/// cos θ2 = i √(α2² p² − 1) past the critical angle asin(α1/α2), where the transmitted P wave
+/// is evanescent, |R| = 1 and Re R = (a² − b²) / (a² + b²) (the real part does not depend on
+/// the root's sign). Aki & Richards 1980, section 5.2.4; Brekhovskikh 1960. Exact for solids at
+/// normal incidence, and bent at the same critical angle as the elastic Rpp. Defined for
+/// 0 ≤ θ1 < 90 degrees; at or past 90, [`PhysicsError::OutsideDomain`].
+pub fn acoustic(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
+    interface.check(theta_deg)?;
+    if theta_deg >= 90.0 {
+        return Err(PhysicsError::OutsideDomain {
+            method: "acoustic",
+            theta: theta_deg,
+            limit: 90.0,
+            reason: Beyond::Grazing,
+        });
+    }
+    let (m1, m2) = (interface.upper, interface.lower);
+    let t1 = theta_deg.to_radians();
+    let p = t1.sin() / m1.vp;
+    let (z1, z2) = (m1.rho * m1.vp, m2.rho * m2.vp);
+    let s2 = (m2.vp * p).powi(2); // sin²θ2
+    let a = z2 * t1.cos();
+    Ok(if s2 <= 1.0 {
+        let b = z1 * (1.0 - s2).sqrt();
+        (a - b) / (a + b)
+    } else {
+        // (a − ib) / (a + ib), whose real part is (a² − b²) / (a² + b²).
+        let b = z1 * (s2 - 1.0).sqrt();
+        (a * a - b * b) / (a * a + b * b)
+    })
+}
+
+/// The exact acoustic reflection coefficient ([`acoustic`]) plus Aki-Richards' shear terms
+/// (bounded), a
 /// stand-in for Re(Rpp) defined at every angle below 90 degrees:
 ///
 /// ```text
@@ -166,23 +206,11 @@ pub fn acoustic_shear(interface: &Interface, theta_deg: f64) -> Result<f64, Phys
             reason: Beyond::Grazing,
         });
     }
-    let (m1, m2) = (interface.upper, interface.lower);
+    let fluids = acoustic(interface, theta_deg)?;
     let (c, _vp, vs) = contrasts(interface);
-    let t1 = theta_deg.to_radians();
-    let p = t1.sin() / m1.vp;
-    let (z1, z2) = (m1.rho * m1.vp, m2.rho * m2.vp);
-    let s2 = (m2.vp * p).powi(2); // sin²θ2
-    let a = z2 * t1.cos();
-    let acoustic = if s2 <= 1.0 {
-        let b = z1 * (1.0 - s2).sqrt();
-        (a - b) / (a + b)
-    } else {
-        // (a − ib) / (a + ib), whose real part is (a² − b²) / (a² + b²).
-        let b = z1 * (s2 - 1.0).sqrt();
-        (a * a - b * b) / (a * a + b * b)
-    };
+    let p = theta_deg.to_radians().sin() / interface.upper.vp;
     let shear = -2.0 * vs * vs * p * p * c.drho - 4.0 * p * p * c.vs_dvs;
-    Ok(acoustic + shear.tanh())
+    Ok(fluids + shear.tanh())
 }
 
 /// `formula(theta_deg)`, unless |R| > 1 there (module documentation, "Domain"): then

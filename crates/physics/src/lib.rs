@@ -29,7 +29,9 @@ pub mod error;
 pub mod medium;
 pub mod zoeppritz;
 
-pub use approx::{ShueyTerms, acoustic_shear, aki_richards, aki_richards_many, shuey, shuey_many};
+pub use approx::{
+    ShueyTerms, acoustic, acoustic_shear, aki_richards, aki_richards_many, shuey, shuey_many,
+};
 pub use error::{Beyond, PhysicsError};
 pub use medium::{Elastic, Interface};
 pub use num_complex::Complex64;

@@ -153,3 +153,26 @@ fn acoustic_shear_is_exact_at_normal_incidence_and_bends_at_the_critical_angle()
     let r = acoustic_shear(&strong, 40.0).expect("defined");
     assert!((-2.0..=0.0).contains(&r), "{r}");
 }
+
+#[test]
+fn the_acoustic_coefficient_is_the_two_fluid_one_and_acoustic_shear_adds_to_it() {
+    use zoepnet_physics::{acoustic, acoustic_shear};
+    let (m1, m2) = (SLOW_TO_FAST.upper, SLOW_TO_FAST.lower);
+    let (z1, z2) = (m1.rho * m1.vp, m2.rho * m2.vp);
+    assert!((acoustic(&SLOW_TO_FAST, 0.0).expect("defined") - (z2 - z1) / (z2 + z1)).abs() < 1e-15);
+    // At 20 degrees, by hand: cos θ2 = sqrt(1 - (2 sin 20°)²).
+    let (t1, s2) = (20f64.to_radians(), 2.0 * 20f64.to_radians().sin());
+    let (a, b) = (z2 * t1.cos(), z1 * (1.0 - s2 * s2).sqrt());
+    let r = acoustic(&SLOW_TO_FAST, 20.0).expect("defined");
+    assert!((r - (a - b) / (a + b)).abs() < 1e-14, "{r}");
+    // 1 at the critical angle (30 degrees), then the real part of a unit-modulus number.
+    assert!((acoustic(&SLOW_TO_FAST, 30.0).expect("defined") - 1.0).abs() < 1e-6);
+    let past = acoustic(&SLOW_TO_FAST, 45.0).expect("defined");
+    assert!(past.abs() < 1.0 - 1e-3, "{past}");
+    // acoustic-shear is it plus tanh of the shear terms; both refuse 90 degrees.
+    let p2 = (45f64.to_radians().sin() / 2000.0).powi(2);
+    let shear = -2.0 * 1750.0f64.powi(2) * p2 * (500.0 / 2250.0) - 4.0 * p2 * 1750.0 * 1500.0;
+    let both = acoustic_shear(&SLOW_TO_FAST, 45.0).expect("defined");
+    assert!((both - past - shear.tanh()).abs() < 1e-14, "{both}");
+    assert!(acoustic(&SLOW_TO_FAST, 90.0).is_err());
+}
