@@ -1160,7 +1160,7 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
         "train.optimizer=adam",
         "train.update_order=exact",
         "train.batch_size=16",
-        "data.inputs=contrasts-four-waves",
+        "data.inputs=contrasts-four-waves-acoustic",
         "model.baseline=acoustic-shear",
         "model.correction=contrast-angle-saturating",
         "train.loss_weights=contrast",
@@ -1199,9 +1199,9 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
     let (status, table, stderr) = run(zoepnet().arg("eval").arg(&out).args(["--domain", "500"]));
     assert!(status.status.success(), "{stderr}");
     assert!(table.contains("| all | 500 |"), "{table}");
-    // Its safetensors file holds the two inner layers between fc1 and fc2, eleven inputs wide.
+    // Its safetensors file holds the two inner layers between fc1 and fc2, twelve inputs wide.
     let header = safetensors_header(&out);
-    assert_eq!(header["fc1.weight"]["shape"], serde_json::json!([8, 11]));
+    assert_eq!(header["fc1.weight"]["shape"], serde_json::json!([8, 12]));
     assert_eq!(header["inner.1.weight"]["shape"], serde_json::json!([8, 8]));
     assert_eq!(header["fc2.weight"]["shape"], serde_json::json!([1, 8]));
     assert!(header.get("inner.2.weight").is_none(), "{header}");
@@ -1211,7 +1211,7 @@ fn a_deep_network_on_four_waves_and_critical_draws_is_scored_and_exported_with_i
         .args(&args)
         .env("ZOEPNET_DATA_DIR", real_data_dir()));
     assert_eq!(status.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("11 inputs and 3 hidden layers"), "{stderr}");
+    assert!(stderr.contains("12 inputs and 3 hidden layers"), "{stderr}");
 }
 
 /// The JSON header of a run folder's model.safetensors.
