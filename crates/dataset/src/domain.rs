@@ -357,6 +357,20 @@ fn conditioned_within(
     region: Emphasis,
     ranges: &[(f64, f64); 7],
 ) -> Vec<InterfaceItem> {
+    by_rejection(count, seed, ranges, |interface, theta, _| {
+        region.holds(interface, theta).then_some(theta)
+    })
+}
+
+/// `count` labelled interfaces by rejection sampling: each candidate a point drawn uniformly
+/// over `ranges` (independently, not a Latin hypercube), kept at the angle `angle_of` gives
+/// its interface (from the point's angle and, for draws of its own, the stream), if any.
+fn by_rejection(
+    count: usize,
+    seed: u32,
+    ranges: &[(f64, f64); 7],
+    mut angle_of: impl FnMut(&Interface, f64, &mut NumpyRandomState) -> Option<f64>,
+) -> Vec<InterfaceItem> {
     let mut rng = NumpyRandomState::seed(seed);
     let mut kept = Vec::with_capacity(count);
     while kept.len() < count {
@@ -365,9 +379,9 @@ fn conditioned_within(
             lo + (hi - lo) * rng.random()
         });
         let interface = interface_of(&v);
-        if region.holds(&interface, v[6]) {
+        if let Some(theta) = angle_of(&interface, v[6], &mut rng) {
             kept.push(
-                InterfaceItem::labelled(&interface, v[6])
+                InterfaceItem::labelled(&interface, theta)
                     .expect("every draw is a valid interface at an angle below 90 degrees"),
             );
         }
@@ -398,29 +412,14 @@ fn cusp_within(
     wave: Transmitted,
     ranges: &[(f64, f64); 7],
 ) -> Vec<InterfaceItem> {
-    let mut rng = NumpyRandomState::seed(seed);
-    let mut kept = Vec::with_capacity(count);
-    while kept.len() < count {
-        let v: [f64; 7] = std::array::from_fn(|d| {
-            let (lo, hi) = ranges[d];
-            lo + (hi - lo) * rng.random()
-        });
+    by_rejection(count, seed, ranges, |interface, _, rng| {
         let cosine = CUSP_COSINE * (2.0 * rng.random() - 1.0);
-        let interface = interface_of(&v);
-        let Some(critical) = wave.critical_angle(&interface) else {
-            continue;
-        };
+        let critical = wave.critical_angle(interface)?;
         // sin θ / sin θc = sqrt(1 - cos²) before the critical angle, sqrt(1 + |cos|²) past it.
         let sine = critical.to_radians().sin() * (1.0 - cosine * cosine.abs()).sqrt();
         let theta = sine.asin().to_degrees();
-        if sine < 1.0 && (ranges[6].0..=ranges[6].1).contains(&theta) {
-            kept.push(
-                InterfaceItem::labelled(&interface, theta)
-                    .expect("every draw is a valid interface at an angle below 90 degrees"),
-            );
-        }
-    }
-    kept
+        (sine < 1.0 && (ranges[6].0..=ranges[6].1).contains(&theta)).then_some(theta)
+    })
 }
 
 /// The interface of a point `v` of the seven dimensions ([`RANGES`]: Vp, Vp/Vs and density

@@ -428,7 +428,11 @@ mod tests {
         assert!(e3.iter().all(|x| x.is_finite()) && e3[1] == 0.0 && e3[4] == 0.0);
         let w3 = InputEncoding::ContrastsFourWaves.encode(&fluids);
         assert!(w3.iter().all(|x| x.is_finite()) && w3[10] == 1.0, "{w3:?}");
-        // And the two-fluid coefficient: (Z2 - Z1) / (Z2 + Z1) at normal incidence.
+    }
+
+    #[test]
+    fn four_waves_acoustic_adds_the_two_fluid_coefficient() {
+        // (Z2 - Z1) / (Z2 + Z1) at normal incidence: 6 / 14 here.
         let a = InputEncoding::ContrastsFourWavesAcoustic;
         let normal = feature_vector([2000.0, 1000.0, 2000.0, 4000.0, 2500.0, 2500.0], 0.0);
         let v = a.encode(&normal);

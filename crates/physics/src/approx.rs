@@ -135,6 +135,25 @@ fn aki_richards_formula(interface: &Interface, theta_deg: f64) -> f64 {
     0.5 * (1.0 - 4.0 * k) * c.drho + 0.5 * c.dvp / mean.cos().powi(2) - 4.0 * p2 * c.vs_dvs
 }
 
+/// `interface` valid and `theta_deg` below 90 degrees, where `method` is defined; at or past
+/// 90 degrees, [`PhysicsError::OutsideDomain`] naming it.
+fn below_grazing(
+    method: &'static str,
+    interface: &Interface,
+    theta_deg: f64,
+) -> Result<(), PhysicsError> {
+    interface.check(theta_deg)?;
+    if theta_deg >= 90.0 {
+        return Err(PhysicsError::OutsideDomain {
+            method,
+            theta: theta_deg,
+            limit: 90.0,
+            reason: Beyond::Grazing,
+        });
+    }
+    Ok(())
+}
+
 /// The exact plane-wave P-P reflection coefficient between two fluids (the shear moduli set to
 /// 0), its real part:
 ///
@@ -149,15 +168,7 @@ fn aki_richards_formula(interface: &Interface, theta_deg: f64) -> f64 {
 /// normal incidence, and bent at the same critical angle as the elastic Rpp. Defined for
 /// 0 ≤ θ1 < 90 degrees; at or past 90, [`PhysicsError::OutsideDomain`].
 pub fn acoustic(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
-    interface.check(theta_deg)?;
-    if theta_deg >= 90.0 {
-        return Err(PhysicsError::OutsideDomain {
-            method: "acoustic",
-            theta: theta_deg,
-            limit: 90.0,
-            reason: Beyond::Grazing,
-        });
-    }
+    below_grazing("acoustic", interface, theta_deg)?;
     let (m1, m2) = (interface.upper, interface.lower);
     let t1 = theta_deg.to_radians();
     let p = t1.sin() / m1.vp;
@@ -197,15 +208,7 @@ pub fn acoustic(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsErr
 /// physics-residual network (`[model] baseline = "acoustic-shear"`), not as an approximation
 /// to report. Defined for 0 ≤ θ1 < 90 degrees; at or past 90, [`PhysicsError::OutsideDomain`].
 pub fn acoustic_shear(interface: &Interface, theta_deg: f64) -> Result<f64, PhysicsError> {
-    interface.check(theta_deg)?;
-    if theta_deg >= 90.0 {
-        return Err(PhysicsError::OutsideDomain {
-            method: "acoustic-shear",
-            theta: theta_deg,
-            limit: 90.0,
-            reason: Beyond::Grazing,
-        });
-    }
+    below_grazing("acoustic-shear", interface, theta_deg)?;
     let fluids = acoustic(interface, theta_deg)?;
     let (c, _vp, vs) = contrasts(interface);
     let p = theta_deg.to_radians().sin() / interface.upper.vp;
