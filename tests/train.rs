@@ -633,6 +633,19 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
                 "data.inputs=contrasts-complex-cosines",
             ][..],
         ),
+        (
+            // The same with its products in f32 (its weights and moments f64 all the same).
+            "fused-deep-f32",
+            &[
+                "train.optimizer=adam",
+                "train.update_order=exact",
+                "train.batch_size=32",
+                "model.layers=3",
+                "model.activation=tanh",
+                "data.inputs=contrasts-complex-cosines",
+                "train.products=f32",
+            ][..],
+        ),
     ] {
         let engine_setting = format!(
             "train.engine={}",

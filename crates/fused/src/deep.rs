@@ -10,10 +10,10 @@
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
-use zoepnet_network::{Activation, Layer, Parameters};
+use zoepnet_network::{Activation, Layer, Parameters, Products};
 
-use crate::activation::activate;
 use crate::batch::{AdamFactors, adam_slice};
+use crate::real::Real;
 
 /// Rows of a batch each core takes at a time: fixed, so that the sums, and so the weights, do
 /// not depend on the number of cores.
@@ -32,6 +32,8 @@ pub struct Deep {
     pub layers: usize,
     /// Every weight and bias, in the order of the module docs.
     pub theta: Vec<f64>,
+    /// The number type of the training's matrix products (f64 unless set).
+    pub products: Products,
 }
 
 /// The training samples: scaled inputs row-major (`inputs` per row), targets, optionally each
@@ -90,7 +92,14 @@ impl Deep {
             hidden: p.hidden(),
             layers: p.layers(),
             theta,
+            products: Products::F64,
         }
+    }
+
+    /// This network with its training's products in `products`.
+    #[must_use]
+    pub fn with_products(self, products: Products) -> Self {
+        Self { products, ..self }
     }
 
     /// The weights as [`Parameters`].
@@ -122,7 +131,7 @@ impl Deep {
     }
 
     /// Layer `l`'s weights and biases (l = layers is the output), as slices of `theta`.
-    fn layer<'a>(&self, theta: &'a [f64], l: usize) -> (ArrayView2<'a, f64>, &'a [f64]) {
+    fn layer<'a, F>(&self, theta: &'a [F], l: usize) -> (ArrayView2<'a, F>, &'a [F]) {
         let (start, rows, cols) = self.offset(l);
         let w = &theta[start..start + rows * cols];
         let b = &theta[start + rows * cols..start + rows * cols + cols];
@@ -141,22 +150,23 @@ impl Deep {
         }
     }
 
-    /// The hidden activations of each layer for `x` (`rows × inputs`), the last one's output.
-    fn forward(&self, x: ArrayView2<'_, f64>) -> (Vec<Array2<f64>>, Vec<f64>) {
-        let mut acts: Vec<Array2<f64>> = Vec::with_capacity(self.layers);
+    /// The hidden activations of each layer for `x` (`rows × inputs`), the last one's output,
+    /// with the weights `theta` (`self.theta` in the products' type).
+    fn forward<F: Real>(&self, theta: &[F], x: ArrayView2<'_, F>) -> (Vec<Array2<F>>, Vec<F>) {
+        let mut acts: Vec<Array2<F>> = Vec::with_capacity(self.layers);
         for l in 0..self.layers {
-            let (w, b) = self.layer(&self.theta, l);
+            let (w, b) = self.layer(theta, l);
             let mut z = Array2::from_shape_fn((x.nrows(), self.hidden), |(_, j)| b[j]);
             match acts.last() {
-                Some(a) => general_mat_mul(1.0, a, &w, 1.0, &mut z),
-                None => general_mat_mul(1.0, &x, &w, 1.0, &mut z),
+                Some(a) => general_mat_mul(F::one(), a, &w, F::one(), &mut z),
+                None => general_mat_mul(F::one(), &x, &w, F::one(), &mut z),
             }
-            activate(self.activation, z.as_slice_mut().expect("standard layout"));
+            F::activate(self.activation, z.as_slice_mut().expect("standard layout"));
             acts.push(z);
         }
-        let (w2, b2) = self.layer(&self.theta, self.layers);
+        let (w2, b2) = self.layer(theta, self.layers);
         let last = acts.last().expect("one hidden layer or more");
-        let y = last.dot(&w2).iter().map(|v| v + b2[0]).collect();
+        let y = last.dot(&w2).iter().map(|&v| v + b2[0]).collect();
         (acts, y)
     }
 
@@ -166,7 +176,7 @@ impl Deep {
             .flat_map_iter(|chunk| {
                 let rows = chunk.len() / self.inputs;
                 let view = ArrayView2::from_shape((rows, self.inputs), chunk).expect("sizes");
-                self.forward(view).1
+                self.forward(&self.theta, view).1
             })
             .collect()
     }
@@ -184,29 +194,31 @@ impl Deep {
     }
 
     /// The gradient of ½·Σ wᵢ (yᵢ − tᵢ)² · `scale` over the rows `rows` names, added into
-    /// `g`; returns Σ (gᵢ (y − t))² (gᵢ the reporting factors, 1 without them).
-    fn gradient(
+    /// `g`, with the weights `theta` (`self.theta` in the products' type); returns
+    /// Σ (gᵢ (y − t))² (gᵢ the reporting factors, 1 without them).
+    fn gradient<F: Real>(
         &self,
+        theta: &[F],
         (x, t, weights, gates): DeepSamples<'_>,
         rows: &[usize],
         scale: f64,
-        g: &mut [f64],
+        g: &mut [F],
     ) -> f64 {
         let n = self.inputs;
-        let xb = Array2::from_shape_fn((rows.len(), n), |(r, i)| x[rows[r] * n + i]);
-        let (acts, y) = self.forward(xb.view());
+        let xb = Array2::from_shape_fn((rows.len(), n), |(r, i)| F::of(x[rows[r] * n + i]));
+        let (acts, y) = self.forward(theta, xb.view());
         let mut squared = 0.0;
-        let d: Vec<f64> = rows
+        let d: Vec<F> = rows
             .iter()
             .zip(&y)
             .map(|(&i, y)| {
-                let e = y - t[i];
+                let e = y.wide() - t[i];
                 squared += (gates.map_or(1.0, |g| g[i]) * e).powi(2);
-                e * scale * weights.map_or(1.0, |w| w[i])
+                F::of(e * scale * weights.map_or(1.0, |w| w[i]))
             })
             .collect();
         let d = ArrayView2::from_shape((rows.len(), 1), &d).expect("sizes");
-        let mut delta = self.output_gradient(&acts, d, g);
+        let mut delta = self.output_gradient(theta, &acts, d, g);
         for l in (0..self.layers).rev() {
             let input = if l == 0 {
                 xb.view()
@@ -216,12 +228,12 @@ impl Deep {
             let (start, fan_in, cols) = self.offset(l);
             let (gw, rest) = g[start..].split_at_mut(fan_in * cols);
             let mut gw = ArrayViewMut2::from_shape((fan_in, cols), gw).expect("sizes");
-            general_mat_mul(1.0, &input.t(), &delta, 1.0, &mut gw);
-            for (gb, s) in rest[..cols].iter_mut().zip(delta.sum_axis(Axis(0))) {
-                *gb += s;
+            general_mat_mul(F::one(), &input.t(), &delta, F::one(), &mut gw);
+            for (gb, &s) in rest[..cols].iter_mut().zip(&delta.sum_axis(Axis(0))) {
+                *gb = *gb + s;
             }
             if l > 0 {
-                let (w, _) = self.layer(&self.theta, l);
+                let (w, _) = self.layer(theta, l);
                 let mut back = delta.dot(&w.t());
                 self.times_slope(&mut back, &acts[l - 1]);
                 delta = back;
@@ -232,61 +244,113 @@ impl Deep {
 
     /// The output layer's gradient from the errors `d` (`rows × 1`) into `g`, and the last
     /// hidden layer's delta.
-    fn output_gradient(
+    fn output_gradient<F: Real>(
         &self,
-        acts: &[Array2<f64>],
-        d: ArrayView2<'_, f64>,
-        g: &mut [f64],
-    ) -> Array2<f64> {
+        theta: &[F],
+        acts: &[Array2<F>],
+        d: ArrayView2<'_, F>,
+        g: &mut [F],
+    ) -> Array2<F> {
         let last = acts.last().expect("one hidden layer or more");
         let (start, h, _) = self.offset(self.layers);
         let gw2 = last.t().dot(&d);
-        for (gw, v) in g[start..start + h].iter_mut().zip(gw2.iter()) {
-            *gw += v;
+        for (gw, &v) in g[start..start + h].iter_mut().zip(gw2.iter()) {
+            *gw = *gw + v;
         }
-        g[start + h] += d.sum();
-        let (w2, _) = self.layer(&self.theta, self.layers);
+        g[start + h] = g[start + h] + d.sum();
+        let (w2, _) = self.layer(theta, self.layers);
         let mut delta = d.dot(&w2.t());
         self.times_slope(&mut delta, last);
         delta
     }
 
     /// `delta` times the activation's slope at the activations `a`.
-    fn times_slope(&self, delta: &mut Array2<f64>, a: &Array2<f64>) {
-        let slope = |a: f64| match self.activation {
-            Activation::Sigmoid => a * (1.0 - a),
-            Activation::Tanh => 1.0 - a * a,
-            Activation::Relu => f64::from(u8::from(a > 0.0)),
+    fn times_slope<F: Real>(&self, delta: &mut Array2<F>, a: &Array2<F>) {
+        let (zero, one) = (F::zero(), F::one());
+        let slope = |a: F| match self.activation {
+            Activation::Sigmoid => a * (one - a),
+            Activation::Tanh => one - a * a,
+            Activation::Relu if a > zero => one,
+            Activation::Relu => zero,
         };
-        delta.zip_mut_with(a, |d, &a| *d *= slope(a));
+        delta.zip_mut_with(a, |d, &a| *d = *d * slope(a));
     }
 
-    /// One batch's gradient of ½·mean((y − t)²) (weighted), shared over the cores; returns
-    /// Σ (g (y − t))².
+    /// One batch's gradient of ½·mean((y − t)²) (weighted), shared over the cores, its
+    /// products in [`Self::products`]; returns Σ (g (y − t))².
+    #[cfg(test)]
     fn batch_gradient(&self, samples: DeepSamples<'_>, batch: &[usize], g: &mut [f64]) -> f64 {
+        match self.products {
+            Products::F64 => {
+                let mut scratch = Scratch::<f64>::new(self, batch.len());
+                self.shared_gradient(&mut scratch, samples, batch, g)
+            }
+            Products::F32 => {
+                let mut scratch = Scratch::<f32>::new(self, batch.len());
+                self.shared_gradient(&mut scratch, samples, batch, g)
+            }
+        }
+    }
+
+    /// One batch's gradient (as `batch_gradient`) in `scratch`'s number type.
+    fn shared_gradient<F: Real>(
+        &self,
+        scratch: &mut Scratch<F>,
+        samples: DeepSamples<'_>,
+        batch: &[usize],
+        g: &mut [f64],
+    ) -> f64 {
         let scale = 1.0 / batch.len() as f64;
-        let parts: Vec<(Vec<f64>, f64)> = batch
-            .par_chunks(SHARE_ROWS)
-            .map(|rows| {
-                let mut part = vec![0.0; self.theta.len()];
-                let sq = self.gradient(samples, rows, scale, &mut part);
-                (part, sq)
-            })
-            .collect();
+        let Scratch { theta, parts } = scratch;
+        theta
+            .iter_mut()
+            .zip(&self.theta)
+            .for_each(|(t, &w)| *t = F::of(w));
+        let parts = &mut parts[..batch.len().div_ceil(SHARE_ROWS)];
+        parts
+            .par_iter_mut()
+            .zip(batch.par_chunks(SHARE_ROWS))
+            .for_each(|((part, sq), rows)| {
+                part.fill(F::zero());
+                *sq = self.gradient(theta, samples, rows, scale, part);
+            });
         g.iter_mut().for_each(|v| *v = 0.0);
         let mut squared = 0.0;
-        for (part, sq) in parts {
-            g.iter_mut().zip(part).for_each(|(g, p)| *g += p);
+        for (part, sq) in parts.iter() {
+            g.iter_mut().zip(part).for_each(|(g, p)| *g += p.wide());
             squared += sq;
         }
         squared
     }
 
     /// One epoch: the samples `order` names, in batches of `batch_size`, one step each, with
-    /// Adam or (without `adam`) plain SGD. Returns the sum of the squared errors met (each
-    /// before its batch's step, times its reporting factor).
+    /// Adam or (without `adam`) plain SGD, the products in [`Self::products`]. Returns the sum
+    /// of the squared errors met (each before its batch's step, times its reporting factor).
     pub fn epoch(
         &mut self,
+        samples: DeepSamples<'_>,
+        order: &[usize],
+        batch_size: usize,
+        lr: f64,
+        adam: Option<&mut DeepAdam>,
+    ) -> f64 {
+        let size = batch_size.max(1).min(order.len().max(1));
+        match self.products {
+            Products::F64 => {
+                let scratch = Scratch::<f64>::new(self, size);
+                self.epoch_in(scratch, samples, order, size, lr, adam)
+            }
+            Products::F32 => {
+                let scratch = Scratch::<f32>::new(self, size);
+                self.epoch_in(scratch, samples, order, size, lr, adam)
+            }
+        }
+    }
+
+    /// [`Self::epoch`] with its products in `scratch`'s number type.
+    fn epoch_in<F: Real>(
+        &mut self,
+        mut scratch: Scratch<F>,
         samples: DeepSamples<'_>,
         order: &[usize],
         batch_size: usize,
@@ -295,8 +359,8 @@ impl Deep {
     ) -> f64 {
         let mut g = vec![0.0; self.theta.len()];
         let mut total = 0.0;
-        for batch in order.chunks(batch_size.max(1)) {
-            total += self.batch_gradient(samples, batch, &mut g);
+        for batch in order.chunks(batch_size) {
+            total += self.shared_gradient(&mut scratch, samples, batch, &mut g);
             match adam.as_deref_mut() {
                 Some(adam) => adam.step(&mut self.theta, &g, lr),
                 None => self
@@ -307,6 +371,24 @@ impl Deep {
             }
         }
         total
+    }
+}
+
+/// A batch's working memory, kept from batch to batch: the weights in the products' type, and
+/// each share's gradient and squared error (so that no batch allocates).
+struct Scratch<F> {
+    theta: Vec<F>,
+    parts: Vec<(Vec<F>, f64)>,
+}
+
+impl<F: Real> Scratch<F> {
+    /// Room for batches of up to `batch_size` rows of `net`.
+    fn new(net: &Deep, batch_size: usize) -> Self {
+        let n = net.theta.len();
+        Self {
+            theta: vec![F::zero(); n],
+            parts: vec![(vec![F::zero(); n], 0.0); batch_size.div_ceil(SHARE_ROWS)],
+        }
     }
 }
 
@@ -385,6 +467,29 @@ mod tests {
     }
 
     #[test]
+    fn f32_products_give_the_f64_gradient_to_f32_rounding() {
+        let (n, rows) = (11, 300);
+        let d = net(n, 16, 3);
+        let x: Vec<f64> = (0..n * rows).map(|k| wave(k, 0.43)).collect();
+        let t: Vec<f64> = (0..rows).map(|k| 0.2 * wave(k, 1.7)).collect();
+        let order: Vec<usize> = (0..rows).collect();
+        let samples = (x.as_slice(), t.as_slice(), None, None);
+        let mut g64 = vec![0.0; d.theta.len()];
+        let sq64 = d.batch_gradient(samples, &order, &mut g64);
+        let d32 = d.clone().with_products(Products::F32);
+        let mut g32 = vec![0.0; d.theta.len()];
+        let sq32 = d32.batch_gradient(samples, &order, &mut g32);
+        let largest = g64.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+        let off = g64
+            .iter()
+            .zip(&g32)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+        assert!(off < 1e-5 * largest, "{off} against {largest}");
+        assert!(off > 0.0, "the f32 path took f64 products");
+        assert!((sq32 - sq64).abs() < 1e-5 * sq64, "{sq32} against {sq64}");
+    }
+
+    #[test]
     fn adam_epochs_lower_the_loss() {
         let (n, rows) = (9, 512);
         let mut d = net(n, 16, 2);
@@ -393,11 +498,20 @@ mod tests {
         let order: Vec<usize> = (0..rows).collect();
         let before = d.mse(&x, &t, None);
         let mut adam = DeepAdam::new(&d, 1e-8);
+        let mut d32 = d.clone().with_products(Products::F32);
+        let mut adam32 = adam.clone();
         for _ in 0..30 {
             d.epoch((&x, &t, None, None), &order, 64, 3e-3, Some(&mut adam));
+            d32.epoch((&x, &t, None, None), &order, 64, 3e-3, Some(&mut adam32));
         }
         let after = d.mse(&x, &t, None);
         assert!(after < 0.2 * before, "{before} -> {after}");
         assert_eq!(adam.time, 30 * 8);
+        // f32 products: the same descent, to within f32's rounding over 240 steps.
+        let after32 = d32.mse(&x, &t, None);
+        assert!(
+            (after32 - after).abs() < 0.02 * after,
+            "{after} and {after32}"
+        );
     }
 }

@@ -40,6 +40,7 @@ mod batch;
 mod deep;
 mod exp;
 mod lbfgs;
+mod real;
 mod simd;
 mod weights;
 
@@ -50,4 +51,4 @@ pub use exp::exp;
 pub use lbfgs::{Lbfgs, LbfgsStep};
 pub use simd::Simd;
 pub use weights::{Scratch, Weights};
-pub use zoepnet_network::{Activation, UpdateOrder};
+pub use zoepnet_network::{Activation, Products, UpdateOrder};

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use zoepnet_dataset::{ConfigError, DataConfig};
 use zoepnet_model::{Activation, Baseline, Correction, Init, MlpConfig, UpdateOrder};
+use zoepnet_network::Products;
 
 use crate::device::{Backend, DeviceChoice, Precision};
 
@@ -51,6 +52,7 @@ pub struct ExperimentConfig {
 /// | `normalize_targets` | false | true on the fused engine only |
 /// | `loss_weights` | `"uniform"` | `uniform`, `contrast` (fused mini-batches, gated correction) |
 /// | `lbfgs_history` | 20 | >= 1 |
+/// | `products` | `"f64"` | `f64`, `f32` (the fused engine's deep networks) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainSection {
@@ -123,6 +125,11 @@ pub struct TrainSection {
     /// Steps L-BFGS remembers (default 20).
     #[serde(default = "defaults::lbfgs_history")]
     pub lbfgs_history: usize,
+    /// The number type of the training's matrix products on the fused engine's deep networks:
+    /// `f64` (default) or `f32` (about twice as fast; the weights, Adam's moments and the
+    /// validation error stay f64).
+    #[serde(default)]
+    pub products: Products,
 }
 
 impl Default for TrainSection {
@@ -147,6 +154,7 @@ impl Default for TrainSection {
             normalize_targets: false,
             loss_weights: LossWeights::default(),
             lbfgs_history: defaults::lbfgs_history(),
+            products: Products::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use zoepnet_dataset::ConfigError;
 use zoepnet_model::{Baseline, Correction, MlpConfig, UpdateOrder};
+use zoepnet_network::Products;
 
 use crate::config::{
     Engine, ExperimentConfig, LoadError, LossWeights, Mode, ModelSection, OptimizerName, Schedule,
@@ -82,6 +83,8 @@ pub enum FusedMethod {
         optimizer: FusedOptimizer,
         /// Weight each sample's squared error by its contrast gate (`train.loss_weights`).
         contrast_weights: bool,
+        /// The number type of a deep network's products (`train.products`).
+        products: Products,
     },
     /// Full-batch L-BFGS, one iteration an epoch; the run ends once no step lowers the loss.
     Lbfgs {
@@ -272,6 +275,7 @@ impl ExperimentConfig {
         let procedure = self.procedure()?;
         check_loss_weights(self, &procedure)?;
         check_shape(self, &model, &procedure)?;
+        check_products(t, &model, &procedure)?;
         Ok(Plan {
             config: self.clone(),
             model,
@@ -373,6 +377,28 @@ fn check_loss_weights(config: &ExperimentConfig, procedure: &Procedure) -> Resul
             "\"contrast\" is for the fused engine's mini-batches (manual mode, SGD with train.batch_size > 1 or Adam, a CPU backend in f64)",
         ),
     }
+}
+
+/// `train.products = "f32"`: for the fused engine's deep networks (their mini-batches).
+fn check_products(
+    t: &TrainSection,
+    model: &MlpConfig,
+    procedure: &Procedure,
+) -> Result<(), ConfigError> {
+    let batches = matches!(
+        procedure,
+        Procedure::Fused {
+            method: FusedMethod::Batches { .. },
+            ..
+        }
+    );
+    if t.products == Products::F64 || (batches && is_deep(model)) {
+        return Ok(());
+    }
+    bad(
+        "train.products",
+        "\"f32\" is for the fused engine's deep networks (model.layers > 1 or data.inputs other than the seven, trained with train.optimizer = \"adam\" or SGD in batches); the other engines take backend.precision",
+    )
 }
 
 /// `[model]`: the network it describes, on `inputs` inputs.
@@ -556,6 +582,7 @@ fn fused_procedure(t: &TrainSection, optimizer: ManualOptimizer) -> Result<Proce
             batch_size: t.batch_size,
             optimizer,
             contrast_weights: t.loss_weights == LossWeights::Contrast,
+            products: t.products,
         })
     };
     let method = match optimizer {
@@ -763,6 +790,15 @@ mod tests {
                 "[model]\nlayers = 3\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\nnormalize_targets = true\n",
                 "`model.layers`",
             ),
+            // f32 products are the deep networks' mini-batches' only.
+            (
+                "[train]\nproducts = \"f32\"\noptimizer = \"adam\"\nupdate_order = \"exact\"\n",
+                "`train.products`: \"f32\" is for the fused engine's deep networks",
+            ),
+            (
+                "[model]\nlayers = 3\n[train]\nproducts = \"f32\"\nmode = \"autodiff\"\n",
+                "`train.products`",
+            ),
         ] {
             let err = plan(settings).unwrap_err();
             assert!(err.starts_with(key), "{settings}: {err}");
@@ -778,7 +814,21 @@ mod tests {
         assert!(matches!(
             p.procedure,
             Procedure::Fused {
-                method: FusedMethod::Batches { .. },
+                method: FusedMethod::Batches {
+                    products: Products::F64,
+                    ..
+                },
+                ..
+            }
+        ));
+        let p = plan(&format!("{deep}products = \"f32\"\n")).unwrap();
+        assert!(matches!(
+            p.procedure,
+            Procedure::Fused {
+                method: FusedMethod::Batches {
+                    products: Products::F32,
+                    ..
+                },
                 ..
             }
         ));

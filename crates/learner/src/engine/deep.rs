@@ -3,7 +3,7 @@
 
 use burn::tensor::Device;
 use zoepnet_dataset::{InterfaceItem, Prepared, Scaler};
-use zoepnet_fused::{Deep, DeepAdam};
+use zoepnet_fused::{Deep, DeepAdam, Products};
 use zoepnet_model::{Mlp, MlpConfig, Parameters};
 
 use super::{Engine, EpochSums};
@@ -56,14 +56,20 @@ pub struct DeepEngine {
 }
 
 impl DeepEngine {
-    /// The engine for batches of `batch_size` with `optimizer`, from `initial` weights.
+    /// The engine for batches of `batch_size` with `optimizer`, its products in `products`,
+    /// from `initial` weights.
     pub fn new(
         plan: &Plan,
         prepared: &Prepared,
-        (batch_size, optimizer, contrast_weights): (usize, FusedOptimizer, bool),
+        (batch_size, optimizer, contrast_weights, products): (
+            usize,
+            FusedOptimizer,
+            bool,
+            Products,
+        ),
         initial: &Parameters,
     ) -> Self {
-        let net = Deep::new(plan.model.activation, initial);
+        let net = Deep::new(plan.model.activation, initial).with_products(products);
         let train = Set::new(plan, &prepared.scaler, &prepared.train);
         let sample_weights = match (&train.gates, contrast_weights) {
             (Some(g), true) => Some(crate::train::contrast_weights(g)),
@@ -132,7 +138,7 @@ impl Engine for DeepEngine {
         weights: &Parameters,
         adam: Option<&AdamState>,
     ) -> Result<(), TrainError> {
-        self.net = Deep::new(self.net.activation, weights);
+        self.net = Deep::new(self.net.activation, weights).with_products(self.net.products);
         if let Some(state) = &mut self.adam {
             let saved = adam.ok_or(TrainError::Checkpoint(CheckpointError::NoAdam))?;
             if saved.m.len() != self.net.theta.len() || saved.v.len() != self.net.theta.len() {

@@ -72,12 +72,13 @@ pub fn build(
                     batch_size,
                     optimizer,
                     contrast_weights,
+                    products,
                 },
             ..
         } if crate::plan::is_deep(&plan.model) => Box::new(deep::DeepEngine::new(
             plan,
             prepared,
-            (batch_size, optimizer, contrast_weights),
+            (batch_size, optimizer, contrast_weights, products),
             initial,
         )),
         Procedure::Fused {
