@@ -2,7 +2,8 @@
 //! backend, on configs/surrogate.toml's data (the rock-physics prior, a 7-300-1 network with an
 //! Aki-Richards baseline and the contrast-scaled correction), one epoch of each setting; then
 //! configs/surrogate-deep.toml's network (11-128-128-128-1 tanh on its `contrasts-four-waves`
-//! inputs) on the same draws, on the fused engine's deep networks.
+//! inputs) on the same draws, on the fused engine's deep networks, its products in f64 and then
+//! in f32 (`train.products`).
 //!
 //! `cargo bench -p zoepnet-learner --bench surrogate` (add `--no-default-features --features
 //! ndarray` to skip building the wgpu stack in release; the backends compiled in are benched).
@@ -18,6 +19,7 @@ use zoepnet_learner::config::{Engine, Mode, OptimizerName};
 use zoepnet_learner::device::Backend;
 use zoepnet_learner::train::train;
 use zoepnet_model::UpdateOrder;
+use zoepnet_network::Products;
 
 mod common;
 
@@ -94,6 +96,9 @@ fn main() {
     config.model = deep.model;
     let prepared = zoepnet_dataset::prepare(&config.data, &las).expect("the drawn data");
     bench(&config, &prepared, &settings[1..3], &kinds[..1], samples);
+    // The same with the products in f32 (`train.products`).
+    config.train.products = Products::F32;
+    bench(&config, &prepared, &settings[1..3], &kinds[..1], samples);
 }
 
 /// One epoch of each of `settings` (what, engine, mode, optimizer, batch, threads) on each of
@@ -106,10 +111,11 @@ fn bench(
     samples: usize,
 ) {
     let layers = format!(
-        "{}-{}x{}",
+        "{}-{}x{} {:?}",
         config.data.inputs.width(),
         config.model.hidden,
-        config.model.layers
+        config.model.layers,
+        config.train.products
     );
     for &(what, engine, mode, optimizer, batch, threads) in settings {
         for &kind in kinds {
@@ -154,7 +160,7 @@ fn bench(
                 .expect("training runs");
             let seconds = trained.train_seconds;
             println!(
-                "{what:16} {layers:8} {engine:?} engine, {kind:?}, batch {batch}, {threads} \
+                "{what:16} {layers:12} {engine:?} engine, {kind:?}, batch {batch}, {threads} \
                  thread(s): one epoch of {samples} in {seconds:.2} s, {:.0} samples/s",
                 samples as f64 / seconds
             );
