@@ -490,6 +490,33 @@ mod tests {
     }
 
     #[test]
+    fn an_epoch_keeps_its_scratch_across_batches_of_unequal_size() {
+        // 300 rows in batches of 128: two full batches and one of 44, which uses a part of the
+        // scratch the full ones filled. The epoch must step as fresh memory for each batch does.
+        let (n, rows) = (11, 300);
+        let x: Vec<f64> = (0..n * rows).map(|k| wave(k, 0.37)).collect();
+        let t: Vec<f64> = (0..rows).map(|k| 0.1 * wave(k, 2.3)).collect();
+        let order: Vec<usize> = (0..rows).rev().collect();
+        for products in [Products::F64, Products::F32] {
+            let mut d = net(n, 16, 3).with_products(products);
+            let mut by_hand = d.clone();
+            let mut adam = DeepAdam::new(&d, 1e-8);
+            let mut adam_by_hand = adam.clone();
+            let samples = (x.as_slice(), t.as_slice(), None, None);
+            let sum = d.epoch(samples, &order, 128, 1e-3, Some(&mut adam));
+            let mut g = vec![0.0; by_hand.theta.len()];
+            let mut want = 0.0;
+            for batch in order.chunks(128) {
+                want += by_hand.batch_gradient(samples, batch, &mut g);
+                adam_by_hand.step(&mut by_hand.theta, &g, 1e-3);
+            }
+            assert_eq!(d.theta, by_hand.theta, "{products:?}");
+            assert_eq!(sum, want, "{products:?}");
+            assert_eq!(adam.time, 3);
+        }
+    }
+
+    #[test]
     fn adam_epochs_lower_the_loss() {
         let (n, rows) = (9, 512);
         let mut d = net(n, 16, 2);

@@ -126,8 +126,8 @@ pub struct TrainSection {
     #[serde(default = "defaults::lbfgs_history")]
     pub lbfgs_history: usize,
     /// The number type of the training's matrix products on the fused engine's deep networks:
-    /// `f64` (default) or `f32` (about twice as fast; the weights, Adam's moments and the
-    /// validation error stay f64).
+    /// `f64` (default) or `f32` (about 1.6 times as fast on two cores; the weights, Adam's
+    /// moments and the validation error stay f64).
     #[serde(default)]
     pub products: Products,
 }

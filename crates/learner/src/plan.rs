@@ -397,7 +397,7 @@ fn check_products(
     }
     bad(
         "train.products",
-        "\"f32\" is for the fused engine's deep networks (model.layers > 1 or data.inputs other than the seven, trained with train.optimizer = \"adam\" or SGD in batches); the other engines take backend.precision",
+        "\"f32\" is for the fused engine's deep networks (model.layers > 1 or data.inputs other than the seven, trained with train.optimizer = \"adam\" or SGD in batches); every other network and engine takes its products in the backend's precision, f64 on the fused engine",
     )
 }
 
