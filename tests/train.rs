@@ -598,6 +598,15 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
     // The manual mode on both engines, autodiff with Adam (which replays its epochs: its
     // moments and step count are not in the checkpoint), and the fused engine's Adam (whose
     // state is).
+    let deep = [
+        "train.optimizer=adam",
+        "train.update_order=exact",
+        "train.batch_size=32",
+        "model.layers=3",
+        "model.activation=tanh",
+        "data.inputs=contrasts-complex-cosines",
+    ];
+    let deep_f32 = [&deep[..], &["train.products=f32"]].concat();
     for (engine, extra) in [
         ("fused", &[][..]),
         ("tensor", &[][..]),
@@ -621,31 +630,10 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
                 "train.batch_size=32",
             ][..],
         ),
-        (
-            // The deep networks' engine, its Adam moments in the checkpoint.
-            "fused-deep",
-            &[
-                "train.optimizer=adam",
-                "train.update_order=exact",
-                "train.batch_size=32",
-                "model.layers=3",
-                "model.activation=tanh",
-                "data.inputs=contrasts-complex-cosines",
-            ][..],
-        ),
-        (
-            // The same with its products in f32 (its weights and moments f64 all the same).
-            "fused-deep-f32",
-            &[
-                "train.optimizer=adam",
-                "train.update_order=exact",
-                "train.batch_size=32",
-                "model.layers=3",
-                "model.activation=tanh",
-                "data.inputs=contrasts-complex-cosines",
-                "train.products=f32",
-            ][..],
-        ),
+        // The deep networks' engine, its Adam moments in the checkpoint.
+        ("fused-deep", &deep[..]),
+        // The same with its products in f32 (its weights and moments f64 all the same).
+        ("fused-deep-f32", &deep_f32[..]),
     ] {
         let engine_setting = format!(
             "train.engine={}",
