@@ -12,6 +12,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 use zoepnet_network::{Activation, Layer, Parameters, Products};
 
+use crate::activation::activate;
 use crate::batch::{AdamFactors, adam_slice};
 use crate::real::Real;
 
@@ -161,7 +162,7 @@ impl Deep {
                 Some(a) => general_mat_mul(F::one(), a, &w, F::one(), &mut z),
                 None => general_mat_mul(F::one(), &x, &w, F::one(), &mut z),
             }
-            F::activate(self.activation, z.as_slice_mut().expect("standard layout"));
+            activate(self.activation, z.as_slice_mut().expect("standard layout"));
             acts.push(z);
         }
         let (w2, b2) = self.layer(theta, self.layers);

@@ -2,19 +2,20 @@
 //! or f32 for twice the products a second (the weights and the optimizer stay f64; the running
 //! training error comes from the f32 outputs, the validation error from the f64 weights).
 
-use ndarray::LinalgScalar;
-use zoepnet_network::Activation;
+use std::ops::Neg;
 
-use crate::activation::activate;
+use ndarray::LinalgScalar;
 
 /// A number the products can be taken in: f64 or f32.
-pub(crate) trait Real: LinalgScalar + PartialOrd + Send + Sync {
+pub(crate) trait Real: LinalgScalar + Neg<Output = Self> + PartialOrd + Send + Sync {
     /// `x` in this type (rounded to nearest for f32).
     fn of(x: f64) -> Self;
     /// This value as f64 (exact).
     fn wide(self) -> f64;
-    /// Replaces every z in `z` by act(z) (f64: [`activate`]; f32: its f32 copy).
-    fn activate(activation: Activation, z: &mut [Self]);
+    /// e^self, vectorisable: [`crate::exp::exp`] in f64, [`exp_f32`] in f32.
+    fn exp(self) -> Self;
+    /// max(self, 0).
+    fn relu(self) -> Self;
 }
 
 impl Real for f64 {
@@ -24,8 +25,13 @@ impl Real for f64 {
     fn wide(self) -> f64 {
         self
     }
-    fn activate(activation: Activation, z: &mut [Self]) {
-        activate(activation, z);
+    #[inline(always)]
+    fn exp(self) -> Self {
+        crate::exp::exp(self)
+    }
+    #[inline(always)]
+    fn relu(self) -> Self {
+        self.max(0.0)
     }
 }
 
@@ -37,14 +43,13 @@ impl Real for f32 {
     fn wide(self) -> f64 {
         f64::from(self)
     }
-    fn activate(activation: Activation, z: &mut [Self]) {
-        match activation {
-            Activation::Sigmoid => z.iter_mut().for_each(|z| *z = 1.0 / (1.0 + exp_f32(-*z))),
-            Activation::Tanh => z
-                .iter_mut()
-                .for_each(|z| *z = 1.0 - 2.0 / (exp_f32(2.0 * *z) + 1.0)),
-            Activation::Relu => z.iter_mut().for_each(|z| *z = z.max(0.0)),
-        }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        exp_f32(self)
+    }
+    #[inline(always)]
+    fn relu(self) -> Self {
+        self.max(0.0)
     }
 }
 
@@ -74,7 +79,10 @@ fn exp_f32(x: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    use zoepnet_network::Activation;
+
     use super::*;
+    use crate::activation::activate;
 
     #[test]
     fn exp_f32_is_the_c_librarys_to_2_ulp_and_tanh_follows() {
@@ -87,7 +95,7 @@ mod tests {
         assert!(worst <= 2.0, "{worst} ulp");
         let mut z: Vec<f32> = (-400..400).map(|k| k as f32 * 0.025).collect();
         let want: Vec<f32> = z.iter().map(|z| z.tanh()).collect();
-        f32::activate(Activation::Tanh, &mut z);
+        activate(Activation::Tanh, &mut z);
         let off = z
             .iter()
             .zip(&want)
