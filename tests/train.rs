@@ -607,6 +607,8 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
         "data.inputs=contrasts-complex-cosines",
     ];
     let deep_f32 = [&deep[..], &["train.products=f32"]].concat();
+    let members = [&deep[..], &["model.members=3"]].concat();
+    let members_sgd = [&members[..], &["train.optimizer=sgd"]].concat();
     for (engine, extra) in [
         ("fused", &[][..]),
         ("tensor", &[][..]),
@@ -634,6 +636,11 @@ fn an_interrupted_run_resumes_to_the_same_weights() {
         ("fused-deep", &deep[..]),
         // The same with its products in f32 (its weights and moments f64 all the same).
         ("fused-deep-f32", &deep_f32[..]),
+        // Three networks side by side, each one's own weights beside Adam's moments in the
+        // checkpoint (their average's output layer does not give them back); with SGD the run
+        // replays its epochs.
+        ("fused-deep-members", &members[..]),
+        ("fused-deep-members-sgd", &members_sgd[..]),
     ] {
         let engine_setting = format!(
             "train.engine={}",

@@ -46,7 +46,7 @@ mod weights;
 
 pub use aligned::AlignedVec;
 pub use batch::{Adam, Optimizer, Params, SHARE, Samples};
-pub use deep::{Deep, DeepAdam, DeepSamples};
+pub use deep::{Deep, DeepAdam, DeepSamples, epoch_side_by_side, gated_mse, mean_prediction};
 pub use exp::exp;
 pub use lbfgs::{Lbfgs, LbfgsStep};
 pub use simd::Simd;

@@ -58,6 +58,12 @@ pub struct AdamState {
     pub m: Vec<f64>,
     /// Second moments.
     pub v: Vec<f64>,
+    /// Members trained side by side (`model.members` > 1): each one's weights, one member
+    /// after another, as the fused engine's deep networks hold them (the checkpoint's weights
+    /// average their outputs, from which their own output layers do not follow); the moments
+    /// above are in that order too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<f64>>,
 }
 
 /// How a run starts.
@@ -236,12 +242,18 @@ impl RunState {
 /// hidden)` (stored as drawn, row-major `[from, to]`); with `Init::Burn`, Burn's initialiser seeded on `device`.
 /// A physics-residual network (`model.baseline`) starts with a zero output layer (W2, b2), so
 /// that it starts as its baseline and learns only the correction.
+/// Members side by side (`model.members`) are the drawn network's diagonal blocks (each inner
+/// layer's weights between members set to zero).
 pub(crate) fn initial_parameters(
     plan: &Plan,
     rng: &mut NumpyRandomState,
     device: &Device,
 ) -> Result<Parameters, TrainError> {
     let mut p = drawn_parameters(plan, rng, device)?;
+    if plan.members > 1 {
+        // Members side by side: the drawn network's blocks on the diagonal, zero between them.
+        p = Parameters::side_by_side(&p.members(plan.members));
+    }
     if plan.model.baseline != Baseline::None {
         p.w2.fill(0.0);
         p.b2 = 0.0;

@@ -233,6 +233,7 @@ pub enum Engine {
 /// |---|---|---|
 /// | `hidden` | 300 | >= 1 |
 /// | `layers` | 1 | 1-16 |
+/// | `members` | 1 | 1-16 (more than 1: the fused engine's deep networks) |
 /// | `activation` | `"sigmoid"` | `sigmoid`, `tanh`, `relu` |
 /// | `init` | `"normal"` | `normal`, `burn` |
 /// | `init_std` | 0.1 | > 0 (normal) |
@@ -248,6 +249,12 @@ pub struct ModelSection {
     /// engine's mini-batches (SGD or Adam) or with Burn's autodiff.
     #[serde(default = "defaults::layers")]
     pub layers: usize,
+    /// Networks of this shape trained side by side, each from its own initial weights and in
+    /// its own order of the samples, and averaged (an ensemble; 1: one network). The model
+    /// written is their average as one network: `hidden` × `members` units a layer, each
+    /// inner layer block-diagonal, so that everything that reads a model reads it as it is.
+    #[serde(default = "defaults::members")]
+    pub members: usize,
     /// Hidden activation: `sigmoid` (the tutorial), `tanh` or `relu`.
     #[serde(default)]
     pub activation: Activation,
@@ -277,6 +284,7 @@ impl Default for ModelSection {
         Self {
             hidden: defaults::hidden(),
             layers: defaults::layers(),
+            members: defaults::members(),
             activation: Activation::default(),
             init: InitName::default(),
             init_std: defaults::init_std(),
@@ -299,7 +307,8 @@ pub enum InitName {
 
 impl ModelSection {
     /// The Burn config of the network this section describes, on `inputs` inputs
-    /// (`data.inputs`' width: `zoepnet_dataset::InputEncoding::width`).
+    /// (`data.inputs`' width: `zoepnet_dataset::InputEncoding::width`): its members side by
+    /// side, `hidden` × `members` units a layer.
     pub(crate) fn mlp_config(&self, inputs: usize) -> MlpConfig {
         let activation = self.activation;
         let init = match self.init {
@@ -308,7 +317,7 @@ impl ModelSection {
         };
         MlpConfig::new()
             .with_inputs(inputs)
-            .with_hidden(self.hidden)
+            .with_hidden(self.hidden * self.members)
             .with_depth(Some(self.layers))
             .with_activation(activation)
             .with_init(init)
@@ -393,6 +402,9 @@ mod defaults {
 
     pub fn hidden() -> usize {
         300
+    }
+    pub fn members() -> usize {
+        1
     }
     pub fn layers() -> usize {
         1

@@ -35,7 +35,7 @@ pub struct RunStart<'a> {
     /// Whether, resumed, it had finished already (and goes on to no further epoch): it is then
     /// only scored and drawn again.
     pub finished: bool,
-    /// Whether, resumed, it first replays those epochs ([`crate::plan::Procedure::replays_on_resume`]).
+    /// Whether, resumed, it first replays those epochs ([`crate::plan::Plan::replays_on_resume`]).
     pub replays: bool,
     /// Training interfaces.
     pub train: usize,
@@ -49,6 +49,8 @@ pub struct RunStart<'a> {
     pub precision: Precision,
     /// The engine.
     pub engine: EngineKind,
+    /// Networks trained side by side and averaged (`model.members`).
+    pub members: usize,
 }
 
 /// Watches a run and may ask it to stop.
@@ -177,13 +179,14 @@ pub fn run(
         out,
         resumed_after: resume.as_ref().map(|cp| cp.epoch),
         finished: resume.is_some() && folder.is_finished(),
-        replays: plan.procedure.replays_on_resume(),
+        replays: plan.replays_on_resume(),
         train: prepared.train.len(),
         validation: prepared.validation.len(),
         epochs: plan.epochs,
         device: &info,
         precision: plan.config.backend.precision(),
         engine: plan.procedure.engine(),
+        members: plan.members,
     });
     let mut writer = ProgressWriter::new(&folder, resume.as_ref());
     let outcome = train(
@@ -347,6 +350,7 @@ pub fn run_population(
         device: &info,
         precision: first.config.backend.precision(),
         engine,
+        members: first.members,
     });
     // Every run folder from the start, its metrics and checkpoint at most a second behind, so
     // that a stopped population leaves each run where `zoepnet train --resume` continues it.

@@ -31,6 +31,9 @@ pub struct Plan {
     pub shuffle: bool,
     /// Seed of the initial weights and of the shuffles.
     pub seed: u32,
+    /// Networks trained side by side and averaged (`model.members`; `model` holds them side
+    /// by side).
+    pub members: usize,
     /// When to stop before the last epoch.
     pub stopping: StoppingRule,
 }
@@ -177,6 +180,27 @@ impl Procedure {
     }
 }
 
+impl Plan {
+    /// Whether a resumed run replays its completed epochs: its procedure's optimizer state is
+    /// not in the checkpoint ([`Procedure::replays_on_resume`]), or it trains members side by
+    /// side with plain SGD (their own weights are kept in the checkpoint beside Adam's moments
+    /// only).
+    pub fn replays_on_resume(&self) -> bool {
+        let sgd_members = self.members > 1
+            && matches!(
+                self.procedure,
+                Procedure::Fused {
+                    method: FusedMethod::Batches {
+                        optimizer: FusedOptimizer::Sgd,
+                        ..
+                    },
+                    ..
+                }
+            );
+        self.procedure.replays_on_resume() || sgd_members
+    }
+}
+
 /// The learning rate of each epoch: `train.learning_rate` under `train.schedule`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LearningRate {
@@ -276,6 +300,7 @@ impl ExperimentConfig {
         check_loss_weights(self, &procedure)?;
         check_shape(self, &model, &procedure)?;
         check_products(t, &model, &procedure)?;
+        check_members(self.model.members, &model, &procedure)?;
         Ok(Plan {
             config: self.clone(),
             model,
@@ -284,6 +309,7 @@ impl ExperimentConfig {
             epochs: t.epochs,
             shuffle: t.shuffle,
             seed: t.seed,
+            members: self.model.members,
             stopping: StoppingRule {
                 target_val_mse: t.target_val_mse,
                 patience: t.patience,
@@ -367,16 +393,13 @@ fn check_loss_weights(config: &ExperimentConfig, procedure: &Procedure) -> Resul
             "\"contrast\" weights by the contrast gate of a contrast-scaled correction: set model.correction = \"contrast\" (or \"contrast-saturating\", \"contrast-angle-saturating\") too",
         );
     }
-    match procedure {
-        Procedure::Fused {
-            method: FusedMethod::Batches { .. },
-            ..
-        } => Ok(()),
-        _ => bad(
-            "train.loss_weights",
-            "\"contrast\" is for the fused engine's mini-batches (manual mode, SGD with train.batch_size > 1 or Adam, a CPU backend in f64)",
-        ),
+    if fused_batches(procedure) {
+        return Ok(());
     }
+    bad(
+        "train.loss_weights",
+        "\"contrast\" is for the fused engine's mini-batches (manual mode, SGD with train.batch_size > 1 or Adam, a CPU backend in f64)",
+    )
 }
 
 /// `train.products = "f32"`: for the fused engine's deep networks (their mini-batches).
@@ -385,19 +408,45 @@ fn check_products(
     model: &MlpConfig,
     procedure: &Procedure,
 ) -> Result<(), ConfigError> {
-    let batches = matches!(
-        procedure,
-        Procedure::Fused {
-            method: FusedMethod::Batches { .. },
-            ..
-        }
-    );
-    if t.products == Products::F64 || (batches && is_deep(model)) {
+    if t.products == Products::F64 || (fused_batches(procedure) && is_deep(model)) {
         return Ok(());
     }
     bad(
         "train.products",
         "\"f32\" is for the fused engine's deep networks (model.layers > 1 or data.inputs other than the seven, trained with train.optimizer = \"adam\" or SGD in batches); every other network and engine takes its products in the backend's precision, f64 on the fused engine",
+    )
+}
+
+/// `model.members`: 1 to 16, more than one only where the fused engine's deep networks train
+/// in batches (the one engine that trains members side by side).
+fn check_members(
+    members: usize,
+    model: &MlpConfig,
+    procedure: &Procedure,
+) -> Result<(), ConfigError> {
+    if !(1..=16).contains(&members) {
+        return bad(
+            "model.members",
+            format!("expected 1 to 16 networks, not {members}"),
+        );
+    }
+    if members == 1 || (fused_batches(procedure) && is_deep(model)) {
+        return Ok(());
+    }
+    bad(
+        "model.members",
+        "more than one network is for the fused engine's deep networks (model.layers > 1 or data.inputs other than the seven, trained with train.optimizer = \"adam\" or SGD in batches)",
+    )
+}
+
+/// Whether `procedure` is the fused engine's mini-batches.
+fn fused_batches(procedure: &Procedure) -> bool {
+    matches!(
+        procedure,
+        Procedure::Fused {
+            method: FusedMethod::Batches { .. },
+            ..
+        }
     )
 }
 
@@ -799,6 +848,23 @@ mod tests {
                 "[model]\nlayers = 3\n[train]\nproducts = \"f32\"\nmode = \"autodiff\"\n",
                 "`train.products`",
             ),
+            // Members side by side are the deep networks' mini-batches' only.
+            (
+                "[model]\nmembers = 0\n",
+                "`model.members`: expected 1 to 16",
+            ),
+            (
+                "[model]\nmembers = 17\n",
+                "`model.members`: expected 1 to 16",
+            ),
+            (
+                "[model]\nmembers = 2\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\n",
+                "`model.members`: more than one network is for the fused engine's deep networks",
+            ),
+            (
+                "[model]\nlayers = 3\nmembers = 2\n[train]\nmode = \"autodiff\"\n",
+                "`model.members`",
+            ),
         ] {
             let err = plan(settings).unwrap_err();
             assert!(err.starts_with(key), "{settings}: {err}");
@@ -832,6 +898,11 @@ mod tests {
                 ..
             }
         ));
+        // Members side by side: the model holds them, three times as wide.
+        let members = deep.replace("hidden = 16\n", "hidden = 16\nmembers = 3\n");
+        let p = plan(&members).unwrap();
+        assert_eq!((p.members, p.model.hidden, p.model.layers()), (3, 48, 3));
+        assert_eq!(plan(deep).unwrap().members, 1);
         let wide = "inputs = \"contrasts-complex-cosines\"\n[train]\nmode = \"autodiff\"\n";
         let p = plan(wide).unwrap();
         assert_eq!((p.model.layers(), p.model.inputs), (1, 9));

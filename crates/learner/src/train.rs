@@ -97,6 +97,10 @@ pub enum CheckpointError {
     /// Its Adam state has the wrong size.
     #[error("its Adam state has the wrong size")]
     AdamSize,
+    /// It holds no members' own weights (or the wrong number of them), where the run trains
+    /// `model.members` networks side by side.
+    #[error("it does not hold the {0} members' own weights")]
+    Members(usize),
     /// Replaying its epochs did not reach its weights.
     #[error("replaying its {0} epochs did not reproduce its weights")]
     Replay(usize),

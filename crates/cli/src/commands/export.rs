@@ -32,7 +32,7 @@ pub fn run(args: &ExportArgs) -> Outcome<()> {
         out.display(),
         files::MODEL_CONFIG,
         files::SCALER,
-        h = run.config.model.hidden,
+        h = run.config.model.hidden * run.config.model.members,
     );
     Ok(())
 }

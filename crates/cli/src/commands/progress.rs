@@ -296,8 +296,8 @@ impl Observer for Progress {
             });
             if run.replays {
                 self.header(&format!(
-                    "replaying its {epoch} completed epochs first (this method's optimizer state \
-                     is not in the checkpoint); the run then goes on from there"
+                    "replaying its {epoch} completed epochs first (this method's optimizer state, \
+                     or its members' own weights, are not in the checkpoint); the run then goes on from there"
                 ));
             }
         }
@@ -307,8 +307,14 @@ impl Observer for Progress {
             }
             other => format!("{} engine", other.name()),
         };
+        let members = match run.members {
+            1 => String::new(),
+            n => {
+                format!(", {n} networks side by side (model.members), each in a thread of its own")
+            }
+        };
         self.header(&format!(
-            "training: {} training / {} validation interfaces, {} epoch{}, {} ({}) in {}, {engine}",
+            "training: {} training / {} validation interfaces, {} epoch{}, {} ({}) in {}, {engine}{members}",
             run.train,
             run.validation,
             run.epochs,

@@ -2,8 +2,8 @@
 //! layers, mini-batches of SGD or Adam with matrix products.
 
 use burn::tensor::Device;
-use zoepnet_dataset::{InterfaceItem, Prepared, Scaler};
-use zoepnet_fused::{Deep, DeepAdam, Products};
+use zoepnet_dataset::{InterfaceItem, NumpyRandomState, Prepared, Scaler};
+use zoepnet_fused::{Deep, DeepAdam, Products, epoch_side_by_side, gated_mse, mean_prediction};
 use zoepnet_model::{Mlp, MlpConfig, Parameters};
 
 use super::{Engine, EpochSums};
@@ -36,18 +36,27 @@ impl Set {
         }
     }
 
-    /// The mean squared error in Rpp of `net` on this set.
-    fn mse(&self, net: &Deep) -> f64 {
-        net.mse(&self.x, &self.t, self.gates.as_deref())
+    /// The mean squared error in Rpp of the mean of `nets` on this set.
+    fn mse(&self, nets: &[Deep]) -> f64 {
+        gated_mse(
+            &mean_prediction(nets, &self.x),
+            &self.t,
+            self.gates.as_deref(),
+        )
     }
 }
 
-/// The deep-network engine with its data, weights and optimizer.
+/// The deep-network engine with its data, its networks (one, or `model.members` side by side)
+/// and their optimizers.
 #[derive(Debug)]
 pub struct DeepEngine {
     model: MlpConfig,
-    net: Deep,
-    adam: Option<DeepAdam>,
+    nets: Vec<Deep>,
+    adams: Option<Vec<DeepAdam>>,
+    /// Member k > 0 takes sample `relabel[k - 1][i]` where the run's order says i: its own
+    /// order, a fixed permutation (drawn from the seed plus k) of the run's, so that a
+    /// checkpoint's order gives every member's back.
+    relabel: Vec<Vec<usize>>,
     batch_size: usize,
     train: Set,
     validation: Set,
@@ -69,24 +78,40 @@ impl DeepEngine {
         ),
         initial: &Parameters,
     ) -> Self {
-        let net = Deep::new(plan.model.activation, initial).with_products(products);
+        let nets: Vec<Deep> = initial
+            .members(plan.members)
+            .iter()
+            .map(|p| Deep::new(plan.model.activation, p).with_products(products))
+            .collect();
         let train = Set::new(plan, &prepared.scaler, &prepared.train);
         let sample_weights = match (&train.gates, contrast_weights) {
             (Some(g), true) => Some(crate::train::contrast_weights(g)),
             _ => None,
         };
-        let adam = match optimizer {
+        let adams = match optimizer {
             FusedOptimizer::Sgd => None,
-            FusedOptimizer::Adam { epsilon } => Some(DeepAdam::new(&net, epsilon as f32)),
+            FusedOptimizer::Adam { epsilon } => Some(
+                nets.iter()
+                    .map(|n| DeepAdam::new(n, epsilon as f32))
+                    .collect(),
+            ),
         };
+        let relabel = (1..plan.members)
+            .map(|k| {
+                let mut p: Vec<usize> = (0..train.t.len()).collect();
+                NumpyRandomState::seed(plan.seed.wrapping_add(k as u32)).shuffle(&mut p);
+                p
+            })
+            .collect();
         Self {
             model: plan.model.clone(),
-            adam,
+            adams,
+            relabel,
             batch_size,
             validation: Set::new(plan, &prepared.scaler, &prepared.validation),
             train,
             sample_weights,
-            net,
+            nets,
         }
     }
 }
@@ -97,7 +122,7 @@ impl Engine for DeepEngine {
     }
 
     fn val_mse(&mut self) -> Result<f64, TrainError> {
-        Ok(self.validation.mse(&self.net))
+        Ok(self.validation.mse(&self.nets))
     }
 
     fn epoch(&mut self, order: &[usize], lr: f64) -> Result<EpochSums, TrainError> {
@@ -108,29 +133,50 @@ impl Engine for DeepEngine {
             self.sample_weights.as_deref(),
             self.train.gates.as_deref(),
         );
-        let squared = self
-            .net
-            .epoch(samples, order, self.batch_size, lr, self.adam.as_mut());
+        let relabelled: Vec<Vec<usize>> = self
+            .relabel
+            .iter()
+            .map(|p| order.iter().map(|&i| p[i]).collect())
+            .collect();
+        let orders: Vec<&[usize]> = std::iter::once(order)
+            .chain(relabelled.iter().map(Vec::as_slice))
+            .collect();
+        let sums = epoch_side_by_side(
+            &mut self.nets,
+            self.adams.as_deref_mut(),
+            samples,
+            &orders,
+            self.batch_size,
+            lr,
+        );
+        // Members: the mean of their running errors (each its own, not the average's).
         Ok(EpochSums {
-            squared,
+            squared: sums.iter().sum::<f64>() / sums.len() as f64,
             converged: false,
         })
     }
 
     fn parameters(&self) -> Result<Parameters, TrainError> {
-        Ok(self.net.parameters())
+        let members: Vec<Parameters> = self.nets.iter().map(Deep::parameters).collect();
+        Ok(Parameters::side_by_side(&members))
     }
 
     fn optimizer_state(&self) -> Option<AdamState> {
-        self.adam.as_ref().map(|a| AdamState {
-            time: a.time,
-            m: a.m.clone(),
-            v: a.v.clone(),
+        let adams = self.adams.as_ref()?;
+        let flat = |f: fn(&DeepAdam) -> &Vec<f64>| adams.iter().flat_map(f).copied().collect();
+        Some(AdamState {
+            time: adams.first().map_or(0, |a| a.time),
+            m: flat(|a| &a.m),
+            v: flat(|a| &a.v),
+            members: (self.nets.len() > 1)
+                .then(|| self.nets.iter().flat_map(|n| &n.theta).copied().collect()),
         })
     }
 
     fn resumes_exactly(&self) -> bool {
-        true
+        // Members' own output layers are in the checkpoint with Adam's state only; with SGD
+        // the run replays its epochs.
+        self.nets.len() == 1 || self.adams.is_some()
     }
 
     fn restore(
@@ -138,20 +184,36 @@ impl Engine for DeepEngine {
         weights: &Parameters,
         adam: Option<&AdamState>,
     ) -> Result<(), TrainError> {
-        self.net = Deep::new(self.net.activation, weights).with_products(self.net.products);
-        if let Some(state) = &mut self.adam {
+        let theta = match adam.and_then(|a| a.members.as_ref()) {
+            Some(flat) if self.nets.len() > 1 => flat.clone(),
+            _ if self.nets.len() > 1 => {
+                return Err(CheckpointError::Members(self.nets.len()).into());
+            }
+            _ => Deep::new(self.nets[0].activation, weights).theta,
+        };
+        let size = self.nets.iter().map(|n| n.theta.len()).sum::<usize>();
+        if theta.len() != size {
+            return Err(CheckpointError::Members(self.nets.len()).into());
+        }
+        let each = size / self.nets.len();
+        for (net, own) in self.nets.iter_mut().zip(theta.chunks(each)) {
+            net.theta.copy_from_slice(own);
+        }
+        if let Some(states) = &mut self.adams {
             let saved = adam.ok_or(TrainError::Checkpoint(CheckpointError::NoAdam))?;
-            if saved.m.len() != self.net.theta.len() || saved.v.len() != self.net.theta.len() {
+            if saved.m.len() != size || saved.v.len() != size {
                 return Err(TrainError::Checkpoint(CheckpointError::AdamSize));
             }
-            state.time = saved.time;
-            state.m.clone_from(&saved.m);
-            state.v.clone_from(&saved.v);
+            for (k, state) in states.iter_mut().enumerate() {
+                state.time = saved.time;
+                state.m.copy_from_slice(&saved.m[k * each..(k + 1) * each]);
+                state.v.copy_from_slice(&saved.v[k * each..(k + 1) * each]);
+            }
         }
         Ok(())
     }
 
     fn into_model(self: Box<Self>, device: &Device) -> Result<Mlp, TrainError> {
-        Ok(self.model.from_parameters(&self.net.parameters(), device)?)
+        Ok(self.model.from_parameters(&self.parameters()?, device)?)
     }
 }

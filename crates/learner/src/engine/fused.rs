@@ -196,6 +196,7 @@ impl Engine for FusedEngine {
                 time: adam.time,
                 m: adam.m.to_flat(),
                 v: adam.v.to_flat(),
+                members: None,
             }),
             _ => None,
         }
