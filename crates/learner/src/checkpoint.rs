@@ -243,7 +243,8 @@ impl RunState {
 /// A physics-residual network (`model.baseline`) starts with a zero output layer (W2, b2), so
 /// that it starts as its baseline and learns only the correction.
 /// Members side by side (`model.members`) are the drawn network's diagonal blocks (each inner
-/// layer's weights between members set to zero).
+/// layer's weights between members set to zero; with `Init::Burn`, drawn at the whole
+/// network's fan-in).
 pub(crate) fn initial_parameters(
     plan: &Plan,
     rng: &mut NumpyRandomState,
@@ -251,8 +252,11 @@ pub(crate) fn initial_parameters(
 ) -> Result<Parameters, TrainError> {
     let mut p = drawn_parameters(plan, rng, device)?;
     if plan.members > 1 {
-        // Members side by side: the drawn network's blocks on the diagonal, zero between them.
+        // Members side by side: the drawn network's blocks on the diagonal, zero between them,
+        // and each member's output weights as drawn (their average's, a member's over N).
         p = Parameters::side_by_side(&p.members(plan.members));
+        let n = plan.members as f64;
+        p.w2.iter_mut().for_each(|w| *w /= n);
     }
     if plan.model.baseline != Baseline::None {
         p.w2.fill(0.0);

@@ -249,7 +249,8 @@ pub struct ModelSection {
     /// engine's mini-batches (SGD or Adam) or with Burn's autodiff.
     #[serde(default = "defaults::layers")]
     pub layers: usize,
-    /// Networks of this shape trained side by side, each from its own initial weights and in
+    /// Networks of this shape trained side by side, each from its own initial weights (the
+    /// diagonal blocks of one network `members` times as wide, drawn as `init` says) and in
     /// its own order of the samples, and averaged (an ensemble; 1: one network). The model
     /// written is their average as one network: `hidden` × `members` units a layer, each
     /// inner layer block-diagonal, so that everything that reads a model reads it as it is.

@@ -417,19 +417,13 @@ fn check_products(
     )
 }
 
-/// `model.members`: 1 to 16, more than one only where the fused engine's deep networks train
-/// in batches (the one engine that trains members side by side).
+/// `model.members` (1 to 16, checked with `[model]`): more than one only where the fused
+/// engine's deep networks train in batches (the one engine that trains members side by side).
 fn check_members(
     members: usize,
     model: &MlpConfig,
     procedure: &Procedure,
 ) -> Result<(), ConfigError> {
-    if !(1..=16).contains(&members) {
-        return bad(
-            "model.members",
-            format!("expected 1 to 16 networks, not {members}"),
-        );
-    }
     if members == 1 || (fused_batches(procedure) && is_deep(model)) {
         return Ok(());
     }
@@ -459,6 +453,21 @@ fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError
         return bad(
             "model.layers",
             format!("expected 1 to 16 hidden layers, not {}", m.layers),
+        );
+    }
+    if !(1..=16).contains(&m.members) {
+        return bad(
+            "model.members",
+            format!("expected 1 to 16 networks, not {}", m.members),
+        );
+    }
+    if m.hidden.checked_mul(m.members).is_none() {
+        return bad(
+            "model.hidden",
+            format!(
+                "{} hidden units times {} members: too many",
+                m.hidden, m.members
+            ),
         );
     }
     positive("model.init_std", m.init_std)?;

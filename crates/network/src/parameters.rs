@@ -107,6 +107,12 @@ impl Parameters {
             first.hidden(),
             first.hidden() * members.len(),
         );
+        assert!(
+            members
+                .iter()
+                .all(|m| m.check(first.inputs(), h, first.layers()).is_ok()),
+            "members of one shape"
+        );
         let w1 = (0..first.inputs())
             .flat_map(|i| members.iter().flat_map(move |m| &m.w1[i * h..(i + 1) * h]))
             .copied()
@@ -148,7 +154,11 @@ impl Parameters {
     /// hidden width.
     pub fn members(&self, n: usize) -> Vec<Parameters> {
         let wide = self.hidden();
-        let h = wide / n.max(1);
+        assert!(
+            n > 0 && wide.is_multiple_of(n),
+            "{n} members do not divide {wide} hidden units"
+        );
+        let h = wide / n;
         (0..n)
             .map(|k| {
                 let cols = k * h..(k + 1) * h;
