@@ -18,6 +18,14 @@ nothing.
 
 from __future__ import annotations
 
+import os
+
+# One thread per matrix product in the Rust core's matrixmultiply, as the zoepnet command sets
+# it (crates/cli/src/matmul_threads.rs: the fused engine already spreads its work over the
+# cores, and the small products' hand-overs only cost); before the core first multiplies, and
+# only where the environment does not say otherwise.
+os.environ.setdefault("MATMUL_NUM_THREADS", "1")
+
 import numpy as np
 
 from . import _zoepnet

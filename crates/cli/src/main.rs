@@ -31,6 +31,7 @@ macro_rules! errln {
 
 mod commands;
 mod failure;
+mod matmul_threads;
 mod runtime_dir;
 
 use std::path::PathBuf;
@@ -136,6 +137,7 @@ fn main() -> ExitCode {
     // First, while this is the only thread: a headless machine's Vulkan driver otherwise prints
     // "error: XDG_RUNTIME_DIR is invalid or not set" on stderr.
     runtime_dir::ensure();
+    matmul_threads::ensure();
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Info => commands::info::run(),

@@ -405,9 +405,9 @@ enum Cores {
 /// One epoch of each of `nets` side by side (an ensemble's members): `nets[k]` takes the
 /// samples `orders[k]` names, with its Adam (`adams[k]`) or plain SGD, as [`Deep::epoch`].
 /// More than one net: each in a thread of its own, its batches on that thread alone, with no
-/// hand-over between cores a step (three 11-128-128-128-1 nets on two cores train 1.3 times
-/// as many samples a second as one net's batches shared over both, measured); their steps are
-/// [`Deep::epoch`]'s to the last bit. Returns each net's sum of the squared errors met.
+/// hand-over between cores a step (three 11-128-128-128-1 nets on two cores train 1.14 times
+/// as many samples a second as one net's batches shared over both, with one thread per matrix
+/// product, measured); their steps are [`Deep::epoch`]'s to the last bit. Returns each net's sum of the squared errors met.
 pub fn epoch_side_by_side(
     nets: &mut [Deep],
     adams: Option<&mut [DeepAdam]>,

@@ -3,7 +3,8 @@
 //! Aki-Richards baseline and the contrast-scaled correction), one epoch of each setting; then
 //! configs/surrogate-deep.toml's network (11-128-128-128-1 tanh on its `contrasts-four-waves`
 //! inputs) on the same draws, on the fused engine's deep networks, its products in f64 and then
-//! in f32 (`train.products`).
+//! in f32 (`train.products`), and last the recipe's three such networks side by side
+//! (`model.members`), their samples counted together.
 //!
 //! `cargo bench -p zoepnet-learner --bench surrogate` (add `--no-default-features --features
 //! ndarray` to skip building the wgpu stack in release; the backends compiled in are benched).
@@ -23,7 +24,14 @@ use zoepnet_network::Products;
 
 mod common;
 
+#[allow(unsafe_code)] // `set_var`, sound while this is the process's only thread (below).
 fn main() {
+    // One thread per matrix product, as the zoepnet command and the Python package set it
+    // (crates/cli/src/matmul_threads.rs), unless the environment says otherwise. SAFETY: first
+    // thing in `main`, before any other thread exists.
+    if std::env::var_os("MATMUL_NUM_THREADS").is_none() {
+        unsafe { std::env::set_var("MATMUL_NUM_THREADS", "1") };
+    }
     let (mut config, _) = common::tutorial();
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/surrogate.toml");
@@ -93,12 +101,18 @@ fn main() {
         .map(|p| p.config)
         .expect("configs/surrogate-deep.toml loads");
     config.data.inputs = deep.data.inputs;
-    config.model = deep.model;
+    config.model = deep.model.clone();
+    // One network first (the recipe trains `model.members` of them side by side).
+    config.model.members = 1;
     let prepared = zoepnet_dataset::prepare(&config.data, &las).expect("the drawn data");
     bench(&config, &prepared, &settings[1..3], &kinds[..1], samples);
     // The same with the products in f32 (`train.products`).
     config.train.products = Products::F32;
     bench(&config, &prepared, &settings[1..3], &kinds[..1], samples);
+    // And the recipe's members side by side, each in a thread of its own (the samples counted
+    // are every member's).
+    config.model.members = deep.model.members;
+    bench(&config, &prepared, &settings[2..3], &kinds[..1], samples);
 }
 
 /// One epoch of each of `settings` (what, engine, mode, optimizer, batch, threads) on each of
@@ -110,13 +124,18 @@ fn bench(
     kinds: &[Backend],
     samples: usize,
 ) {
+    let members = match config.model.members {
+        1 => String::new(),
+        n => format!(" x{n} side by side"),
+    };
     let layers = format!(
-        "{}-{}x{} {:?}",
+        "{}-{}x{} {:?}{members}",
         config.data.inputs.width(),
         config.model.hidden,
         config.model.layers,
         config.train.products
     );
+    let samples = samples * config.model.members;
     for &(what, engine, mode, optimizer, batch, threads) in settings {
         for &kind in kinds {
             if engine == Engine::Fused && kind != kinds[0] {
