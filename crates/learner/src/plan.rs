@@ -444,6 +444,19 @@ fn fused_batches(procedure: &Procedure) -> bool {
     )
 }
 
+/// The most weights a network may have (`model.hidden`, `model.layers`, `model.members`), so
+/// that a mistyped width is refused rather than left to fail allocating.
+const MAX_WEIGHTS: usize = 100_000_000;
+
+/// The weights and biases of `layers` hidden layers of `hidden` units on `inputs` inputs and
+/// one output; `None` where the count overflows.
+fn weights_of(inputs: usize, hidden: usize, layers: usize) -> Option<usize> {
+    let first = inputs.checked_add(1)?.checked_mul(hidden)?;
+    let inner = hidden.checked_add(1)?.checked_mul(hidden)?;
+    let rest = layers.saturating_sub(1).checked_mul(inner)?;
+    first.checked_add(rest)?.checked_add(hidden)?.checked_add(1)
+}
+
 /// `[model]`: the network it describes, on `inputs` inputs.
 fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError> {
     if m.hidden == 0 {
@@ -461,12 +474,20 @@ fn check_model(m: &ModelSection, inputs: usize) -> Result<MlpConfig, ConfigError
             format!("expected 1 to 16 networks, not {}", m.members),
         );
     }
-    if m.hidden.checked_mul(m.members).is_none() {
+    let weights = m
+        .hidden
+        .checked_mul(m.members)
+        .and_then(|h| weights_of(inputs, h, m.layers));
+    if weights.is_none_or(|n| n > MAX_WEIGHTS) {
         return bad(
             "model.hidden",
             format!(
-                "{} hidden units times {} members: too many",
-                m.hidden, m.members
+                "{} hidden units a layer ({} members of {}) in {} layers on {inputs} inputs \
+                 make more than 10^8 weights (800 MB a copy in f64, and training keeps several)",
+                m.hidden.saturating_mul(m.members),
+                m.members,
+                m.hidden,
+                m.layers
             ),
         );
     }
@@ -865,6 +886,14 @@ mod tests {
             (
                 "[model]\nmembers = 17\n",
                 "`model.members`: expected 1 to 16",
+            ),
+            (
+                "[model]\nhidden = 100000000\n",
+                "`model.hidden`: 100000000 hidden units a layer",
+            ),
+            (
+                "[model]\nhidden = 4000\nlayers = 3\nmembers = 16\n",
+                "`model.hidden`: 64000 hidden units a layer (16 members of 4000)",
             ),
             (
                 "[model]\nmembers = 2\n[train]\noptimizer = \"adam\"\nupdate_order = \"exact\"\n",

@@ -25,14 +25,18 @@ pub fn run(args: &ExportArgs) -> Outcome<()> {
         .unwrap_or_else(|| args.run_dir.join(SAFETENSORS));
     super::output_file(&out, SAFETENSORS)?;
     export_safetensors(&args.run_dir, &run.model, &out)?;
+    let model = &run.config.model;
+    let (h, inputs) = (model.hidden * model.members, run.config.data.inputs.width());
+    let inner: String = (0..model.layers.saturating_sub(1))
+        .map(|k| format!("inner.{k}.weight [{h}, {h}], inner.{k}.bias [{h}], "))
+        .collect();
     errln!(
-        "wrote {}: fc1.weight [{h}, 7], fc1.bias [{h}], fc2.weight [1, {h}], fc2.bias [1] \
-         (PyTorch's nn.Linear layout), with {} and {} as metadata \
+        "wrote {}: fc1.weight [{h}, {inputs}], fc1.bias [{h}], {inner}fc2.weight [1, {h}], \
+         fc2.bias [1] (PyTorch's nn.Linear layout), with {} and {} as metadata \
          (zoepnet.model, zoepnet.scaler)",
         out.display(),
         files::MODEL_CONFIG,
         files::SCALER,
-        h = run.config.model.hidden * run.config.model.members,
     );
     Ok(())
 }
