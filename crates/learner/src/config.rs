@@ -231,7 +231,7 @@ pub enum Engine {
 ///
 /// | key | default | range |
 /// |---|---|---|
-/// | `hidden` | 300 | >= 1 |
+/// | `hidden` | 300 | >= 1, the network at most 10^8 weights |
 /// | `layers` | 1 | 1-16 |
 /// | `members` | 1 | 1-16 (more than 1: the fused engine's deep networks) |
 /// | `activation` | `"sigmoid"` | `sigmoid`, `tanh`, `relu` |
