@@ -408,7 +408,7 @@ fn check_products(
     model: &MlpConfig,
     procedure: &Procedure,
 ) -> Result<(), ConfigError> {
-    if t.products == Products::F64 || (fused_batches(procedure) && is_deep(model)) {
+    if t.products == Products::F64 || deep_batches(procedure, model) {
         return Ok(());
     }
     bad(
@@ -424,13 +424,19 @@ fn check_members(
     model: &MlpConfig,
     procedure: &Procedure,
 ) -> Result<(), ConfigError> {
-    if members == 1 || (fused_batches(procedure) && is_deep(model)) {
+    if members == 1 || deep_batches(procedure, model) {
         return Ok(());
     }
     bad(
         "model.members",
         "more than one network is for the fused engine's deep networks (model.layers > 1 or data.inputs other than the seven, trained with train.optimizer = \"adam\" or SGD in batches)",
     )
+}
+
+/// Whether `procedure` trains `model` on the fused engine's deep networks (its mini-batches of
+/// a network other than the tutorial's seven inputs and one hidden layer).
+fn deep_batches(procedure: &Procedure, model: &MlpConfig) -> bool {
+    fused_batches(procedure) && is_deep(model)
 }
 
 /// Whether `procedure` is the fused engine's mini-batches.
@@ -878,7 +884,17 @@ mod tests {
                 "[model]\nlayers = 3\n[train]\nproducts = \"f32\"\nmode = \"autodiff\"\n",
                 "`train.products`",
             ),
-            // Members side by side are the deep networks' mini-batches' only.
+        ] {
+            let err = plan(settings).unwrap_err();
+            assert!(err.starts_with(key), "{settings}: {err}");
+        }
+    }
+
+    #[test]
+    fn members_and_the_network_size_are_refused_naming_their_key() {
+        for (settings, key) in [
+            // Members side by side are the deep networks' mini-batches' only, and no network
+            // holds more than 10^8 weights.
             (
                 "[model]\nmembers = 0\n",
                 "`model.members`: expected 1 to 16",
